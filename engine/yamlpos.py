@@ -1,0 +1,205 @@
+"""Read YAML safely into plain data, remembering where every key and value stands in the file.
+
+PyYAML's `safe_load` forgets positions and silently keeps the last of two duplicate keys. A facilitator who
+mistypes a scenario deserves `FILE:LINE:COL: message` pointing at the very key, so this module composes the
+node tree with the safe loader (the C one when present), refuses duplicates, and walks the tree itself,
+recording a `Position` for every path. It also turns away, with one clear line each, what is not a
+scenario at all: huge files, binary junk, empty files, alias bombs, a list at the top.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 2 * 1024 * 1024
+#: Nodes visited while expanding aliases; a real scenario has a few thousand, an alias bomb billions.
+MAX_NODES = 500_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+
+Path = tuple  # of str keys and int indices
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a file, where it is, and what to do about it."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class Document:
+    """Plain data (dicts, lists, scalars) plus the positions of its keys and values."""
+
+    def __init__(self, name: str, data: Any):
+        self.name = name
+        self.data = data
+        self.values: dict[Path, Position] = {}
+        self.keys: dict[Path, Position] = {}
+
+    def where(self, path: Path, at: str = "value") -> Position:
+        """The position of `path`'s key (at='key') or value; the nearest ancestor's if it has none."""
+        table = self.keys if at == "key" else self.values
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if at == "key" and p in self.values:
+                return self.values[p]
+            p = p[:-1]
+            table = self.values  # a missing key is reported at its parent mapping
+        return self.values.get((), Position(1, 1))
+
+
+class YamlError(Exception):
+    """The file could not be read as YAML data at all: `problems` says why, each with its place."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def _pos(mark) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def read_text(path: str) -> str:
+    """A file's text, refusing what cannot be a scenario before any parsing (one line each)."""
+    import os
+
+    try:
+        size = os.path.getsize(path)
+    except OSError as e:
+        raise YamlError([Problem(path, 1, 1, f"cannot read the file: {e.strerror or e}")]) from None
+    if size > MAX_BYTES:
+        raise YamlError([Problem(path, 1, 1, f"the file is {size / 1e6:.1f} MB; a scenario may be at most 2 MB")])
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise YamlError([Problem(path, 1, 1, f"cannot read the file: {e.strerror or e}")]) from None
+    return decode(raw, path)
+
+
+def decode(raw: bytes, name: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise YamlError([Problem(name, 1, 1, "the file is over 2 MB; a scenario may be at most 2 MB")])
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise YamlError([Problem(name, line, 1, "this is not a text file (binary data found); expected YAML")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise YamlError([Problem(name, line, 1, "this is not UTF-8 text; save the file as UTF-8")]) from None
+    return text
+
+
+def parse(text: str, name: str = "<string>") -> Document:
+    """Parse YAML text into a Document of plain data; raise YamlError on anything unreadable."""
+    if len(text) > MAX_BYTES:
+        raise YamlError([Problem(name, 1, 1, "the file is over 2 MB; a scenario may be at most 2 MB")])
+    if "\0" in text:
+        raise YamlError([Problem(name, 1, 1, "this is not a text file (binary data found); expected YAML")])
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        pos = _pos(mark) if mark else Position(1, 1)
+        what = (e.problem or e.context or "unreadable YAML").strip()
+        raise YamlError([Problem(name, pos.line, pos.col, f"YAML syntax error: {what}")]) from None
+    except yaml.YAMLError as e:
+        raise YamlError([Problem(name, 1, 1, f"YAML error: {e}")]) from None
+    except (ValueError, RecursionError) as e:  # e.g. "special characters are not allowed", deep nesting
+        raise YamlError([Problem(name, 1, 1, f"unreadable YAML: {e}")]) from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise YamlError([Problem(name, 1, 1, "the file is empty; a scenario starts with 'format: 1'")])
+    if len(nodes) > 1:
+        p = _pos(nodes[1].start_mark)
+        raise YamlError([Problem(name, p.line, p.col, "the file holds several YAML documents ('---'); keep one")])
+    root = nodes[0]
+    if not isinstance(root, yaml.MappingNode):
+        p = _pos(root.start_mark)
+        what = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise YamlError([Problem(name, p.line, p.col,
+                                 f"the top level is {what}; a scenario is a mapping of keys (format, id, title, ...)")])
+    doc = Document(name, None)
+    walker = _Walker(doc)
+    try:
+        doc.data = walker.walk(root, ())
+    except RecursionError:
+        raise YamlError([Problem(name, 1, 1, "the file nests too deeply to be a scenario")]) from None
+    if walker.problems:
+        raise YamlError(walker.problems)
+    return doc
+
+
+class _Walker:
+    """Turns nodes into plain data, counting expansions so aliases cannot blow up memory or time."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def walk(self, node, path: Path):
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError([Problem(self.doc.name, 1, 1,
+                                     "the file expands to too many values (an alias bomb?); a scenario needs far fewer")])
+        self.doc.values[path] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            out: dict = {}
+            seen: dict[Any, Position] = {}
+            for knode, vnode in node.value:
+                if knode.tag == "tag:yaml.org,2002:merge":
+                    self._problem(knode, "merge keys ('<<') are not supported; write the keys out")
+                    continue
+                if not isinstance(knode, yaml.ScalarNode):
+                    self._problem(knode, "a key must be a plain word, not a list or mapping")
+                    continue
+                key = self._scalar(knode)
+                if isinstance(key, bool) or key is None:
+                    self._problem(knode, f"the key '{knode.value}' is read as {key!r} by YAML; put it in quotes")
+                    continue
+                if not isinstance(key, str):
+                    key = knode.value  # 1: or 2.5: as keys mean the text the author wrote
+                kpos = _pos(knode.start_mark)
+                if key in seen:
+                    first = seen[key]
+                    self._problem(knode, f"duplicate key '{key}' (first at line {first.line}); YAML would keep only the last")
+                    continue
+                seen[key] = kpos
+                self.doc.keys[path + (key,)] = kpos
+                out[key] = self.walk(vnode, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _scalar(self, node):
+        try:
+            return _constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as e:
+            self._problem(node, f"unreadable value '{node.value}': {e}")
+            return node.value
+
+    def _problem(self, node, message: str):
+        p = _pos(node.start_mark)
+        self.problems.append(Problem(self.doc.name, p.line, p.col, message))
