@@ -1,6 +1,7 @@
 """Map checking, comparison with the expert maps, hints, attempts and map files."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -10,10 +11,8 @@ from engine.maps import (
     Attempts, MapFileError, compare_map, dumps_map, hints_for, load_map, loads_map, map_problems,
     read_map, save_map, score_map,
 )
-from engine.model import (
-    Advisor, Branch, Delay, Edge, EntityType, Exit, Kiosk, Line, Objective, ProcessMap, Route, RunSpec,
-    Scenario, Service, Source, TimeSpec, frozen_map, Attribute, Pool,
-)
+from engine.model import Edge, Line, ProcessMap, Scenario, frozen_map
+from engine.scenario import loads
 
 
 def E(text: str) -> Edge:
@@ -49,35 +48,57 @@ HINTS = {
 }
 
 
+SCENARIO = """
+format: 1
+id: mini-cc
+title: Mini contact centre
+summary: A test scenario.
+domain: call_center
+currency: USD
+time: {unit: minute, horizon: 480}
+run: {replications: 2, seed: 1}
+entities:
+  call:
+    attributes: {need: {billing: 0.6, technical: 0.4}}
+    patience: {exponential: {mean: 2}}
+resources:
+  agents: {count: 5, cost_per_hour: 30}
+steps:
+  incoming: {kind: source, label: Incoming calls, entity: call, rate: 2}
+  ivr: {kind: delay, label: IVR menu, duration: 0.5}
+  self_service: {kind: branch, label: Self-service, branches: {solved: 0.3, not_solved: rest}}
+  route_need: {kind: route, label: Route by need, by: need}
+  billing: {kind: service, label: Billing desk, pools: [agents], duration: {exponential: {mean: 4}}}
+  technical: {kind: service, label: Technical desk, pools: [agents], duration: {exponential: {mean: 6}},
+              resolve: 0.8}
+  resolved: {kind: exit, label: Resolved, outcome: completed}
+  hung_up: {kind: exit, label: Hung up, outcome: abandoned}
+  fax: {kind: delay, label: Fax it in, duration: 30}     # a distractor card
+reference: [REFERENCE]
+alternatives: [[ALTERNATIVE]]
+start_map: [START]
+rules: []
+objective: {score: profit}
+advisors:
+  maria: {name: Maria Chen, role: Manager}
+  dev: {name: Dev Patel, role: Finance}
+kiosk: {attempts: ATTEMPTS}
+"""
+
+
 def make_scenario(start_map=(), attempts=3) -> Scenario:
-    steps = [
-        Source("incoming", "Incoming calls", entity="call", rate=((0.0, 2.0),)),
-        Delay("ivr", "IVR menu", duration=Distribution.constant(0.5)),
-        Branch("self_service", "Self-service", branches=(("solved", 0.3), ("not_solved", 0.7))),
-        Route("route_need", "Route by need", by="need", values=("billing", "technical")),
-        Service("billing", "Billing desk", pools=("agents",), duration=Distribution.exponential(4),
-                patience_port=True),
-        Service("technical", "Technical desk", pools=("agents",), duration=Distribution.exponential(6),
-                resolve=frozen_map({"agents": 0.8}), patience_port=True),
-        Exit("resolved", "Resolved"),
-        Exit("hung_up", "Hung up", outcome="abandoned"),
-        Delay("fax", "Fax it in", duration=Distribution.constant(30)),  # a distractor card
-    ]
-    return Scenario(
-        id="mini-cc", title="Mini contact centre", summary="", domain="call_center", currency="USD",
-        time=TimeSpec(), run=RunSpec(),
-        entities=frozen_map({"call": EntityType("call", "Caller", (
-            Attribute("need", ("billing", "technical"), (0.6, 0.4)),), Distribution.exponential(2))}),
-        resources=frozen_map({"agents": Pool("agents", "Agents", 5, 30.0)}),
-        steps=frozen_map({s.id: s for s in steps}),
-        reference=M(*REFERENCE),
-        alternatives=(M(*ALTERNATIVE),),
-        start_map=M(*start_map),
-        hints=frozen_map({E(k): tuple(Line(a, t) for a, t in v) for k, v in HINTS.items()}),
-        rules=(), events=(), objective=Objective(None), fixed_costs=frozen_map(),
-        advisors=frozen_map({"maria": Advisor("maria", "Maria Chen"), "dev": Advisor("dev", "Dev Patel")}),
-        briefing=(), kiosk=Kiosk(attempts=attempts),
-    )
+    def edge(e):
+        lines = HINTS.get(e)
+        if not lines:
+            return json.dumps(e)
+        hint = ", ".join(f"{a}: {json.dumps(t)}" for a, t in lines)
+        return f"{{edge: {json.dumps(e)}, hint: {{{hint}}}}}"
+
+    text = (SCENARIO.replace("[REFERENCE]", "[" + ", ".join(map(edge, REFERENCE)) + "]")
+            .replace("[ALTERNATIVE]", "[" + ", ".join(map(json.dumps, ALTERNATIVE)) + "]")
+            .replace("[START]", "[" + ", ".join(map(json.dumps, start_map)) + "]")
+            .replace("ATTEMPTS", str(attempts)))
+    return loads(text, "<mini-cc>")
 
 
 @pytest.fixture
