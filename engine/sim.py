@@ -1,0 +1,1003 @@
+"""The simulation engine: a day of the business, event by event, and runs of many days.
+
+`run(scenario, ...)` simulates replications and returns KPIs per replication with their means and 95 %
+half-widths. `Day` is one replication the game advances a little at a time: it streams what happens (trace
+records, see `engine.trace`) and accepts changes mid-day.
+
+How the loop works. Pending happenings sit in a `heapq` of `(time, sequence, kind, a, b)` tuples; the
+sequence number makes ties deterministic (first scheduled, first done). Only things that take time are
+events: an arrival, the end of a delay, the end of a service, a caller's patience running out, an overflow
+timer, a change (a staffing piece, a scripted event, a rate piece). Steps that take no time (branch, route,
+exit) are handled inline as the entity moves on, in the same loop turn. A caller served before their
+patience runs out leaves their timer on the heap; the timer carries a token, and a token that no longer
+matches the caller's is ignored when it comes up (lazy cancellation, no search).
+
+Randomness (see `engine.rng`) is drawn per purpose and, for everything about an entity (attributes,
+patience, the work it needs at each step, its branch, resolve and cross-sell draws), indexed by the
+entity's arrival number at its source: two rule settings meet the same callers.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from heapq import heappop, heappush
+from itertools import count
+from typing import Any, Callable, Iterator, Mapping
+
+from . import rng as rngs
+from .kpis import ratio, summarize
+from .model import ProcessMap, Scenario
+from .plan import (BRANCH, DELAY, END_ABANDONED, EXIT, ROUTE, SERVICE, MapError, Plan, compile_plan, pick)
+
+__all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compile_for"]
+
+# Heap entry kinds
+_ARRIVE, _DELAY_DONE, _SERVICE_DONE, _ABANDON, _OVERFLOW, _CHANGE = range(6)
+
+# Slots of the accumulator list (plain floats, summed over the entities counted)
+(_ARR, _COMP, _ABAND, _LOST, _WAITED, _WAIT, _OFFERED, _SERVED, _ASA, _SL, _LEFT, _TIS, _ONTIME,
+ _REV, _COST) = range(15)
+
+INF = math.inf
+TRACE_CHUNK = 4096  # trace records buffered before `Day.advance` hands them out
+
+
+class Entity:
+    """One caller, order or request on its way through the map."""
+
+    __slots__ = ("id", "src", "k", "etype", "born", "counted", "attrs", "patience", "wait", "waited", "sv",
+                 "w1", "tq", "tok", "at", "pool", "seen", "rw", "cost", "revenue")
+
+    def __init__(self, eid: int, src: int, k: int, etype: int, born: float, counted: bool, attrs: tuple,
+                 patience: float | None):
+        self.id = eid
+        self.src = src  # source number
+        self.k = k  # arrival number at that source: the index of every per-entity draw
+        self.etype = etype
+        self.born = born
+        self.counted = counted
+        self.attrs = attrs  # attribute values, in the entity type's order
+        self.patience = patience
+        self.wait = 0.0  # total time in queues so far
+        self.waited = False
+        self.sv = 0  # 0: never reached a service; 1: offered to one; 2: served at least once
+        self.w1 = 0.0  # total wait when the first service started
+        self.tq = 0.0  # when it joined its current queue
+        self.tok = 0  # bumped whenever it leaves a queue: stale queue entries and timers are ignored
+        self.at = -1  # the step it is at
+        self.pool = -1
+        self.seen = None  # steps on a cycle already visited (repeat visits draw from rework streams)
+        self.rw = False  # this visit is a repeat visit
+        self.cost = 0.0
+        self.revenue = 0.0
+
+
+def kpi_names(scenario: Scenario) -> tuple[str, ...]:
+    return scenario.kpi_names()
+
+
+# --------------------------------------------------------------------------------------------------
+# Knobs: quantities that schedules, scripted events and mid-day changes move
+
+
+class _Knob:
+    """A number with a base (the rules and schedules), `set`s (the latest active wins) and `scale`s."""
+
+    __slots__ = ("base", "sets", "scales", "apply")
+
+    def __init__(self, base: float, apply: Callable[[float, float], None]):
+        self.base = base
+        self.sets: list[tuple[int, float]] = []
+        self.scales: list[tuple[int, float]] = []
+        self.apply = apply  # (now, value) -> None
+
+    def value(self) -> float:
+        v = self.sets[-1][1] if self.sets else self.base
+        for _, f in self.scales:
+            v *= f
+        return v
+
+    def update(self, now: float) -> None:
+        self.apply(now, self.value())
+
+
+def _rate_at(pieces, t: float) -> float:
+    r = pieces[0][1]
+    for frm, rate in pieces:
+        if frm <= t:
+            r = rate
+    return r
+
+
+def _count_at(pieces, t: float) -> int:
+    c = pieces[0][1]
+    for frm, n in pieces:
+        if frm <= t:
+            c = n
+    return c
+
+
+# --------------------------------------------------------------------------------------------------
+# One day
+
+
+class Day:
+    """One replication of a scenario's day, advanced incrementally.
+
+    `advance(until)` processes every event up to time `until` (the whole day when None) and yields the
+    trace records of what happened (when built with `trace=True`). `set(path, value)` and
+    `apply_rules(values)` change the day from the current moment on. `kpis()` gives the KPIs of the day so
+    far (the final ones once `done`).
+    """
+
+    def __init__(self, scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
+                 seed: int | None = None, replication: int = 0, trace: bool = False,
+                 plan: Plan | None = None):
+        self.base_scenario = scenario
+        self.rules = dict(rules or {})
+        self.plan = plan if plan is not None else compile_for(scenario, pmap, self.rules)
+        self.scenario = sc = self.plan.scenario
+        self.seed = sc.run.seed if seed is None else int(seed)
+        self.replication = replication
+        self.horizon = float(sc.time.horizon)
+        self.warmup = float(sc.time.warmup)
+        self.cutoff = sc.time.close == "cutoff"
+        self.slw = float(sc.run.service_level_wait)
+        self.now = 0.0
+        self.done = False
+        self.end_time = 0.0  # the last moment an entity moved
+        self.trace: list[tuple] | None = [] if trace else None
+        self.fired: list[tuple[float, int, Any]] = []  # (time, event index, say line)
+        self._heap: list[tuple] = []
+        self._seq = count()
+        self._acc = [0.0] * 15
+        self._ids = count()
+        self._generation = 0  # bumped when rules change mid-day: stale schedule pieces are ignored
+        self._setup_state()
+        self._setup_streams()
+        self._setup_knobs()
+        self._build_handlers()
+        self._start_sources()
+
+    # ---- setup ---------------------------------------------------------------------------------
+
+    def _setup_state(self) -> None:
+        P = self.plan
+        n, n_pools = len(P.ids), len(P.pools)
+        self.queues = [[deque() for _ in range(P.n_classes[s])] if P.kind[s] == SERVICE else None
+                       for s in range(n)]
+        self.qlen = [0] * n
+        self.busy = [0] * n_pools
+        self.staff = [0] * n_pools
+        self.busy_time = [0.0] * n_pools  # after warmup
+        self.staffed = [0.0] * n_pools  # unit-time over the whole day (cost)
+        self.staffed_measured = [0.0] * n_pools  # unit-time after warmup (utilization)
+        self._staff_mark = [0.0] * n_pools
+        self.dscale = [1.0] * n  # duration scale per step (scripted events)
+        self.exits = [0] * n
+        ns = len(P.sources)
+        self.rate = [0.0] * ns
+        self._next = [INF] * ns  # next arrival time per source
+        self._mass = [0.0] * ns  # unit-rate time left when the rate is zero
+        self._ver = [0] * ns
+        self._k = [0] * ns
+
+    def _setup_streams(self) -> None:
+        """One stream per purpose; per-entity draws indexed by arrival number (common random numbers)."""
+        P, seed, rep = self.plan, self.seed, self.replication
+        sids = [P.ids[s] for s in P.sources]
+        gen = rngs.generator
+        Seq, Idx = rngs.SequentialStream, rngs.IndexedStream
+
+        def indexed(purpose, step, sampler):
+            return [Idx(seed, (rep, *rngs.key(purpose, step, src)), sampler) for src in sids]
+
+        def rework(purpose, step, sampler):
+            return Seq(gen(seed, rep, "rework-" + purpose, step), sampler)
+
+        self.s_arrive = [Seq(gen(seed, rep, "arrivals", sid), rngs.unit_exponential) for sid in sids]
+        self.s_attr = []
+        self.s_patience = []
+        for j, sid in enumerate(sids):
+            et = P.source_etype[j]
+            self.s_attr.append([Seq(gen(seed, rep, "attribute", sid, a), rngs.uniform) for a in P.attr_names[et]])
+            pat = P.patience[et]
+            self.s_patience.append(Seq(gen(seed, rep, "patience", sid), pat.sample) if pat is not None else None)
+        n = len(P.ids)
+        self.s_dur: list[Any] = [None] * n
+        self.s_dur_rw: list[Any] = [None] * n
+        self.s_branch: list[Any] = [None] * n
+        self.s_branch_rw: list[Any] = [None] * n
+        self.s_resolve: list[Any] = [None] * n
+        self.s_resolve_rw: list[Any] = [None] * n
+        self.s_revenue: list[Any] = [None] * n
+        self.s_revenue_rw: list[Any] = [None] * n
+        for s, sid in enumerate(P.ids):
+            kind = P.kind[s]
+            if kind == DELAY:
+                d = P.durations[s]
+                self.s_dur[s] = indexed("duration", sid, d.sample)
+                self.s_dur_rw[s] = rework("duration", sid, d.sample)
+            elif kind == SERVICE:
+                # Every pool reads the same seeds: a caller needing long work needs it from anyone.
+                self.s_dur[s] = [indexed("duration", sid, d.sample) if d is not None else None
+                                 for d in P.durations[s]]
+                self.s_dur_rw[s] = [rework("duration", sid + "/" + P.pools[p], d.sample) if d is not None else None
+                                    for p, d in enumerate(P.durations[s])]
+                self.s_resolve[s] = indexed("resolve", sid, rngs.uniform)
+                self.s_resolve_rw[s] = rework("resolve", sid, rngs.uniform)
+                self.s_revenue[s] = indexed("revenue", sid, rngs.uniform)
+                self.s_revenue_rw[s] = rework("revenue", sid, rngs.uniform)
+            elif kind == BRANCH:
+                self.s_branch[s] = indexed("branch", sid, rngs.uniform)
+                self.s_branch_rw[s] = rework("branch", sid, rngs.uniform)
+
+    def _setup_knobs(self) -> None:
+        P, sc = self.plan, self.scenario
+        self.pool_knobs = {}
+        for p, pid in enumerate(P.pools):
+            pieces = sc.resources[pid].staffing()
+            knob = _Knob(float(_count_at(pieces, 0.0)), self._pool_applier(p))
+            self.pool_knobs[pid] = knob
+            self.staff[p] = max(0, int(round(knob.value())))
+        self.rate_knobs = {}
+        for j, s in enumerate(P.sources):
+            pieces = sc.steps[P.ids[s]].rate
+            knob = _Knob(float(_rate_at(pieces, 0.0)), self._rate_applier(j))
+            self.rate_knobs[P.ids[s]] = knob
+            self.rate[j] = max(0.0, knob.value())
+        self.duration_knobs = {sid: _Knob(1.0, self._duration_applier(s)) for s, sid in enumerate(P.ids)
+                               if P.kind[s] in (DELAY, SERVICE)}
+        self._schedule_pieces(0.0)
+        for i, ev in enumerate(sc.events):
+            self._schedule_event(i, ev)
+
+    def _schedule_pieces(self, after: float) -> None:
+        """Changes of staffing and of source rates the scenario schedules, from `after` on."""
+        P, sc, gen = self.plan, self.scenario, self._generation
+        for pid, knob in self.pool_knobs.items():
+            for frm, n in sc.resources[pid].staffing():
+                if after < frm < self.horizon:
+                    self._push(frm, _CHANGE, self._set_base, (knob, float(n), gen))
+        for j, s in enumerate(P.sources):
+            knob = self.rate_knobs[P.ids[s]]
+            for frm, r in sc.steps[P.ids[s]].rate:
+                if after < frm < self.horizon:
+                    self._push(frm, _CHANGE, self._set_base, (knob, float(r), gen))
+
+    def _set_base(self, now: float, arg) -> None:
+        knob, value, gen = arg
+        if gen == self._generation:
+            knob.base = value
+            knob.update(now)
+
+    def _knob(self, path: str, what: str):
+        parts = path.split(".")
+        knob = None
+        if len(parts) == 3 and parts[0] == "resources" and parts[2] == "count":
+            if parts[1] in self.pool_knobs:
+                return self.pool_knobs[parts[1]]
+            knob = False if parts[1] in self.scenario.resources else None
+        elif len(parts) == 3 and parts[0] == "steps" and parts[2] in ("rate", "duration"):
+            table = self.rate_knobs if parts[2] == "rate" else self.duration_knobs
+            if parts[1] in table:
+                return table[parts[1]]
+            knob = False if parts[1] in self.scenario.steps else None  # a step not on this map
+        if knob is False:
+            return None
+        raise ValueError(f"{what}: cannot change {path!r} during a day (resources.POOL.count, "
+                         "steps.SOURCE.rate and steps.STEP.duration can change)")
+
+    def _schedule_event(self, i: int, ev) -> None:
+        for path, _ in (*ev.scale, *ev.set):
+            self._knob(path, f"event {i + 1} at {ev.at:g}")  # refuse what cannot change before the day starts
+        for path, _ in ev.set:
+            if path.endswith(".duration"):
+                raise ValueError(f"event {i + 1} at {ev.at:g}: a duration can be scaled, not set")
+        if ev.at < self.horizon or (not self.cutoff and ev.at == self.horizon):
+            self._push(float(ev.at), _CHANGE, self._fire, (i, ev, True))
+            if ev.duration is not None:
+                self._push(float(ev.at + ev.duration), _CHANGE, self._fire, (i, ev, False))
+
+    def _fire(self, now: float, arg) -> None:
+        i, ev, starting = arg
+        changed = []
+        for path, factor in ev.scale:
+            knob = self._knob(path, "event")
+            if knob is not None:
+                if starting:
+                    knob.scales.append((i, float(factor)))
+                else:
+                    knob.scales = [x for x in knob.scales if x[0] != i]
+                changed.append(knob)
+        for path, value in ev.set:
+            knob = self._knob(path, "event")
+            if knob is not None:
+                if starting:
+                    knob.sets.append((i, float(value)))
+                else:
+                    knob.sets = [x for x in knob.sets if x[0] != i]
+                changed.append(knob)
+        for knob in changed:
+            knob.update(now)
+        if starting:
+            self.fired.append((now, i, ev.say))
+            if self.trace is not None:
+                say = ev.say
+                self.trace.append(("event", now, i, say.advisor if say else None, say.text if say else None))
+
+    def _pool_applier(self, p: int):
+        def apply(now: float, value: float) -> None:
+            self._set_staff(p, max(0, int(round(value))), now)
+        return apply
+
+    def _rate_applier(self, j: int):
+        def apply(now: float, value: float) -> None:
+            self._set_rate(j, max(0.0, value), now)
+        return apply
+
+    def _duration_applier(self, s: int):
+        def apply(now: float, value: float) -> None:
+            self.dscale[s] = max(0.0, value)
+        return apply
+
+    def _push(self, t: float, kind: int, a, b) -> None:
+        heappush(self._heap, (t, next(self._seq), kind, a, b))
+
+    # ---- changes of staffing and rates ---------------------------------------------------------
+
+    def _account_staff(self, p: int, now: float) -> None:
+        """Integrate staffed unit-time up to `now`: the staff on shift, plus units finishing a last job
+        after their shift ended (they are paid until they finish)."""
+        mark = self._staff_mark[p]
+        if now <= mark:
+            return
+        level = max(self.staff[p], self.busy[p])
+        self.staffed[p] += level * (now - mark)
+        lo = max(mark, self.warmup)
+        if now > lo:
+            self.staffed_measured[p] += level * (now - lo)
+        self._staff_mark[p] = now
+
+    def _set_staff(self, p: int, n: int, now: float) -> None:
+        self._account_staff(p, now)
+        old = self.staff[p]
+        self.staff[p] = n
+        if self.trace is not None:
+            self.trace.append(("busy", now, self.plan.pools[p], self.busy[p], n))
+        if n > old:
+            self._feed(p, now)
+
+    def _set_rate(self, j: int, r: float, now: float) -> None:
+        """A new arrival rate from `now`: the time left to the next arrival, in unit-rate time, is kept,
+        so the arrival process stays the same stream of unit-rate gaps (exact for piecewise rates)."""
+        old = self.rate[j]
+        mass = (self._next[j] - now) * old if (old > 0 and self._next[j] < INF) else self._mass[j]
+        self.rate[j] = r
+        self._ver[j] += 1
+        if r > 0:
+            t = now + mass / r
+            self._next[j] = t
+            if t < self.horizon:
+                self._push(t, _ARRIVE, j, self._ver[j])
+        else:
+            self._mass[j] = mass
+            self._next[j] = INF
+
+    def _start_sources(self) -> None:
+        for j in range(len(self.plan.sources)):
+            self._mass[j] = self.s_arrive[j].next()
+            self._next[j] = INF
+            self._set_rate(j, self.rate[j], 0.0)
+
+    # ---- the handlers the loop calls -----------------------------------------------------------
+
+    def _build_handlers(self) -> None:
+        """`_start`, `_feed` and `_end` as closures over the state, for speed in the loop."""
+        P = self.plan
+        heap, seq = self._heap, self._seq
+        busy, staff, queues, qlen = self.busy, self.staff, self.queues, self.qlen
+        busy_time, dscale = self.busy_time, self.dscale
+        s_dur, s_dur_rw = self.s_dur, self.s_dur_rw
+        in_cycle, cost_pe, pool_steps = P.in_cycle, P.cost_per_entity, P.pool_steps
+        ids, pools = P.ids, P.pools
+        warmup = self.warmup
+        clip_end = self.horizon if self.cutoff else INF
+        acc, exits, slw = self._acc, self.exits, self.slw
+        outcome, exit_rev, exit_pen = P.outcome, P.exit_revenue, P.exit_penalty
+        late_after, late_pen = P.late_after, P.late_penalty
+        trace = self.trace
+        push = heappush
+
+        def start(e: Entity, s: int, p: int, now: float) -> None:
+            """`e` starts its service at step `s` with a unit of pool `p`."""
+            busy[p] += 1
+            e.pool = p
+            if e.sv != 2:
+                e.sv = 2
+                e.w1 = e.wait
+            if in_cycle[s]:
+                seen = e.seen
+                if seen is None:
+                    e.seen = {s}
+                    e.rw = False
+                elif s in seen:
+                    e.rw = True
+                else:
+                    seen.add(s)
+                    e.rw = False
+                d = s_dur_rw[s][p].next() if e.rw else s_dur[s][p][e.src].at(e.k)
+            else:
+                d = s_dur[s][p][e.src].at(e.k)
+            d *= dscale[s]
+            end = now + d
+            lo = now if now > warmup else warmup
+            hi = end if end < clip_end else clip_end
+            if hi > lo:
+                busy_time[p] += hi - lo
+            e.cost += cost_pe[s]
+            push(heap, (end, next(seq), _SERVICE_DONE, e, p))
+            if trace is not None:
+                trace.append(("start", now, e.id, ids[s], pools[p]))
+                trace.append(("busy", now, pools[p], busy[p], staff[p]))
+
+        def feed(p: int, now: float) -> None:
+            """Give free units of pool `p` to waiting entities: best priority class, then longest wait,
+            ties to the step listed first."""
+            steps_p = pool_steps[p]
+            while busy[p] < staff[p]:
+                best = None
+                bs = bc = -1
+                bt = 0.0
+                for s in steps_p:
+                    if not qlen[s]:
+                        continue
+                    for c, dq in enumerate(queues[s]):
+                        while dq:
+                            head = dq[0]
+                            if head[0].tok == head[1]:
+                                break
+                            dq.popleft()
+                        if dq:
+                            t = dq[0][0].tq
+                            if best is None or c < bc or (c == bc and t < bt):
+                                best, bs, bc, bt = dq, s, c, t
+                            break
+                if best is None:
+                    return
+                e = best.popleft()[0]
+                e.tok += 1
+                qlen[bs] -= 1
+                w = now - e.tq
+                if w > 0:
+                    e.wait += w
+                    e.waited = True
+                if trace is not None:
+                    trace.append(("queue", now, ids[bs], qlen[bs]))
+                start(e, bs, p, now)
+
+        def tally(e: Entity) -> None:
+            """Add what an entity did to the day's sums (for entities counted after warmup)."""
+            if e.waited:
+                acc[_WAITED] += 1
+            acc[_WAIT] += e.wait
+            if e.sv:
+                acc[_OFFERED] += 1
+                if e.sv == 2:
+                    acc[_SERVED] += 1
+                    acc[_ASA] += e.w1
+                    if e.w1 <= slw:
+                        acc[_SL] += 1
+            acc[_REV] += e.revenue
+            acc[_COST] += e.cost
+
+        def end(e: Entity, s: int, now: float) -> None:
+            """`e` leaves the system at exit `s` (or, s < 0, ends as abandoned at an unconnected port)."""
+            self.end_time = now
+            if s >= 0:
+                exits[s] += 1
+            if not e.counted:
+                return
+            if s >= 0:
+                oc = outcome[s]
+                e.revenue += exit_rev[s]
+                e.cost += exit_pen[s]
+                tis = now - e.born
+                la = late_after[s]
+                if la is not None and tis > la:
+                    e.cost += late_pen[s]
+                else:
+                    acc[_ONTIME] += 1
+            else:
+                oc = 1
+                tis = now - e.born
+                acc[_ONTIME] += 1
+            acc[_ABAND if oc == 1 else _COMP if oc == 0 else _LOST] += 1
+            acc[_LEFT] += 1
+            acc[_TIS] += tis
+            tally(e)
+
+        self._start, self._feed, self._end, self._tally = start, feed, end, tally
+
+    # ---- the loop ------------------------------------------------------------------------------
+
+    def _run(self, stop: float, limit: int | None = None) -> bool:
+        """Process events up to time `stop`; return False early when the trace holds `limit` records."""
+        P = self.plan
+        heap = self._heap
+        pop, push = heappop, heappush
+        seq = self._seq
+        kind, out, ids = P.kind, P.out, P.ids
+        unresolved, overflow_to, abandoned_to = P.unresolved, P.overflow, P.abandoned
+        branch_cum, branch_to, branch_ports = P.branch_cum, P.branch_to, P.branch_ports
+        route_pos, route_to = P.route_pos, P.route_to
+        svc_pools, prio_pos, prio_class, n_classes = P.svc_pools, P.prio_pos, P.prio_class, P.n_classes
+        overflow_after, resolve, rev_chance, rev_amount = (P.overflow_after, P.resolve, P.revenue_chance,
+                                                           P.revenue_amount)
+        cost_pe, in_cycle = P.cost_per_entity, P.in_cycle
+        sources, source_etype, attr_values, attr_cum = P.sources, P.source_etype, P.attr_values, P.attr_cum
+        busy, staff, queues, qlen = self.busy, self.staff, self.queues, self.qlen
+        staff_mark = self._staff_mark
+        s_arrive, s_attr, s_patience = self.s_arrive, self.s_attr, self.s_patience
+        s_dur, s_dur_rw = self.s_dur, self.s_dur_rw
+        s_branch, s_branch_rw = self.s_branch, self.s_branch_rw
+        s_resolve, s_resolve_rw, s_revenue, s_revenue_rw = (self.s_resolve, self.s_resolve_rw, self.s_revenue,
+                                                            self.s_revenue_rw)
+        rate, nxt_arrival, ver, karr = self.rate, self._next, self._ver, self._k
+        dscale = self.dscale
+        start, feed, end = self._start, self._feed, self._end
+        acc = self._acc
+        ids_next = self._ids
+        horizon, warmup = self.horizon, self.warmup
+        trace = self.trace
+        account = self._account_staff
+        now = self.now
+
+        while heap:
+            ev = heap[0]
+            now = ev[0]
+            if now > stop:
+                break
+            if limit is not None and len(trace) >= limit:
+                self.now = now
+                return False
+            pop(heap)
+            k = ev[2]
+            if k == _SERVICE_DONE:
+                e = ev[3]
+                p = ev[4]
+                s = e.at
+                if busy[p] > staff[p]:  # a unit finishing after its shift ended
+                    account(p, now)
+                busy[p] -= 1
+                if busy[p] < staff[p]:
+                    feed(p, now)
+                if trace is not None:
+                    trace.append(("finish", now, e.id, ids[s], P.pools[p]))
+                    trace.append(("busy", now, P.pools[p], busy[p], staff[p]))
+                port = "done"
+                nxt = out[s]
+                rp = resolve[s][p]
+                if rp < 1.0:
+                    u = s_resolve_rw[s].next() if e.rw else s_resolve[s][e.src].at(e.k)
+                    if u >= rp:
+                        port = "unresolved"
+                        nxt = unresolved[s]
+                rc = rev_chance[s][p]
+                if rc > 0.0:
+                    u = s_revenue_rw[s].next() if e.rw else s_revenue[s][e.src].at(e.k)
+                    if u < rc:
+                        e.revenue += rev_amount[s]
+            elif k == _ARRIVE:
+                j = ev[3]
+                if ev[4] != ver[j]:
+                    continue
+                n = karr[j]
+                karr[j] = n + 1
+                et = source_etype[j]
+                st = s_attr[j]
+                if st:
+                    vals = attr_values[et]
+                    cums = attr_cum[et]
+                    attrs = tuple(vals[a][pick(cums[a], st[a].next())] for a in range(len(st)))
+                else:
+                    attrs = ()
+                sp = s_patience[j]
+                counted = now >= warmup
+                e = Entity(next(ids_next), j, n, et, now, counted, attrs, sp.next() if sp is not None else None)
+                if counted:
+                    acc[_ARR] += 1
+                # the next arrival of this source
+                r = rate[j]
+                t = now + s_arrive[j].next() / r
+                nxt_arrival[j] = t
+                if t < horizon:
+                    push(heap, (t, next(seq), _ARRIVE, j, ver[j]))
+                s = sources[j]
+                port = "out"
+                nxt = out[s]
+            elif k == _ABANDON or k == _OVERFLOW:
+                e = ev[3]
+                if ev[4] != e.tok:
+                    continue  # served before the timer ran out
+                e.tok += 1
+                s = e.at
+                qlen[s] -= 1
+                w = now - e.tq
+                if w > 0:
+                    e.wait += w
+                    e.waited = True
+                if trace is not None:
+                    trace.append(("queue", now, ids[s], qlen[s]))
+                if k == _ABANDON:
+                    port = "abandoned"
+                    nxt = abandoned_to[s]
+                else:
+                    port = "overflow"
+                    nxt = overflow_to[s]
+            elif k == _DELAY_DONE:
+                e = ev[3]
+                s = ev[4]
+                if trace is not None:
+                    trace.append(("finish", now, e.id, ids[s], None))
+                port = "out"
+                nxt = out[s]
+            else:  # _CHANGE
+                ev[3](now, ev[4])
+                continue
+
+            # The entity leaves step s through `port` for step `nxt`; steps that take no time are done here.
+            while True:
+                if trace is not None:
+                    trace.append(("move", now, e.id, ids[s], port, ids[nxt] if nxt >= 0 else None))
+                if nxt < 0:
+                    end(e, END_ABANDONED, now)
+                    if trace is not None:
+                        trace.append(("end", now, e.id, None, "abandoned"))
+                    break
+                kd = kind[nxt]
+                if kd == SERVICE:
+                    e.at = nxt
+                    if not e.sv:
+                        e.sv = 1
+                    for p in svc_pools[nxt]:
+                        if busy[p] < staff[p]:
+                            start(e, nxt, p, now)
+                            break
+                    else:
+                        pp = prio_pos[nxt]
+                        if pp is None:
+                            c = 0
+                        else:
+                            pos = pp[e.etype]
+                            c = prio_class[nxt].get(e.attrs[pos], n_classes[nxt] - 1) if pos >= 0 else \
+                                n_classes[nxt] - 1
+                        e.tq = now
+                        tok = e.tok
+                        queues[nxt][c].append((e, tok))
+                        qlen[nxt] += 1
+                        pt = e.patience
+                        oa = overflow_after[nxt]
+                        if pt is not None and (oa is None or pt < oa):
+                            push(heap, (now + pt, next(seq), _ABANDON, e, tok))
+                        elif oa is not None:
+                            push(heap, (now + oa, next(seq), _OVERFLOW, e, tok))
+                        if trace is not None:
+                            trace.append(("queue", now, ids[nxt], qlen[nxt]))
+                    break
+                if kd == BRANCH:
+                    s = nxt
+                    rw = False
+                    if in_cycle[s]:
+                        rw = _repeat(e, s)
+                    u = s_branch_rw[s].next() if rw else s_branch[s][e.src].at(e.k)
+                    b = pick(branch_cum[s], u)
+                    port = branch_ports[s][b]
+                    nxt = branch_to[s][b]
+                    continue
+                if kd == ROUTE:
+                    s = nxt
+                    pos = route_pos[s][e.etype]
+                    port = e.attrs[pos] if pos >= 0 else None
+                    nxt = route_to[s].get(port, END_ABANDONED)
+                    continue
+                if kd == DELAY:
+                    e.at = nxt
+                    rw = _repeat(e, nxt) if in_cycle[nxt] else False
+                    d = s_dur_rw[nxt].next() if rw else s_dur[nxt][e.src].at(e.k)
+                    e.cost += cost_pe[nxt]
+                    push(heap, (now + d * dscale[nxt], next(seq), _DELAY_DONE, e, nxt))
+                    if trace is not None:
+                        trace.append(("start", now, e.id, ids[nxt], None))
+                    break
+                if kd == EXIT:
+                    end(e, nxt, now)
+                    if trace is not None:
+                        trace.append(("end", now, e.id, ids[nxt], _OUTCOME_NAMES[P.outcome[nxt]]))
+                    break
+                raise NotImplementedError(f"step {ids[nxt]!r}: kind {kind[nxt]} is not simulated yet")
+        else:
+            self.now = max(now, self.now)
+            return True
+        self.now = stop if stop < INF else now
+        return True
+
+    # ---- public --------------------------------------------------------------------------------
+
+    @property
+    def stop_time(self) -> float:
+        return self.horizon if self.cutoff else INF
+
+    def advance(self, until: float | None = None) -> Iterator[tuple]:
+        """Run the day up to time `until` (to its end when None), yielding trace records as they come.
+
+        Memory stays bounded: records are handed out in chunks of at most `TRACE_CHUNK`.
+        """
+        stop = self.stop_time if until is None else min(float(until), self.stop_time)
+        if self.trace is None:
+            self._run(stop)
+        else:
+            while not self._run(stop, TRACE_CHUNK):
+                chunk, self.trace[:] = list(self.trace), []
+                yield from chunk
+            chunk, self.trace[:] = list(self.trace), []
+            yield from chunk
+        if not self._heap or (self.cutoff and self.now >= self.horizon) or self.now >= self.stop_time:
+            self.done = True
+
+    def finish(self) -> dict[str, float]:
+        """Run to the end of the day and return its KPIs."""
+        for _ in self.advance(None):
+            pass
+        return self.kpis()
+
+    def set(self, path: str, value: float) -> None:
+        """Change `resources.POOL.count`, `steps.SOURCE.rate` or `steps.STEP.duration` (a scale) from now on."""
+        knob = self._knob(path, "set")
+        if knob is None:
+            return
+        knob.base = float(value)
+        knob.update(self.now)
+
+    def apply_rules(self, values: Mapping[str, Any]) -> None:
+        """Rule values changed mid-day: staffing, rates, durations, probabilities and money from now on.
+
+        Entities keep their draws: a caller needing a long call still needs it.
+        """
+        from .scenario import apply_rules as _apply
+
+        self.rules.update(values)
+        new = compile_plan(_apply(self.base_scenario, self.rules), self.plan.pmap)
+        self._adopt(new)
+
+    def _adopt(self, new: Plan) -> None:
+        old = self.plan
+        now = self.now
+        # Tables the loop reads are replaced in place, so the handlers see the new values.
+        for name in ("out", "unresolved", "overflow", "abandoned", "branch_cum", "branch_to", "resolve",
+                     "revenue_chance", "revenue_amount", "cost_per_entity", "outcome", "exit_revenue",
+                     "exit_penalty", "late_after", "late_penalty", "overflow_after"):
+            getattr(old, name)[:] = getattr(new, name)
+        for s in range(len(old.ids)):
+            if old.kind[s] == DELAY and new.durations[s] != old.durations[s]:
+                for st in self.s_dur[s]:
+                    st.resample(new.durations[s].sample)
+            elif old.kind[s] == SERVICE:
+                for p, (d0, d1) in enumerate(zip(old.durations[s], new.durations[s])):
+                    if d1 is not None and d0 != d1:
+                        for st in self.s_dur[s][p]:
+                            st.resample(d1.sample)
+        old.durations[:] = new.durations
+        sc = new.scenario
+        self._generation += 1
+        self.scenario = old.scenario = sc
+        for pid, knob in self.pool_knobs.items():
+            knob.base = float(_count_at(sc.resources[pid].staffing(), now))
+            knob.update(now)
+        for j, s in enumerate(old.sources):
+            knob = self.rate_knobs[old.ids[s]]
+            knob.base = float(_rate_at(sc.steps[old.ids[s]].rate, now))
+            knob.update(now)
+        self._schedule_pieces(now)
+
+    # ---- KPIs ----------------------------------------------------------------------------------
+
+    def kpis(self) -> dict[str, float]:
+        """The KPIs of the day so far (final once `done`): entities still inside count as unfinished."""
+        P, sc = self.plan, self.scenario
+        acc = list(self._acc)
+        # Entities still inside: their waits so far, their costs and the work they got.
+        t_end = self.now
+        if self.done:
+            t_end = self.horizon if self.cutoff else max(self.horizon, self.end_time)
+        inside = self._inside()
+        for e, queued_at in inside:
+            if e.counted:
+                w = e.wait + (max(0.0, t_end - queued_at) if queued_at is not None else 0.0)
+                waited = e.waited or w > e.wait
+                ws, wd = e.wait, e.waited
+                e.wait, e.waited = w, waited
+                _tally_into(acc, e, self.slw)
+                e.wait, e.waited = ws, wd
+        staffed = list(self.staffed)
+        measured = list(self.staffed_measured)
+        for p in range(len(P.pools)):
+            mark = self._staff_mark[p]
+            if t_end > mark:
+                level = max(self.staff[p], self.busy[p])
+                staffed[p] += level * (t_end - mark)
+                lo = max(mark, self.warmup)
+                if t_end > lo:
+                    measured[p] += level * (t_end - lo)
+        hours = sc.time.hours_per_unit
+        staff_cost = sum(staffed[p] * hours * sc.resources[pid].cost_per_hour for p, pid in enumerate(P.pools))
+        fixed = sum(sc.fixed_costs.values())
+        arrivals = acc[_ARR]
+        cost = acc[_COST] + staff_cost + fixed
+        k: dict[str, float] = {
+            "arrivals": arrivals,
+            "completed": acc[_COMP],
+            "abandoned": acc[_ABAND],
+            "lost": acc[_LOST],
+            "abandon_rate": ratio(acc[_ABAND], arrivals),
+            "p_wait": ratio(acc[_WAITED], arrivals),
+            "mean_wait": ratio(acc[_WAIT], arrivals),
+            "asa": ratio(acc[_ASA], acc[_SERVED]),
+            "service_level": ratio(acc[_SL], acc[_OFFERED], 1.0),
+            "mean_time_in_system": ratio(acc[_TIS], acc[_LEFT]),
+            "on_time_rate": ratio(acc[_ONTIME], acc[_LEFT], 1.0),
+            "revenue": acc[_REV],
+            "cost": cost,
+            "profit": acc[_REV] - cost,
+            "fill_rate": 1.0,
+            "stockouts": 0.0,
+            "backorders": 0.0,
+        }
+        busy_time = list(self.busy_time)
+        if not self.done:
+            # services still running count up to now only
+            clip_end = self.horizon if self.cutoff else INF
+            for e, p, t_done in self._in_service():
+                busy_time[p] -= max(0.0, min(t_done, clip_end) - max(self.now, self.warmup))
+        for p, pid in enumerate(P.pools):
+            k[f"utilization.{pid}"] = ratio(busy_time[p], measured[p])
+        for sid, step in sc.steps.items():
+            if step.kind == "exit":
+                s = P.index.get(sid)
+                k[f"exits.{sid}"] = float(self.exits[s]) if s is not None else 0.0
+            elif step.kind == "inventory":
+                k[f"mean_on_hand.{sid}"] = 0.0
+        k["score"] = _score(sc, k)
+        names = sc.kpi_names()
+        return {name: float(k.get(name, 0.0)) for name in names}
+
+    def _inside(self) -> list[tuple[Entity, float | None]]:
+        """Entities still in the system: (entity, when it joined its queue or None)."""
+        found: dict[int, tuple[Entity, float | None]] = {}
+        for s, qs in enumerate(self.queues):
+            if qs:
+                for dq in qs:
+                    for e, tok in dq:
+                        if e.tok == tok:
+                            found[e.id] = (e, e.tq)
+        for ev in self._heap:
+            if ev[2] in (_SERVICE_DONE, _DELAY_DONE):
+                found[ev[3].id] = (ev[3], None)
+        return list(found.values())
+
+    def _in_service(self):
+        for ev in self._heap:
+            if ev[2] == _SERVICE_DONE:
+                yield ev[3], ev[4], ev[0]
+
+    def queue_lengths(self) -> dict[str, int]:
+        return {self.plan.ids[s]: n for s, n in enumerate(self.qlen) if self.plan.kind[s] == SERVICE}
+
+    def busy_counts(self) -> dict[str, tuple[int, int]]:
+        """pool -> (busy, staff)."""
+        return {pid: (self.busy[p], self.staff[p]) for p, pid in enumerate(self.plan.pools)}
+
+
+_OUTCOME_NAMES = ("completed", "abandoned", "lost")
+
+
+def _repeat(e: Entity, s: int) -> bool:
+    """Whether this is a repeat visit of `e` to step `s` (marks the visit)."""
+    seen = e.seen
+    if seen is None:
+        e.seen = {s}
+        return False
+    if s in seen:
+        return True
+    seen.add(s)
+    return False
+
+
+def _tally_into(acc: list[float], e: Entity, slw: float) -> None:
+    if e.waited:
+        acc[_WAITED] += 1
+    acc[_WAIT] += e.wait
+    if e.sv:
+        acc[_OFFERED] += 1
+        if e.sv == 2:
+            acc[_SERVED] += 1
+            acc[_ASA] += e.w1
+            if e.w1 <= slw:
+                acc[_SL] += 1
+    acc[_REV] += e.revenue
+    acc[_COST] += e.cost
+
+
+def _score(sc: Scenario, k: Mapping[str, float]) -> float:
+    objective = getattr(sc, "objective", None)
+    expr = getattr(objective, "score", None) if objective is not None else None
+    if expr is None or not hasattr(expr, "evaluate"):
+        return 0.0
+    return float(expr.evaluate(k))
+
+
+# --------------------------------------------------------------------------------------------------
+# Runs
+
+
+def compile_for(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None) -> Plan:
+    """The plan for a scenario with rule values applied and a map (the reference by default)."""
+    if rules:
+        from .scenario import apply_rules
+
+        scenario = apply_rules(scenario, dict(rules))
+    return compile_plan(scenario, pmap if pmap is not None else scenario.reference)
+
+
+@dataclass
+class RunResult:
+    """KPIs of a run: one dict per replication, and {name: (mean, 95 % half-width)}."""
+
+    scenario: str
+    seed: int
+    replications: int
+    rules: dict[str, Any]
+    names: tuple[str, ...]
+    per_replication: list[dict[str, float]]
+    summary: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def mean(self, name: str) -> float:
+        return self.summary[name][0]
+
+    def ci95(self, name: str) -> float:
+        return self.summary[name][1]
+
+    def means(self) -> dict[str, float]:
+        return {k: v[0] for k, v in self.summary.items()}
+
+    def to_json(self) -> dict[str, Any]:
+        """The `--json` shape of the contract."""
+        return {"scenario": self.scenario, "replications": self.replications, "seed": self.seed,
+                "rules": self.rules,
+                "kpis": {k: {"mean": m, "ci95": h} for k, (m, h) in self.summary.items()}}
+
+
+def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
+        replications: int | None = None, seed: int | None = None,
+        progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Simulate `replications` days (the scenario's `run.replications` by default) of the scenario with
+    a map (the reference by default) and rule values (the defaults by default).
+
+    Replication r uses the seed's child r, so replication r of two runs with the same seed meets the same
+    entities whatever the rules. `progress(done, total)` is called after each replication.
+    """
+    all_rules = scenario.default_rules()
+    all_rules.update(rules or {})
+    plan = compile_for(scenario, pmap, all_rules if scenario.rules else None)
+    reps = scenario.run.replications if replications is None else int(replications)
+    seed = scenario.run.seed if seed is None else int(seed)
+    per_rep = []
+    for r in range(reps):
+        day = Day(scenario, seed=seed, replication=r, plan=plan)
+        per_rep.append(day.finish())
+        if progress is not None:
+            progress(r + 1, reps)
+    names = plan.scenario.kpi_names()
+    return RunResult(scenario=scenario.id, seed=seed, replications=reps, rules=all_rules, names=names,
+                     per_replication=per_rep, summary=summarize(per_rep, names))
