@@ -38,9 +38,10 @@ def _key(rules: Mapping[str, Any]) -> tuple:
 class Evaluator:
     """Per-replication objective scores of rule settings, on common random numbers, cached.
 
-    Subclasses implement `_run(rules, replications) -> list[float]` (the score of replications
-    0..n-1 under those rules, all with the same seed). `used` counts the replications actually run, which
-    is what the search's budget limits.
+    Subclasses implement `_run(rules, start, stop) -> list[float]`: the scores of replications
+    start..stop-1 under those rules, all with the same seed, so asking for more replications of a
+    setting only runs the new ones. `used` counts the replications actually run, which is what the
+    search's budget limits.
     """
 
     def __init__(self):
@@ -49,35 +50,50 @@ class Evaluator:
 
     def scores(self, rules: Mapping[str, Any], replications: int) -> list[float]:
         k = _key(rules)
-        have = self.cache.get(k, [])
+        have = self.cache.setdefault(k, [])
         if len(have) < replications:
-            have = list(self._run(dict(rules), replications))
-            self.used += replications
-            self.cache[k] = have
+            self.used += replications - len(have)
+            have.extend(self._run(dict(rules), len(have), replications))
         return have[:replications]
 
     def mean(self, rules: Mapping[str, Any], replications: int) -> float:
         s = self.scores(rules, replications)
         return math.fsum(s) / len(s)
 
-    def _run(self, rules: Rules, replications: int) -> list[float]:  # pragma: no cover - abstract
+    def _run(self, rules: Rules, start: int, stop: int) -> list[float]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
 class SimEvaluator(Evaluator):
-    """Scores from the engine: `engine.sim.run` on one map, one seed, the objective per replication."""
+    """Scores from the engine on one map and one seed: the objective of each replication.
+
+    Each rule setting is compiled once (`engine.sim.compile_for`) and its replications run one `Day` at
+    a time, replication r with the seed's child r, exactly as `engine.sim.run` does; so the search's
+    numbers are the ones a full run reports.
+    """
 
     def __init__(self, scenario: Scenario, pmap: ProcessMap | None = None, seed: int | None = None):
         super().__init__()
         self.scenario = scenario
         self.pmap = pmap
         self.seed = scenario.run.seed if seed is None else seed
+        self._plans: dict[tuple, Any] = {}
 
-    def _run(self, rules: Rules, replications: int) -> list[float]:
+    def _run(self, rules: Rules, start: int, stop: int) -> list[float]:
         from . import sim
 
-        result = sim.run(self.scenario, self.pmap, rules=rules, replications=replications, seed=self.seed)
-        return [per_rep_score(self.scenario, kpis) for kpis in _per_replication(result)]
+        full = {**self.scenario.default_rules(), **rules}
+        if not hasattr(sim, "Day") or not hasattr(sim, "compile_for"):  # only the contract's run()
+            result = sim.run(self.scenario, self.pmap, rules=full, replications=stop, seed=self.seed)
+            return [per_rep_score(self.scenario, k) for k in _per_replication(result)[start:stop]]
+        k = _key(full)
+        plan = self._plans.get(k)
+        if plan is None:
+            plan = self._plans[k] = sim.compile_for(self.scenario, self.pmap,
+                                                    full if self.scenario.rules else None)
+        return [per_rep_score(plan.scenario, sim.Day(self.scenario, seed=self.seed, replication=r,
+                                                     plan=plan).finish())
+                for r in range(start, stop)]
 
 
 def _per_replication(result) -> Sequence[Mapping[str, float]]:
@@ -165,19 +181,30 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
         return ((budget is not None and evaluator.used >= budget)
                 or (deadline is not None and time.monotonic() >= deadline))
 
-    def report(msg: str):
-        if progress is not None:
-            frac = min(1.0, evaluator.used / budget) if budget else 0.0
-            if deadline is not None and budget is None:
-                frac = 0.0
-            progress(frac, msg)
+    # The search usually ends a pass or two after the widest stride has halved down to one notch:
+    # that many passes is the progress bar's expectation (the budget's share spent, if larger, wins).
+    expected = 2 + max((math.ceil(math.log2(st.notches)) for st in strides.values() if st.notches > 1),
+                       default=0)
+    t_start = time.monotonic()
+
+    def report(msg: str, done_levers: int):
+        if progress is None:
+            return
+        frac = min(0.95, (passes - 1 + done_levers / max(1, len(levers))) / expected)
+        if budget:
+            frac = max(frac, evaluator.used / budget)
+        if deadline is not None:
+            frac = max(frac, (time.monotonic() - t_start) / max(1e-9, deadline - t_start))
+        progress(min(0.99, frac), msg)
 
     evaluator.scores(current, full)
     passes = 0
     while not over_budget():
         passes += 1
+        if passes > expected:
+            expected = passes + 1
         moved = False
-        for rule in levers:
+        for n_done, rule in enumerate(levers, 1):
             if over_budget():
                 break
             stride = strides.get(rule.id)
@@ -189,7 +216,7 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
             elif stride is not None and stride.notches > 1:
                 stride.notches = max(1, stride.notches // 2)
                 moved = True  # a finer look is still to come
-            report(f"pass {passes}: {rule.label or rule.id} = {current[rule.id]}")
+            report(f"pass {passes}: {rule.label or rule.id} = {current[rule.id]}", n_done)
         if not moved:
             break
     return current
