@@ -20,7 +20,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-import networkx as nx
 import numpy as np
 import yaml
 
@@ -215,6 +214,10 @@ def map_problems(scenario: Scenario, pmap: ProcessMap) -> list[MapProblem]:
 def _closed_loops(trapped: Sequence[str], succ: Mapping[str, Iterable[str]]) -> list[list[str]]:
     """The loops work cannot leave: the strongly connected groups of `trapped` with no edge out of them
     (what only feeds such a loop is trapped too, but the fix is in the loop). In `trapped` order."""
+    if not trapped:
+        return []
+    import networkx as nx  # here, not at the top: it takes a third of a second to import
+
     inside = set(trapped)
     graph = nx.DiGraph()
     graph.add_nodes_from(trapped)

@@ -285,3 +285,317 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
         progress(1.0, f"par {par:,.0f} (baseline {baseline:,.0f})")
     return OptimizeResult(baseline, par, best, _ci(base_scores), _ci(best_scores), reps,
                           getattr(ev, "seed", 0), ev.used, time.monotonic() - t0)
+
+
+# --------------------------------------------------------------------------------------------------
+# The bottleneck view: where the day's money and minutes go
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What was lost at one step (`kind` "step") or in one pool (`kind` "pool"), per day on average.
+
+    For a step: `wait_minutes` the time entities spent queueing there (in the scenario's time unit,
+    named minutes because it usually is), `abandoned` how many hung up there, `penalty` what those
+    hang-ups cost at their exit, `lost_revenue` what they would have brought had they been served (the
+    mean exit revenue of those who passed the step and completed, plus the step's expected cross-sell),
+    `overflowed` how many left the queue by its overflow. For a pool: `idle_cost` the pay for staffed
+    time nobody was served in. `money` sums what applies.
+    """
+
+    kind: str
+    id: str
+    label: str
+    money: float
+    wait_minutes: float = 0.0
+    abandoned: float = 0.0
+    penalty: float = 0.0
+    lost_revenue: float = 0.0
+    overflowed: float = 0.0
+    idle_cost: float = 0.0
+    idle_hours: float = 0.0
+
+    def message(self, currency: str = "") -> str:
+        """One line for a screen: "Billing desk: 1,840 USD lost to hang-ups"."""
+        cur = f" {currency}" if currency else ""
+        if self.kind == "pool":
+            return f"{self.label}: {self.money:,.0f}{cur} paid for {self.idle_hours:,.1f} idle hours"
+        if self.abandoned >= 0.5:
+            return (f"{self.label}: {self.money:,.0f}{cur} lost to {self.abandoned:,.0f} hang-ups, "
+                    f"{self.wait_minutes:,.0f} minutes of waiting")
+        return f"{self.label}: {self.wait_minutes:,.0f} minutes of waiting"
+
+
+def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
+                replications: int = 3, seed: int | None = None) -> list[Loss]:
+    """Money and minutes lost at each service step and in each paid pool, averaged over a few traced
+    days (the first `replications` of the seed, the same days as a full run's first ones), ranked by
+    money lost, then minutes of waiting. Steps and pools that lost nothing are left out.
+
+    Read from the engine's trace (`engine.sim.Day(trace=True)`), so it needs no bookkeeping in the
+    loop: move records give when an entity joined and left each queue and through which port, start
+    records when its service began, end records its exit, busy records the pools' busy and staffed
+    counts over time.
+    """
+    from . import sim
+
+    sc0 = scenario
+    full = {**sc0.default_rules(), **(rules or {})}
+    plan = sim.compile_for(sc0, pmap, full if sc0.rules else None)
+    sc = plan.scenario
+    seed = sc.run.seed if seed is None else seed
+    n = max(1, int(replications))
+    steps: dict[str, dict[str, float]] = {}
+    pools: dict[str, dict[str, float]] = {}
+    for r in range(n):
+        day = sim.Day(sc0, seed=seed, replication=r, plan=plan, trace=True)
+        _tally_day(sc, day, steps, pools)
+    out = []
+    for sid, t in steps.items():
+        step = sc.steps[sid]
+        money = (t["penalty"] + t["lost_revenue"]) / n
+        out.append(Loss("step", sid, step.label or sid, money, t["wait"] / n, t["abandoned"] / n,
+                        t["penalty"] / n, t["lost_revenue"] / n, t["overflowed"] / n))
+    hours = sc.time.hours_per_unit
+    for pid, t in pools.items():
+        pool = sc.resources[pid]
+        idle_h = t["idle"] * hours / n
+        out.append(Loss("pool", pid, pool.label or pid, idle_h * pool.cost_per_hour, idle_cost=idle_h *
+                        pool.cost_per_hour, idle_hours=idle_h))
+    out = [x for x in out if x.money > 1e-9 or x.wait_minutes > 1e-9]
+    out.sort(key=lambda x: (-x.money, -x.wait_minutes, x.kind, x.id))
+    return out
+
+
+def _tally_day(sc: Scenario, day, totals: dict, pools: dict) -> None:
+    """Add one traced day's losses into `totals` (per step) and `pools` (sums over days)."""
+    steps: dict[str, dict[str, float]] = {}  # this day's
+    kinds = {sid: s.kind for sid, s in sc.steps.items()}
+    warmup = sc.time.warmup
+    counted: dict[int, bool] = {}
+    queued: dict[int, tuple[str, float]] = {}  # entity -> (service step, since)
+    visited: dict[int, list[str]] = {}
+    hung_up_at: dict[int, str] = {}
+    completed_revenue: dict[str, list[float]] = {}
+    pool_state = {pid: [float(day.staff[p]), 0.0, 0.0] for p, pid in enumerate(day.plan.pools)}  # staff, busy, t
+    idle = {pid: 0.0 for pid in pool_state}
+    starts: dict[str, dict[str, int]] = {}
+
+    def step_row(sid):
+        return steps.setdefault(sid, {"wait": 0.0, "abandoned": 0.0, "penalty": 0.0, "lost_revenue": 0.0,
+                                      "overflowed": 0.0})
+
+    last_t = 0.0
+    for rec in day.advance(None):
+        what, t = rec[0], rec[1]
+        last_t = t
+        if what == "move":
+            _, _, eid, src, port, dst = rec
+            if eid not in counted:
+                counted[eid] = t >= warmup
+            q = queued.get(eid)
+            if q is not None and q[0] == src:  # left the queue without service
+                del queued[eid]
+                if counted[eid]:
+                    row = step_row(src)
+                    row["wait"] += t - q[1]
+                    if port == "abandoned":
+                        row["abandoned"] += 1
+                        hung_up_at[eid] = src
+                    elif port == "overflow":
+                        row["overflowed"] += 1
+            if dst is not None and kinds.get(dst) == "service":
+                queued[eid] = (dst, t)
+                visited.setdefault(eid, []).append(dst)
+        elif what == "start":
+            _, _, eid, sid, pool = rec
+            q = queued.pop(eid, None)
+            if q is not None and counted.get(eid):
+                step_row(sid)["wait"] += t - q[1]
+            if pool is not None:
+                per = starts.setdefault(sid, {})
+                per[pool] = per.get(pool, 0) + 1
+        elif what == "end":
+            _, _, eid, exit_id, outcome = rec
+            queued.pop(eid, None)
+            if not counted.get(eid):
+                continue
+            step = sc.steps.get(exit_id) if exit_id is not None else None
+            if eid in hung_up_at:
+                row = step_row(hung_up_at[eid])
+                row["penalty"] += step.penalty if step is not None else 0.0
+            elif outcome == "completed":
+                rev = step.revenue if step is not None else 0.0
+                for sid in set(visited.get(eid, ())):
+                    completed_revenue.setdefault(sid, []).append(rev)
+        elif what == "busy":
+            _, _, pid, busy, staff = rec
+            st = pool_state[pid]
+            idle[pid] += max(0.0, st[0] - st[1]) * (t - st[2])
+            st[:] = [float(staff), float(busy), t]
+    end = max(last_t, sc.time.horizon) if sc.time.close == "drain" else sc.time.horizon
+    for pid, st in pool_state.items():
+        idle[pid] += max(0.0, st[0] - st[1]) * max(0.0, end - st[2])
+        if sc.resources[pid].cost_per_hour > 0 and idle[pid] > 0:
+            pools.setdefault(pid, {"idle": 0.0})["idle"] += idle[pid]
+    for eid, (sid, since) in queued.items():  # still waiting when the day ended
+        if counted.get(eid):
+            step_row(sid)["wait"] += max(0.0, end - since)
+    for sid, row in steps.items():
+        if not row["abandoned"]:
+            continue
+        revs = completed_revenue.get(sid, [])
+        value = math.fsum(revs) / len(revs) if revs else 0.0
+        step = sc.steps[sid]
+        rv = getattr(step, "revenue", None)
+        if rv is not None and starts.get(sid):
+            used = starts[sid]
+            total = sum(used.values())
+            value += rv.amount * sum(rv.chance.get(p, 0.0) * k for p, k in used.items()) / total
+        row["lost_revenue"] += row["abandoned"] * value
+    for sid, row in steps.items():
+        total = totals.setdefault(sid, dict.fromkeys(row, 0.0))
+        for k, v in row.items():
+            total[k] += v
+
+
+# --------------------------------------------------------------------------------------------------
+# The live preview: headline KPIs for new rule values while the player is still sliding
+
+
+#: The KPIs a rules screen shows as the player moves a lever.
+HEADLINE_KPIS = ("score", "profit", "revenue", "cost", "service_level", "abandon_rate", "asa", "mean_wait")
+#: A generous guess of the engine's cost per arriving entity (measured about 12 us), to decide before
+#: running whether one simulated day fits in the preview's time.
+SECONDS_PER_ARRIVAL = 30e-6
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A quick estimate of a run's KPIs. `method` is "simulation" (the mean of the first
+    `replications` days of the full run's seed, so the full run refines it) or "formulas" (steady-state
+    Erlang estimates for the service steps, when even one simulated day would take too long: only
+    service_level, abandon_rate, asa, p_wait and utilization.POOL)."""
+
+    kpis: dict[str, float]
+    method: str
+    replications: int
+    seconds: float
+
+
+def expected_arrivals(scenario: Scenario, pmap: ProcessMap | None = None) -> float:
+    """Entities a day brings, from the sources' mean rates over the horizon (events not counted)."""
+    from .maps import _mean_rate
+
+    placed = set((pmap or scenario.reference).steps)
+    h = scenario.time.horizon
+    return sum(_mean_rate(s, h) * h for sid, s in scenario.steps.items()
+               if s.kind == "source" and sid in placed)
+
+
+def preview(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
+            seconds: float = 0.3, max_replications: int = 8, seed: int | None = None) -> Preview:
+    """Headline KPIs for `rules` within about `seconds`: as many simulated days as fit (at most
+    `max_replications`, at least one), or the queueing formulas when one day would not fit."""
+    from . import sim
+
+    t0 = time.perf_counter()
+    full = {**scenario.default_rules(), **(rules or {})}
+    try:
+        plan = sim.compile_for(scenario, pmap, full if scenario.rules else None)
+    except NotImplementedError:  # a step kind the engine does not simulate yet
+        return _formula_preview(scenario, pmap, full, t0)
+    guess = expected_arrivals(plan.scenario, pmap) * SECONDS_PER_ARRIVAL
+    if guess > seconds:
+        return _formula_preview(scenario, pmap, full, t0)
+    seed = scenario.run.seed if seed is None else seed
+    days: list[dict[str, float]] = []
+    deadline = t0 + seconds * 0.9
+    for r in range(max(1, max_replications)):
+        start = time.perf_counter()
+        day = _day_within(sim, scenario, plan, seed, r, deadline)
+        if day is None:  # this day would not finish in time
+            break
+        days.append(day)
+        if time.perf_counter() + (time.perf_counter() - start) > deadline:
+            break
+    if not days:
+        return _formula_preview(scenario, pmap, full, t0)
+    kpis = {k: math.fsum(d[k] for d in days) / len(days) for k in days[0]}
+    return Preview(kpis, "simulation", len(days), time.perf_counter() - t0)
+
+
+#: A preview's day runs in this many slices of the horizon, the clock checked between them.
+PREVIEW_SLICES = 8
+
+
+def _day_within(sim, scenario: Scenario, plan, seed: int, replication: int, deadline: float):
+    """One simulated day's KPIs, or None as soon as the clock passes `deadline` (checked between
+    slices of the day, so an unexpectedly long day costs at most one slice more)."""
+    day = sim.Day(scenario, seed=seed, replication=replication, plan=plan)
+    h = float(plan.scenario.time.horizon)
+    for k in range(1, PREVIEW_SLICES + 1):
+        for _ in day.advance(h * k / PREVIEW_SLICES if k < PREVIEW_SLICES else None):
+            pass
+        if time.perf_counter() > deadline:
+            return None
+    return day.kpis()
+
+
+def _formula_preview(scenario: Scenario, pmap: ProcessMap | None, rules: Rules, t0: float) -> Preview:
+    """Steady-state estimates per service step (Erlang A with the callers' patience, else Erlang C).
+
+    Each service step's arrival rate is the day's mean arrival rate times the visits per arrival the
+    map's flow gives it (`engine.maps.edge_flows`); it is served by its first pool, whose agents are
+    shared between the steps that pool serves first in proportion to their offered load."""
+    from . import queueing
+    from .maps import edge_flows
+    from .scenario import apply_rules
+
+    sc = apply_rules(scenario, rules) if scenario.rules else scenario
+    pm = pmap if pmap is not None else sc.reference
+    total = expected_arrivals(sc, pm) / sc.time.horizon if sc.time.horizon else 0.0
+    visits: dict[str, float] = {}
+    for e, f in edge_flows(sc, pm).items():
+        visits[e.dst] = visits.get(e.dst, 0.0) + f
+    services = [(sid, sc.steps[sid]) for sid in pm.steps
+                if sid in sc.steps and sc.steps[sid].kind == "service" and sc.steps[sid].pools]
+    load: dict[str, float] = {}
+    rows = []
+    for sid, s in services:
+        pool = s.pools[0]
+        lam = total * visits.get(sid, 0.0)
+        mean = s.duration_for(pool).mean()
+        rows.append((sid, s, pool, lam, mean))
+        load[pool] = load.get(pool, 0.0) + lam * mean
+    patience = [e.patience.mean() for e in sc.entities.values() if e.patience is not None]
+    theta = 1.0 / patience[0] if patience and patience[0] > 0 else 0.0
+    slw = sc.run.service_level_wait
+    lam_sum = sl = ab = asa = pw = 0.0
+    busy: dict[str, float] = {}
+    for sid, s, pool, lam, mean in rows:
+        if lam <= 0 or mean <= 0:
+            continue
+        share = lam * mean / load[pool] if load[pool] > 0 else 1.0
+        agents = max(1, int(round(sc.resources[pool].count * share)))
+        mu = 1.0 / mean
+        if theta > 0:
+            q = queueing.ErlangA(lam, mu, agents, theta)
+            p_ab, p_wait, a, level = q.p_abandon, q.p_wait, q.asa, q.service_level(slw)
+        else:
+            q = queueing.MMc(lam, mu, agents)
+            p_ab, p_wait, a, level = 0.0, (q.p_wait if q.stable else 1.0), q.asa, q.service_level(slw)
+        lam_sum += lam
+        sl += lam * level
+        ab += lam * p_ab
+        asa += lam * a
+        pw += lam * p_wait
+        busy[pool] = busy.get(pool, 0.0) + lam * (1 - p_ab) * mean
+    kpis: dict[str, float] = {}
+    if lam_sum > 0:
+        kpis.update(service_level=float(sl / lam_sum), asa=float(asa / lam_sum), p_wait=float(pw / lam_sum),
+                    abandon_rate=float(ab / total) if total else 0.0)
+    for pid, pool in sc.resources.items():
+        if pool.count > 0:
+            kpis[f"utilization.{pid}"] = float(min(1.0, busy.get(pid, 0.0) / pool.count))
+    return Preview(kpis, "formulas", 0, time.perf_counter() - t0)

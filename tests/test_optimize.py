@@ -125,3 +125,62 @@ def test_optimizer_finds_the_best_staffing_found_by_brute_force():
     assert res.par == pytest.approx(curve[best], rel=1e-12)
     assert res.baseline == pytest.approx(curve[4], rel=1e-12)
     assert res.simulated < 20 * sc.run.replications  # cheaper than the brute force
+
+
+# ------------------------------------------------------------------------------------------ bottlenecks
+
+def test_bottlenecks_account_for_every_hang_up_and_minute_of_waiting():
+    sim = pytest.importorskip("engine.sim")
+    from engine.optimize import bottlenecks
+
+    sc = loads(STAFFING, "<staffing>")
+    run = sim.run(sc, rules={"agents": 5}, replications=3)
+    losses = bottlenecks(sc, rules={"agents": 5}, replications=3)
+    desk = next(x for x in losses if x.id == "desk")
+    assert desk.abandoned == pytest.approx(run.mean("abandoned"))
+    waited = [k["mean_wait"] * k["arrivals"] for k in run.per_replication]
+    assert desk.wait_minutes == pytest.approx(sum(waited) / len(waited))
+    assert desk.penalty == pytest.approx(8 * run.mean("abandoned"))
+    assert desk.lost_revenue == pytest.approx(12 * run.mean("abandoned"))  # each would have paid 12
+    assert desk.money == pytest.approx(desk.penalty + desk.lost_revenue)
+    assert "hang-ups" in desk.message("USD")
+    agents = next(x for x in losses if x.id == "agents")
+    assert agents.kind == "pool" and agents.money == pytest.approx(90 * agents.idle_hours)
+    assert [x.money for x in losses] == sorted((x.money for x in losses), reverse=True)
+
+
+def test_bottleneck_ranking_follows_the_staffing():
+    pytest.importorskip("engine.sim")
+    from engine.optimize import bottlenecks
+
+    sc = loads(STAFFING, "<staffing>")
+    assert bottlenecks(sc, rules={"agents": 3}, replications=2)[0].id == "desk"  # hang-ups
+    assert bottlenecks(sc, rules={"agents": 16}, replications=2)[0].id == "agents"  # idle pay
+
+
+# ------------------------------------------------------------------------------------------ preview
+
+def test_preview_is_the_start_of_the_full_run():
+    sim = pytest.importorskip("engine.sim")
+    from engine.optimize import preview
+
+    sc = loads(STAFFING, "<staffing>")
+    p = preview(sc, rules={"agents": 7}, seconds=5.0, max_replications=3)
+    assert p.method == "simulation" and p.replications == 3
+    run = sim.run(sc, rules={"agents": 7}, replications=3)
+    for name in ("score", "profit", "service_level", "abandon_rate"):
+        assert p.kpis[name] == pytest.approx(run.mean(name), rel=1e-12)
+
+
+def test_preview_falls_back_to_erlang_a_when_a_day_would_not_fit():
+    pytest.importorskip("engine.sim")
+    from engine.optimize import preview
+    from engine.queueing import ErlangA
+
+    sc = loads(STAFFING, "<staffing>")
+    p = preview(sc, rules={"agents": 8}, seconds=1e-6)
+    assert p.method == "formulas" and p.replications == 0
+    q = ErlangA(2.0, 1 / 3, 8, 1 / 2)
+    assert p.kpis["abandon_rate"] == pytest.approx(q.p_abandon)
+    assert p.kpis["asa"] == pytest.approx(q.asa)
+    assert p.kpis["utilization.agents"] == pytest.approx(2.0 * (1 - q.p_abandon) * 3 / 8)
