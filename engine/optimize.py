@@ -15,15 +15,24 @@ rule setting and replication count: the incumbent is never run twice for the sam
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import tempfile
 import time
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from .model import Choice, ProcessMap, Scenario, Slider
 from .scoring import objective_score
 
-__all__ = ["OptimizeResult", "Evaluator", "SimEvaluator", "optimize", "search", "ProgressFn"]
+__all__ = [
+    "OptimizeResult", "Evaluator", "SimEvaluator", "optimize", "search", "ProgressFn", "Loss", "bottlenecks",
+    "Preview", "preview", "HEADLINE_KPIS", "fingerprint", "par_path", "save_par", "load_par", "ParJob",
+    "baseline_and_par",
+]
 
 #: progress(fraction_done, message): fraction from 0 to 1, a short line for a status bar.
 ProgressFn = Callable[[float, str], None]
@@ -599,3 +608,155 @@ def _formula_preview(scenario: Scenario, pmap: ProcessMap | None, rules: Rules, 
         if pool.count > 0:
             kpis[f"utilization.{pid}"] = float(min(1.0, busy.get(pid, 0.0) / pool.count))
     return Preview(kpis, "formulas", 0, time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Par kept beside a scenario, par computed in the background, and par on the player's own seed
+
+
+def fingerprint(scenario: Scenario) -> str:
+    """A digest of the scenario's content: a par file made for other content is not trusted."""
+
+    def plain(x):
+        if isinstance(x, Mapping):
+            return {str(k): plain(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [plain(v) for v in x]
+        return x
+
+    text = json.dumps(plain(scenario.raw), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def par_path(scenario_path) -> Path:
+    """Where a scenario's par is kept: `customer_service.yaml` -> `customer_service.par.json`."""
+    p = Path(scenario_path)
+    return p.with_name(p.name.rsplit(".", 1)[0] + ".par.json")
+
+
+def save_par(scenario: Scenario, result: OptimizeResult, path=None) -> None:
+    """Write the par file beside the scenario (atomically: a temporary file, then a rename)."""
+    if path is None:
+        if not scenario.path:
+            raise ValueError("the scenario has no file to keep its par beside; give a path")
+        path = par_path(scenario.path)
+    data = {**result.to_json(scenario.id), "fingerprint": fingerprint(scenario), "seed": result.seed,
+            "replications": result.replications, "baseline_ci": result.baseline_ci,
+            "par_ci": result.par_ci}
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".par-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
+    """The kept par of a scenario, or None when there is none, it is unreadable, or it was made for
+    other content (then compute it again, e.g. with `ParJob`)."""
+    if path is None:
+        if not scenario.path:
+            return None
+        path = par_path(scenario.path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if data.get("fingerprint") != fingerprint(scenario) or data.get("scenario") != scenario.id:
+            return None
+        return OptimizeResult(float(data["baseline"]), float(data["par"]), dict(data["best_rules"]),
+                              float(data.get("baseline_ci", 0.0)), float(data.get("par_ci", 0.0)),
+                              int(data.get("replications", 0)), int(data.get("seed", 0)))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _par_worker(path: str, budget, seconds, queue) -> None:  # runs in the child process
+    try:
+        from .scenario import load
+
+        sc = load(path)
+        res = optimize(sc, budget=budget, seconds=seconds,
+                       progress=lambda f, m: queue.put(("progress", f, m)))
+        queue.put(("done", res))
+    except BaseException as exc:  # the parent shows it; the child has nobody else to tell
+        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class ParJob:
+    """Par computed in another process, so the game keeps its frame rate meanwhile (the engine is pure
+    Python: a thread would share the interpreter with the game). Call `poll()` each frame: it returns
+    True once `result` (an OptimizeResult) or `error` (a message) is set; `progress` and `message`
+    follow the search. `cancel()` stops it."""
+
+    def __init__(self, scenario_path, budget: int | None = None, seconds: float | None = 50.0):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # a clean child: no copy of the game's window
+        self._queue = ctx.Queue()
+        self._proc = ctx.Process(target=_par_worker, args=(str(scenario_path), budget, seconds, self._queue),
+                                 daemon=True)
+        self._proc.start()
+        self.progress = 0.0
+        self.message = ""
+        self.result: OptimizeResult | None = None
+        self.error: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
+
+    def poll(self) -> bool:
+        import queue as _queue
+
+        while not self.done:
+            try:
+                item = self._queue.get_nowait()
+            except _queue.Empty:
+                if not self._proc.is_alive() and self._queue.empty():
+                    self.error = self.error or f"the par computation stopped (exit code {self._proc.exitcode})"
+                break
+            if item[0] == "progress":
+                self.progress, self.message = item[1], item[2]
+            elif item[0] == "done":
+                self.result, self.progress = item[1], 1.0
+            else:
+                self.error = item[1]
+        if self.done:
+            self._proc.join(timeout=1.0)
+        return self.done
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until done (or `timeout` seconds): for scripts and tests."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while not self.poll():
+            if end is not None and time.monotonic() > end:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def cancel(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join(timeout=1.0)
+        self.error = self.error or "cancelled"
+
+
+def baseline_and_par(scenario: Scenario, best_rules: Mapping[str, Any], seed: int,
+                     replications: int | None = None) -> tuple[float, float]:
+    """Baseline and par scores on the player's own seed (a daily challenge, a kiosk run), so the
+    player's run is compared with them on the same days (common random numbers).
+
+    Both on the reference map: the player's map is what the player's run used, so a poor map shows
+    as a score below what the expert map would have given. `best_rules` are the kept par's rules."""
+    ev = SimEvaluator(scenario, None, seed)
+    reps = replications or scenario.run.replications
+    base = ev.mean(scenario.default_rules(), reps)
+    par = ev.mean({**scenario.default_rules(), **best_rules}, reps)
+    return base, max(base, par)

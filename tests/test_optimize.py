@@ -184,3 +184,49 @@ def test_preview_falls_back_to_erlang_a_when_a_day_would_not_fit():
     assert p.kpis["abandon_rate"] == pytest.approx(q.p_abandon)
     assert p.kpis["asa"] == pytest.approx(q.asa)
     assert p.kpis["utilization.agents"] == pytest.approx(2.0 * (1 - q.p_abandon) * 3 / 8)
+
+
+# ------------------------------------------------------------------------------------------ par files
+
+def test_par_file_round_trip_and_staleness(tmp_path):
+    from engine.optimize import OptimizeResult, load_par, par_path, save_par
+
+    path = tmp_path / "staffing.yaml"
+    path.write_text(STAFFING)
+    from engine.scenario import load
+
+    sc = load(path)
+    assert par_path(path) == tmp_path / "staffing.par.json"
+    assert load_par(sc) is None
+    res = OptimizeResult(100.0, 250.0, {"agents": 8}, 5.0, 6.0, 8, 11)
+    save_par(sc, res)
+    back = load_par(sc)
+    assert (back.baseline, back.par, back.best_rules, back.replications, back.seed) == (100.0, 250.0, {"agents": 8}, 8, 11)
+    # the scenario changed: its kept par no longer counts
+    path.write_text(STAFFING.replace("revenue: 12", "revenue: 13"))
+    assert load_par(load(path)) is None
+
+
+def test_par_job_in_the_background_matches_optimize(tmp_path):
+    pytest.importorskip("engine.sim")
+    from engine.optimize import ParJob
+
+    path = tmp_path / "staffing.yaml"
+    path.write_text(STAFFING)
+    job = ParJob(path)
+    assert job.wait(timeout=120), "the background par took too long"
+    assert job.error is None
+    direct = optimize(loads(STAFFING, "<s>"))
+    assert job.result.best_rules == direct.best_rules
+    assert job.result.par == pytest.approx(direct.par)
+    assert job.progress == 1.0
+
+
+def test_baseline_and_par_on_another_seed():
+    sim = pytest.importorskip("engine.sim")
+    from engine.optimize import baseline_and_par
+
+    sc = loads(STAFFING, "<staffing>")
+    base, par = baseline_and_par(sc, {"agents": 8}, seed=99, replications=4)
+    assert base == pytest.approx(sim.run(sc, seed=99, replications=4).mean("score"))
+    assert par == pytest.approx(sim.run(sc, rules={"agents": 8}, seed=99, replications=4).mean("score"))
