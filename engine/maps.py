@@ -27,7 +27,7 @@ from .model import Edge, Line, ProcessMap, Scenario
 
 __all__ = [
     "MapProblem", "map_problems", "MapComparison", "compare_map", "score_map", "edge_importance",
-    "edge_flows", "port_shares",
+    "edge_flows", "port_shares", "describe_edge", "reveal_lines",
     "Hint", "hints_for", "Attempt", "Attempts", "MapFileError", "loads_map", "load_map", "read_map",
     "save_map", "dumps_map", "format_problem",
 ]
@@ -417,6 +417,25 @@ def compare_map(scenario: Scenario, pmap: ProcessMap) -> MapComparison:
             best = cand
     assert best is not None
     return best
+
+
+def describe_edge(scenario: Scenario, edge: Edge) -> str:
+    """An edge in the cards' words: "'Route by need' (billing) -> 'Billing desk'"."""
+    return f"'{_label(scenario, edge.src)}' ({edge.port}) -> '{_label(scenario, edge.dst)}'"
+
+
+def reveal_lines(scenario: Scenario, comparison: MapComparison) -> list[str]:
+    """What the round's end shows: each misrouted port, then each other missing and extra edge."""
+    lines = []
+    wrong = {p for p, _ in comparison.misrouted}
+    right = {x for _, x in comparison.misrouted}
+    for mine, theirs in comparison.misrouted:
+        lines.append(f"'{_label(scenario, mine.src)}' ({mine.port}) goes to '{_label(scenario, mine.dst)}'; "
+                     f"the expert sends it to '{_label(scenario, theirs.dst)}'.")
+    lines += [f"Missing: {describe_edge(scenario, e)}." for e in comparison.missing if e not in right]
+    lines += [f"Not in the expert map: {describe_edge(scenario, e)}." for e in comparison.extra
+              if e not in wrong]
+    return lines
 
 
 def score_map(scenario: Scenario, pmap: ProcessMap) -> int:

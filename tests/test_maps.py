@@ -406,3 +406,15 @@ def test_read_map_puts_problems_on_the_edge_lines(tmp_path, sc):
 
 def test_empty_map_file_is_an_empty_map(sc):
     assert loads_map("", "m", sc).edges == ()
+
+
+def test_reveal_lines_say_what_was_wrong_in_the_cards_words(sc):
+    from engine.maps import reveal_lines
+
+    edges = [e for e in REFERENCE if e not in ("technical.unresolved -> billing",)]
+    edges += ["technical.unresolved -> hung_up", "billing.abandoned -> hung_up"]
+    lines = reveal_lines(sc, compare_map(sc, M(*edges)))
+    assert lines == [
+        "'Technical desk' (unresolved) goes to 'Hung up'; the expert sends it to 'Billing desk'.",
+        "Not in the expert map: 'Billing desk' (abandoned) -> 'Hung up'.",
+    ]
