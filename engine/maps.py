@@ -570,19 +570,11 @@ def format_problem(problem: MapProblem, name: str) -> str:
 
 
 def _parse_edge(text: str) -> Edge:
-    try:
-        from .scenario import parse_edge  # the loader's parser, so both read edges the same way
-    except ImportError:  # pragma: no cover - until engine.scenario exists
-        parse_edge = _local_parse_edge
+    # The loader's parser, so a map file and a scenario read edges the same way. Imported here rather
+    # than at the top so that engine.scenario may one day use this module without a cycle.
+    from .scenario import parse_edge
+
     return parse_edge(text)
-
-
-def _local_parse_edge(text: str) -> Edge:
-    left, arrow, dst = str(text).partition("->")
-    src, dot, port = left.strip().rpartition(".")
-    if not arrow or not dot or not src or not port.strip() or not dst.strip():
-        raise ValueError(f"an edge is written 'step.port -> step', not {text!r}")
-    return Edge(src.strip(), port.strip(), dst.strip())
 
 
 def _pos(node: yaml.Node | None) -> dict[str, int]:
