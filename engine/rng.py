@@ -64,11 +64,17 @@ class SequentialStream:
 
     def next(self) -> float:
         pos = self.pos
-        if pos >= len(self.values):
-            self.values = self.sampler(self.rng, BLOCK).tolist()
-            pos = 0
         self.pos = pos + 1
-        return self.values[pos]
+        try:
+            return self.values[pos]
+        except IndexError:
+            self.values = self.sampler(self.rng, BLOCK).tolist()
+            self.pos = 1
+            return self.values[0]
+
+    def block(self) -> np.ndarray:
+        """The next `BLOCK` values at once (for streams read a block at a time)."""
+        return self.sampler(self.rng, BLOCK)
 
 
 class IndexedStream:

@@ -25,7 +25,10 @@ from heapq import heappop, heappush
 from itertools import count
 from typing import Any, Callable, Iterator, Mapping
 
+import numpy as np
+
 from . import rng as rngs
+from .rng import BLOCK_BITS, MASK
 from .kpis import ratio, summarize
 from .model import ProcessMap, Scenario
 from .plan import (BRANCH, DELAY, END_ABANDONED, EXIT, ROUTE, SERVICE, MapError, Plan, compile_plan, pick)
@@ -35,9 +38,10 @@ __all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compil
 # Heap entry kinds
 _ARRIVE, _DELAY_DONE, _SERVICE_DONE, _ABANDON, _OVERFLOW, _CHANGE = range(6)
 
-# Slots of the accumulator list (plain floats, summed over the entities counted)
-(_ARR, _COMP, _ABAND, _LOST, _WAITED, _WAIT, _OFFERED, _SERVED, _ASA, _SL, _LEFT, _TIS, _ONTIME,
- _REV, _COST) = range(15)
+# Slots of the accumulator list: plain floats over the entities counted (born at or after warmup), except
+# _PRE, the entities born before warmup. Counts by exit are kept per exit step (`exits_counted`, `late`), and
+# what follows from them (completed, revenue at exits...) is worked out when the KPIs are asked for.
+(_PRE, _ABAND_END, _WAITED, _WAIT, _OFFERED, _SERVED, _ASA, _SL_MISS, _TIS, _REV, _COST) = range(11)
 
 INF = math.inf
 TRACE_CHUNK = 4096  # trace records buffered before `Day.advance` hands them out
@@ -46,31 +50,24 @@ TRACE_CHUNK = 4096  # trace records buffered before `Day.advance` hands them out
 class Entity:
     """One caller, order or request on its way through the map."""
 
-    __slots__ = ("id", "src", "k", "etype", "born", "counted", "attrs", "patience", "wait", "waited", "sv",
-                 "w1", "tq", "tok", "at", "pool", "seen", "rw", "cost", "revenue")
+    __slots__ = ("id", "src", "k", "etype", "born", "attrs", "patience", "wait", "sv", "tq", "tok", "at", "seen",
+                 "rw")
 
-    def __init__(self, eid: int, src: int, k: int, etype: int, born: float, counted: bool, attrs: tuple,
-                 patience: float | None):
+    def __init__(self, eid: int, src: int, k: int, etype: int, born: float, attrs: tuple, patience: float | None):
         self.id = eid
         self.src = src  # source number
         self.k = k  # arrival number at that source: the index of every per-entity draw
         self.etype = etype
-        self.born = born
-        self.counted = counted
+        self.born = born  # counted in the KPIs when born at or after warmup
         self.attrs = attrs  # attribute values, in the entity type's order
         self.patience = patience
-        self.wait = 0.0  # total time in queues so far
-        self.waited = False
+        self.wait = 0.0  # total time in queues so far (waits are only ever added when positive)
         self.sv = 0  # 0: never reached a service; 1: offered to one; 2: served at least once
-        self.w1 = 0.0  # total wait when the first service started
         self.tq = 0.0  # when it joined its current queue
         self.tok = 0  # bumped whenever it leaves a queue: stale queue entries and timers are ignored
         self.at = -1  # the step it is at
-        self.pool = -1
         self.seen = None  # steps on a cycle already visited (repeat visits draw from rework streams)
         self.rw = False  # this visit is a repeat visit
-        self.cost = 0.0
-        self.revenue = 0.0
 
 
 def kpi_names(scenario: Scenario) -> tuple[str, ...]:
@@ -151,7 +148,7 @@ class Day:
         self.fired: list[tuple[float, int, Any]] = []  # (time, event index, say line)
         self._heap: list[tuple] = []
         self._seq = count()
-        self._acc = [0.0] * 15
+        self._acc = [0.0] * 11
         self._ids = count()
         self._generation = 0  # bumped when rules change mid-day: stale schedule pieces are ignored
         self._setup_state()
@@ -175,12 +172,13 @@ class Day:
         self.staffed_measured = [0.0] * n_pools  # unit-time after warmup (utilization)
         self._staff_mark = [0.0] * n_pools
         self.dscale = [1.0] * n  # duration scale per step (scripted events)
-        self.exits = [0] * n
+        self.exits = [0] * n  # entities that ended at each exit
+        self.exits_counted = [0] * n  # of those, the ones counted
+        self.late = [0] * n  # of those, the ones later than the exit's `late.after`
         ns = len(P.sources)
         self.rate = [0.0] * ns
-        self._next = [INF] * ns  # next arrival time per source
+        self._next = [INF] * ns  # next arrival time per source (not on the heap: the loop merges them)
         self._mass = [0.0] * ns  # unit-rate time left when the rate is zero
-        self._ver = [0] * ns
         self._k = [0] * ns
 
     def _setup_streams(self) -> None:
@@ -197,13 +195,13 @@ class Day:
             return Seq(gen(seed, rep, "rework-" + purpose, step), sampler)
 
         self.s_arrive = [Seq(gen(seed, rep, "arrivals", sid), rngs.unit_exponential) for sid in sids]
-        self.s_attr = []
-        self.s_patience = []
+        self.s_entity = []
         for j, sid in enumerate(sids):
             et = P.source_etype[j]
-            self.s_attr.append([Seq(gen(seed, rep, "attribute", sid, a), rngs.uniform) for a in P.attr_names[et]])
+            attrs = [Seq(gen(seed, rep, "attribute", sid, a), rngs.uniform) for a in P.attr_names[et]]
             pat = P.patience[et]
-            self.s_patience.append(Seq(gen(seed, rep, "patience", sid), pat.sample) if pat is not None else None)
+            patience = Seq(gen(seed, rep, "patience", sid), pat.sample) if pat is not None else None
+            self.s_entity.append(_EntityDraws(attrs, P.attr_values[et], P.attr_cum[et], patience))
         n = len(P.ids)
         self.s_dur: list[Any] = [None] * n
         self.s_dur_rw: list[Any] = [None] * n
@@ -375,12 +373,8 @@ class Day:
         old = self.rate[j]
         mass = (self._next[j] - now) * old if (old > 0 and self._next[j] < INF) else self._mass[j]
         self.rate[j] = r
-        self._ver[j] += 1
         if r > 0:
-            t = now + mass / r
-            self._next[j] = t
-            if t < self.horizon:
-                self._push(t, _ARRIVE, j, self._ver[j])
+            self._next[j] = now + mass / r
         else:
             self._mass[j] = mass
             self._next[j] = INF
@@ -394,7 +388,7 @@ class Day:
     # ---- the handlers the loop calls -----------------------------------------------------------
 
     def _build_handlers(self) -> None:
-        """`_start`, `_feed` and `_end` as closures over the state, for speed in the loop."""
+        """`_start` and `_feed` as closures over the state, for speed in the loop."""
         P = self.plan
         heap, seq = self._heap, self._seq
         busy, staff, queues, qlen = self.busy, self.staff, self.queues, self.qlen
@@ -402,41 +396,45 @@ class Day:
         s_dur, s_dur_rw = self.s_dur, self.s_dur_rw
         in_cycle, cost_pe, pool_steps = P.in_cycle, P.cost_per_entity, P.pool_steps
         ids, pools = P.ids, P.pools
-        warmup = self.warmup
+        # The one step a pool serves (its queue can be checked before calling `feed`), or -1; and the same
+        # when that step has no priorities (a plain first-come-first-served queue).
+        self._pool_q = [steps[0] if len(steps) == 1 else -1 for steps in pool_steps]
+        fifo = [q if q >= 0 and P.n_classes[q] == 1 else -1 for q in self._pool_q]
+        warmup, slw, acc = self.warmup, self.slw, self._acc
         clip_end = self.horizon if self.cutoff else INF
-        acc, exits, slw = self._acc, self.exits, self.slw
-        outcome, exit_rev, exit_pen = P.outcome, P.exit_revenue, P.exit_penalty
-        late_after, late_pen = P.late_after, P.late_penalty
         trace = self.trace
         push = heappush
 
         def start(e: Entity, s: int, p: int, now: float) -> None:
             """`e` starts its service at step `s` with a unit of pool `p`."""
             busy[p] += 1
-            e.pool = p
-            if e.sv != 2:
+            counted = e.born >= warmup
+            if e.sv != 2:  # the first service: answered
                 e.sv = 2
-                e.w1 = e.wait
+                if counted:
+                    acc[_SERVED] += 1
+                    w = e.wait
+                    if w:
+                        acc[_ASA] += w
+                        if w > slw:
+                            acc[_SL_MISS] += 1
             if in_cycle[s]:
-                seen = e.seen
-                if seen is None:
-                    e.seen = {s}
-                    e.rw = False
-                elif s in seen:
-                    e.rw = True
-                else:
-                    seen.add(s)
-                    e.rw = False
+                e.rw = _repeat(e, s)
                 d = s_dur_rw[s][p].next() if e.rw else s_dur[s][p][e.src].at(e.k)
             else:
-                d = s_dur[s][p][e.src].at(e.k)
-            d *= dscale[s]
-            end = now + d
-            lo = now if now > warmup else warmup
-            hi = end if end < clip_end else clip_end
-            if hi > lo:
-                busy_time[p] += hi - lo
-            e.cost += cost_pe[s]
+                st = s_dur[s][p][e.src]
+                k = e.k
+                d = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)  # IndexedStream.at, inlined
+            end = now + d * dscale[s]
+            if now >= warmup and end <= clip_end:
+                busy_time[p] += end - now
+            else:  # busy time is measured after warmup (and, under cutoff, until the horizon)
+                lo = now if now > warmup else warmup
+                hi = end if end < clip_end else clip_end
+                if hi > lo:
+                    busy_time[p] += hi - lo
+            if counted and cost_pe[s]:
+                acc[_COST] += cost_pe[s]
             push(heap, (end, next(seq), _SERVICE_DONE, e, p))
             if trace is not None:
                 trace.append(("start", now, e.id, ids[s], pools[p]))
@@ -445,6 +443,26 @@ class Day:
         def feed(p: int, now: float) -> None:
             """Give free units of pool `p` to waiting entities: best priority class, then longest wait,
             ties to the step listed first."""
+            q = fifo[p]
+            if q >= 0:  # the pool serves one queue without priorities: first come, first served
+                dq = queues[q][0]
+                while dq and busy[p] < staff[p]:
+                    e, tok = dq.popleft()
+                    if e.tok != tok:
+                        continue  # left the queue earlier (abandoned, overflowed)
+                    e.tok += 1
+                    qlen[q] -= 1
+                    w = now - e.tq
+                    if w > 0:
+                        if e.born >= warmup:
+                            if not e.wait:
+                                acc[_WAITED] += 1
+                            acc[_WAIT] += w
+                        e.wait += w
+                    if trace is not None:
+                        trace.append(("queue", now, ids[q], qlen[q]))
+                    start(e, q, p, now)
+                return
             steps_p = pool_steps[p]
             while busy[p] < staff[p]:
                 best = None
@@ -458,7 +476,7 @@ class Day:
                             head = dq[0]
                             if head[0].tok == head[1]:
                                 break
-                            dq.popleft()
+                            dq.popleft()  # left the queue earlier (abandoned, overflowed)
                         if dq:
                             t = dq[0][0].tq
                             if best is None or c < bc or (c == bc and t < bt):
@@ -471,59 +489,33 @@ class Day:
                 qlen[bs] -= 1
                 w = now - e.tq
                 if w > 0:
+                    if e.born >= warmup:
+                        if not e.wait:
+                            acc[_WAITED] += 1
+                        acc[_WAIT] += w
                     e.wait += w
-                    e.waited = True
                 if trace is not None:
                     trace.append(("queue", now, ids[bs], qlen[bs]))
                 start(e, bs, p, now)
 
-        def tally(e: Entity) -> None:
-            """Add what an entity did to the day's sums (for entities counted after warmup)."""
-            if e.waited:
-                acc[_WAITED] += 1
-            acc[_WAIT] += e.wait
-            if e.sv:
-                acc[_OFFERED] += 1
-                if e.sv == 2:
-                    acc[_SERVED] += 1
-                    acc[_ASA] += e.w1
-                    if e.w1 <= slw:
-                        acc[_SL] += 1
-            acc[_REV] += e.revenue
-            acc[_COST] += e.cost
+        self._start, self._feed = start, feed
 
-        def end(e: Entity, s: int, now: float) -> None:
-            """`e` leaves the system at exit `s` (or, s < 0, ends as abandoned at an unconnected port)."""
-            self.end_time = now
-            if s >= 0:
-                exits[s] += 1
-            if not e.counted:
-                return
-            if s >= 0:
-                oc = outcome[s]
-                e.revenue += exit_rev[s]
-                e.cost += exit_pen[s]
-                tis = now - e.born
-                la = late_after[s]
-                if la is not None and tis > la:
-                    e.cost += late_pen[s]
-                else:
-                    acc[_ONTIME] += 1
-            else:
-                oc = 1
-                tis = now - e.born
-                acc[_ONTIME] += 1
-            acc[_ABAND if oc == 1 else _COMP if oc == 0 else _LOST] += 1
-            acc[_LEFT] += 1
-            acc[_TIS] += tis
-            tally(e)
-
-        self._start, self._feed, self._end, self._tally = start, feed, end, tally
+    def _next_arrival(self) -> tuple[float, int]:
+        """The next arrival over all sources: (time, source number), or (inf, -1) after the horizon."""
+        best, jb = INF, -1
+        for j, t in enumerate(self._next):
+            if t < best:
+                best, jb = t, j
+        return (best, jb) if best < self.horizon else (INF, -1)
 
     # ---- the loop ------------------------------------------------------------------------------
 
-    def _run(self, stop: float, limit: int | None = None) -> bool:
-        """Process events up to time `stop`; return False early when the trace holds `limit` records."""
+    def _run(self, stop: float, limit: int = TRACE_CHUNK) -> bool:
+        """Process events up to time `stop`; return False early when the trace holds `limit` records.
+
+        Arrivals are not on the heap: each source's next arrival time is kept apart and merged here,
+        which saves a push and a pop per entity.
+        """
         P = self.plan
         heap = self._heap
         pop, push = heappop, heappush
@@ -535,124 +527,138 @@ class Day:
         svc_pools, prio_pos, prio_class, n_classes = P.svc_pools, P.prio_pos, P.prio_class, P.n_classes
         overflow_after, resolve, rev_chance, rev_amount = (P.overflow_after, P.resolve, P.revenue_chance,
                                                            P.revenue_amount)
-        cost_pe, in_cycle = P.cost_per_entity, P.in_cycle
-        sources, source_etype, attr_values, attr_cum = P.sources, P.source_etype, P.attr_values, P.attr_cum
-        busy, staff, queues, qlen = self.busy, self.staff, self.queues, self.qlen
-        staff_mark = self._staff_mark
-        s_arrive, s_attr, s_patience = self.s_arrive, self.s_attr, self.s_patience
+        cost_pe, in_cycle, pools = P.cost_per_entity, P.in_cycle, P.pools
+        outcome, late_after = P.outcome, P.late_after
+        exits_counted, late = self.exits_counted, self.late
+        sources, source_etype = P.sources, P.source_etype
+        busy, staff, queues, qlen, exits = self.busy, self.staff, self.queues, self.qlen, self.exits
+        pool_q = self._pool_q
+        s_arrive, s_entity = self.s_arrive, self.s_entity
         s_dur, s_dur_rw = self.s_dur, self.s_dur_rw
         s_branch, s_branch_rw = self.s_branch, self.s_branch_rw
         s_resolve, s_resolve_rw, s_revenue, s_revenue_rw = (self.s_resolve, self.s_resolve_rw, self.s_revenue,
                                                             self.s_revenue_rw)
-        rate, nxt_arrival, ver, karr = self.rate, self._next, self._ver, self._k
+        rate, nxt_arrival, karr = self.rate, self._next, self._k
+        one_source = len(nxt_arrival) == 1
+        # services whose end needs a draw (resolve below 1, a cross-sell chance) for some pool
+        draws_at_done = [r is not None and (min(r) < 1.0 or max(c) > 0.0) for r, c in zip(resolve, rev_chance)]
         dscale = self.dscale
-        start, feed, end = self._start, self._feed, self._end
+        start, feed = self._start, self._feed
         acc = self._acc
         ids_next = self._ids
         horizon, warmup = self.horizon, self.warmup
         trace = self.trace
         account = self._account_staff
+        end_time = self.end_time
         now = self.now
+        ta, ja = self._next_arrival()
 
-        while heap:
-            ev = heap[0]
-            now = ev[0]
-            if now > stop:
-                break
-            if limit is not None and len(trace) >= limit:
-                self.now = now
+        while True:
+            if trace is not None and len(trace) >= limit:
+                self.now, self.end_time = now, end_time
                 return False
-            pop(heap)
-            k = ev[2]
-            if k == _SERVICE_DONE:
-                e = ev[3]
-                p = ev[4]
-                s = e.at
-                if busy[p] > staff[p]:  # a unit finishing after its shift ended
-                    account(p, now)
-                busy[p] -= 1
-                if busy[p] < staff[p]:
-                    feed(p, now)
-                if trace is not None:
-                    trace.append(("finish", now, e.id, ids[s], P.pools[p]))
-                    trace.append(("busy", now, P.pools[p], busy[p], staff[p]))
-                port = "done"
-                nxt = out[s]
-                rp = resolve[s][p]
-                if rp < 1.0:
-                    u = s_resolve_rw[s].next() if e.rw else s_resolve[s][e.src].at(e.k)
-                    if u >= rp:
-                        port = "unresolved"
-                        nxt = unresolved[s]
-                rc = rev_chance[s][p]
-                if rc > 0.0:
-                    u = s_revenue_rw[s].next() if e.rw else s_revenue[s][e.src].at(e.k)
-                    if u < rc:
-                        e.revenue += rev_amount[s]
-            elif k == _ARRIVE:
-                j = ev[3]
-                if ev[4] != ver[j]:
-                    continue
+            ht = heap[0][0] if heap else INF
+            if ta < ht:  # ---- an arrival
+                now = ta
+                if now > stop:
+                    break
+                j = ja
                 n = karr[j]
                 karr[j] = n + 1
-                et = source_etype[j]
-                st = s_attr[j]
-                if st:
-                    vals = attr_values[et]
-                    cums = attr_cum[et]
-                    attrs = tuple(vals[a][pick(cums[a], st[a].next())] for a in range(len(st)))
-                else:
-                    attrs = ()
-                sp = s_patience[j]
-                counted = now >= warmup
-                e = Entity(next(ids_next), j, n, et, now, counted, attrs, sp.next() if sp is not None else None)
-                if counted:
-                    acc[_ARR] += 1
-                # the next arrival of this source
-                r = rate[j]
-                t = now + s_arrive[j].next() / r
+                dr = s_entity[j]
+                i = n & MASK
+                if not i:
+                    dr.refill()
+                e = Entity(next(ids_next), j, n, source_etype[j], now, dr.attrs[i], dr.patience[i])
+                if now < warmup:
+                    acc[_PRE] += 1
+                t = now + s_arrive[j].next() / rate[j]
                 nxt_arrival[j] = t
-                if t < horizon:
-                    push(heap, (t, next(seq), _ARRIVE, j, ver[j]))
+                if one_source:
+                    ta = t if t < horizon else INF
+                else:
+                    ta, ja = self._next_arrival()
                 s = sources[j]
                 port = "out"
                 nxt = out[s]
-            elif k == _ABANDON or k == _OVERFLOW:
-                e = ev[3]
-                if ev[4] != e.tok:
-                    continue  # served before the timer ran out
-                e.tok += 1
-                s = e.at
-                qlen[s] -= 1
-                w = now - e.tq
-                if w > 0:
-                    e.wait += w
-                    e.waited = True
-                if trace is not None:
-                    trace.append(("queue", now, ids[s], qlen[s]))
-                if k == _ABANDON:
-                    port = "abandoned"
-                    nxt = abandoned_to[s]
-                else:
-                    port = "overflow"
-                    nxt = overflow_to[s]
-            elif k == _DELAY_DONE:
-                e = ev[3]
-                s = ev[4]
-                if trace is not None:
-                    trace.append(("finish", now, e.id, ids[s], None))
-                port = "out"
-                nxt = out[s]
-            else:  # _CHANGE
-                ev[3](now, ev[4])
-                continue
+            else:
+                if ht == INF:
+                    break  # nothing left to happen
+                now = ht
+                if now > stop:
+                    break
+                ev = pop(heap)
+                k = ev[2]
+                if k == _SERVICE_DONE:  # ---- a service ends; the unit takes the next waiting entity
+                    e = ev[3]
+                    p = ev[4]
+                    s = e.at
+                    if busy[p] > staff[p]:  # a unit finishing after its shift ended
+                        account(p, now)
+                    busy[p] -= 1
+                    q = pool_q[p]
+                    if q < 0 or qlen[q]:
+                        feed(p, now)
+                    if trace is not None:
+                        trace.append(("finish", now, e.id, ids[s], pools[p]))
+                        trace.append(("busy", now, pools[p], busy[p], staff[p]))
+                    port = "done"
+                    nxt = out[s]
+                    if draws_at_done[s]:
+                        rp = resolve[s][p]
+                        if rp < 1.0:
+                            u = s_resolve_rw[s].next() if e.rw else s_resolve[s][e.src].at(e.k)
+                            if u >= rp:
+                                port = "unresolved"
+                                nxt = unresolved[s]
+                        rc = rev_chance[s][p]
+                        if rc > 0.0:
+                            u = s_revenue_rw[s].next() if e.rw else s_revenue[s][e.src].at(e.k)
+                            if u < rc and e.born >= warmup:
+                                acc[_REV] += rev_amount[s]
+                elif k == _ABANDON or k == _OVERFLOW:  # ---- patience or the overflow timer runs out
+                    e = ev[3]
+                    if ev[4] != e.tok:
+                        continue  # served (or gone) before the timer ran out
+                    e.tok += 1
+                    s = e.at
+                    qlen[s] -= 1
+                    w = now - e.tq
+                    if w > 0:
+                        if e.born >= warmup:
+                            if not e.wait:
+                                acc[_WAITED] += 1
+                            acc[_WAIT] += w
+                        e.wait += w
+                    if trace is not None:
+                        trace.append(("queue", now, ids[s], qlen[s]))
+                    if k == _ABANDON:
+                        port = "abandoned"
+                        nxt = abandoned_to[s]
+                    else:
+                        port = "overflow"
+                        nxt = overflow_to[s]
+                elif k == _DELAY_DONE:  # ---- a delay ends
+                    e = ev[3]
+                    s = ev[4]
+                    if trace is not None:
+                        trace.append(("finish", now, e.id, ids[s], None))
+                    port = "out"
+                    nxt = out[s]
+                else:  # ---- a change: staffing, rates, a scripted event
+                    ev[3](now, ev[4])
+                    ta, ja = self._next_arrival()
+                    continue
 
-            # The entity leaves step s through `port` for step `nxt`; steps that take no time are done here.
+            # ---- entity e leaves step s through `port` for step `nxt`; zero-time steps are done here
             while True:
                 if trace is not None:
                     trace.append(("move", now, e.id, ids[s], port, ids[nxt] if nxt >= 0 else None))
-                if nxt < 0:
-                    end(e, END_ABANDONED, now)
+                if nxt < 0:  # an unconnected `abandoned` port: it ends there, as abandoned
+                    end_time = now
+                    if e.born >= warmup:
+                        acc[_ABAND_END] += 1
+                        acc[_TIS] += now - e.born
                     if trace is not None:
                         trace.append(("end", now, e.id, None, "abandoned"))
                     break
@@ -661,18 +667,20 @@ class Day:
                     e.at = nxt
                     if not e.sv:
                         e.sv = 1
-                    for p in svc_pools[nxt]:
+                        if e.born >= warmup:
+                            acc[_OFFERED] += 1
+                    for p in svc_pools[nxt]:  # pools in order: the first free one serves
                         if busy[p] < staff[p]:
                             start(e, nxt, p, now)
                             break
-                    else:
+                    else:  # all busy: join the queue of its priority class
                         pp = prio_pos[nxt]
                         if pp is None:
                             c = 0
                         else:
                             pos = pp[e.etype]
-                            c = prio_class[nxt].get(e.attrs[pos], n_classes[nxt] - 1) if pos >= 0 else \
-                                n_classes[nxt] - 1
+                            c = n_classes[nxt] - 1 if pos < 0 else prio_class[nxt].get(e.attrs[pos],
+                                                                                        n_classes[nxt] - 1)
                         e.tq = now
                         tok = e.tok
                         queues[nxt][c].append((e, tok))
@@ -686,11 +694,22 @@ class Day:
                         if trace is not None:
                             trace.append(("queue", now, ids[nxt], qlen[nxt]))
                     break
+                if kd == EXIT:
+                    end_time = now
+                    exits[nxt] += 1
+                    if e.born >= warmup:
+                        exits_counted[nxt] += 1
+                        tis = now - e.born
+                        acc[_TIS] += tis
+                        la = late_after[nxt]
+                        if la is not None and tis > la:
+                            late[nxt] += 1
+                    if trace is not None:
+                        trace.append(("end", now, e.id, ids[nxt], _OUTCOME_NAMES[outcome[nxt]]))
+                    break
                 if kd == BRANCH:
                     s = nxt
-                    rw = False
-                    if in_cycle[s]:
-                        rw = _repeat(e, s)
+                    rw = _repeat(e, s) if in_cycle[s] else False
                     u = s_branch_rw[s].next() if rw else s_branch[s][e.src].at(e.k)
                     b = pick(branch_cum[s], u)
                     port = branch_ports[s][b]
@@ -706,21 +725,19 @@ class Day:
                     e.at = nxt
                     rw = _repeat(e, nxt) if in_cycle[nxt] else False
                     d = s_dur_rw[nxt].next() if rw else s_dur[nxt][e.src].at(e.k)
-                    e.cost += cost_pe[nxt]
+                    if cost_pe[nxt] and e.born >= warmup:
+                        acc[_COST] += cost_pe[nxt]
                     push(heap, (now + d * dscale[nxt], next(seq), _DELAY_DONE, e, nxt))
                     if trace is not None:
                         trace.append(("start", now, e.id, ids[nxt], None))
                     break
-                if kd == EXIT:
-                    end(e, nxt, now)
-                    if trace is not None:
-                        trace.append(("end", now, e.id, ids[nxt], _OUTCOME_NAMES[P.outcome[nxt]]))
-                    break
                 raise NotImplementedError(f"step {ids[nxt]!r}: kind {kind[nxt]} is not simulated yet")
-        else:
+
+        if now > stop:
+            self.now = stop
+        else:  # nothing left to happen
             self.now = max(now, self.now)
-            return True
-        self.now = stop if stop < INF else now
+        self.end_time = end_time
         return True
 
     # ---- public --------------------------------------------------------------------------------
@@ -807,19 +824,16 @@ class Day:
         """The KPIs of the day so far (final once `done`): entities still inside count as unfinished."""
         P, sc = self.plan, self.scenario
         acc = list(self._acc)
-        # Entities still inside: their waits so far, their costs and the work they got.
         t_end = self.now
         if self.done:
             t_end = self.horizon if self.cutoff else max(self.horizon, self.end_time)
-        inside = self._inside()
-        for e, queued_at in inside:
-            if e.counted:
-                w = e.wait + (max(0.0, t_end - queued_at) if queued_at is not None else 0.0)
-                waited = e.waited or w > e.wait
-                ws, wd = e.wait, e.waited
-                e.wait, e.waited = w, waited
-                _tally_into(acc, e, self.slw)
-                e.wait, e.waited = ws, wd
+        # Entities still waiting: their waits so far count (everything else was counted as it happened).
+        for e in self._waiting():
+            w = t_end - e.tq
+            if e.born >= self.warmup and w > 0:
+                if not e.wait:
+                    acc[_WAITED] += 1
+                acc[_WAIT] += w
         staffed = list(self.staffed)
         measured = list(self.staffed_measured)
         for p in range(len(P.pools)):
@@ -833,23 +847,32 @@ class Day:
         hours = sc.time.hours_per_unit
         staff_cost = sum(staffed[p] * hours * sc.resources[pid].cost_per_hour for p, pid in enumerate(P.pools))
         fixed = sum(sc.fixed_costs.values())
-        arrivals = acc[_ARR]
-        cost = acc[_COST] + staff_cost + fixed
+        arrivals = sum(self._k) - acc[_PRE]
+        by_outcome = [0, 0, 0]
+        revenue, cost = acc[_REV], acc[_COST] + staff_cost + fixed
+        n_late = 0
+        for s, n in enumerate(self.exits_counted):
+            if n:
+                by_outcome[P.outcome[s]] += n
+                revenue += n * P.exit_revenue[s]
+                cost += n * P.exit_penalty[s] + self.late[s] * P.late_penalty[s]
+                n_late += self.late[s]
+        left = sum(self.exits_counted) + acc[_ABAND_END]
         k: dict[str, float] = {
             "arrivals": arrivals,
-            "completed": acc[_COMP],
-            "abandoned": acc[_ABAND],
-            "lost": acc[_LOST],
-            "abandon_rate": ratio(acc[_ABAND], arrivals),
+            "completed": by_outcome[0],
+            "abandoned": by_outcome[1] + acc[_ABAND_END],
+            "lost": by_outcome[2],
+            "abandon_rate": ratio(by_outcome[1] + acc[_ABAND_END], arrivals),
             "p_wait": ratio(acc[_WAITED], arrivals),
             "mean_wait": ratio(acc[_WAIT], arrivals),
             "asa": ratio(acc[_ASA], acc[_SERVED]),
-            "service_level": ratio(acc[_SL], acc[_OFFERED], 1.0),
-            "mean_time_in_system": ratio(acc[_TIS], acc[_LEFT]),
-            "on_time_rate": ratio(acc[_ONTIME], acc[_LEFT], 1.0),
-            "revenue": acc[_REV],
+            "service_level": ratio(acc[_SERVED] - acc[_SL_MISS], acc[_OFFERED], 1.0),
+            "mean_time_in_system": ratio(acc[_TIS], left),
+            "on_time_rate": ratio(left - n_late, left, 1.0),
+            "revenue": revenue,
             "cost": cost,
-            "profit": acc[_REV] - cost,
+            "profit": revenue - cost,
             "fill_rate": 1.0,
             "stockouts": 0.0,
             "backorders": 0.0,
@@ -872,19 +895,9 @@ class Day:
         names = sc.kpi_names()
         return {name: float(k.get(name, 0.0)) for name in names}
 
-    def _inside(self) -> list[tuple[Entity, float | None]]:
-        """Entities still in the system: (entity, when it joined its queue or None)."""
-        found: dict[int, tuple[Entity, float | None]] = {}
-        for s, qs in enumerate(self.queues):
-            if qs:
-                for dq in qs:
-                    for e, tok in dq:
-                        if e.tok == tok:
-                            found[e.id] = (e, e.tq)
-        for ev in self._heap:
-            if ev[2] in (_SERVICE_DONE, _DELAY_DONE):
-                found[ev[3].id] = (ev[3], None)
-        return list(found.values())
+    def _waiting(self) -> list[Entity]:
+        """Entities waiting in a queue now."""
+        return [e for qs in self.queues if qs for dq in qs for e, tok in dq if e.tok == tok]
 
     def _in_service(self):
         for ev in self._heap:
@@ -902,6 +915,37 @@ class Day:
 _OUTCOME_NAMES = ("completed", "abandoned", "lost")
 
 
+class _EntityDraws:
+    """What a source's entities are born with (attributes, patience), a block of entities at a time.
+
+    Entity n of the source takes row n % BLOCK of block n // BLOCK, whatever the rules: attributes come
+    from uniforms mapped through the cumulative probabilities, patience from its distribution.
+    """
+
+    __slots__ = ("attr_streams", "values", "cums", "patience_stream", "attrs", "patience")
+
+    def __init__(self, attr_streams, values, cums, patience_stream):
+        self.attr_streams = attr_streams
+        self.values = [np.asarray(v, dtype=object) for v in values]
+        self.cums = [np.asarray(c) for c in cums]
+        self.patience_stream = patience_stream
+        self.attrs: list[tuple] = []
+        self.patience: list[float | None] = []
+
+    def refill(self) -> None:
+        B = rngs.BLOCK
+        if self.attr_streams:
+            cols = []
+            for st, vals, cum in zip(self.attr_streams, self.values, self.cums):
+                idx = np.minimum(np.searchsorted(cum, st.block(), side="right"), len(cum) - 1)
+                cols.append(vals[idx].tolist())
+            self.attrs = list(zip(*cols))
+        else:
+            self.attrs = [()] * B
+        ps = self.patience_stream
+        self.patience = ps.block().tolist() if ps is not None else [None] * B
+
+
 def _repeat(e: Entity, s: int) -> bool:
     """Whether this is a repeat visit of `e` to step `s` (marks the visit)."""
     seen = e.seen
@@ -912,21 +956,6 @@ def _repeat(e: Entity, s: int) -> bool:
         return True
     seen.add(s)
     return False
-
-
-def _tally_into(acc: list[float], e: Entity, slw: float) -> None:
-    if e.waited:
-        acc[_WAITED] += 1
-    acc[_WAIT] += e.wait
-    if e.sv:
-        acc[_OFFERED] += 1
-        if e.sv == 2:
-            acc[_SERVED] += 1
-            acc[_ASA] += e.w1
-            if e.w1 <= slw:
-                acc[_SL] += 1
-    acc[_REV] += e.revenue
-    acc[_COST] += e.cost
 
 
 def _score(sc: Scenario, k: Mapping[str, float]) -> float:
