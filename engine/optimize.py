@@ -10,8 +10,13 @@ replication numbers (common random numbers): the same callers arrive in every tr
 compared on the same day and small differences are real, not luck. A pass over all levers repeats until
 no lever moves and every stride is one notch, or the budget is spent.
 
-The engine's random streams are per purpose and per entity (see `engine.rng`), so results are cached per
-rule setting and replication count: the incumbent is never run twice for the same question.
+Scores are cached per rule setting and replication: asking for more replications of a setting runs only
+the new ones, and the incumbent is never run twice.
+
+Also here, because they answer the same question (what do these rules give?) with the same engine calls:
+the bottleneck view (`bottlenecks`), the live preview (`preview`), par kept beside a scenario
+(`save_par`, `load_par`), par computed in the background (`ParJob`), and baseline and par on a player's own
+seed (`baseline_and_par`).
 """
 from __future__ import annotations
 
@@ -21,8 +26,8 @@ import math
 import os
 import tempfile
 import time
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from .model import Choice, ProcessMap, Scenario, Slider
