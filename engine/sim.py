@@ -888,7 +888,7 @@ class Day:
         for sid, step in sc.steps.items():
             if step.kind == "exit":
                 s = P.index.get(sid)
-                k[f"exits.{sid}"] = float(self.exits[s]) if s is not None else 0.0
+                k[f"exits.{sid}"] = float(self.exits_counted[s]) if s is not None else 0.0
             elif step.kind == "inventory":
                 k[f"mean_on_hand.{sid}"] = 0.0
         k["score"] = _score(sc, k)
