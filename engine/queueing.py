@@ -322,7 +322,7 @@ class ErlangA:
             tail -= math.exp(log_pmf)
             if tail <= 1e-17 or x.sum() < 1e-17:
                 break
-        return at_once + answered
+        return float(at_once + answered)
 
 
 def agents_needed(arrival_rate: float, service_rate: float, target: float, within: float,
