@@ -404,7 +404,7 @@ def rq_backorders(reorder_point: int, order_quantity: int, demand_rate: float, l
         pmf = np.exp(log_pmf)
     else:
         pmf = (d == 0).astype(float)
-    cdf = np.cumsum(pmf)
+    cdf = np.minimum(np.cumsum(pmf), 1.0)  # rounding may push the sum a hair past 1
     # E[(y - D)^+] = sum_{d < y} (y - d) p(d); negative positions have nothing on hand.
     on_hand = np.array([float(np.dot(y - d[:y], pmf[:y])) if y > 0 else 0.0 for y in positions])
     fill = np.array([cdf[y - 1] if y > 0 else 0.0 for y in positions])
