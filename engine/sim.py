@@ -19,6 +19,7 @@ entity's arrival number at its source: two rule settings meet the same callers.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
@@ -471,7 +472,9 @@ class Day:
                 for s in steps_p:
                     if not qlen[s]:
                         continue
-                    for c, dq in enumerate(queues[s]):
+                    c = -1
+                    for dq in queues[s]:
+                        c += 1
                         while dq:
                             head = dq[0]
                             if head[0].tok == head[1]:
@@ -588,8 +591,8 @@ class Day:
                 if now > stop:
                     break
                 ev = pop(heap)
-                k = ev[2]
-                if k == _SERVICE_DONE:  # ---- a service ends; the unit takes the next waiting entity
+                what = ev[2]
+                if what == _SERVICE_DONE:  # ---- a service ends; the unit takes the next waiting entity
                     e = ev[3]
                     p = ev[4]
                     s = e.at
@@ -607,16 +610,26 @@ class Day:
                     if draws_at_done[s]:
                         rp = resolve[s][p]
                         if rp < 1.0:
-                            u = s_resolve_rw[s].next() if e.rw else s_resolve[s][e.src].at(e.k)
+                            if e.rw:
+                                u = s_resolve_rw[s].next()
+                            else:
+                                st = s_resolve[s][e.src]
+                                k = e.k
+                                u = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)
                             if u >= rp:
                                 port = "unresolved"
                                 nxt = unresolved[s]
                         rc = rev_chance[s][p]
                         if rc > 0.0:
-                            u = s_revenue_rw[s].next() if e.rw else s_revenue[s][e.src].at(e.k)
+                            if e.rw:
+                                u = s_revenue_rw[s].next()
+                            else:
+                                st = s_revenue[s][e.src]
+                                k = e.k
+                                u = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)
                             if u < rc and e.born >= warmup:
                                 acc[_REV] += rev_amount[s]
-                elif k == _ABANDON or k == _OVERFLOW:  # ---- patience or the overflow timer runs out
+                elif what == _ABANDON or what == _OVERFLOW:  # ---- patience or the overflow timer runs out
                     e = ev[3]
                     if ev[4] != e.tok:
                         continue  # served (or gone) before the timer ran out
@@ -632,13 +645,13 @@ class Day:
                         e.wait += w
                     if trace is not None:
                         trace.append(("queue", now, ids[s], qlen[s]))
-                    if k == _ABANDON:
+                    if what == _ABANDON:
                         port = "abandoned"
                         nxt = abandoned_to[s]
                     else:
                         port = "overflow"
                         nxt = overflow_to[s]
-                elif k == _DELAY_DONE:  # ---- a delay ends
+                elif what == _DELAY_DONE:  # ---- a delay ends
                     e = ev[3]
                     s = ev[4]
                     if trace is not None:
@@ -710,8 +723,13 @@ class Day:
                 if kd == BRANCH:
                     s = nxt
                     rw = _repeat(e, s) if in_cycle[s] else False
-                    u = s_branch_rw[s].next() if rw else s_branch[s][e.src].at(e.k)
-                    b = pick(branch_cum[s], u)
+                    if rw:
+                        u = s_branch_rw[s].next()
+                    else:
+                        st = s_branch[s][e.src]
+                        k = e.k
+                        u = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)
+                    b = bisect_right(branch_cum[s], u)  # the last cumulative probability is 1: b is in range
                     port = branch_ports[s][b]
                     nxt = branch_to[s][b]
                     continue
@@ -724,7 +742,12 @@ class Day:
                 if kd == DELAY:
                     e.at = nxt
                     rw = _repeat(e, nxt) if in_cycle[nxt] else False
-                    d = s_dur_rw[nxt].next() if rw else s_dur[nxt][e.src].at(e.k)
+                    if rw:
+                        d = s_dur_rw[nxt].next()
+                    else:
+                        st = s_dur[nxt][e.src]
+                        k = e.k
+                        d = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)
                     if cost_pe[nxt] and e.born >= warmup:
                         acc[_COST] += cost_pe[nxt]
                     push(heap, (now + d * dscale[nxt], next(seq), _DELAY_DONE, e, nxt))
