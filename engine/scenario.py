@@ -420,6 +420,8 @@ def step_ports(sid: str, step: dict, raw: dict) -> tuple[str, ...] | None:
 
 def _route_values(step: dict, raw: dict) -> tuple[str, ...]:
     by = step.get("by")
+    if not isinstance(by, str):
+        return ()
     values: dict[str, None] = {}
     for ent in _d(raw.get("entities")).values():
         for v in _d(_d(_d(ent).get("attributes")).get(by)):
@@ -485,7 +487,7 @@ class _Semantics:
                 self.ck.error(path + ("entity",), f"unknown entity '{ent}'{suggest(ent, self.entities)}")
             rate = step.get("rate")
             if isinstance(rate, list):
-                froms = [p[0] for p in rate if isinstance(p, list) and len(p) == 2 and _scalar(p[0])]
+                froms = [p[0] for p in rate if isinstance(p, list) and len(p) == 2 and _num(p[0])]
                 if froms != sorted(froms):
                     self.ck.error(path + ("rate",), f"the rate pieces of '{sid}' must be in time order")
         elif kind == "branch":
@@ -621,12 +623,14 @@ class _Semantics:
         steps = {s for e in edges for s in (e.src, e.dst)}
         sources = [s for s in steps if _d(self.steps.get(s)).get("kind") == "source"]
         if not sources:
-            self.ck.error(path, f"{label(path)} has no source: nothing would arrive")
+            self.ck.error(path, f"{label(path)} has no source: nothing would arrive", at="key")
             return
         # which entity types reach each step
         reach: dict[str, set[str]] = {}
         for src in sources:
             ent = _d(self.steps[src]).get("entity") or (next(iter(self.entities)) if len(self.entities) == 1 else None)
+            if not isinstance(ent, str):
+                ent = None
             stack = [src]
             while stack:
                 s = stack.pop()
@@ -635,17 +639,17 @@ class _Semantics:
                 reach[s].add(ent)
                 stack.extend(e.dst for e in out.get(s, ()))
         for s in sorted(steps - set(reach)):
-            self.ck.error(path, f"{label(path)}: no source reaches step '{s}'")
+            self.ck.error(path, f"{label(path)}: no source reaches step '{s}'", at="key")
         for s in sorted(steps):
             step = _d(self.steps.get(s))
             ports = step_ports(s, step, self.raw) or ()
             have = {e.port for e in out.get(s, ())}
             for p in ports:
                 if p not in have and p != "abandoned":
-                    self.ck.error(path, f"{label(path)}: port {s}.{p} is not connected")
+                    self.ck.error(path, f"{label(path)}: port {s}.{p} is not connected", at="key")
             if step.get("kind") == "route":
                 by = step.get("by")
-                for ent in sorted(x for x in reach.get(s, ()) if x):
+                for ent in sorted(x for x in reach.get(s, ()) if x and isinstance(by, str)):
                     if by not in _d(_d(self.entities.get(ent)).get("attributes")):
                         self.ck.error(("steps", s, "by"), f"route '{s}' splits by '{by}', but {ent} entities "
                                                           f"reach it without that attribute")
@@ -670,7 +674,7 @@ class _Semantics:
             if "choices" in rule:
                 choices = _d(rule.get("choices"))
                 d = rule.get("default")
-                if choices and d not in choices:
+                if choices and (not isinstance(d, (str, int, float)) or d not in choices):
                     self.ck.error(path + ("default",), f"the default '{d}' is not one of the choices "
                                                        f"({', '.join(map(str, choices))}){suggest(d, choices)}")
                 for opt, sets in choices.items():
@@ -726,10 +730,8 @@ class _Semantics:
             sem = _Semantics(raw, sub)
             if isinstance(raw["steps"][key], dict):
                 sem.step(key, raw["steps"][key])
-        elif top == "resources":
-            FORMAT.at("resources").check(raw["resources"], ("resources",), sub)
-        else:
-            FORMAT.check(raw, (), sub)
+        elif FORMAT.at(top) is not None:  # only the section the value lives in: no echo of other problems
+            FORMAT.at(top).check(raw[top], (top,), sub)
         self.ck.problems.extend(sub.problems)
 
     def events(self):
@@ -788,6 +790,8 @@ def _kpi_names(raw: dict) -> tuple[str, ...]:
 
 # --- dotted paths ------------------------------------------------------------------------------------
 
+#: The sections a rule may reach: the business, not the game around it (targets, time, the maps).
+RULE_SECTIONS = ("resources", "steps", "entities", "fixed_costs")
 #: What an event may change while the day runs (and so what a mid-day rule change can reach).
 DYNAMIC_PATHS = ("steps.SOURCE.rate", "resources.POOL.count", "steps.STEP.duration")
 
@@ -801,6 +805,8 @@ def _dynamic_path(dotted: str) -> bool:
 def resolve_path(raw: dict, dotted: str) -> str | None:
     """Why `dotted` names no settable value of this scenario, or None when it does."""
     parts = dotted.split(".")
+    if parts[0] not in RULE_SECTIONS:
+        return f"rules and events may change only {', '.join(RULE_SECTIONS)}, not {parts[0]}{suggest(parts[0], RULE_SECTIONS)}"
     spec: Spec | None = FORMAT
     node: Any = raw
     for i, key in enumerate(parts):

@@ -439,7 +439,7 @@ class Tagged(Spec):
         if kind is None:
             ck.error(path, f"{label(path)} is missing '{self.tag}' (one of {', '.join(self.variants)})", at="key")
             return False
-        if kind not in self.variants or isinstance(kind, bool):
+        if not isinstance(kind, str) or kind not in self.variants:
             ck.error(path + (self.tag,), f"unknown {self.tag} {what(kind)} for {label(path)}"
                      f"{suggest(kind, self.variants)} (one of {', '.join(self.variants)})")
             return False
@@ -455,4 +455,5 @@ class Tagged(Spec):
         return self._with_doc({"oneOf": out})
 
     def variant(self, value) -> Map | None:
-        return self.variants.get(value.get(self.tag)) if isinstance(value, dict) else None
+        tag = value.get(self.tag) if isinstance(value, dict) else None
+        return self.variants.get(tag) if isinstance(tag, str) else None
