@@ -783,7 +783,7 @@ class Day:
                 yield from chunk
             chunk, self.trace[:] = list(self.trace), []
             yield from chunk
-        if not self._heap or (self.cutoff and self.now >= self.horizon) or self.now >= self.stop_time:
+        if (self.cutoff and self.now >= self.horizon) or (not self._heap and self._next_arrival()[0] == INF):
             self.done = True
 
     def finish(self) -> dict[str, float]:
@@ -1041,12 +1041,12 @@ def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, 
     """
     all_rules = scenario.default_rules()
     all_rules.update(rules or {})
-    plan = compile_for(scenario, pmap, all_rules if scenario.rules else None)
+    plan = compile_for(scenario, pmap, rules)
     reps = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
     per_rep = []
     for r in range(reps):
-        day = Day(scenario, seed=seed, replication=r, plan=plan)
+        day = Day(scenario, rules=rules, seed=seed, replication=r, plan=plan)
         per_rep.append(day.finish())
         if progress is not None:
             progress(r + 1, reps)

@@ -197,3 +197,12 @@ def test_engine_never_imports_pygame():
     code = "import sys; sys.path.insert(0, %r); import engine.sim, engine.trace; print('pygame' in sys.modules)" % ROOT
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_a_quiet_moment_is_not_the_end_of_the_day():
+    """Nobody inside and the next caller still to come: the day goes on."""
+    day = sim.Day(mmc(lam=0.05, c=2, horizon=480.0))
+    list(day.advance(1.0))
+    assert not day.done
+    day.finish()
+    assert day.done and day.kpis()["arrivals"] > 5
