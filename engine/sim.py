@@ -32,12 +32,12 @@ from . import rng as rngs
 from .rng import BLOCK_BITS, MASK
 from .kpis import ratio, summarize
 from .model import ProcessMap, Scenario
-from .plan import (BRANCH, DELAY, END_ABANDONED, EXIT, ROUTE, SERVICE, MapError, Plan, compile_plan, pick)
+from .plan import BRANCH, DELAY, END_ABANDONED, EXIT, ROUTE, SERVICE, MapError, Plan, compile_plan
 
 __all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compile_for"]
 
 # Heap entry kinds
-_ARRIVE, _DELAY_DONE, _SERVICE_DONE, _ABANDON, _OVERFLOW, _CHANGE = range(6)
+_DELAY_DONE, _SERVICE_DONE, _ABANDON, _OVERFLOW, _CHANGE = range(5)  # arrivals are not on the heap
 
 # Slots of the accumulator list: plain floats over the entities counted (born at or after warmup), except
 # _PRE, the entities born before warmup. Counts by exit are kept per exit step (`exits_counted`, `late`), and

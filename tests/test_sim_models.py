@@ -4,9 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from engine.distributions import Distribution
-from engine.model import (Attribute, Branch, Delay, Edge, EntityType, Event, Exit, Kiosk, Late, Objective, Pool,
-                          ProcessMap, Revenue, Route, RunSpec, Scenario, Service, Source, Step, TimeSpec,
-                          frozen_map)
+from engine.model import (Edge, EntityType, Event, Exit, Kiosk, Objective, Pool, ProcessMap, RunSpec, Scenario,
+                          Service, Source, Step, TimeSpec, frozen_map)
 
 Exp = Distribution.exponential
 
