@@ -3,6 +3,8 @@
     python main.py                      the game (with no display: the customer-service day, simulated)
     python main.py validate FILE...     check scenario files: exit 0, or exit 2 and FILE:LINE:COL lines
     python main.py schema               the JSON Schema of the scenario format, for editors
+    python main.py simulate FILE        run the day: KPIs with 95 % half-widths (--json, --map, --rule ...)
+    python main.py optimize FILE        the best rule values found, with baseline and par scores
 
 Exit codes: 0 success, 2 bad input (a file, a map, a rule value), 1 anything else.
 """
@@ -10,15 +12,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
+import time
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_SCENARIO = "customer_service.yaml"
 
 
 class BadInput(Exception):
-    """Input the user can fix: printed as is, exit 2."""
+    """Input the user can fix: printed (after 'error: ' unless `bare`), exit 2."""
+
+    def __init__(self, message: str, bare: bool = False):
+        super().__init__(message)
+        self.bare = bare
 
 
 def cmd_validate(args) -> int:
@@ -42,6 +50,170 @@ def cmd_schema(args) -> int:
     json.dump(json_schema(), sys.stdout, indent=2)
     print()
     return EXIT_OK
+
+
+def load_scenario(path):
+    """The scenario at `path`, or BadInput carrying every FILE:LINE:COL problem."""
+    from engine.scenario import ScenarioError, load
+
+    try:
+        return load(path)
+    except ScenarioError as e:
+        raise BadInput("\n".join(map(str, e.problems)), bare=True) from None
+
+
+def load_player_map(path, scenario):
+    from engine.maps import format_problem, read_map
+
+    pmap, problems = read_map(path, scenario)
+    if problems:
+        raise BadInput("\n".join(format_problem(p, str(path)) for p in problems), bare=True)
+    return pmap
+
+
+def parse_rules(pairs, scenario) -> dict:
+    """`--rule ID=VALUE` arguments as checked rule values."""
+    from engine.scenario import RuleError, rule_value
+
+    out = {}
+    for pair in pairs or ():
+        rid, sep, value = pair.partition("=")
+        if not sep:
+            raise BadInput(f"--rule takes ID=VALUE, e.g. --rule seniors=6; got '{pair}'")
+        try:
+            out[rid.strip()] = rule_value(scenario, rid.strip(), value.strip())
+        except RuleError as e:
+            raise BadInput(str(e)) from None
+    return out
+
+
+class Progress:
+    """A progress bar on standard error, shown only on a terminal and only once a run takes over a second."""
+
+    def __init__(self, label: str, stream=None, delay: float = 1.0):
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.start = time.monotonic()
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, done: float, total: float = 1.0, message: str = "") -> None:
+        if not self.enabled or time.monotonic() - self.start < self.delay:
+            return
+        frac = max(0.0, min(1.0, done / total if total else 1.0))
+        bar = "#" * int(frac * 30)
+        self.stream.write(f"\r{self.label} [{bar:<30}] {frac:4.0%} {message[:40]:<40}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.flush()
+
+
+def format_kpi(name: str, value: float, scenario) -> str:
+    """A KPI value as a manager reads it: shares in %, money with the currency, times in the file's unit."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    base = name.split(".")[0]
+    if base in ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization"):
+        return f"{value * 100:.1f} %"
+    if base in ("revenue", "cost", "profit", "score"):
+        return f"{value:,.0f} {scenario.currency}" if base != "score" else f"{value:,.0f}"
+    if base in ("mean_wait", "asa", "mean_time_in_system"):
+        return f"{value:.2f} {scenario.time.unit}s"
+    return f"{value:,.1f}"
+
+
+def format_halfwidth(name: str, half: float, scenario) -> str:
+    if half is None or math.isnan(half):
+        return ""
+    return "± " + format_kpi(name, half, scenario)
+
+
+def cmd_simulate(args) -> int:
+    from engine.plan import MapError
+    from engine.sim import run
+
+    scenario = load_scenario(args.file)
+    pmap = load_player_map(args.map, scenario) if args.map else None
+    rules = parse_rules(args.rule, scenario)
+    if args.reps is not None and args.reps < 1:
+        raise BadInput("--reps must be at least 1")
+    progress = Progress("simulating")
+    try:
+        result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
+                     progress=lambda done, total: progress(done, total, f"replication {done}/{total}"))
+        if args.events_csv:
+            from engine.trace import export_event_log
+
+            export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
+    except MapError as e:
+        raise BadInput(str(e)) from None
+    finally:
+        progress.close()
+    if args.json:
+        json.dump(_finite(result.to_json()), sys.stdout, indent=2, allow_nan=False, default=_json_default)
+        print()
+        return EXIT_OK
+    print(f"{scenario.title}: {result.replications} replication(s), seed {result.seed}"
+          + (f", map {args.map}" if args.map else ", reference map"))
+    if result.rules:
+        print("rules: " + ", ".join(f"{k}={v}" for k, v in result.rules.items()))
+    width = max(len(n) for n in result.summary)
+    print(f"{'KPI':<{width}}  {'mean':>16}  {'95 % half-width':>18}")
+    for name, (mean, half) in result.summary.items():
+        print(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  {format_halfwidth(name, half, scenario):>18}")
+    if args.events_csv:
+        print(f"event log of replication 1 written to {args.events_csv}")
+    return EXIT_OK
+
+
+def _json_default(o):
+    if hasattr(o, "item"):
+        return o.item()
+    raise TypeError(f"cannot write {type(o).__name__} as JSON")
+
+
+def cmd_optimize(args) -> int:
+    from engine.optimize import optimize
+
+    scenario = load_scenario(args.file)
+    pmap = load_player_map(args.map, scenario) if args.map else None
+    if not scenario.rules:
+        raise BadInput(f"{args.file}: the scenario has no rules to optimise")
+    progress = Progress("optimising", delay=0.0)
+    try:
+        result = optimize(scenario, pmap=pmap, seed=args.seed, seconds=args.seconds,
+                          progress=lambda frac, msg="": progress(frac, 1.0, msg))
+    finally:
+        progress.close()
+    if args.json:
+        json.dump(_finite(result.to_json(scenario.id)), sys.stdout, indent=2, default=_json_default)
+        print()
+        return EXIT_OK
+    print(f"{scenario.title}: {result.replications} replication(s) per setting, seed {result.seed}")
+    print(f"baseline (default rules): {result.baseline:,.0f} ± {result.baseline_ci:,.0f}")
+    print(f"par (best rules found):   {result.par:,.0f} ± {result.par_ci:,.0f}")
+    width = max(len(r.id) for r in scenario.rules)
+    for rule in scenario.rules:
+        value = result.best_rules.get(rule.id)
+        mark = "" if value == rule.default else f"   (default {rule.default})"
+        print(f"  {rule.id:<{width}}  {value}{mark}")
+    return EXIT_OK
+
+
+def _finite(o):
+    """JSON has no NaN: a KPI that could not be measured is written as null."""
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    return o
 
 
 def has_display() -> bool:
@@ -95,6 +267,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format, for editors")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("simulate", help="run the day: every KPI with its 95 %% half-width")
+    p.add_argument("file", metavar="FILE", help="a scenario file")
+    p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
+    p.add_argument("--rule", action="append", metavar="ID=VALUE", help="a rule value; repeat for several")
+    p.add_argument("--reps", type=int, metavar="N", help="replications (default: the scenario's run.replications)")
+    p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's run.seed)")
+    p.add_argument("--json", action="store_true", help="print JSON: {scenario, replications, seed, rules, kpis}")
+    p.add_argument("--events-csv", metavar="FILE",
+                   help="also write the event log of the first replication (XES-style columns, for pm4py)")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("optimize", help="search the rule values for the best score: baseline, par, best rules")
+    p.add_argument("file", metavar="FILE", help="a scenario file")
+    p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
+    p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's run.seed)")
+    p.add_argument("--seconds", type=float, default=50.0, metavar="T", help="time limit of the search (default 50)")
+    p.add_argument("--json", action="store_true", help="print JSON: {scenario, baseline, par, best_rules}")
+    p.set_defaults(func=cmd_optimize)
     return parser
 
 
@@ -105,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args)
     except BadInput as e:
-        print(f"error: {e}", file=sys.stderr)
+        if e.bare:
+            print(e)
+        else:
+            print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
