@@ -31,6 +31,7 @@ import numpy as np
 from . import rng as rngs
 from .rng import BLOCK_BITS, MASK
 from .kpis import ratio, summarize
+from .distributions import Distribution
 from .model import ProcessMap, Scenario
 from .plan import BRANCH, DELAY, END_ABANDONED, EXIT, ROUTE, SERVICE, MapError, Plan, compile_plan
 
@@ -152,6 +153,7 @@ class Day:
         self._acc = [0.0] * 11
         self._ids = count()
         self._generation = 0  # bumped when rules change mid-day: stale schedule pieces are ignored
+        self._duration_sets: dict[int, list] = {}  # step -> [(event index, distribution)] set by events
         self._setup_state()
         self._setup_streams()
         self._setup_knobs()
@@ -291,9 +293,6 @@ class Day:
     def _schedule_event(self, i: int, ev) -> None:
         for path, _ in (*ev.scale, *ev.set):
             self._knob(path, f"event {i + 1} at {ev.at:g}")  # refuse what cannot change before the day starts
-        for path, _ in ev.set:
-            if path.endswith(".duration"):
-                raise ValueError(f"event {i + 1} at {ev.at:g}: a duration can be scaled, not set")
         if ev.at < self.horizon or (not self.cutoff and ev.at == self.horizon):
             self._push(float(ev.at), _CHANGE, self._fire, (i, ev, True))
             if ev.duration is not None:
@@ -312,12 +311,24 @@ class Day:
                 changed.append(knob)
         for path, value in ev.set:
             knob = self._knob(path, "event")
-            if knob is not None:
+            if knob is None:
+                continue
+            if path.endswith(".duration"):  # another distribution for a while
+                s = self.plan.index[path.split(".")[1]]
+                sets = self._duration_sets.setdefault(s, [])
                 if starting:
-                    knob.sets.append((i, float(value)))
+                    sets.append((i, _distribution(value)))
                 else:
-                    knob.sets = [x for x in knob.sets if x[0] != i]
-                changed.append(knob)
+                    sets[:] = [x for x in sets if x[0] != i]
+                self._apply_durations(s)
+                continue
+            if isinstance(value, (list, tuple)):  # a rate given as pieces: the piece running now
+                value = _rate_at(value, now)
+            if starting:
+                knob.sets.append((i, float(value)))
+            else:
+                knob.sets = [x for x in knob.sets if x[0] != i]
+            changed.append(knob)
         for knob in changed:
             knob.update(now)
         if starting:
@@ -325,6 +336,25 @@ class Day:
             if self.trace is not None:
                 say = ev.say
                 self.trace.append(("event", now, i, say.advisor if say else None, say.text if say else None))
+
+    def _apply_durations(self, s: int) -> None:
+        """Draw the durations of step `s` from the distribution an event sets (or the step's own again).
+
+        The entities keep their seeds, so each keeps its place in whichever distribution is in force."""
+        P = self.plan
+        sets = self._duration_sets.get(s)
+        if P.kind[s] == DELAY:
+            dist = sets[-1][1] if sets else P.durations[s]
+            for st in self.s_dur[s]:
+                st.resample(dist.sample)
+            self.s_dur_rw[s].sampler = dist.sample
+            return
+        for p, base in enumerate(P.durations[s]):
+            if base is not None:
+                dist = sets[-1][1] if sets else base
+                for st in self.s_dur[s][p]:
+                    st.resample(dist.sample)
+                self.s_dur_rw[s][p].sampler = dist.sample
 
     def _pool_applier(self, p: int):
         def apply(now: float, value: float) -> None:
@@ -829,6 +859,8 @@ class Day:
                         for st in self.s_dur[s][p]:
                             st.resample(d1.sample)
         old.durations[:] = new.durations
+        for s in self._duration_sets:  # an event's distribution stays in force until the event ends
+            self._apply_durations(s)
         sc = new.scenario
         self._generation += 1
         self.scenario = old.scenario = sc
@@ -979,6 +1011,17 @@ def _repeat(e: Entity, s: int) -> bool:
         return True
     seen.add(s)
     return False
+
+
+def _distribution(value) -> Distribution:
+    """A duration an event sets: a Distribution, a number, or the format's one-key mapping."""
+    if isinstance(value, Distribution):
+        return value
+    if isinstance(value, (int, float)):
+        return Distribution.constant(value)
+    from .scenario import to_distribution
+
+    return to_distribution(value)
 
 
 def _score(sc: Scenario, k: Mapping[str, float]) -> float:

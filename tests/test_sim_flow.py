@@ -257,3 +257,18 @@ def test_inventory_and_batch_steps_say_they_come_later():
     sc = scenario(steps, edges("in.out -> b", "b.out -> done"))
     with pytest.raises(NotImplementedError, match="batch"):
         sim.Day(sc)
+
+
+def test_an_event_sets_another_duration_for_a_while():
+    slow = Event(at=100.0, duration=100.0, set=(("steps.desk.duration", Distribution.constant(3.0)),))
+    day = sim.Day(mmc(lam=1.0, c=20, horizon=300.0, events=(slow,)), trace=True)
+    started, talk = {}, {}
+    for rec in day.advance():
+        if rec[0] == "start":
+            started[rec[2]] = rec[1]
+        elif rec[0] == "finish":
+            talk[started[rec[2]]] = rec[1] - started[rec[2]]
+    inside = {round(d, 9) for t, d in talk.items() if 100 <= t < 200}
+    outside = [d for t, d in talk.items() if t < 100 or t >= 200]
+    assert inside == {3.0}
+    assert len(set(outside)) == len(outside)  # exponential again after the event
