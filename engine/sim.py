@@ -6,15 +6,27 @@ records, see `engine.trace`) and accepts changes mid-day.
 
 How the loop works. Pending happenings sit in a `heapq` of `(time, sequence, kind, a, b)` tuples; the
 sequence number makes ties deterministic (first scheduled, first done). Only things that take time are
-events: an arrival, the end of a delay, the end of a service, a caller's patience running out, an overflow
-timer, a change (a staffing piece, a scripted event, a rate piece). Steps that take no time (branch, route,
+events: the end of a delay, the end of a service, a caller's patience running out, an overflow timer, a
+change (a staffing piece, a scripted event, a rate piece). Arrivals are not on the heap: each source keeps
+its next arrival time and the loop takes whichever comes first. Steps that take no time (branch, route,
 exit) are handled inline as the entity moves on, in the same loop turn. A caller served before their
 patience runs out leaves their timer on the heap; the timer carries a token, and a token that no longer
 matches the caller's is ignored when it comes up (lazy cancellation, no search).
 
 Randomness (see `engine.rng`) is drawn per purpose and, for everything about an entity (attributes,
 patience, the work it needs at each step, its branch, resolve and cross-sell draws), indexed by the
-entity's arrival number at its source: two rule settings meet the same callers.
+entity's arrival number at its source: two rule settings meet the same callers. A source's arrivals are
+unit-rate exponential gaps mapped through its rate, so a rate piece or a storm changes when callers come,
+never which callers come.
+
+How the KPIs read the contract where it leaves a choice:
+- `service_level` is over the arrivals offered to a service (a caller the IVR solves was never in a
+  queue); `asa` over those answered; both use the total wait before the first service.
+- patience applies afresh in each queue; overflow and patience race, the earlier timer wins.
+- `utilization.POOL` is busy time over staffed time after warmup (drain time included under drain); a unit
+  still finishing a call after its shift ended counts as staffed (and paid) until it finishes.
+- staff cost covers the whole day from time 0, warmup included; money per entity counts entities born
+  after warmup; money at exits uses the values in force at the end of the day.
 """
 from __future__ import annotations
 
