@@ -18,6 +18,7 @@ import sys
 import time
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 DEFAULT_SCENARIO = "customer_service.yaml"
 
 
@@ -226,7 +227,7 @@ def has_display() -> bool:
 
 
 def cmd_play(args) -> int:
-    if not has_display():
+    if not has_display() and not getattr(args, "headless", False):
         print("No display here, so no window: showing the customer-service day on the command line instead "
               "(python main.py --help lists every command).", file=sys.stderr)
         return headless_main_job()
@@ -246,18 +247,45 @@ def headless_main_job() -> int:
         for p in problems:
             print(f"  {p}")
             status = EXIT_BAD_INPUT
+    main_scenario = builtin_dir() / DEFAULT_SCENARIO
+    if status == EXIT_OK and main_scenario.exists():
+        print()
+        status = cmd_simulate(argparse.Namespace(file=str(main_scenario), map=None, rule=None, reps=None,
+                                                 seed=None, json=False, events_csv=None))
     return status
+
+
+def window_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a size is WIDTHxHEIGHT, e.g. 1920x1080, not '{text}'") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"{text} is outside 320x240 .. 7680x4320")
+    return w, h
+
+
+def game_options() -> argparse.ArgumentParser:
+    """Options of the game, accepted both as `python main.py --opt` and `python main.py play --opt`."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("game")
+    g.add_argument("--size", type=window_size, metavar="WxH", help="window size (default 1280x720)")
+    g.add_argument("--fullscreen", action="store_true", help="fill the screen")
+    g.add_argument("--headless", action="store_true", help="run without a display (with --frames, for checks)")
+    g.add_argument("--frames", type=int, metavar="N", help="stop after N frames")
+    g.add_argument("--autoplay", action="store_true", help="play a whole round by itself, title to results")
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="python main.py", parents=[game_options()],
         description="ProcessPlay: map a business process, pull the levers of its rules, run the day. "
                     "With no command, the game starts.",
         epilog="Exit codes: 0 success, 2 bad input, 1 anything else.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("play", help="start the game (the default)")
+    p = sub.add_parser("play", help="start the game (the default)", parents=[game_options()])
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("validate", help="check scenario files; exit 2 with FILE:LINE:COL lines when not valid")
