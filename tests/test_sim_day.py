@@ -206,3 +206,21 @@ def test_a_quiet_moment_is_not_the_end_of_the_day():
     assert not day.done
     day.finish()
     assert day.done and day.kpis()["arrivals"] > 5
+
+
+def test_run_defaults_and_progress():
+    sc = mmc(horizon=30.0, reps=3)
+    seen = []
+    run = sim.run(sc, progress=lambda done, total: seen.append((done, total)))
+    assert run.replications == 3 and run.seed == sc.run.seed
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_cutoff_with_warmup_accounts_for_everyone():
+    sc = mmc(lam=13.0, c=12, patience=3.0, horizon=200.0, warmup=50.0, close="cutoff")
+    day = sim.Day(sc)
+    k = day.finish()
+    inside = sum(1 for e in day._waiting() if e.born >= 50.0) + sum(
+        1 for e, _, _ in day._in_service() if e.born >= 50.0)
+    assert k["completed"] + k["abandoned"] + inside == k["arrivals"]
+    assert 0.9 < k["utilization.agents"] <= 1.0
