@@ -451,10 +451,9 @@ class Day:
         def start(e: Entity, s: int, p: int, now: float) -> None:
             """`e` starts its service at step `s` with a unit of pool `p`."""
             busy[p] += 1
-            counted = e.born >= warmup
             if e.sv != 2:  # the first service: answered
                 e.sv = 2
-                if counted:
+                if e.born >= warmup:
                     acc[_SERVED] += 1
                     w = e.wait
                     if w:
@@ -476,7 +475,7 @@ class Day:
                 hi = end if end < clip_end else clip_end
                 if hi > lo:
                     busy_time[p] += hi - lo
-            if counted and cost_pe[s]:
+            if cost_pe[s] and e.born >= warmup:
                 acc[_COST] += cost_pe[s]
             push(heap, (end, next(seq), _SERVICE_DONE, e, p))
             if trace is not None:
