@@ -309,12 +309,14 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
 class Loss:
     """What was lost at one step (`kind` "step") or in one pool (`kind` "pool"), per day on average.
 
-    For a step: `wait_minutes` the time entities spent queueing there (in the scenario's time unit,
-    named minutes because it usually is), `abandoned` how many hung up there, `penalty` what those
-    hang-ups cost at their exit, `lost_revenue` what they would have brought had they been served (the
-    mean exit revenue of those who passed the step and completed, plus the step's expected cross-sell),
-    `overflowed` how many left the queue by its overflow. For a pool: `idle_cost` the pay for staffed
-    time nobody was served in. `money` sums what applies.
+    For a step: `wait_minutes` the time entities spent waiting there (in the scenario's time unit,
+    named minutes because it usually is): in a service's queue, for stock at an inventory step, for the
+    group at a batch; `abandoned` how many hung up there and `lost_sales` how many an empty shelf turned
+    away; `penalty` what those cost at their exit, `lost_revenue` what they would have brought (the mean
+    exit revenue of those who passed the step and completed, plus the step's expected cross-sell);
+    `overflowed` how many left the queue by its overflow; `holding_cost` what the stock on an inventory
+    step's shelf cost to hold. For a pool: `idle_cost` the pay for staffed time nobody was served in.
+    `money` sums what applies.
     """
 
     kind: str
@@ -328,28 +330,38 @@ class Loss:
     overflowed: float = 0.0
     idle_cost: float = 0.0
     idle_hours: float = 0.0
+    lost_sales: float = 0.0
+    holding_cost: float = 0.0
 
     def message(self, currency: str = "") -> str:
         """One line for a screen: "Billing desk: 1,840 USD lost to hang-ups"."""
         cur = f" {currency}" if currency else ""
         if self.kind == "pool":
             return f"{self.label}: {self.money:,.0f}{cur} paid for {self.idle_hours:,.1f} idle hours"
+        causes = []
         if self.abandoned >= 0.5:
-            return (f"{self.label}: {self.money:,.0f}{cur} lost to {self.abandoned:,.0f} hang-ups, "
+            causes.append(f"{self.abandoned:,.0f} hang-ups")
+        if self.lost_sales >= 0.5:
+            causes.append(f"{self.lost_sales:,.0f} lost sales")
+        if self.holding_cost >= 0.5:
+            causes.append(f"{self.holding_cost:,.0f}{cur} of stock holding")
+        if causes:
+            return (f"{self.label}: {self.money:,.0f}{cur} lost to {' and '.join(causes)}, "
                     f"{self.wait_minutes:,.0f} minutes of waiting")
         return f"{self.label}: {self.wait_minutes:,.0f} minutes of waiting"
 
 
 def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
                 replications: int = 3, seed: int | None = None) -> list[Loss]:
-    """Money and minutes lost at each service step and in each paid pool, averaged over a few traced
-    days (the first `replications` of the seed, the same days as a full run's first ones), ranked by
-    money lost, then minutes of waiting. Steps and pools that lost nothing are left out.
+    """Money and minutes lost at each waiting step (service, inventory, batch) and in each paid pool,
+    averaged over a few traced days (the first `replications` of the seed, the same days as a full
+    run's first ones), ranked by money lost, then minutes of waiting. Steps and pools that lost nothing
+    are left out.
 
-    Read from the engine's trace (`engine.sim.Day(trace=True)`), so it needs no bookkeeping in the
-    loop: move records give when an entity joined and left each queue and through which port, start
-    records when its service began, end records its exit, busy records the pools' busy and staffed
-    counts over time.
+    Read from the engine's trace (`engine.sim.Day(trace=True)`, records as `engine.trace` lists them),
+    so it needs no bookkeeping in the loop: move records give when an entity joined and left each step
+    and through which port, start records when its service began, end records its exit, busy records
+    the pools' busy and staffed counts over time, stock records the shelves.
     """
     from . import sim
 
@@ -367,9 +379,10 @@ def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mappi
     out = []
     for sid, t in steps.items():
         step = sc.steps[sid]
-        money = (t["penalty"] + t["lost_revenue"]) / n
+        money = (t["penalty"] + t["lost_revenue"] + t["holding"]) / n
         out.append(Loss("step", sid, step.label or sid, money, t["wait"] / n, t["abandoned"] / n,
-                        t["penalty"] / n, t["lost_revenue"] / n, t["overflowed"] / n))
+                        t["penalty"] / n, t["lost_revenue"] / n, t["overflowed"] / n,
+                        lost_sales=t["lost"] / n, holding_cost=t["holding"] / n))
     hours = sc.time.hours_per_unit
     for pid, t in pools.items():
         pool = sc.resources[pid]
@@ -381,23 +394,39 @@ def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mappi
     return out
 
 
+def _integral(changes: Sequence[tuple[float, float]], end: float) -> float:
+    """The integral from the first change to `end` of a step function given as (time, value) changes."""
+    total = 0.0
+    for (t0, v), (t1, _) in zip(changes, [*changes[1:], (end, 0.0)]):
+        hi = min(t1, end)
+        if hi > t0:
+            total += v * (hi - t0)
+    return total
+
+
+#: Step kinds where entities wait: a service's queue (until the service starts), an inventory step's
+#: backorders (until stock arrives), a batch (until the group leaves).
+_WAITING_KINDS = ("service", "inventory", "batch")
+
+
 def _tally_day(sc: Scenario, day, totals: dict, pools: dict) -> None:
     """Add one traced day's losses into `totals` (per step) and `pools` (sums over days)."""
     steps: dict[str, dict[str, float]] = {}  # this day's
     kinds = {sid: s.kind for sid, s in sc.steps.items()}
     warmup = sc.time.warmup
     counted: dict[int, bool] = {}
-    queued: dict[int, tuple[str, float]] = {}  # entity -> (service step, since)
+    waiting: dict[int, tuple[str, float]] = {}  # entity -> (step it waits at, since)
     visited: dict[int, list[str]] = {}
-    hung_up_at: dict[int, str] = {}
+    left_at: dict[int, str] = {}  # entity -> step where it hung up or the sale was lost
     completed_revenue: dict[str, list[float]] = {}
-    pool_state = {pid: [float(day.staff[p]), 0.0, 0.0] for p, pid in enumerate(day.plan.pools)}  # staff, busy, t
-    idle = {pid: 0.0 for pid in pool_state}
+    # (time, staff, busy) per pool and (time, on hand) per shelf, integrated up to the day's end below
+    staffing = {pid: [(0.0, float(day.staff[p]), 0.0)] for p, pid in enumerate(day.plan.pools)}
+    shelves: dict[str, list[tuple[float, float]]] = {}
     starts: dict[str, dict[str, int]] = {}
 
-    def step_row(sid):
-        return steps.setdefault(sid, {"wait": 0.0, "abandoned": 0.0, "penalty": 0.0, "lost_revenue": 0.0,
-                                      "overflowed": 0.0})
+    def row_of(sid):
+        return steps.setdefault(sid, {"wait": 0.0, "abandoned": 0.0, "lost": 0.0, "penalty": 0.0,
+                                      "lost_revenue": 0.0, "overflowed": 0.0, "holding": 0.0})
 
     last_t = 0.0
     for rec in day.advance(None):
@@ -407,66 +436,78 @@ def _tally_day(sc: Scenario, day, totals: dict, pools: dict) -> None:
             _, _, eid, src, port, dst = rec
             if eid not in counted:
                 counted[eid] = t >= warmup
-            q = queued.get(eid)
-            if q is not None and q[0] == src:  # left the queue without service
-                del queued[eid]
+            w = waiting.get(eid)
+            if w is not None and w[0] == src:  # left without being served (or stock came, or the group left)
+                del waiting[eid]
                 if counted[eid]:
-                    row = step_row(src)
-                    row["wait"] += t - q[1]
+                    row = row_of(src)
+                    row["wait"] += t - w[1]
                     if port == "abandoned":
                         row["abandoned"] += 1
-                        hung_up_at[eid] = src
+                        left_at[eid] = src
                     elif port == "overflow":
                         row["overflowed"] += 1
-            if dst is not None and kinds.get(dst) == "service":
-                queued[eid] = (dst, t)
+                    elif port == "out" and kinds.get(src) == "inventory":
+                        row["lost"] += 1  # no stock: the sale is lost
+                        left_at[eid] = src
+            if dst is not None and kinds.get(dst) in _WAITING_KINDS:
+                waiting[eid] = (dst, t)
                 visited.setdefault(eid, []).append(dst)
         elif what == "start":
             _, _, eid, sid, pool = rec
-            q = queued.pop(eid, None)
-            if q is not None and counted.get(eid):
-                step_row(sid)["wait"] += t - q[1]
+            w = waiting.get(eid)
+            if w is not None and w[0] == sid:
+                del waiting[eid]
+                if counted.get(eid):
+                    row_of(sid)["wait"] += t - w[1]
             if pool is not None:
                 per = starts.setdefault(sid, {})
                 per[pool] = per.get(pool, 0) + 1
         elif what == "end":
             _, _, eid, exit_id, outcome = rec
-            queued.pop(eid, None)
+            waiting.pop(eid, None)
             if not counted.get(eid):
                 continue
             step = sc.steps.get(exit_id) if exit_id is not None else None
-            if eid in hung_up_at:
-                row = step_row(hung_up_at[eid])
-                row["penalty"] += step.penalty if step is not None else 0.0
+            if eid in left_at:
+                row_of(left_at[eid])["penalty"] += step.penalty if step is not None else 0.0
             elif outcome == "completed":
                 rev = step.revenue if step is not None else 0.0
                 for sid in set(visited.get(eid, ())):
                     completed_revenue.setdefault(sid, []).append(rev)
         elif what == "busy":
             _, _, pid, busy, staff = rec
-            st = pool_state[pid]
-            idle[pid] += max(0.0, st[0] - st[1]) * (t - st[2])
-            st[:] = [float(staff), float(busy), t]
-    end = max(last_t, sc.time.horizon) if sc.time.close == "drain" else sc.time.horizon
-    for pid, st in pool_state.items():
-        idle[pid] += max(0.0, st[0] - st[1]) * max(0.0, end - st[2])
-        if sc.resources[pid].cost_per_hour > 0 and idle[pid] > 0:
-            pools.setdefault(pid, {"idle": 0.0})["idle"] += idle[pid]
-    for eid, (sid, since) in queued.items():  # still waiting when the day ended
+            staffing[pid].append((t, float(staff), float(busy)))
+        elif what == "stock":
+            _, _, sid, on_hand = rec[:4]
+            shelves.setdefault(sid, []).append((t, float(on_hand)))
+    # The day ends, for pay and holding, as the engine's costs say: at the horizon under cutoff, else
+    # when the last entity moved (not before the horizon).
+    horizon = float(sc.time.horizon)
+    end = horizon if sc.time.close == "cutoff" else max(horizon, getattr(day, "end_time", last_t))
+    for pid, changes in staffing.items():
+        idle = _integral([(t, max(0.0, staff - busy)) for t, staff, busy in changes], end)
+        if sc.resources[pid].cost_per_hour > 0 and idle > 0:
+            pools.setdefault(pid, {"idle": 0.0})["idle"] += idle
+    for sid, changes in shelves.items():
+        cost = getattr(sc.steps.get(sid), "holding_cost", 0.0) * _integral(
+            [(t, max(0.0, x)) for t, x in changes], end)
+        if cost > 0:
+            row_of(sid)["holding"] += cost
+    for eid, (sid, since) in waiting.items():  # still waiting when the day ended
         if counted.get(eid):
-            step_row(sid)["wait"] += max(0.0, end - since)
+            row_of(sid)["wait"] += max(0.0, end - since)
     for sid, row in steps.items():
-        if not row["abandoned"]:
+        gone = row["abandoned"] + row["lost"]
+        if not gone:
             continue
         revs = completed_revenue.get(sid, [])
         value = math.fsum(revs) / len(revs) if revs else 0.0
-        step = sc.steps[sid]
-        rv = getattr(step, "revenue", None)
+        rv = getattr(sc.steps[sid], "revenue", None)
         if rv is not None and starts.get(sid):
             used = starts[sid]
-            total = sum(used.values())
-            value += rv.amount * sum(rv.chance.get(p, 0.0) * k for p, k in used.items()) / total
-        row["lost_revenue"] += row["abandoned"] * value
+            value += rv.amount * sum(rv.chance.get(p, 0.0) * k for p, k in used.items()) / sum(used.values())
+        row["lost_revenue"] += gone * value
     for sid, row in steps.items():
         total = totals.setdefault(sid, dict.fromkeys(row, 0.0))
         for k, v in row.items():

@@ -230,3 +230,44 @@ def test_baseline_and_par_on_another_seed():
     base, par = baseline_and_par(sc, {"agents": 8}, seed=99, replications=4)
     assert base == pytest.approx(sim.run(sc, seed=99, replications=4).mean("score"))
     assert par == pytest.approx(sim.run(sc, rules={"agents": 8}, seed=99, replications=4).mean("score"))
+
+
+SHOP = """
+format: 1
+id: shop
+title: Shop
+summary: One shelf, base stock 6, lost sales when empty.
+domain: supply_chain
+currency: USD
+time: {unit: hour, horizon: 200}
+run: {replications: 3, seed: 5}
+entities: {order: {}}
+resources: {}
+steps:
+  orders: {kind: source, entity: order, rate: 2}
+  shelf: {kind: inventory, initial: 6, policy: {type: base_stock, S: 6}, lead_time: {exponential: {mean: 3}},
+          unit_cost: 4, holding_cost: 0.5, when_out: lost}
+  shipped: {kind: exit, outcome: completed, revenue: 20}
+  lost_sale: {kind: exit, outcome: lost, penalty: 2}
+reference: ["orders.out -> shelf", "shelf.ok -> shipped", "shelf.out -> lost_sale"]
+rules: []
+objective: {score: profit}
+"""
+
+
+def test_bottlenecks_at_a_shelf_count_lost_sales_and_holding():
+    sim = pytest.importorskip("engine.sim")
+    from engine.optimize import bottlenecks
+
+    sc = loads(SHOP, "<shop>")
+    try:
+        run = sim.run(sc, replications=3)
+    except NotImplementedError:
+        pytest.skip("the engine does not simulate inventory steps yet")
+    shelf = bottlenecks(sc, replications=3)[0]
+    assert shelf.id == "shelf"
+    assert shelf.lost_sales == pytest.approx(run.mean("stockouts"))
+    assert shelf.lost_revenue == pytest.approx(20 * run.mean("stockouts"))
+    assert shelf.penalty == pytest.approx(2 * run.mean("stockouts"))
+    assert shelf.holding_cost == pytest.approx(run.mean("mean_on_hand.shelf") * 0.5 * 200)
+    assert "lost sales" in shelf.message("USD")
