@@ -6,7 +6,6 @@ import os
 
 import pytest
 
-from engine.distributions import Distribution
 from engine.maps import (
     Attempts, MapFileError, compare_map, dumps_map, hints_for, load_map, loads_map, map_problems,
     read_map, save_map, score_map,
