@@ -216,6 +216,10 @@ class Policy:
     s: float = 0.0  # reorder level: s for sS, r for rQ, S - 1 for base_stock
     S: float = 0.0  # order-up-to level (sS, base_stock)
     Q: float = 0.0  # order quantity (rQ)
+    # base_stock with a forecast: the level is S + cover x the demand per time unit, smoothed at each review
+    forecast_smoothing: float = 0.0
+    forecast_cover: float = 0.0
+    forecast_initial: float = 0.0  # the forecast before the first review
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from .model import (Branch, Delay, Exit, ProcessMap, Route, Scenario, Service, Source)
+from .model import (Batch, Branch, Delay, Exit, Inventory, ProcessMap, Route, Scenario, Service, Source)
 
 SOURCE, DELAY, BRANCH, ROUTE, SERVICE, EXIT, INVENTORY, BATCH = range(8)
 KIND_CODES = {"source": SOURCE, "delay": DELAY, "branch": BRANCH, "route": ROUTE, "service": SERVICE,
               "exit": EXIT, "inventory": INVENTORY, "batch": BATCH}
 #: Kinds whose semantics belong to a later issue: a map that places one is refused with this message.
-NOT_YET = {INVENTORY: "inventory", BATCH: "batch"}
+NOT_YET: dict[int, str] = {}
 
 #: Target of an unconnected `abandoned` port: the entity ends there, as abandoned.
 END_ABANDONED = -1
@@ -92,6 +92,8 @@ class Plan:
     # pools
     pools: list[str]
     pool_steps: list[list[int]] = field(default_factory=list)  # service steps each pool serves, in order
+    # inventory: the target of `out` (a lost sale); `out` above holds `ok` (inventory) and `out` (batch)
+    stock_out: list[int] = field(default_factory=list)
 
 
 def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
@@ -152,7 +154,7 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
         attr_values=[[a.values for a in scenario.entities[e].attributes] for e in etypes],
         attr_cum=[[_cumulative(a.probs) for a in scenario.entities[e].attributes] for e in etypes],
         patience=[scenario.entities[e].patience for e in etypes],
-        pools=pools,
+        pools=pools, stock_out=[NO_PORT] * n,
     )
     for i, s in enumerate(steps):
         if isinstance(s, Source):
@@ -172,6 +174,9 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
             plan.route_to[i] = {v: to(s, v) for v in s.values}
         elif isinstance(s, Service):
             _compile_service(plan, i, s, pool_index, attr_names, to)
+        elif isinstance(s, (Inventory, Batch)):  # simulated by engine.stock
+            plan.out[i] = to(s, s.ports[0])
+            plan.stock_out[i] = to(s, "out") if isinstance(s, Inventory) else NO_PORT
         elif isinstance(s, Exit):
             plan.outcome[i] = OUTCOME_CODES[s.outcome]
             plan.exit_revenue[i] = s.revenue

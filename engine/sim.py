@@ -45,12 +45,15 @@ from .rng import BLOCK_BITS, MASK
 from .kpis import ratio, summarize
 from .distributions import Distribution
 from .model import ProcessMap, Scenario
-from .plan import BRANCH, DELAY, END_ABANDONED, EXIT, ROUTE, SERVICE, MapError, Plan, compile_plan
+from .plan import (BATCH, BRANCH, DELAY, END_ABANDONED, EXIT, INVENTORY, ROUTE, SERVICE, MapError, Plan,
+                   compile_plan)
+from .stock import LOST, MET, Stock
 
 __all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compile_for"]
 
 # Heap entry kinds
 _DELAY_DONE, _SERVICE_DONE, _ABANDON, _OVERFLOW, _CHANGE = range(5)  # arrivals are not on the heap
+_RELEASE = 5  # an entity leaves a step where it waited for stock or for its batch (engine.stock)
 
 # Slots of the accumulator list: plain floats over the entities counted (born at or after warmup), except
 # _PRE, the entities born before warmup. Counts by exit are kept per exit step (`exits_counted`, `late`), and
@@ -168,6 +171,7 @@ class Day:
         self._duration_sets: dict[int, list] = {}  # step -> [(event index, distribution)] set by events
         self._setup_state()
         self._setup_streams()
+        self.stock = Stock(self, _RELEASE, _CHANGE, _WAITED, _WAIT, _Knob)
         self._setup_knobs()
         self._build_handlers()
         self._start_sources()
@@ -292,8 +296,9 @@ class Day:
             if parts[1] in self.pool_knobs:
                 return self.pool_knobs[parts[1]]
             knob = False if parts[1] in self.scenario.resources else None
-        elif len(parts) == 3 and parts[0] == "steps" and parts[2] in ("rate", "duration"):
-            table = self.rate_knobs if parts[2] == "rate" else self.duration_knobs
+        elif len(parts) == 3 and parts[0] == "steps" and parts[2] in ("rate", "duration", "lead_time"):
+            table = {"rate": self.rate_knobs, "duration": self.duration_knobs,
+                     "lead_time": self.stock.lead_knobs}[parts[2]]
             if parts[1] in table:
                 return table[parts[1]]
             knob = False if parts[1] in self.scenario.steps else None  # a step not on this map
@@ -324,6 +329,9 @@ class Day:
         for path, value in ev.set:
             knob = self._knob(path, "event")
             if knob is None:
+                continue
+            if path.endswith(".lead_time"):  # another lead-time distribution for a while
+                self.stock.set_lead(path.split(".")[1], i, value, starting)
                 continue
             if path.endswith(".duration"):  # another distribution for a while
                 s = self.plan.index[path.split(".")[1]]
@@ -588,6 +596,8 @@ class Day:
         draws_at_done = [r is not None and (min(r) < 1.0 or max(c) > 0.0) for r, c in zip(resolve, rev_chance)]
         dscale = self.dscale
         start, feed = self._start, self._feed
+        stock = self.stock
+        stock_demand, stock_join, stock_out = stock.demand, stock.join, P.stock_out
         acc = self._acc
         ids_next = self._ids
         horizon, warmup = self.horizon, self.warmup
@@ -627,6 +637,8 @@ class Day:
                 nxt = out[s]
             else:
                 if ht == INF:
+                    if not self.cutoff and stock.flush(now):  # drained: the last partly filled batches leave
+                        continue
                     break  # nothing left to happen
                 now = ht
                 if now > stop:
@@ -692,6 +704,11 @@ class Day:
                     else:
                         port = "overflow"
                         nxt = overflow_to[s]
+                elif what == _RELEASE:  # ---- stock came for a backorder, or a batch leaves
+                    e = ev[3]
+                    s = ev[4]
+                    port = "ok" if kind[s] == INVENTORY else "out"
+                    nxt = out[s]
                 elif what == _DELAY_DONE:  # ---- a delay ends
                     e = ev[3]
                     s = ev[4]
@@ -795,6 +812,21 @@ class Day:
                     if trace is not None:
                         trace.append(("start", now, e.id, ids[nxt], None))
                     break
+                if kd == INVENTORY:  # one unit from the shelf (engine.stock)
+                    s = nxt
+                    got = stock_demand(e, s, now)
+                    if got == MET:
+                        port = "ok"
+                        nxt = out[s]
+                        continue
+                    if got == LOST:
+                        port = "out"
+                        nxt = stock_out[s]
+                        continue
+                    break  # waits for stock
+                if kd == BATCH:
+                    stock_join(e, nxt, now)
+                    break
                 raise NotImplementedError(f"step {ids[nxt]!r}: kind {kind[nxt]} is not simulated yet")
 
         if now > stop:
@@ -858,7 +890,7 @@ class Day:
         # Tables the loop reads are replaced in place, so the handlers see the new values.
         for name in ("out", "unresolved", "overflow", "abandoned", "branch_cum", "branch_to", "resolve",
                      "revenue_chance", "revenue_amount", "cost_per_entity", "outcome", "exit_revenue",
-                     "exit_penalty", "late_after", "late_penalty", "overflow_after"):
+                     "exit_penalty", "late_after", "late_penalty", "overflow_after", "stock_out"):
             getattr(old, name)[:] = getattr(new, name)
         for s in range(len(old.ids)):
             if old.kind[s] == DELAY and new.durations[s] != old.durations[s]:
@@ -875,6 +907,7 @@ class Day:
         sc = new.scenario
         self._generation += 1
         self.scenario = old.scenario = sc
+        self.stock.adopt(sc)
         for pid, knob in self.pool_knobs.items():
             knob.base = float(_count_at(sc.resources[pid].staffing(), now))
             knob.update(now)
@@ -915,7 +948,7 @@ class Day:
         fixed = sum(sc.fixed_costs.values())
         arrivals = sum(self._k) - acc[_PRE]
         by_outcome = [0, 0, 0]
-        revenue, cost = acc[_REV], acc[_COST] + staff_cost + fixed
+        revenue, cost = acc[_REV], acc[_COST] + staff_cost + fixed + self.stock.cost(t_end)
         n_late = 0
         for s, n in enumerate(self.exits_counted):
             if n:
@@ -939,10 +972,8 @@ class Day:
             "revenue": revenue,
             "cost": cost,
             "profit": revenue - cost,
-            "fill_rate": 1.0,
-            "stockouts": 0.0,
-            "backorders": 0.0,
         }
+        k.update(self.stock.kpis(t_end))  # fill_rate, stockouts, backorders, mean_on_hand.STEP
         busy_time = list(self.busy_time)
         if not self.done:
             # services still running count up to now only
@@ -956,14 +987,14 @@ class Day:
                 s = P.index.get(sid)
                 k[f"exits.{sid}"] = float(self.exits_counted[s]) if s is not None else 0.0
             elif step.kind == "inventory":
-                k[f"mean_on_hand.{sid}"] = 0.0
+                k.setdefault(f"mean_on_hand.{sid}", 0.0)  # an inventory step this day does not use
         k["score"] = _score(sc, k)
         names = sc.kpi_names()
         return {name: float(k.get(name, 0.0)) for name in names}
 
     def _waiting(self) -> list[Entity]:
         """Entities waiting in a queue now."""
-        return [e for qs in self.queues if qs for dq in qs for e, tok in dq if e.tok == tok]
+        return [e for qs in self.queues if qs for dq in qs for e, tok in dq if e.tok == tok] + self.stock.waiting()
 
     def _in_service(self):
         for ev in self._heap:

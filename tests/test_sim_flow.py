@@ -251,12 +251,12 @@ def test_a_map_with_an_unconnected_port_is_refused():
         sim.run(sc, pmap=edges("incoming.out -> desk"), replications=1)
 
 
-def test_inventory_and_batch_steps_say_they_come_later():
+def test_batch_steps_are_simulated():  # inventory and batch semantics: tests/test_inventory.py, test_batch.py
     from engine.model import Batch
     steps = [Source("in", "In", entity="call", rate=((0.0, 1.0),)), Batch("b", "Batch", size=3), Exit("done", "Done")]
     sc = scenario(steps, edges("in.out -> b", "b.out -> done"))
-    with pytest.raises(NotImplementedError, match="batch"):
-        sim.Day(sc)
+    k = sim.Day(sc).finish()
+    assert k["completed"] == k["arrivals"]  # drained: the last, partly filled batch leaves too
 
 
 def test_an_event_sets_another_duration_for_a_while():
