@@ -1,0 +1,92 @@
+"""KPIs in a player's words: names, values with their units, and targets, for the game's screens.
+
+The command line prints KPIs for analysts; here they are for a visitor at a stand: "Hang-ups 4.2 %",
+"Answered within 20 s", "Profit 4,060 USD". Values are shown, never changed: what a screen prints is the
+engine's number, rounded for display.
+"""
+from __future__ import annotations
+
+import math
+
+SHARES = ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization")
+MONEY = ("revenue", "cost", "profit")
+TIMES = ("mean_wait", "asa", "mean_time_in_system")
+
+UNIT_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
+
+
+def duration(value: float, unit: str) -> str:
+    """A duration in the scenario's unit, said in the unit a person would use: 0.33 minute -> '20 s'."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    s = value * UNIT_SECONDS.get(unit, 60.0)
+    if s < 90:
+        return f"{s:.0f} s"
+    if s < 90 * 60:
+        return f"{s / 60:.1f} min"
+    if s < 48 * 3600:
+        return f"{s / 3600:.1f} h"
+    return f"{s / 86400:.1f} days"
+
+
+def label(name: str, scenario) -> str:
+    """A KPI's name for a screen."""
+    base, _, part = name.partition(".")
+    calls = scenario.domain == "call_center"
+    if base == "utilization":
+        pool = scenario.resources.get(part)
+        return f"{pool.label if pool and pool.label else part} busy"
+    if base == "exits":
+        step = scenario.steps.get(part)
+        return step.label if step and step.label else part
+    if base == "service_level":
+        return f"Answered within {duration(scenario.run.service_level_wait, scenario.time.unit)}" if calls \
+            else f"Served within {duration(scenario.run.service_level_wait, scenario.time.unit)}"
+    return {
+        "score": "Score", "profit": "Profit", "revenue": "Revenue", "cost": "Cost",
+        "abandon_rate": "Hang-ups" if calls else "Abandoned", "abandoned": "Hung up" if calls else "Abandoned",
+        "asa": "Average wait to answer" if calls else "Average wait for service",
+        "mean_wait": "Average wait", "p_wait": "Had to wait", "arrivals": "Arrivals", "completed": "Completed",
+        "lost": "Lost", "mean_time_in_system": "Time from start to end", "on_time_rate": "On time",
+        "fill_rate": "Fill rate", "stockouts": "Stock-outs", "backorders": "Backorders",
+    }.get(base, name.replace("_", " ").capitalize())
+
+
+def value(name: str, v: float, scenario, signed: bool = False) -> str:
+    """A KPI value with its unit: shares in %, money with the currency, times in s/min/h."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    base = name.split(".")[0]
+    if base in SHARES:
+        return f"{v * 100:+.1f} %" if signed else f"{v * 100:.1f} %"
+    if base in MONEY:
+        return f"{v:+,.0f} {scenario.currency}" if signed else f"{v:,.0f} {scenario.currency}"
+    if base in TIMES:
+        return duration(v, scenario.time.unit)
+    if base == "score":
+        return f"{v:+,.0f}" if signed else f"{v:,.0f}"
+    return f"{v:+,.0f}" if signed else f"{v:,.0f}"
+
+
+def higher_is_better(name: str) -> bool:
+    base = name.split(".")[0]
+    return base not in ("abandon_rate", "abandoned", "lost", "mean_wait", "asa", "p_wait", "cost",
+                        "mean_time_in_system", "stockouts", "backorders")
+
+
+def target_text(target, scenario) -> str:
+    """'at least 80.0 %', 'at most 5.0 %', 'between ... and ...'."""
+    lo = value(target.kpi, target.min, scenario) if target.min is not None else None
+    hi = value(target.kpi, target.max, scenario) if target.max is not None else None
+    if lo and hi:
+        return f"between {lo} and {hi}"
+    return f"at least {lo}" if lo else f"at most {hi}"
+
+
+def target_short(target, scenario) -> str:
+    """'≥ 80 %' for a compact badge."""
+    lo = value(target.kpi, target.min, scenario) if target.min is not None else None
+    hi = value(target.kpi, target.max, scenario) if target.max is not None else None
+    if lo and hi:
+        return f"{lo} – {hi}"
+    return f"≥ {lo}" if lo else f"≤ {hi}"
