@@ -1,0 +1,92 @@
+"""The game's screens, one module each, and what they share: `Screen`, a scene with a header, buttons
+along the bottom (the primary action always bottom right) and the keys every screen answers to
+(Enter continues, Esc goes back).
+
+Which screen follows which is `game.flow`'s business, not the screens': a screen says "done" or "back"
+and the flow decides where that leads.
+"""
+from __future__ import annotations
+
+import pygame
+
+from .. import theme as T
+from ..scene import Scene
+from ..widgets import Button
+
+MARGIN = 64  # logical px around the screen's content
+HEADER_H = 150  # the title band at the top
+FOOTER_H = 140  # the button band at the bottom
+BUTTON_H = 88
+PRIMARY_W = 440
+
+
+def primary_rect() -> pygame.Rect:
+    """Where every screen's main action sits: bottom right, big."""
+    return pygame.Rect(T.W - MARGIN - PRIMARY_W, T.H - MARGIN - BUTTON_H + 12, PRIMARY_W, BUTTON_H)
+
+
+def secondary_rect(slot: int = 0, width: int = 320) -> pygame.Rect:
+    """Lesser actions along the bottom, from the left."""
+    return pygame.Rect(MARGIN + slot * (width + 24), T.H - MARGIN - BUTTON_H + 12, width, BUTTON_H)
+
+
+def content_rect() -> pygame.Rect:
+    """The area between the header and the buttons."""
+    return pygame.Rect(MARGIN, HEADER_H, T.W - 2 * MARGIN, T.H - HEADER_H - FOOTER_H)
+
+
+class Screen(Scene):
+    """A full screen with a header and buttons. Subclasses fill `self.buttons` (the first with
+    kind "primary" answers Enter) and override `on_back` (Esc) and `handle` for other input."""
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.buttons: list[Button] = []
+        self.age = 0.0  # seconds since the screen opened: fades, pulses, typewriters
+
+    # --- input ---------------------------------------------------------------------------------
+    def on_continue(self) -> None:
+        """Enter: the primary button's action, when it is enabled."""
+        for b in self.buttons:
+            if b.kind == "primary" and b.enabled:
+                b.click()
+                return
+
+    def on_back(self) -> None:
+        """Esc: nothing by default."""
+
+    def handle(self, event) -> bool:
+        """Input the buttons did not take; return True when used."""
+        return False
+
+    def update(self, dt, events):
+        self.age += dt
+        for e in events:
+            if e.type == pygame.KEYDOWN and e.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.on_continue()
+                continue
+            if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
+                self.on_back()
+                continue
+            if any(b.handle(e) for b in list(self.buttons)):
+                continue
+            self.handle(e)
+        self.tick(dt)
+
+    def tick(self, dt: float) -> None:
+        """Per-frame work after input (background jobs, animation)."""
+
+    # --- drawing -------------------------------------------------------------------------------
+    def header(self, surface, title: str, subtitle: str = "", right: str = "") -> None:
+        T.text(surface, T.ellipsize(title, T.W - 2 * MARGIN - 420, T.SIZE_HEAD, "bold"), (MARGIN, 44),
+               T.SIZE_HEAD, T.TEXT, "bold")
+        if subtitle:
+            T.text(surface, T.ellipsize(subtitle, T.W - 2 * MARGIN - 420, T.SIZE_BODY), (MARGIN, 106),
+                   T.SIZE_BODY, T.TEXT_DIM)
+        if right:
+            T.text(surface, right, (T.W - MARGIN, 54), T.SIZE_LABEL, T.ACCENT, "semibold", anchor="topright")
+        pygame.draw.line(surface, T.PANEL, (MARGIN, HEADER_H - 8), (T.W - MARGIN, HEADER_H - 8), 2)
+
+    def draw_buttons(self, surface) -> None:
+        for b in self.buttons:
+            b.draw(surface)

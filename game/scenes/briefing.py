@@ -1,0 +1,197 @@
+"""The briefing: the scenario's advisors introduce the day, a line at a time, as a conversation.
+
+The cast stands on the left (the one speaking lit up), the day's targets under them; their lines appear
+on the right as speech bubbles, typed out. A tap (or Enter, or Space) finishes the line being typed, the
+next tap brings the next line; after the last, it goes on to the map. "Skip" jumps straight there and
+Esc goes back to scenario select.
+"""
+from __future__ import annotations
+
+import pygame
+
+from .. import flow, portraits, words
+from .. import theme as T
+from ..widgets import Button
+from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+
+CHARS_PER_SECOND = 55
+CAST_W = 480  # the left column
+BUBBLE_LEFT = MARGIN + CAST_W + 56
+
+
+class BriefingScene(Screen):
+    name = "briefing"
+
+    def __init__(self, app, rnd):
+        super().__init__(app)
+        self.round = rnd
+        self.scenario = sc = rnd.scenario
+        self.lines = list(sc.briefing)
+        self.index = 0  # the line being said
+        self.shown = 0.0  # characters of it typed so far
+        self.finished = False
+        self.next_button = Button(primary_rect(), "Next  ▶", self.advance, kind="primary")
+        self.skip_button = Button(secondary_rect(0, 300), "Skip briefing", self.skip, kind="quiet")
+        self.back_button = Button(secondary_rect(1, 240), "◀  Back", self.on_back, kind="quiet")
+        self.buttons = [self.next_button, self.skip_button, self.back_button]
+        self._label()
+
+    # --- the conversation ----------------------------------------------------------------------
+    @property
+    def line(self):
+        return self.lines[self.index] if self.lines else None
+
+    @property
+    def typing(self) -> bool:
+        return self.line is not None and self.shown < len(self.line.text)
+
+    def advance(self) -> None:
+        """A tap: finish the line being typed, else the next line, else on to the map."""
+        if self.typing:
+            self.shown = float(len(self.line.text))
+        elif self.index + 1 < len(self.lines):
+            self.index += 1
+            self.shown = 0.0
+        else:
+            self.finish()
+        self._label()
+
+    def skip(self) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        if not self.finished:
+            self.finished = True
+            flow.done(self.app, self.round, "briefing")
+
+    def on_continue(self) -> None:
+        self.advance()
+
+    def on_back(self) -> None:
+        flow.back(self.app, self.round, "briefing")
+
+    def _label(self) -> None:
+        last = self.index + 1 >= len(self.lines)
+        self.next_button.label = "Start mapping  ▶" if last and not self.typing else "Next  ▶"
+
+    def handle(self, event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_SPACE:
+            self.advance()
+            return True
+        if event.type == pygame.MOUSEBUTTONUP and getattr(event, "button", 1) == 1:
+            self.advance()  # a tap anywhere that no button took
+            return True
+        return False
+
+    def tick(self, dt):
+        if self.typing:
+            self.shown = min(len(self.line.text), self.shown + dt * CHARS_PER_SECOND)
+            self._label()
+
+    # --- drawing -------------------------------------------------------------------------------
+    def advisor(self, advisor_id: str):
+        return self.scenario.advisors.get(advisor_id)
+
+    def draw(self, surface):
+        sc = self.scenario
+        n = len(self.lines)
+        self.header(surface, sc.title, "Briefing: your advisors explain the day.",
+                    right=f"{min(self.index + 1, n)} of {n}" if n else "")
+        self.draw_cast(surface)
+        self.draw_conversation(surface)
+        T.text(surface, "Tap anywhere to continue", (T.W // 2 + 120, primary_rect().centery), T.SIZE_SMALL,
+               T.TEXT_DIM, anchor="center")
+        self.draw_buttons(surface)
+
+    def draw_cast(self, surface) -> None:
+        speaking = self.line.advisor if self.line else None
+        y = HEADER_H + 20
+        for aid, adv in self.scenario.advisors.items():
+            lit = aid == speaking
+            box = pygame.Rect(MARGIN, y, CAST_W, 168)
+            T.panel(surface, box, T.PANEL_HI if lit else T.BG_LIGHT, radius=22,
+                    border=portraits.colour_for(adv.name, adv.colour) if lit else None, width=4)
+            img = portraits.portrait(adv, 128, self.scenario.path)
+            if not lit:
+                img = img.copy()
+                img.set_alpha(150)
+            surface.blit(img, (box.left + 20, box.top + 20))
+            tx = box.left + 170
+            T.text(surface, T.ellipsize(adv.name, box.right - tx - 16, T.SIZE_LABEL, "bold"), (tx, box.top + 36),
+                   T.SIZE_LABEL, T.TEXT if lit else T.TEXT_DIM, "bold")
+            role_lines = T.wrap(adv.role or "Advisor", box.right - tx - 16, T.SIZE_SMALL)[:2]
+            for k, rl in enumerate(role_lines):
+                T.text(surface, rl, (tx, box.top + 84 + k * 32), T.SIZE_SMALL, T.TEXT_DIM)
+            y += 188
+        self.draw_targets(surface, y + 10)
+
+    def draw_targets(self, surface, y: int) -> None:
+        sc = self.scenario
+        targets = sc.objective.targets
+        bottom = primary_rect().top - 30
+        if not targets or y + 120 > bottom:
+            return
+        box = pygame.Rect(MARGIN, y, CAST_W, min(bottom - y, 70 + 72 * len(targets)))
+        T.panel(surface, box, T.BG_LIGHT, radius=22)
+        T.text(surface, "TODAY'S TARGETS", (box.left + 28, box.top + 22), T.SIZE_SMALL, T.ACCENT, "semibold")
+        ty = box.top + 66
+        for t in targets:
+            if ty + 60 > box.bottom:
+                break
+            T.text(surface, T.ellipsize(words.label(t.kpi, sc), box.width - 56, T.SIZE_SMALL),
+                   (box.left + 28, ty), T.SIZE_SMALL, T.TEXT_DIM)
+            T.text(surface, words.target_text(t, sc), (box.left + 28, ty + 30), T.SIZE_BODY, T.TEXT, "semibold")
+            ty += 72
+
+    def bubble_height(self, text: str, size: int, width: int) -> int:
+        return 70 + int(size * 1.3) * len(T.wrap(text, width, size))
+
+    def draw_conversation(self, surface) -> None:
+        if not self.lines:
+            return
+        left, right = BUBBLE_LEFT, T.W - MARGIN
+        text_w = right - left - 140 - 56
+        top, bottom = HEADER_H + 20, primary_rect().top - 40
+        # the current line at full size, earlier ones smaller above it, as many as fit
+        items = []
+        for k in range(self.index, -1, -1):
+            current = k == self.index
+            size = T.SIZE_LABEL + 4 if current else T.SIZE_BODY
+            line = self.lines[k]
+            h = self.bubble_height(line.text, size, text_w)
+            items.append((k, size, h))
+        y = top
+        heights = [h + 24 for _, _, h in items]
+        while items and sum(heights) > bottom - top:
+            items.pop()
+            heights.pop()
+        for k, size, h in reversed(items):
+            self.draw_bubble(surface, pygame.Rect(left, y, right - left, h), self.lines[k], size, text_w,
+                             current=k == self.index)
+            y += h + 24
+
+    def draw_bubble(self, surface, rect, line, size: int, text_w: int, current: bool) -> None:
+        adv = self.advisor(line.advisor)
+        name = adv.name if adv else line.advisor
+        colour = portraits.colour_for(name, adv.colour if adv else None)
+        img = portraits.portrait(adv or name, 104 if current else 80, self.scenario.path)
+        surface.blit(img, (rect.left, rect.top))
+        bubble = pygame.Rect(rect.left + 140, rect.top, rect.width - 140, rect.height)
+        T.panel(surface, bubble, T.PANEL_HI if current else T.PANEL, radius=24, border=colour if current else None,
+                width=3)
+        tip_y = rect.top + (52 if current else 40)
+        pygame.draw.polygon(surface, T.PANEL_HI if current else T.PANEL,
+                            [(bubble.left + 2, tip_y - 16), (bubble.left - 22, tip_y), (bubble.left + 2, tip_y + 16)])
+        T.text(surface, name, (bubble.left + 28, bubble.top + 18), T.SIZE_SMALL, colour if current else T.TEXT_DIM,
+               "bold")
+        text = line.text[:int(self.shown)] if current else line.text
+        full_lines = T.wrap(line.text, text_w, size)
+        # type into the final layout, so words never jump from one line to the next while typing
+        y = bubble.top + 56
+        left = len(text)
+        for full in full_lines:
+            part = full[:max(0, left)]
+            if part:
+                T.text(surface, part, (bubble.left + 28, y), size, T.TEXT if current else T.TEXT_DIM)
+            left -= len(full) + 1
+            y += int(size * 1.3)

@@ -1,0 +1,239 @@
+"""Scenario select: a card per scenario, built-in ones first, then custom folders. A scenario that does
+not load is still listed, as a card showing its problems with LINE:COL, so one bad file never breaks the
+list. Tap a card to play it; Left/Right and Enter work too; Esc goes back to the title."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygame
+
+from .. import flow, icons
+from .. import theme as T
+from ..widgets import Button, pointer, primary
+from . import MARGIN, Screen, content_rect, primary_rect, secondary_rect
+
+CARD_W, CARD_H, GAP = 540, 660, 48
+PER_PAGE = 3
+
+
+@dataclass
+class Entry:
+    """One file of the catalogue: the scenario, or why it could not be loaded."""
+
+    path: Path
+    scenario: object | None = None
+    problems: list[str] = field(default_factory=list)
+    custom: bool = False
+
+    @property
+    def title(self) -> str:
+        return self.scenario.title if self.scenario is not None else self.path.name
+
+
+def _load(path: Path, custom: bool) -> Entry:
+    from engine.scenario import ScenarioError, load
+
+    try:
+        return Entry(path, load(path), custom=custom)
+    except ScenarioError as e:
+        return Entry(path, None, [f"{p.line}:{p.col}: {p.message}" for p in e.problems], custom)
+    except Exception as e:  # unreadable file, or a loader bug: still a card, never a crash
+        return Entry(path, None, [f"{type(e).__name__}: {e}"], custom)
+
+
+def catalogue(dirs=()) -> list[Entry]:
+    """Every scenario file: the built-in folder's, then each of `dirs` (sorted by name within a folder)."""
+    from engine.scenario import builtin_dir
+
+    out = [_load(p, False) for p in sorted(Path(builtin_dir()).glob("*.yaml"))]
+    for d in dirs:
+        out += [_load(p, True) for p in sorted(Path(d).glob("*.y*ml"))]
+    return out
+
+
+def difficulty(scenario) -> str:
+    """Easy, Medium or Hard, from how much there is to map and to tune."""
+    work = len(scenario.reference.edges) + 2 * len(scenario.rules)
+    return "Easy" if work <= 12 else "Medium" if work <= 22 else "Hard"
+
+
+def minutes(scenario) -> str:
+    return f"about {max(1, round(scenario.kiosk.round_seconds / 60))} min"
+
+
+class SelectScene(Screen):
+    name = "select"
+
+    def __init__(self, app, entries: list[Entry] | None = None):
+        super().__init__(app)
+        self.entries = entries if entries is not None else catalogue(flow.options(app).scenario_dirs)
+        self.focus = next((i for i, e in enumerate(self.entries) if e.scenario is not None), 0)
+        self.page = self.focus // PER_PAGE
+        self.pressed: int | None = None
+        self.chosen = None  # the scenario started (for tests and the autoplay)
+        self.play_button = Button(primary_rect(), "Play  ▶", self.play_focused, kind="primary")
+        self.buttons = [self.play_button, Button(secondary_rect(0, 260), "◀  Back", self.on_back, kind="quiet")]
+        self.prev_button = Button(secondary_rect(1, 200), "◀ More", lambda: self.turn(-1))
+        self.next_button = Button(secondary_rect(2, 200), "More ▶", lambda: self.turn(1))
+        if len(self.entries) > PER_PAGE:
+            self.buttons += [self.prev_button, self.next_button]
+        self._sync()
+
+    # --- geometry ------------------------------------------------------------------------------
+    def card_rects(self) -> dict[int, pygame.Rect]:
+        """Index -> rect of the cards on the current page."""
+        first = self.page * PER_PAGE
+        shown = list(range(first, min(len(self.entries), first + PER_PAGE)))
+        total = len(shown) * CARD_W + (len(shown) - 1) * GAP
+        area = content_rect()
+        x = (T.W - total) // 2
+        y = area.top + (area.height - CARD_H) // 2
+        return {i: pygame.Rect(x + k * (CARD_W + GAP), y, CARD_W, CARD_H) for k, i in enumerate(shown)}
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.entries) // PER_PAGE))
+
+    # --- actions -------------------------------------------------------------------------------
+    def _sync(self) -> None:
+        e = self.entries[self.focus] if self.entries else None
+        self.play_button.enabled = e is not None and e.scenario is not None
+        self.prev_button.enabled = self.page > 0
+        self.next_button.enabled = self.page < self.pages - 1
+
+    def turn(self, by: int) -> None:
+        self.page = max(0, min(self.pages - 1, self.page + by))
+        self.focus = min(len(self.entries) - 1, self.page * PER_PAGE)
+        self._sync()
+
+    def move(self, by: int) -> None:
+        if self.entries:
+            self.focus = max(0, min(len(self.entries) - 1, self.focus + by))
+            self.page = self.focus // PER_PAGE
+            self._sync()
+
+    def pick(self, index: int) -> None:
+        """Start the scenario of card `index` (a card with problems only takes the focus)."""
+        self.focus = index
+        self._sync()
+        entry = self.entries[index]
+        if entry.scenario is not None:
+            self.chosen = entry.scenario
+            flow.start(self.app, entry.scenario)
+
+    def play_focused(self) -> None:
+        if self.entries:
+            self.pick(self.focus)
+
+    def on_back(self) -> None:
+        flow.title(self.app)
+
+    def handle(self, event) -> bool:
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_LEFT:
+                self.move(-1)
+                return True
+            if event.key == pygame.K_RIGHT:
+                self.move(1)
+                return True
+            return False
+        pos = pointer(event)
+        if pos is None or not primary(event):
+            return False
+        hit = next((i for i, r in self.card_rects().items() if r.collidepoint(pos)), None)
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            self.pressed = hit
+            return hit is not None
+        if event.type == pygame.MOUSEBUTTONUP:
+            was, self.pressed = self.pressed, None
+            if hit is not None and hit == was:
+                self.pick(hit)
+                return True
+        return False
+
+    # --- drawing -------------------------------------------------------------------------------
+    def draw(self, surface):
+        playable = sum(1 for e in self.entries if e.scenario is not None)
+        self.header(surface, "Choose a business to run",
+                    "Tap a card to start. You will map the process, set the rules, then watch the day.",
+                    right=f"{playable} scenario{'s' if playable != 1 else ''}")
+        if not self.entries:
+            T.text(surface, "No scenarios found.", (T.W // 2, T.H // 2), T.SIZE_HEAD, T.TEXT_DIM, anchor="center")
+        for i, rect in self.card_rects().items():
+            entry = self.entries[i]
+            if entry.scenario is None:
+                self.draw_broken(surface, rect, entry, i == self.focus)
+            else:
+                self.draw_card(surface, rect, entry, i == self.focus)
+        if self.pages > 1:
+            T.text(surface, f"Page {self.page + 1} of {self.pages}", (T.W // 2, T.H - MARGIN - 30),
+                   T.SIZE_SMALL, T.TEXT_DIM, anchor="center")
+        self.draw_buttons(surface)
+
+    def _frame(self, surface, rect, focused: bool, border) -> pygame.Rect:
+        r = rect.move(0, 4) if self.pressed is not None and rect.collidepoint(rect.center) and focused else rect
+        T.panel(surface, r.move(0, 8), T.BG, radius=26)  # a soft shadow
+        T.panel(surface, r, T.PANEL_HI if focused else T.PANEL, radius=26, border=border, width=4 if focused else 2)
+        return r
+
+    def draw_card(self, surface, rect, entry: Entry, focused: bool) -> None:
+        sc = entry.scenario
+        r = self._frame(surface, rect, focused, T.ACCENT if focused else T.LINE)
+        icons.badge(surface, sc.domain, (r.left + 92, r.top + 96), 58)
+        T.text(surface, icons.NAMES.get(sc.domain, "Operations").upper(), (r.left + 172, r.top + 58),
+               T.SIZE_SMALL, T.ACCENT, "semibold")
+        T.text(surface, ("Custom  ·  " if entry.custom else "") + minutes(sc), (r.left + 172, r.top + 96),
+               T.SIZE_SMALL, T.TEXT_DIM)
+        inner = r.inflate(-64, 0)
+        y = r.top + 186
+        for line in T.wrap(sc.title, inner.width, T.SIZE_HEAD - 8, "bold")[:2]:
+            T.text(surface, line, (inner.left, y), T.SIZE_HEAD - 8, T.TEXT, "bold")
+            y += 50
+        y += 14
+        lines = T.wrap(sc.summary, inner.width, T.SIZE_SMALL)
+        room = max(1, (r.bottom - 120 - y) // 34)
+        if len(lines) > room:
+            lines = lines[:room]
+            lines[-1] = T.ellipsize(lines[-1] + " …", inner.width, T.SIZE_SMALL)
+        for line in lines:
+            T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT_DIM)
+            y += 34
+        # facts along the bottom: difficulty, cards to connect, levers
+        level = difficulty(sc)
+        dots = {"Easy": 1, "Medium": 2, "Hard": 3}[level]
+        fy = r.bottom - 62
+        pygame.draw.line(surface, T.LINE, (inner.left, fy - 30), (inner.right, fy - 30), 2)
+        x = inner.left
+        for k in range(3):
+            pygame.draw.circle(surface, T.ORANGE if k < dots else T.LINE, (x + 10 + k * 26, fy), 9)
+        x += 90
+        x = T.text(surface, level, (x, fy), T.SIZE_SMALL, T.TEXT, "semibold", anchor="midleft").right + 28
+        facts = f"{len(sc.reference.edges)} links  ·  {len(sc.rules)} levers"
+        T.text(surface, facts, (inner.right, fy), T.SIZE_SMALL, T.TEXT_DIM, anchor="midright")
+
+    def draw_broken(self, surface, rect, entry: Entry, focused: bool) -> None:
+        r = self._frame(surface, rect, focused, T.BAD)
+        pygame.draw.circle(surface, T.BAD, (r.left + 92, r.top + 96), 58)
+        T.text(surface, "!", (r.left + 92, r.top + 96), 80, T.TEXT, "bold", anchor="center")
+        T.text(surface, "CAN'T OPEN", (r.left + 172, r.top + 58), T.SIZE_SMALL, T.BAD, "semibold")
+        T.text(surface, T.ellipsize(entry.path.name, r.width - 200, T.SIZE_SMALL), (r.left + 172, r.top + 96),
+               T.SIZE_SMALL, T.TEXT_DIM)
+        inner = r.inflate(-64, 0)
+        n = len(entry.problems)
+        T.text(surface, f"{n} problem{'s' if n != 1 else ''} to fix", (inner.left, r.top + 186), T.SIZE_HEAD - 8,
+               T.TEXT, "bold")
+        y = r.top + 258
+        shown = 0
+        for p in entry.problems:
+            lines = T.wrap(p, inner.width, T.SIZE_SMALL)
+            if y + 34 * len(lines) > r.bottom - 80:
+                break
+            for line in lines:
+                T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT_DIM)
+                y += 34
+            y += 10
+            shown += 1
+        if shown < n:
+            T.text(surface, f"and {n - shown} more (LINE:COL in the file)", (inner.left, r.bottom - 60),
+                   T.SIZE_SMALL, T.ORANGE, "semibold", anchor="midleft")
