@@ -260,7 +260,13 @@ STEP_SPECS = {
         "policy": Field(Tagged("type", {
             "sS": Map({"type": Field(TEXT, True), "s": Field(NONNEG, True), "S": Field(NONNEG, True)}, title="policy"),
             "rQ": Map({"type": Field(TEXT, True), "r": Field(Num(-1e12), True), "Q": Field(Num(1, integer=True), True)}, title="policy"),
-            "base_stock": Map({"type": Field(TEXT, True), "S": Field(Num(0, integer=True), True)}, title="policy"),
+            "base_stock": Map({"type": Field(TEXT, True), "S": Field(Num(0, integer=True), True),
+                               "forecast": Field(Map({
+                                   "smoothing": Field(Prob(), True, "weight of the latest period's demand"),
+                                   "cover": Field(NONNEG, True, "time units of forecast demand added to S"),
+                                   "initial": Field(NONNEG, doc="demand per time unit forecast at the start"),
+                               }, title="forecast"), doc="{smoothing, cover}: order up to S + cover x forecast")},
+                              title="policy"),
         }), True, "the replenishment policy"),
         "review": Field(Union((Enum(("continuous",)), Map({"period": Field(Num(0, positive=True), True)}, title="review")),
                               "'continuous' or {period: P}"), doc="when stock is checked"),
@@ -716,7 +722,7 @@ class _Semantics:
 
     def try_value(self, dotted: str, value, where, who: str):
         """Check that setting `dotted` to `value` leaves a valid scenario (an option of a rule, an event)."""
-        raw = copy.deepcopy(self.raw)
+        raw = _copy_branch(self.raw, dotted)
         try:
             set_path(raw, dotted, value)
         except (KeyError, TypeError, ValueError) as e:
@@ -793,12 +799,12 @@ def _kpi_names(raw: dict) -> tuple[str, ...]:
 #: The sections a rule may reach: the business, not the game around it (targets, time, the maps).
 RULE_SECTIONS = ("resources", "steps", "entities", "fixed_costs")
 #: What an event may change while the day runs (and so what a mid-day rule change can reach).
-DYNAMIC_PATHS = ("steps.SOURCE.rate", "resources.POOL.count", "steps.STEP.duration")
+DYNAMIC_PATHS = ("steps.SOURCE.rate", "resources.POOL.count", "steps.STEP.duration", "steps.STEP.lead_time")
 
 
 def _dynamic_path(dotted: str) -> bool:
     parts = dotted.split(".")
-    return len(parts) == 3 and ((parts[0] == "steps" and parts[2] in ("rate", "duration"))
+    return len(parts) == 3 and ((parts[0] == "steps" and parts[2] in ("rate", "duration", "lead_time"))
                                 or (parts[0] == "resources" and parts[2] == "count"))
 
 
@@ -830,6 +836,19 @@ def resolve_path(raw: dict, dotted: str) -> str | None:
     if isinstance(spec, (Map, DictOf, ListOf, Tagged)):
         return f"'{dotted}' is a whole section; name one value inside it"
     return None
+
+
+def _copy_branch(raw: dict, dotted: str) -> dict:
+    """A copy of `raw` in which setting `dotted` cannot touch the original: only the item the path goes
+    through (one step, one pool) is copied deeply, so trying a rule's values stays cheap in big files."""
+    parts = dotted.split(".")
+    out = dict(raw)
+    section = raw.get(parts[0])
+    if isinstance(section, dict):
+        out[parts[0]] = dict(section)
+        if len(parts) > 2 and parts[1] in section:
+            out[parts[0]][parts[1]] = copy.deepcopy(section[parts[1]])
+    return out
 
 
 def set_path(raw: dict, dotted: str, value) -> None:
@@ -978,7 +997,10 @@ def _build_step(sid, s, raw, entities, has_patience):
             policy = Policy("rQ", s=float(pol["r"]), Q=float(pol["Q"]))
             level = policy.s + policy.Q
         else:
-            policy = Policy("base_stock", s=float(pol["S"]) - 1, S=float(pol["S"]))
+            fc = pol.get("forecast") or {}
+            policy = Policy("base_stock", s=float(pol["S"]) - 1, S=float(pol["S"]),
+                            forecast_smoothing=float(fc.get("smoothing", 0)), forecast_cover=float(fc.get("cover", 0)),
+                            forecast_initial=float(fc.get("initial", 0)))
             level = policy.S
         review = s.get("review", "continuous")
         return Inventory(

@@ -8,6 +8,7 @@ scenario at all: huge files, binary junk, empty files, alias bombs, a list at th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,13 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 500_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_constructor = yaml.constructor.SafeConstructor()
 
 Path = tuple  # of str keys and int indices
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,8 @@ class _Walker:
         self.doc = doc
         self.count = 0
         self.problems: list[Problem] = []
+        # A constructor per file: it caches what it built by node, which must not outlive the file.
+        self.constructor = yaml.constructor.SafeConstructor()
 
     def walk(self, node, path: Path):
         self.count += 1
@@ -194,8 +201,15 @@ class _Walker:
         return self._scalar(node)
 
     def _scalar(self, node):
+        tag, value = node.tag, node.value
+        if tag == _STR:  # most scalars are text: no constructor needed
+            return value
+        if tag == _INT and _PLAIN_INT.fullmatch(value):
+            return int(value)
+        if tag == _FLOAT and _PLAIN_FLOAT.fullmatch(value):
+            return float(value)
         try:
-            return _constructor.construct_object(node, deep=True)
+            return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as e:
             self._problem(node, f"unreadable value '{node.value}': {e}")
             return node.value
