@@ -146,7 +146,8 @@ def cmd_simulate(args) -> int:
     progress = Progress("simulating")
     try:
         result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
-                     progress=lambda done, total: progress(done, total, f"replication {done}/{total}"))
+                     progress=lambda done, total: progress(done, total, f"replication {done}/{total}"),
+                     workers=args.workers)
         if args.events_csv:
             from engine.trace import export_event_log
 
@@ -251,7 +252,7 @@ def headless_main_job() -> int:
     if status == EXIT_OK and main_scenario.exists():
         print()
         status = cmd_simulate(argparse.Namespace(file=str(main_scenario), map=None, rule=None, reps=None,
-                                                 seed=None, json=False, events_csv=None))
+                                                 seed=None, json=False, events_csv=None, workers=None))
     return status
 
 
@@ -303,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reps", type=int, metavar="N", help="replications (default: the scenario's run.replications)")
     p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's run.seed)")
     p.add_argument("--json", action="store_true", help="print JSON: {scenario, replications, seed, rules, kpis}")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="processes to spread replications over (default: every core; same numbers either way)")
     p.add_argument("--events-csv", metavar="FILE",
                    help="also write the event log of the first replication (XES-style columns, for pm4py)")
     p.set_defaults(func=cmd_simulate)

@@ -43,6 +43,7 @@ import numpy as np
 from . import rng as rngs
 from .rng import BLOCK_BITS, MASK
 from .kpis import ratio, summarize
+from .parallel import replicate
 from .distributions import Distribution
 from .model import ProcessMap, Scenario
 from .plan import (BATCH, BRANCH, DELAY, END_ABANDONED, EXIT, INVENTORY, ROUTE, SERVICE, MapError, Plan,
@@ -1117,24 +1118,20 @@ class RunResult:
 
 def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
         replications: int | None = None, seed: int | None = None,
-        progress: Callable[[int, int], None] | None = None) -> RunResult:
+        progress: Callable[[int, int], None] | None = None, workers: int | None = 1) -> RunResult:
     """Simulate `replications` days (the scenario's `run.replications` by default) of the scenario with
     a map (the reference by default) and rule values (the defaults by default).
 
     Replication r uses the seed's child r, so replication r of two runs with the same seed meets the same
-    entities whatever the rules. `progress(done, total)` is called after each replication.
+    entities whatever the rules. `progress(done, total)` is called after each replication. `workers`
+    spreads replications over processes (None: every core; see engine.parallel), with the same numbers.
     """
     all_rules = scenario.default_rules()
     all_rules.update(rules or {})
     plan = compile_for(scenario, pmap, rules)
     reps = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
-    per_rep = []
-    for r in range(reps):
-        day = Day(scenario, rules=rules, seed=seed, replication=r, plan=plan)
-        per_rep.append(day.finish())
-        if progress is not None:
-            progress(r + 1, reps)
+    per_rep = replicate(scenario, rules, seed, plan, reps, workers, progress)
     names = plan.scenario.kpi_names()
     return RunResult(scenario=scenario.id, seed=seed, replications=reps, rules=all_rules, names=names,
                      per_replication=per_rep, summary=summarize(per_rep, names))
