@@ -7,8 +7,11 @@ choice, every option. Among the values tried it keeps the best by **successive h
 a couple of replications, the better half goes on to twice as many, and so on; a value replaces the
 current one only if it is better on the full number of replications. Every run uses the same seed and
 replication numbers (common random numbers): the same callers arrive in every trial, so two settings are
-compared on the same day and small differences are real, not luck. A pass over all levers repeats until
-no lever moves and every stride is one notch, or the budget is spent.
+compared on the same day and small differences are real, not luck. `optimize` runs the search from a few
+start points and keeps the best. A pass over all levers repeats until
+no lever moves and every stride is one notch; then moves of one notch on two sliders at once are tried
+(levers that trade off, like one more junior for one less senior, form ridges a one-lever search cannot
+climb), and if one wins the passes resume. It ends there, or when the budget is spent.
 
 Scores are cached per rule setting and replication: asking for more replications of a setting runs only
 the new ones, and the incumbent is never run twice.
@@ -34,7 +37,8 @@ from .model import Choice, ProcessMap, Scenario, Slider
 from .scoring import objective_score
 
 __all__ = [
-    "OptimizeResult", "Evaluator", "SimEvaluator", "optimize", "search", "ProgressFn", "Loss", "bottlenecks",
+    "OptimizeResult", "Evaluator", "SimEvaluator", "optimize", "search", "start_points", "ProgressFn", "Loss",
+    "bottlenecks",
     "Preview", "preview", "HEADLINE_KPIS", "fingerprint", "par_path", "save_par", "load_par", "ParJob",
     "baseline_and_par",
 ]
@@ -156,26 +160,44 @@ def _candidates(rule, current, stride: _Stride | None) -> list:
     return out
 
 
-def _halving(evaluator: Evaluator, base: Rules, lever: str, values: list, first: int, full: int,
-             over_budget: Callable[[], bool]) -> Any:
-    """The best of `values` for `lever` (others as in `base`), by successive halving of replications.
-    The current value (`base[lever]`) keeps its place unless another value beats it on `full` reps."""
-    incumbent = base[lever]
-    pool = list(values)
+def _halving(evaluator: Evaluator, incumbent: Rules, settings: list[Rules], first: int, full: int,
+             over_budget: Callable[[], bool]) -> Rules:
+    """The best of `settings` by successive halving of replications: all run on `first` replications,
+    the better half on twice as many, and so on up to `full`. The incumbent keeps its place unless the
+    winner beats it on `full` replications."""
+    pool = list(settings)
     reps = min(first, full)
     while True:
-        means = {v: evaluator.mean({**base, lever: v}, reps) for v in pool}
+        means = [evaluator.mean(r, reps) for r in pool]
         if reps >= full or len(pool) <= 1 or over_budget():
             break
-        pool.sort(key=lambda v: -means[v])
-        pool = pool[:max(1, math.ceil(len(pool) / 2))]
+        order = sorted(range(len(pool)), key=lambda i: -means[i])
+        pool = [pool[i] for i in order[:max(1, math.ceil(len(pool) / 2))]]
         reps = min(2 * reps, full)
-    best = max(pool, key=lambda v: means[v])
-    if best == incumbent:
+    best = pool[max(range(len(pool)), key=lambda i: means[i])]
+    if _key(best) == _key(incumbent):
         return incumbent
-    if evaluator.mean({**base, lever: best}, full) > evaluator.mean(base, full):
+    if evaluator.mean(best, full) > evaluator.mean(incumbent, full):
         return best
     return incumbent
+
+
+def _pair_moves(levers: Sequence, current: Rules) -> list[Rules]:
+    """Settings one notch away on two sliders at once: what a one-lever-at-a-time search cannot see
+    when two levers trade off (one more junior, one less senior)."""
+    sliders = [r for r in levers if isinstance(r, Slider)]
+    out = []
+    for i, a in enumerate(sliders):
+        ga = _grid(a)
+        ia = _nearest(ga, current[a.id])
+        for b in sliders[i + 1:]:
+            gb = _grid(b)
+            ib = _nearest(gb, current[b.id])
+            for da, db in ((1, -1), (-1, 1), (1, 1), (-1, -1)):
+                ja, jb = ia + da, ib + db
+                if 0 <= ja < len(ga) and 0 <= jb < len(gb):
+                    out.append({**current, a.id: ga[ja], b.id: gb[jb]})
+    return out
 
 
 def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full: int, *,
@@ -223,7 +245,8 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
                 break
             stride = strides.get(rule.id)
             values = _candidates(rule, current[rule.id], stride)
-            best = _halving(evaluator, current, rule.id, values, first, full, over_budget)
+            settings = [{**current, rule.id: v} for v in values]
+            best = _halving(evaluator, current, settings, first, full, over_budget)[rule.id]
             if best != current[rule.id]:
                 current[rule.id] = best
                 moved = True
@@ -231,6 +254,15 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
                 stride.notches = max(1, stride.notches // 2)
                 moved = True  # a finer look is still to come
             report(f"pass {passes}: {rule.label or rule.id} = {current[rule.id]}", n_done)
+        if not moved and not over_budget():
+            # Converged one lever at a time: look one notch away on two sliders at once.
+            pairs = _pair_moves(levers, current)
+            if pairs:
+                best = _halving(evaluator, current, [current, *pairs], first, full, over_budget)
+                if _key(best) != _key(current):
+                    current = dict(best)
+                    moved = True
+                    report(f"pass {passes}: two levers together", len(levers))
         if not moved:
             break
     return current
@@ -269,26 +301,57 @@ def _ci(values: Sequence[float]) -> float:
     return mean_ci(list(values))[1]
 
 
+def start_points(scenario: Scenario) -> list[Rules]:
+    """Where the search starts: the default rules, then every slider a quarter and three quarters of the
+    way up its range (choices at their defaults). Several starts find what one start's local search
+    misses when levers trade off against each other; the cache makes the overlap free."""
+    defaults = scenario.default_rules()
+    out = [defaults]
+    for q in (0.25, 0.75):
+        point = dict(defaults)
+        for r in scenario.rules:
+            if isinstance(r, Slider):
+                grid = _grid(r)
+                point[r.id] = grid[int(round(q * (len(grid) - 1)))]
+        if all(_key(point) != _key(o) for o in out):
+            out.append(point)
+    return out
+
+
 def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | None = None,
              progress: ProgressFn | None = None, *, seconds: float | None = 50.0, seed: int | None = None,
-             replications: int | None = None, first: int = 2,
+             replications: int | None = None, first: int = 2, starts: Sequence[Mapping] | None = None,
              evaluator: Evaluator | None = None) -> OptimizeResult:
     """Find par for `scenario` on `pmap` (the reference map by default).
 
-    `budget` caps the replications simulated by the search (default: 40 per lever value on the grids,
-    at most 4,000) and `seconds` its time; baseline and par are then reported on `replications` (the
-    scenario's `run.replications` by default) with `seed` (its `run.seed`), the same numbers for both.
+    The search (see `search`) runs from each of `starts` (default `start_points`: the defaults and two
+    spread-out points) and keeps the best. `budget` caps the replications simulated in all (default:
+    200 per lever and per start, times the replications, at most 6,000) and `seconds` the time (50 by
+    default, so `optimize` ends within a minute); baseline and par are reported on `replications` (the
+    scenario's `run.replications` by default) with `seed` (its `run.seed`), the same days for both.
     `progress(fraction, message)` is called after each lever is tried, and once with 1.0 at the end.
     """
     t0 = time.monotonic()
     reps = replications or scenario.run.replications
     ev = evaluator or SimEvaluator(scenario, pmap, seed)
-    if budget is None:
-        budget = min(4000, reps * 8 * max(1, len(scenario.rules)) * 5)
     defaults = scenario.default_rules()
+    points = [{**defaults, **p} for p in starts] if starts is not None else start_points(scenario)
+    if budget is None:
+        budget = min(6000, reps * 20 * max(1, len(scenario.rules)) * len(points))
     deadline = t0 + seconds if seconds else None
-    best = search(scenario.rules, defaults, ev, reps, first=first, budget=budget, deadline=deadline,
-                  progress=progress)
+    best = dict(defaults)
+    for i, point in enumerate(points):
+        if i and ((deadline is not None and time.monotonic() >= deadline) or ev.used >= budget):
+            break
+
+        def inner(frac, msg, i=i):
+            if progress is not None:
+                progress(min(0.99, (i + frac) / len(points)), f"start {i + 1} of {len(points)}, {msg}")
+
+        found = search(scenario.rules, point, ev, reps, first=first, budget=budget, deadline=deadline,
+                       progress=inner)
+        if ev.mean(found, reps) > ev.mean(best, reps):
+            best = found
     base_scores = ev.scores(defaults, reps)
     best_scores = ev.scores(best, reps)
     baseline = math.fsum(base_scores) / reps
