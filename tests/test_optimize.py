@@ -271,3 +271,22 @@ def test_bottlenecks_at_a_shelf_count_lost_sales_and_holding():
     assert shelf.penalty == pytest.approx(2 * run.mean("stockouts"))
     assert shelf.holding_cost == pytest.approx(run.mean("mean_on_hand.shelf") * 0.5 * 200)
     assert "lost sales" in shelf.message("USD")
+
+
+def test_pair_moves_climb_a_ridge_one_lever_at_a_time_cannot():
+    # Two levers that must move together (like juniors and seniors sharing the work): from (5, 5) any
+    # single-lever move is worse, yet (10, 10) is far better.
+    levers = (Slider("a", "A", ("x.a",), 0, 20, 1, 5), Slider("b", "B", ("x.b",), 0, 20, 1, 5))
+    ev = Synthetic(lambda r: -100 * (r["a"] - r["b"]) ** 2 - (r["a"] + r["b"] - 20) ** 2, noise=1.0)
+    assert search(levers, {"a": 5, "b": 5}, ev, full=6) == {"a": 10, "b": 10}
+
+
+def test_several_starts_escape_a_local_optimum():
+    from engine.optimize import start_points
+
+    sc = _scenario_with_rules()  # staff 1..10, default 2
+    assert [p["staff"] for p in start_points(sc)] == [2, 3, 8]
+    # two peaks: a small one near the default, a higher one far away
+    bumpy = Synthetic(lambda r: {2: 50, 3: 60, 4: 40}.get(r["staff"], 0) + (100 if r["staff"] == 8 else 0)
+                      + (70 if r["staff"] in (7, 9) else 0), noise=0.5)
+    assert optimize(sc, evaluator=bumpy).best_rules == {"staff": 8}
