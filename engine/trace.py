@@ -11,6 +11,9 @@ A `Day` built with `trace=True` yields plain tuples, cheapest to make, whose fir
 | `("busy", t, pool, busy, staff)` | a pool's busy units or staff changed |
 | `("event", t, index, advisor, text)` | a scripted event fired, with what the advisor says |
 | `("end", t, entity, exit_step, outcome)` | the entity left the system (exit_step None: an unconnected `abandoned` port) |
+| `("stock", t, step, on_hand, owed)` | an inventory step's shelf changed (or what it owes: entities waiting and units owed to the steps it supplies); one record per step at time 0 |
+| `("order", t, step, quantity, supplier)` | an inventory step placed a replenishment order (supplier None: an outside supplier) |
+| `("batch", t, step, size)` | a group of `size` entities left a batch step |
 
 `entity` is a number unique within the day; times are in the scenario's unit from the start of the day.
 
