@@ -97,11 +97,14 @@ class Plan:
 
 
 def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
-    placed = set(pmap.steps)
-    problems = [f"the map places {sid!r}, which is not a step of this scenario"
-                for sid in pmap.steps if sid not in scenario.steps]
+    # Whether a map can run is engine.maps' one judgement, in the player's words; past it, every
+    # step, port and edge below is known to be sound.
+    from .maps import map_problems
+
+    problems = [p.message for p in map_problems(scenario, pmap)]
     if problems:
         raise MapError(problems)
+    placed = set(pmap.steps)
     ids = [sid for sid in scenario.steps if sid in placed]
     index = {sid: i for i, sid in enumerate(ids)}
     n = len(ids)
@@ -113,23 +116,14 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
                 f"step {s.id!r} is an {NOT_YET[code]} step; the engine simulates inventory and batch steps "
                 "from a later issue on")
 
-    targets: dict[tuple[str, str], int] = {}
-    for e in pmap.edges:
-        if (e.src, e.port) in targets:
-            problems.append(f"port {e.src}.{e.port} has two edges")
-        if e.port not in scenario.steps[e.src].ports:
-            problems.append(f"step {e.src!r} has no port {e.port!r}")
-        targets[(e.src, e.port)] = index[e.dst]
+    targets = {(e.src, e.port): index[e.dst] for e in pmap.edges}
 
     def to(step, port) -> int:
         if port not in step.ports:
             return NO_PORT
         t = targets.get((step.id, port))
-        if t is None:
-            if port in step.optional_ports:
-                return END_ABANDONED
-            problems.append(f"port {step.id}.{port} is not connected")
-            return NO_PORT
+        if t is None:  # only an optional port can be open here (map_problems saw to the rest)
+            return END_ABANDONED
         return t
 
     etypes = list(scenario.entities)
@@ -184,10 +178,6 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
             if s.late is not None:
                 plan.late_after[i] = s.late.after
                 plan.late_penalty[i] = s.late.penalty
-    if problems:
-        raise MapError(problems)
-    if not plan.sources:
-        raise MapError(["the map has no source: nothing would ever arrive"])
     plan.pool_steps = [[i for i in range(n) if plan.svc_pools[i] and p in plan.svc_pools[i]]
                        for p in range(len(pools))]
     plan.in_cycle = _in_cycle(n, [(index[e.src], index[e.dst]) for e in pmap.edges])

@@ -247,7 +247,7 @@ def test_score_uses_the_objective():
 
 def test_a_map_with_an_unconnected_port_is_refused():
     sc = mmc()
-    with pytest.raises(MapError, match="desk.done"):
+    with pytest.raises(MapError, match="'Desk' has an unconnected port 'done'"):
         sim.run(sc, pmap=edges("incoming.out -> desk"), replications=1)
 
 
