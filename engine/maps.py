@@ -577,20 +577,6 @@ def _parse_edge(text: str) -> Edge:
     return parse_edge(text)
 
 
-def _pos(node: yaml.Node | None) -> dict[str, int]:
-    if node is None:
-        return {}
-    return {"line": node.start_mark.line + 1, "col": node.start_mark.column + 1}
-
-
-def _value_node(mapping: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(mapping, yaml.MappingNode):
-        for k, v in mapping.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class _Read:
     pmap: ProcessMap
@@ -599,102 +585,76 @@ class _Read:
 
 
 def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
+    """Read a map file through the loader's reader (engine.yamlpos): duplicate keys, alias bombs and
+    binary junk are refused there, and every key and value keeps its line and column."""
+    from .yamlpos import YamlError, parse
+
     problems: list[MapProblem] = []
-
-    def fail(message: str, node: yaml.Node | None = None, **where):
-        problems.append(MapProblem("file", message, **_pos(node), **where))
-
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return _Read(ProcessMap(()), (), {})  # an empty file is an empty map
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)  # nodes only: aliases are not expanded here
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        what = getattr(exc, "problem", None) or str(exc)
-        pos = {"line": mark.line + 1, "col": mark.column + 1} if mark else {}
-        raise MapFileError(name, [MapProblem("file", f"not valid YAML: {what}", **pos)]) from None
-    except (ValueError, RecursionError) as exc:
-        raise MapFileError(name, [MapProblem("file", f"unreadable YAML: {exc}")]) from None
-    if root is None:  # an empty file is an empty map
-        return _Read(ProcessMap(()), (), {})
-    if not isinstance(root, yaml.MappingNode):
-        raise MapFileError(name, [MapProblem("file", "a map file is a mapping with `scenario`, `edges` "
-                                              "and optionally `layout`", **_pos(root))])
-    data = _safe_data(text, name)
+        doc = parse(text, name)
+    except YamlError as exc:
+        message = exc.problems[0].message
+        if "top level" in message:
+            message = "a map file is a mapping with `scenario`, `edges` and optionally `layout`"
+        raise MapFileError(name, [MapProblem("file", p.message if "top level" not in p.message else message,
+                                             line=p.line, col=p.col) for p in exc.problems]) from None
+
+    def at(path, key: bool = False) -> dict[str, int]:
+        pos = doc.where(path, "key" if key else "value")
+        return {"line": pos.line, "col": pos.col}
+
+    def fail(message: str, path, key: bool = False):
+        problems.append(MapProblem("file", message, **at(path, key)))
+
+    data = doc.data
     for key in data:
         if key not in ("scenario", "edges", "layout"):
-            fail(f"unknown key {key!r} (a map file has scenario, edges, layout)", _key_node(root, key))
+            fail(f"unknown key {key!r} (a map file has scenario, edges, layout)", (key,), key=True)
     sid = data.get("scenario")
     if sid is not None and not isinstance(sid, str):
-        fail("`scenario` is the scenario's id, a string", _value_node(root, "scenario"))
+        fail("`scenario` is the scenario's id, a string", ("scenario",))
         sid = None
     if scenario is not None and sid is not None and sid != scenario.id:
-        fail(f"this map is for scenario '{sid}', not '{scenario.id}'", _value_node(root, "scenario"))
+        fail(f"this map is for scenario '{sid}', not '{scenario.id}'", ("scenario",))
 
     edges: list[Edge] = []
     edge_pos: list[dict[str, int]] = []
-    raw_edges = data.get("edges", [])
-    edges_node = _value_node(root, "edges")
-    if raw_edges is None:
-        raw_edges = []
+    raw_edges = data.get("edges") or []
     if not isinstance(raw_edges, list):
-        fail("`edges` is a list of 'step.port -> step'", edges_node)
+        fail("`edges` is a list of 'step.port -> step'", ("edges",))
         raw_edges = []
-    item_nodes = edges_node.value if isinstance(edges_node, yaml.SequenceNode) else []
     for i, item in enumerate(raw_edges):
-        node = item_nodes[i] if i < len(item_nodes) else None
+        path = ("edges", i, "edge") if isinstance(item, dict) and "edge" in item else ("edges", i)
         text_item = item.get("edge") if isinstance(item, dict) else item
-        if isinstance(item, dict):
-            node = _value_node(node, "edge") or node
         if not isinstance(text_item, str):
-            fail("an edge is written 'step.port -> step'", node)
+            fail("an edge is written 'step.port -> step'", path)
             continue
         try:
             edges.append(_parse_edge(text_item))
-            edge_pos.append(_pos(node))
+            edge_pos.append(at(path))
         except ValueError as exc:
-            fail(str(exc), node)
+            fail(str(exc), path)
 
     layout: dict[str, tuple[float, float]] = {}
     step_pos: dict[str, dict[str, int]] = {}
     raw_layout = data.get("layout") or {}
-    layout_node = _value_node(root, "layout")
     if not isinstance(raw_layout, dict):
-        fail("`layout` maps a step to its [x, y] position", layout_node)
+        fail("`layout` maps a step to its [x, y] position", ("layout",))
         raw_layout = {}
     for step, xy in raw_layout.items():
-        node = _value_node(layout_node, step) if isinstance(step, str) else None
-        ok = (isinstance(xy, (list, tuple)) and len(xy) == 2
+        ok = (isinstance(xy, list) and len(xy) == 2
               and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xy))
-        if not isinstance(step, str) or not ok:
-            fail(f"`layout` maps a step to its [x, y] position, not {step!r}: {xy!r}", node)
+        if not ok:
+            fail(f"`layout` maps a step to its [x, y] position, not {step!r}: {xy!r}", ("layout", step))
             continue
         layout[step] = (xy[0], xy[1])
-        step_pos[step] = _pos(_key_node(layout_node, step))
+        step_pos[step] = at(("layout", step), key=True)
     if problems:
         raise MapFileError(name, problems)
     return _Read(ProcessMap(tuple(edges), layout=_frozen(layout), scenario=sid), tuple(edge_pos),
                  step_pos)
-
-
-def _safe_data(text: str, name: str) -> dict:
-    """The file's plain data. Through the loader's reader (engine.yamlpos) when it is there, which
-    refuses duplicate keys and alias bombs with their positions; plain safe_load otherwise."""
-    try:
-        from .yamlpos import YamlError, parse
-    except ImportError:  # pragma: no cover
-        return yaml.safe_load(text)
-    try:
-        return parse(text, name).data
-    except YamlError as exc:
-        raise MapFileError(name, [MapProblem("file", p.message, line=p.line, col=p.col)
-                                  for p in exc.problems]) from None
-
-
-def _key_node(mapping: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(mapping, yaml.MappingNode):
-        for k, _ in mapping.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return k
-    return None
 
 
 def _frozen(d: dict) -> Mapping:
