@@ -192,6 +192,11 @@ def cmd_optimize(args) -> int:
                           progress=lambda frac, msg="": progress(frac, 1.0, msg))
     finally:
         progress.close()
+    if args.write_par:
+        from engine.optimize import par_path, save_par
+
+        save_par(scenario, result)
+        print(f"par written to {par_path(args.file)}", file=sys.stderr)
     if args.json:
         json.dump(_finite(result.to_json(scenario.id)), sys.stdout, indent=2, default=_json_default)
         print()
@@ -316,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's run.seed)")
     p.add_argument("--seconds", type=float, default=50.0, metavar="T", help="time limit of the search (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON: {scenario, baseline, par, best_rules}")
+    p.add_argument("--write-par", action="store_true",
+                   help="keep the result beside the scenario (NAME.par.json) so the game never waits for it")
     p.set_defaults(func=cmd_optimize)
     return parser
 

@@ -652,7 +652,7 @@ def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
         layout[step] = (xy[0], xy[1])
         step_pos[step] = at(("layout", step), key=True)
     if problems:
-        raise MapFileError(name, problems)
+        raise MapFileError(name, sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
     return _Read(ProcessMap(tuple(edges), layout=_frozen(layout), scenario=sid), tuple(edge_pos),
                  step_pos)
 
