@@ -1,0 +1,698 @@
+"""The run: the player's own map comes alive for one simulated day.
+
+An engine `Day` (replication 0 of the round's seed, on `round.pmap` with `round.rules`) is advanced a
+slice per frame and its trace drives the picture: each move of a caller along a link becomes a token
+gliding along that link's curve for a short, fixed wall time (so motion reads at any speed), queues grow
+as stacks beside the desks, staff show as figures per pool (filled: busy; outlined: idle), and a scripted
+event appears as its advisor's banner.
+
+Speed: 1x plays the day's opening hours (the scenario's horizon) in `DAY_SECONDS_1X` = 90 s of wall time,
+and says so on screen ("1x = a day in 90 s"); 10x, 60x and Max are multiples of it; pause stops sim
+time. The player may pull a lever mid-day (the day pauses while the lever panel is open): the change goes
+to the Day with `Day.apply_rules` and holds from that moment on; it is also kept in `round.rules`.
+
+When the day is over, the results run is made: `engine.sim.run(scenario, round.pmap, round.rules,
+seed=round.run_seed)` with the scenario's replications (or the flow options' `replications`), in a
+background thread, and then `on_done()` is called. A lever pulled mid-day is in force for the whole of
+those days: the results say what the final rules are worth.
+
+What this scene leaves in the round for the results screen:
+- `round.result`: the `engine.sim.RunResult` of that run (None if it failed; then `extra["run_error"]`).
+- `round.day`: the Day that was watched.
+- `round.extra["timeline"]`: the watched day by clock hour, lists of the same length:
+  `{"hours": ["08:00", ...], "queue": [mean callers waiting over the hour, ...],
+  "service_level": [share answered within the target wait among those who reached a desk that hour,
+  or None when nobody did], "arrivals": [count, ...]}`. Hours after the horizon (the drain) are included.
+- `round.extra["watched_kpis"]`: the watched day's own KPIs (`Day.kpis()`).
+- `round.extra["rule_changes"]`: `[(sim_time, rule_id, old, new), ...]` in the order they were made.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Callable
+
+import numpy as np
+import pygame
+
+from engine.sim import Day, run as run_days
+
+from .. import theme as T
+from ..board import KIND_COLOURS, Board
+from ..scene import Scene
+from ..widgets import Button, Choice, Slider
+from .mapeditor import advisor_portrait
+
+DAY_SECONDS_1X = 90.0  # wall seconds for the scenario's horizon at 1x
+SPEEDS = (("1x", 1.0), ("10x", 10.0), ("60x", 60.0), ("Max", 400.0))
+TRAVEL = 0.5  # wall seconds a token takes along a link
+MAX_TOKENS = 1000
+BANNER_SECONDS = 7.0
+HOLD_SECONDS = 2.5  # the end-of-day card shows at least this long before the results
+
+TOP_H = 96
+SIDE = pygame.Rect(T.W - 16 - 460, TOP_H, 460, T.H - TOP_H - 16)
+BOARD_RECT = pygame.Rect(16, TOP_H, SIDE.left - 32, T.H - TOP_H - 16)
+TOKEN_R = 6
+
+
+def _token_image(colour) -> pygame.Surface:
+    img = pygame.Surface((2 * TOKEN_R + 2, 2 * TOKEN_R + 2), pygame.SRCALPHA)
+    pygame.draw.circle(img, colour, (TOKEN_R + 1, TOKEN_R + 1), TOKEN_R)
+    pygame.draw.circle(img, tuple(int(c * 0.55) for c in colour), (TOKEN_R + 1, TOKEN_R + 1), TOKEN_R, 1)
+    return img
+
+
+class Tokens:
+    """Callers in flight along links: a ring buffer of (link, wall birth time), drawn as discs.
+
+    Positions are interpolated along each link's polyline with numpy, so a thousand tokens cost a few
+    array operations and one `fblits` per colour per frame.
+    """
+
+    def __init__(self, paths: np.ndarray, colours: np.ndarray, capacity: int = MAX_TOKENS, travel: float = TRAVEL):
+        self.paths = paths  # (links, samples, 2)
+        self.colours = colours  # (links,) colour index per link
+        self.capacity = capacity
+        self.travel = travel
+        self.link = np.zeros(capacity, dtype=np.int32)
+        self.born = np.full(capacity, -1e9)
+        self.head = 0
+        self.images = [_token_image(T.YELLOW), _token_image(T.VERMILION)]
+
+    def spawn(self, links: list[int], born: list[float]) -> None:
+        n = len(links)
+        if not n:
+            return
+        if n > self.capacity:
+            links, born, n = links[-self.capacity:], born[-self.capacity:], self.capacity
+        idx = (self.head + np.arange(n)) % self.capacity
+        self.link[idx] = links
+        self.born[idx] = born
+        self.head = int((self.head + n) % self.capacity)
+
+    def alive(self, now: float) -> np.ndarray:
+        age = now - self.born
+        return np.nonzero((age >= 0) & (age < self.travel))[0]
+
+    def positions(self, now: float) -> tuple[np.ndarray, np.ndarray]:
+        idx = self.alive(now)
+        if not len(idx):
+            return np.zeros((0, 2)), idx
+        link = self.link[idx]
+        samples = self.paths.shape[1]
+        f = (now - self.born[idx]) / self.travel * (samples - 1)
+        i = np.minimum(f.astype(np.int32), samples - 2)
+        frac = (f - i)[:, None]
+        a = self.paths[link, i]
+        b = self.paths[link, i + 1]
+        return a + (b - a) * frac, link
+
+    def draw(self, surface: pygame.Surface, now: float) -> int:
+        pos, link = self.positions(now)
+        if not len(pos):
+            return 0
+        xy = (pos - (TOKEN_R + 1)).astype(np.int32).tolist()
+        cols = self.colours[link]
+        for c, img in enumerate(self.images):
+            sel = np.nonzero(cols == c)[0]
+            if len(sel):
+                surface.fblits([(img, xy[k]) for k in sel.tolist()])
+        return len(pos)
+
+
+class Timeline:
+    """The watched day by clock hour: arrivals, mean queue, service level (see the module docstring)."""
+
+    def __init__(self, hours_per_unit: float, slw: float, service_steps: set[str], clock_minutes: float):
+        self.hpu = hours_per_unit
+        self.slw = slw
+        self.services = service_steps
+        self.clock_minutes = clock_minutes
+        self.arrivals: list[int] = []
+        self.area: list[float] = []
+        self.offered: list[int] = []
+        self.ok: list[int] = []
+        self.qlen: dict[str, int] = {}
+        self.total_q = 0
+        self.last_t = 0.0
+        self.offer_time: dict[int, float] = {}
+
+    def _hour(self, t: float) -> int:
+        h = int(t * self.hpu)
+        while len(self.arrivals) <= h:
+            for lst in (self.arrivals, self.offered, self.ok):
+                lst.append(0)
+            self.area.append(0.0)
+        return h
+
+    def _advance(self, t: float) -> None:
+        """Add the queue's area from the last record to `t`, split at hour boundaries."""
+        t0 = self.last_t
+        while t > t0:
+            h = self._hour(t0)
+            end = min(t, (h + 1) / self.hpu)
+            self.area[h] += self.total_q * (end - t0)
+            t0 = end if end > t0 else t
+        self.last_t = max(self.last_t, t)
+
+    def move(self, t: float, entity: int, src_kind: str, dst: str | None) -> None:
+        if src_kind == "source":
+            self.arrivals[self._hour(t)] += 1
+        if dst in self.services and entity not in self.offer_time:
+            self.offer_time[entity] = t
+            self.offered[self._hour(t)] += 1
+
+    def start(self, t: float, entity: int, pool) -> None:
+        if pool is None:
+            return
+        t0 = self.offer_time.get(entity)
+        if t0 is not None and t0 >= 0:
+            if t - t0 <= self.slw + 1e-9:
+                self.ok[self._hour(t0)] += 1
+            self.offer_time[entity] = -1.0  # first service seen; later ones do not count
+
+    def queue(self, t: float, step: str, length: int) -> None:
+        self._advance(t)
+        self.total_q += length - self.qlen.get(step, 0)
+        self.qlen[step] = length
+
+    def as_dict(self, end: float) -> dict:
+        self._advance(end)
+        self._hour(max(0.0, end - 1e-9))
+        n = len(self.arrivals)
+        unit_hour = 1.0 / self.hpu  # sim units in an hour
+        hours = []
+        for h in range(n):
+            m = int(self.clock_minutes + h * 60) % (24 * 60)
+            hours.append(f"{m // 60:02d}:{m % 60:02d}")
+        queue = []
+        for h in range(n):
+            span = min(unit_hour, max(1e-9, end - h * unit_hour))
+            queue.append(self.area[h] / span)
+        sl = [(self.ok[h] / self.offered[h]) if self.offered[h] else None for h in range(n)]
+        return {"hours": hours, "queue": queue, "service_level": sl, "arrivals": list(self.arrivals)}
+
+
+def clock_minutes(scenario) -> float:
+    try:
+        hh, mm = (int(x) for x in (scenario.time.clock_start or "00:00").split(":")[:2])
+    except ValueError:
+        hh, mm = 0, 0
+    return hh * 60 + mm
+
+
+class RunScene(Scene):
+    """The day of the round, watched. `on_done()` is called once `round.result` is set."""
+
+    name = "run"
+
+    def __init__(self, app, round, on_done: Callable[[], None] | None = None, *, background: bool = True,
+                 replications: int | None = None, hold: float = HOLD_SECONDS):
+        super().__init__(app)
+        self.round = round
+        self.scenario = sc = round.scenario
+        self.on_done = on_done
+        self.background = background
+        opts = getattr(app, "flow_options", None)
+        self.replications = replications if replications is not None else getattr(opts, "replications", None)
+        self.hold = hold
+        self.rules = dict(round.rules)
+        self.pmap = round.pmap
+        self.day = Day(sc, pmap=self.pmap, rules=self.rules, seed=round.run_seed, replication=0, trace=True)
+        round.day = self.day
+        self.horizon = float(sc.time.horizon)
+        self.rate_1x = self.horizon / DAY_SECONDS_1X  # sim units per wall second at 1x
+        self.speed = 1.0
+        self.paused = False
+        self.wall = 0.0
+        self.sim_time = 0.0
+        self.queues: dict[str, int] = {}
+        self.busy: dict[str, tuple[int, int]] = dict(self.day.busy_counts())
+        self.banners: list[list] = []  # [advisor, text, age]
+        self.changes: list[tuple] = []
+        self.ended_at: float | None = None  # wall time the day ended
+        self.result = None
+        self.error: str | None = None
+        self.progress = (0, 0)
+        self._thread: threading.Thread | None = None
+        self._done_called = False
+        self.levers_open = False
+        self._paused_before_levers = False
+        self.live = self.day.kpis()
+        self._live_age = 0.0
+        self.kinds = {sid: s.kind for sid, s in sc.steps.items()}
+        self.timeline = Timeline(sc.time.hours_per_unit, float(sc.run.service_level_wait),
+                                 {s for s, k in self.kinds.items() if k == "service"}, clock_minutes(sc))
+        self._build_board()
+        self._build_buttons()
+        self._build_levers()
+
+    # ---- set-up ----------------------------------------------------------------------------------
+    def _build_board(self) -> None:
+        sc = self.scenario
+        layout = dict(self.round.layout)
+        placed = self.pmap.steps
+        if any(s not in layout for s in placed):
+            from ..layout import auto_layout
+
+            layout = auto_layout(sc, list(self.round.edges), placed, BOARD_RECT)
+        self.board = Board(sc, list(self.round.edges), layout)
+        self.board.fit(BOARD_RECT.inflate(-20, -40))
+        self.backdrop = pygame.Surface(T.LOGICAL_SIZE)
+        self.backdrop.fill(T.BG)
+        pygame.draw.rect(self.backdrop, T.BG_LIGHT, BOARD_RECT, border_radius=18)
+        self.board.draw(self.backdrop, cards=False)  # the links; cards go over the tokens each frame
+        edges = self.board.edges
+        self.link_index = {(e.src, e.port): i for i, e in enumerate(edges)}
+        paths = [self.board.edge_points(e) for e in edges]
+        n = len(paths[0]) if paths else 2
+        self.paths = np.array([p if len(p) == n else [(0, 0)] * n for p in paths], dtype=float).reshape(-1, n, 2)
+        colours = np.array([1 if e.port in ("abandoned", "overflow") else 0 for e in edges], dtype=np.int32)
+        self.tokens = Tokens(self.paths if len(edges) else np.zeros((1, 2, 2)), colours if len(edges) else
+                             np.zeros(1, dtype=np.int32))
+
+    def _build_buttons(self) -> None:
+        x, y = SIDE.left + 16, SIDE.top + 164
+        pw = 80
+        w = (SIDE.width - 32 - pw - 4 * 8) // 4
+        self.b_pause = Button((x, y, pw, 72), "", self.toggle_pause, key=pygame.K_SPACE)
+        self.b_speeds = []
+        for i, (label, mult) in enumerate(SPEEDS):
+            b = Button((x + pw + 8 + i * (w + 8), y, w, 72), label, lambda m=mult: self.set_speed(m),
+                       size=T.SIZE_BODY)
+            self.b_speeds.append(b)
+        bottom = SIDE.bottom - 88
+        self.b_levers = Button((SIDE.left + 16, bottom - 88, SIDE.width - 32, 76), "Change the rules",
+                               self.open_levers)
+        self.b_skip = Button((SIDE.left + 16, bottom, SIDE.width - 32, 80), "Skip to the results",
+                             self.skip, kind="primary")
+        self.b_results = Button((SIDE.left + 16, bottom, SIDE.width - 32, 80), "See the results",
+                                self._call_done, kind="primary")
+
+    def lever_rect(self) -> pygame.Rect:
+        return pygame.Rect(BOARD_RECT.right - 860, BOARD_RECT.top + 20, 840, BOARD_RECT.height - 40)
+
+    def _build_levers(self) -> None:
+        self.widgets: list = []
+        box = self.lever_rect()
+        y = box.top + 128
+        x, w = box.left + 36, box.width - 72
+        for rule in self.scenario.rules:
+            value = self.round.rules.get(rule.id, rule.default)
+            if rule.kind == "slider":
+                wd = Slider((x, y, w, 104), rule.values(), value, rule.label, getattr(rule, "unit", ""),
+                            on_change=lambda v, rid=rule.id: self.change_rule(rid, v))
+                y += 116
+            else:
+                opts = list(rule.values())
+                wd = Choice((x, y, w, 118), opts, value, rule.label,
+                            on_change=lambda v, rid=rule.id: self.change_rule(rid, v))
+                y += 132
+            wd.rule = rule
+            self.widgets.append(wd)
+        self.b_close_levers = Button((box.right - 36 - 360, box.bottom - 100, 360, 76), "Back to the day",
+                                     self.close_levers, kind="primary")
+
+    # ---- control -----------------------------------------------------------------------------------
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+
+    def set_speed(self, mult: float) -> None:
+        self.speed = float(mult)
+        self.paused = False
+
+    def open_levers(self) -> None:
+        if self.ended_at is not None:
+            return
+        self.levers_open = True
+        self._paused_before_levers = self.paused
+        self.paused = True
+
+    def close_levers(self) -> None:
+        self.levers_open = False
+        self.paused = self._paused_before_levers
+
+    def change_rule(self, rule_id: str, value) -> None:
+        """A lever pulled mid-day: the Day takes it from now on; the round keeps it."""
+        old = self.round.rules.get(rule_id)
+        if old == value or self.ended_at is not None:
+            return
+        self.day.apply_rules({rule_id: value})
+        self.round.rules[rule_id] = value
+        self.rules[rule_id] = value
+        self.changes.append((self.day.now, rule_id, old, value))
+        self.busy = dict(self.day.busy_counts())
+        rule = self.scenario.rule(rule_id)
+        self.banners.append([None, f"From {self.clock()}: {rule.label} {self._value_text(rule, old)} → "
+                                   f"{self._value_text(rule, value)}", 0.0])
+
+    @staticmethod
+    def _value_text(rule, value) -> str:
+        if rule.kind == "choice":
+            return str(value).replace("_", " ")
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    def skip(self) -> None:
+        """Play the rest of the day at once (no tokens), then the results."""
+        self._advance_to(math.inf, animate=False)
+
+    # ---- the day -------------------------------------------------------------------------------------
+    def clock(self, t: float | None = None) -> str:
+        t = self.day.now if t is None else t
+        m = clock_minutes(self.scenario) + t * self.scenario.time.hours_per_unit * 60
+        m = int(m) % (24 * 60)
+        return f"{m // 60:02d}:{m % 60:02d}"
+
+    def _advance_to(self, target: float, animate: bool = True) -> None:
+        day = self.day
+        if day.done:
+            return
+        prev = self.sim_time
+        rate = max(1e-9, self.rate_1x * self.speed)
+        links, born = [], []
+        index = self.link_index
+        kinds = self.kinds
+        tl = self.timeline
+        wall = self.wall
+        for rec in day.advance(None if math.isinf(target) else target):
+            k = rec[0]
+            if k == "move":
+                t, ent, src, port, dst = rec[1], rec[2], rec[3], rec[4], rec[5]
+                tl.move(t, ent, kinds.get(src, ""), dst)
+                if animate and dst is not None:
+                    i = index.get((src, port))
+                    if i is not None:
+                        links.append(i)
+                        born.append(wall - (target - t) / rate)
+            elif k == "start":
+                tl.start(rec[1], rec[2], rec[4])
+            elif k == "queue":
+                self.queues[rec[2]] = rec[3]
+                tl.queue(rec[1], rec[2], rec[3])
+            elif k == "busy":
+                self.busy[rec[2]] = (rec[3], rec[4])
+            elif k == "event":
+                if rec[4]:
+                    self.banners.append([rec[3], rec[4], 0.0])
+        if links:
+            self.tokens.spawn(links, born)
+        self.sim_time = day.now if math.isinf(target) else max(prev, min(target, max(day.now, target)))
+        if day.done:
+            self._end_of_day()
+
+    def _end_of_day(self) -> None:
+        if self.ended_at is not None:
+            return
+        self.ended_at = self.wall
+        self.levers_open = False
+        self.banners.clear()
+        day = self.day
+        end = day.end_time if day.end_time else day.now
+        self.live = day.kpis()
+        extra = self.round.extra
+        extra["timeline"] = self.timeline.as_dict(max(end, 1e-9))
+        extra["watched_kpis"] = dict(self.live)
+        extra["rule_changes"] = list(self.changes)
+        if self.background:
+            self._thread = threading.Thread(target=self._tally, name="results-run", daemon=True)
+            self._thread.start()
+        else:
+            self._tally()
+
+    def _tally(self) -> None:
+        """The results run: the scenario's replications on the same map, rules and seed."""
+        try:
+            self.result = run_days(self.scenario, self.pmap, dict(self.round.rules), replications=self.replications,
+                                   seed=self.round.run_seed, progress=self._progress)
+        except Exception as exc:  # the results screen says so rather than the game stopping
+            self.error = f"{type(exc).__name__}: {exc}"
+        self.round.result = self.result
+        if self.error:
+            self.round.extra["run_error"] = self.error
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress = (done, total)
+
+    @property
+    def tallied(self) -> bool:
+        return self.ended_at is not None and (self._thread is None or not self._thread.is_alive()) and (
+            self.result is not None or self.error is not None)
+
+    def _call_done(self) -> None:
+        if not self.tallied or self._done_called:
+            return
+        self._done_called = True
+        if self.on_done:
+            self.on_done()
+
+    # ---- frame -------------------------------------------------------------------------------------
+    def update(self, dt, events):
+        dt = min(dt, 0.25)
+        for e in events:
+            if self.levers_open:
+                if self.b_close_levers.handle(e):
+                    continue
+                if e.type == pygame.KEYDOWN and e.key in (pygame.K_ESCAPE, pygame.K_RETURN):
+                    self.close_levers()
+                    continue
+                for w in self.widgets:
+                    if w.handle(e):
+                        break
+                continue
+            buttons = self.buttons()
+            if any(b.handle(e) for b in buttons):
+                continue
+            if e.type == pygame.KEYDOWN:
+                keys = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3}
+                if e.key in keys:
+                    self.set_speed(SPEEDS[keys[e.key]][1])
+                elif e.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.ended_at is not None:
+                    self._call_done()
+        self.wall += dt
+        for b in self.banners:
+            b[2] += dt
+        self.banners = [b for b in self.banners if b[2] < BANNER_SECONDS][-2:]
+        if not self.paused and self.ended_at is None:
+            self._advance_to(self.sim_time + dt * self.rate_1x * self.speed)
+        self._live_age += dt
+        if self._live_age > 0.25 and self.ended_at is None:
+            self._live_age = 0.0
+            self.live = self.day.kpis()
+        if self.ended_at is not None and self.tallied and self.wall - self.ended_at >= self.hold:
+            self._call_done()
+
+    def buttons(self) -> list[Button]:
+        if self.ended_at is not None:
+            self.b_results.enabled = self.tallied
+            return [self.b_results]
+        return [self.b_pause, *self.b_speeds, self.b_levers, self.b_skip]
+
+    # ---- drawing -----------------------------------------------------------------------------------
+    def draw(self, surface):
+        surface.blit(self.backdrop, (0, 0))
+        self.tokens.draw(surface, self.wall)
+        self.board.draw(surface, edges=False)
+        self._draw_queues(surface)
+        self._draw_top(surface)
+        self._draw_side(surface)
+        self._draw_banners(surface)
+        if self.levers_open:
+            self._draw_levers(surface)
+        if self.ended_at is not None:
+            self._draw_end(surface)
+
+    def _draw_top(self, surface) -> None:
+        T.text(surface, "The day", (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
+        T.text(surface, T.ellipsize(self.scenario.title, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
+        frac = min(1.0, self.day.now / self.horizon) if self.horizon else 1.0
+        bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)
+        pygame.draw.rect(surface, T.PANEL, bar, border_radius=8)
+        pygame.draw.rect(surface, T.ACCENT, (bar.left, bar.top, int(bar.width * frac), bar.height), border_radius=8)
+        T.text(surface, self.clock(0), (bar.left, bar.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM)
+        T.text(surface, self.clock(self.horizon), (bar.right, bar.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM,
+               anchor="topright")
+        for i, ev in enumerate(self.scenario.events):  # where the scripted events fall
+            ex = bar.left + int(bar.width * min(1.0, ev.at / self.horizon))
+            pygame.draw.polygon(surface, T.ORANGE, [(ex, bar.top - 2), (ex - 9, bar.top - 16), (ex + 9, bar.top - 16)])
+
+    def _draw_side(self, surface) -> None:
+        T.panel(surface, SIDE, T.PANEL, radius=18)
+        x = SIDE.left + 24
+        T.text(surface, self.clock(), (x, SIDE.top + 8), T.SIZE_TITLE, T.TEXT, "bold")
+        now = self.day.now
+        if self.ended_at is not None:
+            state = "Day over"
+        elif now >= self.horizon:
+            state = "Doors closed: finishing the queue"
+        elif self.paused:
+            state = "Paused"
+        else:
+            state = f"Playing at {self._speed_label()}"
+        T.text(surface, state, (x, SIDE.top + 120), T.SIZE_BODY, T.YELLOW if self.paused else T.TEXT_DIM, "semibold")
+        for b in self.buttons():
+            if b in self.b_speeds:
+                b.kind = "primary" if (not self.paused and abs(self._mult(b) - self.speed) < 1e-9) else "normal"
+            if b is not self.b_results:
+                b.draw(surface)
+        self._draw_pause_icon(surface)
+        T.text(surface, f"1x = a day in {DAY_SECONDS_1X:.0f} s", (x, SIDE.top + 252), T.SIZE_SMALL, T.TEXT_DIM)
+        y = SIDE.top + 300
+        pygame.draw.line(surface, T.LINE, (x, y), (SIDE.right - 24, y), 2)
+        y = self._draw_staff(surface, x, y + 16)
+        pygame.draw.line(surface, T.LINE, (x, y), (SIDE.right - 24, y), 2)
+        self._draw_live(surface, x, y + 14)
+        if self.ended_at is not None and self.tallied:
+            self.b_results.draw(surface)
+
+    def _draw_pause_icon(self, surface) -> None:
+        """Pause as two bars, play as a triangle: the usual signs, no words to squeeze in."""
+        if self.ended_at is not None:
+            return
+        c = self.b_pause.rect.center
+        if self.paused:
+            pygame.draw.polygon(surface, T.YELLOW, [(c[0] - 12, c[1] - 16), (c[0] - 12, c[1] + 16), (c[0] + 16, c[1])])
+        else:
+            pygame.draw.rect(surface, T.TEXT, (c[0] - 13, c[1] - 15, 9, 30), border_radius=2)
+            pygame.draw.rect(surface, T.TEXT, (c[0] + 4, c[1] - 15, 9, 30), border_radius=2)
+
+    def _mult(self, b: Button) -> float:
+        return dict(SPEEDS)[b.label]
+
+    def _speed_label(self) -> str:
+        return next((label for label, m in SPEEDS if abs(m - self.speed) < 1e-9), f"{self.speed:g}x")
+
+    def _draw_staff(self, surface, x: int, y: int) -> int:
+        T.text(surface, "Staff", (x, y), T.SIZE_LABEL, T.TEXT, "bold")
+        T.text(surface, "busy", (SIDE.right - 150, y + 6), T.SIZE_SMALL, T.ORANGE, "semibold", anchor="topright")
+        T.text(surface, "/ idle", (SIDE.right - 24, y + 6), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
+        y += 48
+        width = SIDE.width - 48
+        for pid, pool in self.scenario.resources.items():
+            busy, staff = self.busy.get(pid, (0, pool.count))
+            T.text(surface, T.ellipsize(pool.label, width - 140, T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,
+                   T.TEXT, "semibold")
+            T.text(surface, f"{busy} of {staff}", (SIDE.right - 24, y), T.SIZE_SMALL, T.TEXT, "semibold",
+                   anchor="topright")
+            y += 36
+            shown = max(staff, busy)
+            per_row = 18
+            fig = width // per_row
+            if shown <= 48:
+                for k in range(shown):
+                    r, c = divmod(k, per_row)
+                    cx, cy = x + c * fig + fig // 2, y + r * 30 + 10
+                    colour = T.ORANGE if k < busy else T.TEXT_DIM
+                    w = 0 if k < busy else 2
+                    pygame.draw.circle(surface, colour, (cx, cy - 4), 6, w)
+                    pygame.draw.rect(surface, colour, (cx - 8, cy + 4, 16, 14), w,
+                                     border_top_left_radius=8, border_top_right_radius=8)
+                y += (max(1, -(-shown // per_row))) * 30 + 10
+            else:  # a big pool: a bar
+                bar = pygame.Rect(x, y, width, 22)
+                pygame.draw.rect(surface, T.BG_LIGHT, bar, border_radius=6)
+                pygame.draw.rect(surface, T.ORANGE, (x, y, int(width * busy / max(1, shown)), 22), border_radius=6)
+                y += 40
+        return y + 4
+
+    def _draw_live(self, surface, x: int, y: int) -> None:
+        k = self.live
+        T.text(surface, "Today" if self.ended_at is not None else "So far today", (x, y), T.SIZE_LABEL, T.TEXT,
+               "bold")
+        y += 46
+        sc = self.scenario
+        slw = sc.run.service_level_wait
+        rows = [("Arrived", f"{k.get('arrivals', 0):,.0f}", T.TEXT),
+                ("Done", f"{k.get('completed', 0):,.0f}", T.TEXT)]
+        targets = {t.kpi: t for t in sc.objective.targets}
+        for name, label in (("service_level", "Answered in time"), ("abandon_rate", "Gave up")):
+            v = k.get(name, 0.0)
+            t = targets.get(name)
+            colour = T.TEXT if t is None else (T.GREEN if t.met(v) else T.ORANGE)
+            mark = "" if t is None else ("  ✓" if t.met(v) else "  ✗")
+            rows.append((label, f"{v:.0%}{mark}", colour))
+        rows.append(("Profit so far", T.money(k.get("profit", 0.0), sc.currency), T.TEXT))
+        for label, value, colour in rows:
+            T.text(surface, label, (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+            T.text(surface, value, (SIDE.right - 24, y), T.SIZE_SMALL, colour, "semibold", anchor="topright")
+            y += 35
+
+    def _draw_queues(self, surface) -> None:
+        """Each desk's queue as a stack of discs left of its card, growing upwards, then a count."""
+        board = self.board
+        for sid, n in self.queues.items():
+            if n <= 0 or sid not in board.layout:
+                continue
+            r = board.card_rect(sid)
+            rows_max = max(3, (r.height - 10) // 12)
+            cols = 3
+            shown = min(n, rows_max * cols)
+            for k in range(shown):
+                c, row = divmod(k, rows_max)
+                cx = r.left - 12 - c * 12
+                cy = r.bottom - 8 - row * 12
+                pygame.draw.circle(surface, T.YELLOW, (cx, cy), 5)
+            # the count in a pill on the card's top-left corner (the gap above may hold another card)
+            img = T.render(str(n), T.SIZE_SMALL, T.BG if n < 20 else T.TEXT, "bold")
+            box = img.get_rect(center=(r.left, r.top)).inflate(18, 4)
+            box.width = max(box.width, box.height)
+            box.center = (r.left, r.top)
+            T.panel(surface, box, T.YELLOW if n < 20 else T.VERMILION, radius=box.height // 2)
+            surface.blit(img, img.get_rect(center=box.center))
+
+    def _draw_banners(self, surface) -> None:
+        y = BOARD_RECT.top + 16
+        for advisor_id, text, age in self.banners:
+            alpha = 1.0 if age < BANNER_SECONDS - 0.6 else max(0.0, (BANNER_SECONDS - age) / 0.6)
+            if alpha <= 0:
+                continue
+            adv = self.scenario.advisors.get(advisor_id) if advisor_id else None
+            box = pygame.Rect(BOARD_RECT.left + 24, y, BOARD_RECT.width - 48, 128)
+            colour = T.hex_colour(getattr(adv, "colour", None), T.SKY) if adv else T.SKY
+            T.panel(surface, box, T.PANEL_HI, radius=20, border=colour, width=4)
+            tx = box.left + 24
+            if adv is not None:
+                surface.blit(advisor_portrait(adv, 84, self.scenario.path), (box.left + 14, box.top + 14))
+                tx = box.left + 118
+                T.text(surface, adv.name, (tx, box.top + 12), T.SIZE_SMALL, colour, "semibold")
+                lines = T.wrap(text, box.right - tx - 24, T.SIZE_BODY)[:2]
+                for i, line in enumerate(lines):
+                    T.text(surface, line, (tx, box.top + 46 + i * 36), T.SIZE_BODY, T.TEXT)
+            else:
+                T.text(surface, "Rule changed", (tx, box.top + 14), T.SIZE_SMALL, colour, "semibold")
+                T.text(surface, T.ellipsize(text, box.width - 48, T.SIZE_BODY, "semibold"), (tx, box.top + 52),
+                       T.SIZE_BODY, T.TEXT, "semibold")
+            y += box.height + 12
+
+    def _draw_levers(self, surface) -> None:
+        shade = pygame.Surface(BOARD_RECT.size, pygame.SRCALPHA)
+        shade.fill((8, 12, 20, 150))
+        surface.blit(shade, BOARD_RECT.topleft)
+        box = self.lever_rect()
+        T.panel(surface, box, T.BG_LIGHT, radius=22, border=T.LINE, width=3)
+        T.text(surface, "Change the rules", (box.left + 36, box.top + 24), T.SIZE_HEAD, T.TEXT, "bold")
+        T.text(surface, f"A change holds from {self.clock()} on. The day waits while you choose.",
+               (box.left + 36, box.top + 84), T.SIZE_SMALL, T.TEXT_DIM)
+        for w in self.widgets:
+            w.draw(surface)
+        self.b_close_levers.draw(surface)
+
+    def _draw_end(self, surface) -> None:
+        box = pygame.Rect(BOARD_RECT.centerx - 420, BOARD_RECT.centery - 150, 840, 300)
+        T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.ACCENT, width=3)
+        T.text(surface, "That's the day!", (box.centerx, box.top + 40), T.SIZE_HEAD, T.TEXT, "bold", anchor="midtop")
+        if self.error:
+            msg = "The results could not be worked out."
+        elif self.tallied:
+            msg = "Results ready."
+        else:
+            done, total = self.progress
+            msg = f"Playing {total or 'more'} days like it for fair results… {done}/{total}" if total else \
+                "Playing more days like it for fair results…"
+        T.text(surface, msg, (box.centerx, box.top + 130), T.SIZE_BODY, T.TEXT_DIM, anchor="midtop")
+        done, total = self.progress
+        bar = pygame.Rect(box.left + 60, box.top + 200, box.width - 120, 18)
+        pygame.draw.rect(surface, T.PANEL, bar, border_radius=9)
+        frac = 1.0 if self.tallied else (done / total if total else 0.05)
+        pygame.draw.rect(surface, T.ACCENT, (bar.left, bar.top, int(bar.width * frac), bar.height), border_radius=9)
