@@ -511,6 +511,9 @@ class MapEditorScene(Scene):
         return None
 
     def _tap(self, p: Press, pos) -> None:
+        if self.armed_card is not None and p.what in ("card", "port", "edge", "board"):
+            self.place(self.armed_card, pos)  # on a card: the nearest free spot
+            return
         if p.what == "tray":
             self.armed_port = None
             self.armed_card = None if self.armed_card == p.step else p.step
