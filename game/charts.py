@@ -109,7 +109,6 @@ def line_chart(surface: pygame.Surface, rect, series: Sequence[tuple[str, Sequen
     if target is not None:
         y = y_of(target[0])
         _dashed(surface, T.YELLOW, (plot.left, y), (plot.right, y))
-        T.text(surface, target[1], (plot.right - 4, y - 4), T.SIZE_SMALL, T.YELLOW, "semibold", anchor="bottomright")
     for _, values, colour in series:
         pts: list[tuple[int, int] | None] = [
             (int(plot.left + slot * (i + 0.5)), y_of(v)) if v is not None and math.isfinite(v) else None
@@ -126,6 +125,11 @@ def line_chart(surface: pygame.Surface, rect, series: Sequence[tuple[str, Sequen
             if p is not None:
                 pygame.draw.circle(surface, T.BG, p, 9)
                 pygame.draw.circle(surface, colour, p, 7)
+    if target is not None:  # its label last, on a backing, so no line crosses it
+        img = T.render(target[1], T.SIZE_SMALL, T.YELLOW, "semibold")
+        box = img.get_rect(bottomright=(plot.right - 4, y_of(target[0]) - 6)).inflate(12, 4)
+        T.panel(surface, box, T.BG, radius=8)
+        surface.blit(img, img.get_rect(center=box.center))
     return plot
 
 

@@ -33,6 +33,7 @@ class Options:
     scenario_dirs: list[Path] = field(default_factory=list)  # custom scenarios besides the built-in ones
     seed: int | None = None  # the day's seed (a daily challenge); None: the scenario's own
     attract: bool = False  # rounds are played by the autoplay (nothing is saved, no par job)
+    par_seconds: float = 20.0  # a quick search for par at the results when none is kept or computed
 
 
 def options(app) -> Options:

@@ -40,8 +40,8 @@ def label(name: str, scenario) -> str:
         step = scenario.steps.get(part)
         return step.label if step and step.label else part
     if base == "service_level":
-        return f"Answered within {duration(scenario.run.service_level_wait, scenario.time.unit)}" if calls \
-            else f"Served within {duration(scenario.run.service_level_wait, scenario.time.unit)}"
+        return f"Answered in {duration(scenario.run.service_level_wait, scenario.time.unit)}" if calls \
+            else f"Served in {duration(scenario.run.service_level_wait, scenario.time.unit)}"
     return {
         "score": "Score", "profit": "Profit", "revenue": "Revenue", "cost": "Cost",
         "abandon_rate": "Hang-ups" if calls else "Abandoned", "abandoned": "Hung up" if calls else "Abandoned",

@@ -18,6 +18,7 @@ HEADER_H = 150  # the title band at the top
 FOOTER_H = 140  # the button band at the bottom
 BUTTON_H = 88
 PRIMARY_W = 440
+SECONDARY_W = 300
 
 
 def primary_rect() -> pygame.Rect:
@@ -25,9 +26,9 @@ def primary_rect() -> pygame.Rect:
     return pygame.Rect(T.W - MARGIN - PRIMARY_W, T.H - MARGIN - BUTTON_H + 12, PRIMARY_W, BUTTON_H)
 
 
-def secondary_rect(slot: int = 0, width: int = 320) -> pygame.Rect:
-    """Lesser actions along the bottom, from the left."""
-    return pygame.Rect(MARGIN + slot * (width + 24), T.H - MARGIN - BUTTON_H + 12, width, BUTTON_H)
+def secondary_rect(slot: int = 0) -> pygame.Rect:
+    """Lesser actions along the bottom, from the left, all one width so they line up on every screen."""
+    return pygame.Rect(MARGIN + slot * (SECONDARY_W + 24), T.H - MARGIN - BUTTON_H + 12, SECONDARY_W, BUTTON_H)
 
 
 def content_rect() -> pygame.Rect:

@@ -31,8 +31,8 @@ class BriefingScene(Screen):
         self.shown = 0.0  # characters of it typed so far
         self.finished = False
         self.next_button = Button(primary_rect(), "Next  ▶", self.advance, kind="primary")
-        self.skip_button = Button(secondary_rect(0, 300), "Skip briefing", self.skip, kind="quiet")
-        self.back_button = Button(secondary_rect(1, 240), "◀  Back", self.on_back, kind="quiet")
+        self.skip_button = Button(secondary_rect(1), "Skip briefing", self.skip, kind="quiet")
+        self.back_button = Button(secondary_rect(0), "◀  Back", self.on_back, kind="quiet")
         self.buttons = [self.next_button, self.skip_button, self.back_button]
         self._label()
 

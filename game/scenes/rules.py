@@ -20,7 +20,7 @@ from ..widgets import Button, Choice, Slider
 from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 
 DEBOUNCE = 0.15  # seconds a lever must rest before its forecast is asked for
-LEVERS_RIGHT = 1220  # the levers' area ends here; the forecast panel takes the rest
+LEVERS_RIGHT = 1270  # the levers' area ends here; the forecast panel takes the rest
 COL_GAP = 36
 ROW_GAP = 24
 
@@ -31,6 +31,27 @@ def _key(rules: dict) -> tuple:
 
 def option_name(option: str) -> str:
     return option.replace("_", " ").capitalize()
+
+
+class LeverChoice(Choice):
+    """A choice whose option names may take two lines, so "Virtual agent" is never cut to "Virtual ag…"."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        T.text(surface, self.label, (self.rect.left, self.rect.top), T.SIZE_BODY, T.TEXT, "semibold")
+        for option, seg in zip(self.options, self.segments()):
+            chosen = option == self.value
+            T.panel(surface, seg, T.BLUE if chosen else T.PANEL, radius=12, border=T.ACCENT if chosen else T.LINE)
+            name = ("✓ " if chosen else "") + self.names.get(option, option_name(option))
+            size = T.fit(name, seg.width - 16, T.SIZE_BODY, "semibold")
+            lines = [name] if T.font(size, "semibold").size(name)[0] <= seg.width - 16 else \
+                T.wrap(name, seg.width - 16, T.SIZE_SMALL, "semibold")[:2]
+            size = size if len(lines) == 1 else T.SIZE_SMALL
+            step = size + 4
+            y = seg.centery - step * (len(lines) - 1) / 2
+            for line in lines:
+                T.text(surface, T.ellipsize(line, seg.width - 12, size, "semibold"), (seg.centerx, y), size,
+                       T.TEXT if chosen else T.TEXT_DIM, "semibold", anchor="center")
+                y += step
 
 
 class RulesScene(Screen):
@@ -54,8 +75,8 @@ class RulesScene(Screen):
         self.par = flow.par_for(sc, app)
         self.layout()
         self.buttons = [Button(primary_rect(), "Run the day  ▶", self.go, kind="primary"),
-                        Button(secondary_rect(0, 300), "◀  Back to map", self.on_back, kind="quiet"),
-                        Button(secondary_rect(1, 300), "Reset levers", self.reset, kind="quiet")]
+                        Button(secondary_rect(0), "◀  Back to map", self.on_back, kind="quiet"),
+                        Button(secondary_rect(1), "Reset levers", self.reset, kind="quiet")]
         self.request()
 
     # --- layout --------------------------------------------------------------------------------
@@ -66,18 +87,18 @@ class RulesScene(Screen):
         rows = max(1, math.ceil(len(rules) / cols))
         col_w = (LEVERS_RIGHT - MARGIN - COL_GAP * (cols - 1)) // cols
         row_h = min(250, (bottom - top - ROW_GAP * (rows - 1)) // rows)
-        self.help_lines = 2 if row_h >= 230 else 1 if row_h >= 190 else 0
+        self.help_lines = 3 if row_h >= 232 else 2 if row_h >= 200 else 1 if row_h >= 170 else 0
         for i, rule in enumerate(rules):
             col, row = (i % cols, i // cols) if cols == 2 else (0, i)
             panel = pygame.Rect(MARGIN + col * (col_w + COL_GAP), top + row * (row_h + ROW_GAP), col_w, row_h)
             self.panels[rule.id] = panel
-            box = pygame.Rect(panel.left + 24, panel.top + 20, panel.width - 48, 112)
+            box = pygame.Rect(panel.left + 24, panel.top + 18, panel.width - 48, 108)
             value = self.round.rules.get(rule.id, rule.default)
             if rule.kind == "slider":
                 w = Slider(box, rule.values(), value, rule.label, rule.unit,
                            on_change=lambda v, rid=rule.id: self.changed(rid, v))
             else:
-                w = Choice(box, list(rule.values()), value, rule.label,
+                w = LeverChoice(box, list(rule.values()), value, rule.label,
                            on_change=lambda v, rid=rule.id: self.changed(rid, v),
                            names={o: option_name(o) for o in rule.values()})
             self.widgets[rule.id] = w
@@ -211,10 +232,10 @@ class RulesScene(Screen):
             if len(lines) > self.help_lines:
                 lines = lines[:self.help_lines]
                 lines[-1] = T.ellipsize(lines[-1] + " …", panel.width - 48, T.SIZE_SMALL)
-            y = w.rect.bottom + 14
+            y = w.rect.bottom + 10
             for line in lines:
                 T.text(surface, line, (panel.left + 24, y), T.SIZE_SMALL, T.TEXT_DIM)
-                y += 33
+                y += 31
 
     def draw_forecast(self, surface, box: pygame.Rect) -> None:
         sc = self.scenario

@@ -73,9 +73,9 @@ class SelectScene(Screen):
         self.pressed: int | None = None
         self.chosen = None  # the scenario started (for tests and the autoplay)
         self.play_button = Button(primary_rect(), "Play  ▶", self.play_focused, kind="primary")
-        self.buttons = [self.play_button, Button(secondary_rect(0, 260), "◀  Back", self.on_back, kind="quiet")]
-        self.prev_button = Button(secondary_rect(1, 200), "◀ More", lambda: self.turn(-1))
-        self.next_button = Button(secondary_rect(2, 200), "More ▶", lambda: self.turn(1))
+        self.buttons = [self.play_button, Button(secondary_rect(0), "◀  Back", self.on_back, kind="quiet")]
+        self.prev_button = Button(secondary_rect(1), "◀ More", lambda: self.turn(-1))
+        self.next_button = Button(secondary_rect(2), "More ▶", lambda: self.turn(1))
         if len(self.entries) > PER_PAGE:
             self.buttons += [self.prev_button, self.next_button]
         self._sync()

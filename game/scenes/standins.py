@@ -18,7 +18,7 @@ class MapStandIn(Screen):
         super().__init__(app)
         self.round = rnd
         self.buttons = [Button(primary_rect(), "Use the expert map  ▶", self.use_reference, kind="primary"),
-                        Button(secondary_rect(0, 260), "◀  Back", self.on_back, kind="quiet")]
+                        Button(secondary_rect(0), "◀  Back", self.on_back, kind="quiet")]
 
     def use_reference(self) -> None:
         from engine.maps import Attempts

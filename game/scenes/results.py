@@ -1,0 +1,344 @@
+"""Results: the headline score out of 1,000 and the stars, the KPIs against the targets, the default rules
+and par, the day hour by hour, where the money came from and went, and where the day lost most.
+
+Every number is the engine's. The player's run is `engine.sim.run` on the player's map and rules (or the
+run the run screen already made); the default rules and par are run on the expert map with the same seed
+and replications (common random numbers: the same callers on the same days), which is how
+`engine.optimize.baseline_and_par` defines them; `engine.scoring.grade` turns them into stars and the
+headline; `engine.optimize.bottlenecks` ranks the losses. All of it is computed on a background thread
+while the screen shows that it is tallying.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+
+from .. import charts, flow, words
+from .. import theme as T
+from ..jobs import Job
+from ..widgets import Button
+from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+
+ROW1_TOP, ROW1_H = HEADER_H + 12, 236
+ROW2_TOP = ROW1_TOP + ROW1_H + 24
+GAP = 24
+
+
+@dataclass
+class Outcome:
+    """Everything the screen shows, computed once."""
+
+    result: Any  # engine.sim.RunResult of the player's map and rules
+    baseline: Any  # RunResult: expert map, default rules, same seed and replications
+    par_run: Any  # RunResult: expert map, par's rules
+    grade: Any  # engine.scoring.Grade
+    losses: list  # engine.optimize.Loss, ranked
+    hourly: Any  # game.daystats.Hourly
+    money: dict[str, list[tuple[str, float]]]  # "revenue"/"cost" -> rows
+    par_source: str  # "kept" (beside the scenario), "quick" (a short search just now)
+
+    @property
+    def kpis(self) -> dict[str, float]:
+        """The player's KPI means, exactly as the engine reported them."""
+        return {k: v[0] for k, v in self.result.summary.items()}
+
+
+def money_rows(scenario, rules: dict, kpis: dict[str, float]) -> dict[str, list[tuple[str, float]]]:
+    """Revenue and cost split into what the KPIs allow exactly: fees at exits and the rest of the
+    revenue; fixed costs, penalties at exits and the rest of the cost (staff and per-entity costs)."""
+    from engine.scenario import apply_rules
+
+    sc = apply_rules(scenario, rules) if scenario.rules else scenario
+    exits = [s for s in sc.steps.values() if s.kind == "exit"]
+    fees = sum(kpis.get(f"exits.{s.id}", 0.0) * s.revenue for s in exits)
+    penalties = sum(kpis.get(f"exits.{s.id}", 0.0) * s.penalty for s in exits)
+    fixed = sum(sc.fixed_costs.values())
+    revenue, cost = kpis.get("revenue", 0.0), kpis.get("cost", 0.0)
+    calls = scenario.domain == "call_center"
+    rev = [("Fees for work done", fees), ("Sales on the call" if calls else "Other revenue", revenue - fees)]
+    costs = [("Staff and running costs", cost - fixed - penalties), ("Fixed costs", fixed), ("Penalties", penalties)]
+    return {"revenue": [r for r in rev if abs(r[1]) >= 0.5], "cost": [c for c in costs if abs(c[1]) >= 0.5]}
+
+
+def map_score_of(rnd) -> int:
+    if rnd.map_score:
+        return int(rnd.map_score)
+    best = getattr(rnd.attempts, "best", None)
+    if best is not None:
+        return int(best.score)
+    from engine.maps import score_map
+
+    return score_map(rnd.scenario, rnd.pmap)
+
+
+def compute(rnd, replications: int | None, par, par_seconds: float = 20.0, chart_days: int = 2,
+            bottleneck_days: int = 2) -> Outcome:
+    """The whole outcome of a round (slow: run it on a Job). Without a kept `par`, a search of about
+    `par_seconds` finds one on the run's own seed and replications."""
+    from engine import sim
+    from engine.optimize import bottlenecks, optimize
+    from engine.scoring import grade
+
+    from ..daystats import hourly
+
+    sc = rnd.scenario
+    seed = rnd.run_seed
+    result = rnd.result if isinstance(rnd.result, sim.RunResult) else None
+    if result is None:
+        result = sim.run(sc, rnd.pmap, rnd.rules, replications=replications, seed=seed)
+        rnd.result = result
+    reps = result.replications
+    defaults = sc.default_rules()
+    baseline = sim.run(sc, None, defaults, replications=reps, seed=result.seed)
+    source = "kept"
+    if par is None and sc.rules:
+        par, source = optimize(sc, None, seconds=par_seconds, replications=reps, seed=result.seed), "quick"
+    base_score = baseline.mean("score")
+    par_run = sim.run(sc, None, {**defaults, **par.best_rules}, replications=reps, seed=result.seed) \
+        if par is not None else baseline
+    par_score = max(base_score, par_run.mean("score"))
+    g = grade(sc, result.summary, base_score, par_score, map_score_of(rnd))
+    kpis = {k: v[0] for k, v in result.summary.items()}
+    losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=result.seed)
+    hours = hourly(sc, rnd.pmap, rnd.rules, result.seed, days=min(chart_days, reps))
+    return Outcome(result, baseline, par_run, g, losses, hours, money_rows(sc, rnd.rules, kpis), source)
+
+
+def star(surface, center, r: int, filled: bool) -> None:
+    cx, cy = center
+    pts = []
+    for i in range(10):
+        a = -math.pi / 2 + i * math.pi / 5
+        rr = r if i % 2 == 0 else r * 0.45
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    if filled:
+        pygame.draw.polygon(surface, T.YELLOW, pts)
+    else:
+        pygame.draw.polygon(surface, T.PANEL_HI, pts)
+        pygame.draw.polygon(surface, T.LINE, pts, 3)
+
+
+class ResultsScene(Screen):
+    name = "results"
+
+    def __init__(self, app, rnd):
+        super().__init__(app)
+        self.round = rnd
+        self.scenario = rnd.scenario
+        self.outcome: Outcome | None = rnd.extra.get("outcome")
+        self.error: str | None = None
+        self.job: Job | None = None
+        self.buttons = [Button(primary_rect(), "Next scenario  ▶", self.next, kind="primary"),
+                        Button(secondary_rect(0), "Try again", self.retry),
+                        Button(secondary_rect(1), "Scenarios", self.on_back, kind="quiet")]
+
+    @property
+    def ready(self) -> bool:
+        return self.outcome is not None
+
+    def start(self) -> bool:
+        """Start tallying once par is settled: kept, computed in the background, or to be searched
+        quickly; while a background computation of par runs, wait for it (it is usually well along)."""
+        if self.outcome is not None or self.job is not None or self.error is not None:
+            return False
+        par = flow.par_for(self.scenario, self.app)
+        if par is None and flow.par_progress(self.scenario) is not None:
+            return False
+        opts = flow.options(self.app)
+        self.job = Job(compute, self.round, opts.replications, par, opts.par_seconds, name="results")
+        return True
+
+    def wait(self, timeout: float = 120.0) -> bool:
+        """Finish the computation now (tests and the autoplay)."""
+        import time
+
+        end = time.monotonic() + timeout
+        while not self.ready and self.error is None and time.monotonic() < end:
+            self.start()
+            if self.job is not None:
+                self.job.wait(max(0.0, end - time.monotonic()))
+            else:
+                time.sleep(0.05)
+            self.tick(0.0)
+        return self.ready
+
+    def tick(self, dt):
+        self.start()
+        if self.job is not None and self.job.done:
+            if self.job.error:
+                self.error = self.job.error
+            else:
+                self.outcome = self.round.extra["outcome"] = self.job.result
+            self.job = None
+
+    def next(self) -> None:
+        flow.next_scenario(self.app, self.round)
+
+    def retry(self) -> None:
+        flow.retry(self.app, self.round)
+
+    def on_back(self) -> None:
+        flow.done(self.app, self.round, "results")
+
+    # --- drawing -------------------------------------------------------------------------------
+    def draw(self, surface):
+        sc = self.scenario
+        o = self.outcome
+        sub = ""
+        if o is not None:
+            r = o.result
+            sub = (f"Your map and rules over {r.replications} simulated day{'s' if r.replications != 1 else ''}; "
+                   f"the defaults and par ran the same days" + (" (par: a quick search)." if o.par_source == "quick"
+                                                                 else "."))
+        self.header(surface, f"Results: {sc.title}", sub)
+        if o is None:
+            self.draw_waiting(surface)
+        else:
+            self.draw_headline(surface, pygame.Rect(MARGIN, ROW1_TOP, 560, ROW1_H), o)
+            self.draw_cards(surface, pygame.Rect(MARGIN + 560 + GAP, ROW1_TOP, T.W - 2 * MARGIN - 560 - GAP, ROW1_H), o)
+            bottom = primary_rect().top - 28
+            h = bottom - ROW2_TOP
+            w_chart = 520
+            self.draw_service_chart(surface, pygame.Rect(MARGIN, ROW2_TOP, w_chart, h), o)
+            self.draw_queue_chart(surface, pygame.Rect(MARGIN + w_chart + GAP, ROW2_TOP, w_chart, h), o)
+            right = pygame.Rect(MARGIN + 2 * (w_chart + GAP), ROW2_TOP, T.W - MARGIN - (MARGIN + 2 * (w_chart + GAP)), h)
+            money_h = 262
+            self.draw_money(surface, pygame.Rect(right.left, right.top, right.width, money_h), o)
+            self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
+                                                  h - money_h - GAP), o)
+        self.draw_buttons(surface)
+
+    def draw_waiting(self, surface) -> None:
+        cx, cy = T.W // 2, T.H // 2 - 40
+        if self.error:
+            T.text(surface, "The day could not be tallied.", (cx, cy - 40), T.SIZE_HEAD, T.BAD, "bold", anchor="center")
+            T.paragraph(surface, self.error, pygame.Rect(cx - 600, cy + 20, 1200, 200), T.SIZE_BODY, T.TEXT_DIM)
+            return
+        progress = flow.par_progress(self.scenario) if self.job is None else None
+        if progress is not None:
+            T.text(surface, "Working out par…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
+            T.text(surface, f"The best rules we can find for this scenario: {progress:.0%} done.", (cx, cy + 10),
+                   T.SIZE_BODY, T.TEXT_DIM, anchor="center")
+        else:
+            T.text(surface, "Tallying the day…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
+            T.text(surface, "Your run, the default rules and par, on the same simulated days.", (cx, cy + 10),
+                   T.SIZE_BODY, T.TEXT_DIM, anchor="center")
+        for i in range(3):
+            a = self.age * 3 - i * 0.6
+            r = 12 + 6 * max(0.0, math.sin(a))
+            pygame.draw.circle(surface, T.ACCENT, (cx - 60 + i * 60, cy + 100), int(r))
+
+    def draw_headline(self, surface, box, o: Outcome) -> None:
+        from engine.scoring import MAP_POINTS, RULES_POINTS, rules_points
+
+        g = o.grade
+        T.panel(surface, box, T.PANEL, radius=24, border=T.ACCENT, width=3)
+        for i in range(3):
+            star(surface, (box.left + 60 + i * 70, box.top + 50), 28, i < g.stars)
+        T.text(surface, self.verdict(o), (box.right - 28, box.top + 50), T.SIZE_SMALL,
+               T.GOOD if g.beats_baseline else T.WARN, "semibold", anchor="midright")
+        r = T.text(surface, f"{g.headline:,}", (box.left + 30, box.top + 124), 84, T.TEXT, "bold", anchor="midleft")
+        T.text(surface, "/ 1,000", (r.right + 12, r.bottom - 18), T.SIZE_LABEL, T.TEXT_DIM, "semibold",
+               anchor="bottomleft")
+        rp = round(rules_points(g.score, g.baseline, g.par))
+        T.text(surface, f"Map {g.headline - rp:,} of {MAP_POINTS}  ·  Rules {rp:,} of {RULES_POINTS}",
+               (box.left + 32, box.bottom - 18), T.SIZE_SMALL, T.TEXT_DIM, anchor="bottomleft")
+
+    def verdict(self, o: Outcome) -> str:
+        g = o.grade
+        if g.reaches_par and g.targets_met:
+            return "You reached par!"
+        if g.targets_met and g.beats_baseline:
+            return "Every target met"
+        if g.beats_baseline:
+            return "Beats the defaults"
+        return "Below the defaults"
+
+    def draw_cards(self, surface, area, o: Outcome) -> None:
+        sc = self.scenario
+        names = ["score", "profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")]
+        names = names[:4]
+        targets = {t.kpi: t for t in sc.objective.targets}
+        w = (area.width - GAP * (len(names) - 1)) // len(names)
+        kp = o.kpis
+        for i, name in enumerate(names):
+            box = pygame.Rect(area.left + i * (w + GAP), area.top, w, area.height)
+            T.panel(surface, box, T.PANEL, radius=20)
+            x = box.left + 24
+            inner = box.width - 48
+            T.text(surface, T.ellipsize(words.label(name, sc), inner, T.SIZE_SMALL), (x, box.top + 16), T.SIZE_SMALL,
+                   T.TEXT_DIM)
+            v = kp.get(name)
+            size = T.fit(words.value(name, v, sc), inner, T.SIZE_HEAD + 8, "bold", smallest=T.SIZE_LABEL)
+            T.text(surface, words.value(name, v, sc), (x, box.top + 50), size, T.TEXT, "bold")
+            t = targets.get(name)
+            y = box.top + 116
+            if t is not None:
+                met = not math.isnan(v) and t.met(v)
+                T.text(surface, T.ellipsize(("✓ target " if met else "✗ target ") + words.target_short(t, sc), inner,
+                                            T.SIZE_SMALL, "semibold"),
+                       (x, y), T.SIZE_SMALL, T.GOOD if met else T.WARN, "semibold")
+            else:
+                d = v - o.baseline.mean(name)
+                good = d >= 0 if words.higher_is_better(name) else d <= 0
+                T.text(surface, T.ellipsize(f"{'▲' if d >= 0 else '▼'} {words.value(name, abs(d), sc)}", inner,
+                                            T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,
+                       T.GOOD if good else T.WARN, "semibold")
+            y += 38
+            parts = [f"Defaults {words.value(name, o.baseline.mean(name), sc)}",
+                     f"Par {words.value(name, o.par_run.mean(name), sc)}"]
+            for line in parts:
+                T.text(surface, T.ellipsize(line, inner, T.SIZE_SMALL), (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+                y += 31
+
+    def _chart_box(self, surface, box) -> pygame.Rect:
+        T.panel(surface, box, T.PANEL, radius=20)
+        return box.inflate(-48, -44)
+
+    def draw_service_chart(self, surface, box, o: Outcome) -> None:
+        sc = self.scenario
+        inner = self._chart_box(surface, box)
+        target = next((t for t in sc.objective.targets if t.kpi == "service_level" and t.min is not None), None)
+        h = o.hourly
+        charts.line_chart(surface, inner, [("service level", [None if v is None else v * 100 for v in h.service_level],
+                                            T.SKY)], h.labels,
+                          title="Service level by hour", y_fmt=lambda v: f"{v:.0f} %", y_min=0, y_max=100,
+                          target=(target.min * 100, f"target {target.min * 100:.0f} %") if target else None)
+
+    def draw_queue_chart(self, surface, box, o: Outcome) -> None:
+        inner = self._chart_box(surface, box)
+        h = o.hourly
+        worst = max(range(len(h.queue)), key=lambda i: h.queue[i]) if h.queue else None
+        calls = self.scenario.domain == "call_center"
+        charts.column_chart(surface, inner, h.queue, h.labels,
+                            title="Callers waiting, by hour" if calls else "Waiting, by hour",
+                            y_fmt=lambda v: f"{v:g}", highlight=worst)
+
+    def draw_money(self, surface, box, o: Outcome) -> None:
+        inner = self._chart_box(surface, box)
+        cur = self.scenario.currency
+        rows = [(n, v, T.GREEN) for n, v in o.money["revenue"]] + [(n, v, T.VERMILION) for n, v in o.money["cost"]]
+        T.text(surface, f"Profit {words.value('profit', o.kpis.get('profit'), self.scenario)}", (inner.right, inner.top),
+               T.SIZE_BODY, T.TEXT, "bold", anchor="topright")
+        charts.bar_chart(surface, inner, rows, title="Money in and out", fmt=lambda v: f"{v:,.0f} {cur}", row_h=36)
+
+    def draw_losses(self, surface, box, o: Outcome) -> None:
+        inner = self._chart_box(surface, box)
+        T.text(surface, "Where the day lost most", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+        y = inner.top + 54
+        if not o.losses:
+            T.text(surface, "Nothing worth mentioning.", (inner.left, y), T.SIZE_BODY, T.TEXT_DIM)
+            return
+        for i, loss in enumerate(o.losses):
+            lines = T.wrap(loss.message(self.scenario.currency), inner.width - 48, T.SIZE_SMALL)[:2]
+            if y + 34 * len(lines) > inner.bottom + 8:
+                break
+            pygame.draw.circle(surface, T.ORANGE if i == 0 else T.PANEL_HI, (inner.left + 16, y + 17), 16)
+            T.text(surface, str(i + 1), (inner.left + 16, y + 17), T.SIZE_SMALL, T.TEXT, "bold", anchor="center")
+            for line in lines:
+                T.text(surface, line, (inner.left + 46, y + 17), T.SIZE_SMALL, T.TEXT, anchor="midleft")
+                y += 34
+            y += 12
