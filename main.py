@@ -5,6 +5,7 @@
     python main.py schema               the JSON Schema of the scenario format, for editors
     python main.py simulate FILE        run the day: KPIs with 95 % half-widths (--json, --map, --rule ...)
     python main.py optimize FILE        the best rule values found, with baseline and par scores
+    python main.py screenshots DIR      a PNG of every screen worth seeing (--size WxH)
 
 Exit codes: 0 success, 2 bad input (a file, a map, a rule value), 1 anything else.
 """
@@ -237,9 +238,21 @@ def cmd_play(args) -> int:
         print("No display here, so no window: showing the customer-service day on the command line instead "
               "(python main.py --help lists every command).", file=sys.stderr)
         return headless_main_job()
+    if getattr(args, "autoplay", False):
+        from game.autoplay import run_autoplay
+
+        return run_autoplay(args)
     from game.app import run_game
 
     return run_game(args)
+
+
+def cmd_screenshots(args) -> int:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from game.screenshots import main as screenshots
+
+    return screenshots(args.dir, args.size or (1920, 1080))
 
 
 def headless_main_job() -> int:
@@ -324,6 +337,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write-par", action="store_true",
                    help="keep the result beside the scenario (NAME.par.json) so the game never waits for it")
     p.set_defaults(func=cmd_optimize)
+
+    p = sub.add_parser("screenshots", help="write a PNG of every screen and state worth seeing into DIR")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--size", type=window_size, metavar="WxH", help="image size (default 1920x1080)")
+    p.set_defaults(func=cmd_screenshots)
     return parser
 
 
