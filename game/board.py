@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 import pygame
@@ -85,7 +86,13 @@ def shown_ports(step: Step) -> tuple[str, ...]:
 
 
 def label_lines(step: Step) -> list[str]:
-    lines = T.wrap(step.label or step.id, CARD_W - 2 * PAD, LABEL_SIZE, "semibold")
+    """The card's label wrapped to its width: at most three lines."""
+    return _label_lines(step.label or step.id)
+
+
+@lru_cache(maxsize=1024)
+def _label_lines(label: str) -> list[str]:
+    lines = T.wrap(label, CARD_W - 2 * PAD, LABEL_SIZE, "semibold")
     if len(lines) > 3:
         lines = lines[:2] + [T.ellipsize(" ".join(lines[2:]), CARD_W - 2 * PAD, LABEL_SIZE, "semibold")]
     return lines
@@ -117,7 +124,8 @@ def _bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
     x0, y0 = p0
     x3, y3 = p3
     dx = x3 - x0
-    reach = max(60.0, abs(dx) * 0.5) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
+    # forwards, the control points stay between the two cards so the curve never crosses a card
+    reach = min(max(60.0, dx * 0.5), dx * 0.9) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
     return _cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
 
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import threading
-import time
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -61,6 +61,17 @@ def _token_image(colour) -> pygame.Surface:
     img = pygame.Surface((2 * TOKEN_R + 2, 2 * TOKEN_R + 2), pygame.SRCALPHA)
     pygame.draw.circle(img, colour, (TOKEN_R + 1, TOKEN_R + 1), TOKEN_R)
     pygame.draw.circle(img, tuple(int(c * 0.55) for c in colour), (TOKEN_R + 1, TOKEN_R + 1), TOKEN_R, 1)
+    return img
+
+
+@lru_cache(maxsize=2)
+def _figure(busy: bool) -> pygame.Surface:
+    """A member of staff: filled when busy, outlined when idle (shape as well as colour)."""
+    img = pygame.Surface((18, 30), pygame.SRCALPHA)
+    colour = T.ORANGE if busy else T.TEXT_DIM
+    w = 0 if busy else 2
+    pygame.draw.circle(img, colour, (9, 7), 6, w)
+    pygame.draw.rect(img, colour, (1, 15, 16, 14), w, border_top_left_radius=8, border_top_right_radius=8)
     return img
 
 
@@ -583,11 +594,7 @@ class RunScene(Scene):
                 for k in range(shown):
                     r, c = divmod(k, per_row)
                     cx, cy = x + c * fig + fig // 2, y + r * 30 + 10
-                    colour = T.ORANGE if k < busy else T.TEXT_DIM
-                    w = 0 if k < busy else 2
-                    pygame.draw.circle(surface, colour, (cx, cy - 4), 6, w)
-                    pygame.draw.rect(surface, colour, (cx - 8, cy + 4, 16, 14), w,
-                                     border_top_left_radius=8, border_top_right_radius=8)
+                    surface.blit(_figure(k < busy), (cx - 9, cy - 11))
                 y += (max(1, -(-shown // per_row))) * 30 + 10
             else:  # a big pool: a bar
                 bar = pygame.Rect(x, y, width, 22)
