@@ -17,6 +17,8 @@ class Hourly:
     service_level: list[float | None]  # None: nobody was offered a service that hour
     queue: list[float]  # time-average number waiting in all queues
     days: int
+    offered: list[int]  # entities offered to a service, by the hour they arrived (all days)
+    served_in_time: list[int]  # of those, first served within the target wait
 
 
 def _labels(scenario, n: int, hours_per_bin: float) -> list[str]:
@@ -99,4 +101,4 @@ def hourly(scenario, pmap, rules: dict, seed: int, days: int = 2) -> Hourly:
     d = max(1, days)
     sl = [hits[b] / offered[b] if offered[b] else None for b in range(n)]
     queue = [area[b] / (width * d) for b in range(n)]
-    return Hourly(_labels(sc0, n, width * hours), sl, queue, d)
+    return Hourly(_labels(sc0, n, width * hours), sl, queue, d, offered, hits)

@@ -69,7 +69,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     shots: list[tuple[str, str | None]] = []
 
     def save(name: str, note: str = "") -> None:
-        path = out / f"{len(shots) + 1:02d}_{name}.png"
+        path = out / f"{sum(1 for _, p in shots if p) + 1:02d}_{name}.png"
         app.screenshot(path, tuple(size))
         shots.append((name, str(path)))
         log(f"{path}{('  ' + note) if note else ''}")
@@ -164,11 +164,15 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
         if hasattr(run, "seek"):
             run.seek(midday)
         else:
+            if hasattr(run, "set_speed"):
+                run.set_speed(60)  # 1x shows a day in 90 s: get to midday quickly
             for _ in range(FPS * 600):
                 _frames(app, 1)
                 day = getattr(run, "day", None) or done.day
                 if day is None or getattr(day, "now", 0) >= midday or app.stack.top is not run:
                     break
+            if hasattr(run, "set_speed"):
+                run.set_speed(1)
         _frames(app, 2)
         save("run_midday")
 
