@@ -393,6 +393,14 @@ class Board:
         return Hit(None)
 
     # ---- drawing ---------------------------------------------------------------------------------
+    def thumbnail(self, size: tuple[int, int], highlights: Highlights | None = None,
+                  background=T.BG_LIGHT) -> pygame.Surface:
+        """The whole map drawn small on a surface of `size` (a scenario card, a results corner)."""
+        img = pygame.Surface(size)
+        img.fill(background)
+        self.draw(img, img.get_rect(), highlights)
+        return img
+
     def draw(self, surface: pygame.Surface, rect: pygame.Rect | None = None,
              highlights: Highlights | None = None, labels: bool = True, edges: bool = True,
              cards: bool = True) -> None:

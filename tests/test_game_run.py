@@ -189,3 +189,20 @@ def test_a_players_own_map_runs(scenario):
     app.step(1 / 60, [])
     assert done and rnd.result.rules["juniors"] == 36
     assert Edge("tech_desk", "overflow", "resolved") in scene.board.edges
+
+
+def test_a_map_that_cannot_run_says_so_and_goes_on(scenario):
+    app, scene, rnd, done = make(scenario, list(scenario.start_map.edges), hold=0.0)
+    app.step(1 / 60, [])
+    assert done == [True] and rnd.result is None
+    assert "cannot run" in rnd.extra["run_error"]
+
+
+def test_board_thumbnail(scenario):
+    from game.board import Board, Highlights
+
+    pygame.init()
+    edges = list(scenario.reference.edges)
+    board = Board(scenario, edges, auto_layout(scenario, edges, None, LAYOUT_RECT))
+    img = board.thumbnail((640, 360), Highlights(cards={"tech_desk": "hot"}, badges={"tech_desk": "1,840 USD lost"}))
+    assert img.get_size() == (640, 360)

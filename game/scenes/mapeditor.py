@@ -346,7 +346,7 @@ class MapEditorScene(Scene):
         self.round.map_score = best.score if best else 0
         self.feedback_open = True
         if self.attempts.finished:
-            self.b_again.label = "See the expert's map" if attempt.score < 100 else "Continue"
+            self.b_again.label = "Compare with the expert" if attempt.score < 100 else "Continue"
         else:
             self.b_again.label = "Improve my map"
         return attempt
@@ -689,14 +689,13 @@ class MapEditorScene(Scene):
             draw_icon(surface, step.kind, (r.left + 32, r.centery), 28, colour)
             tw = r.width - 62
             lines = T.wrap(step.label, tw, T.SIZE_SMALL, "semibold")
-            if len(lines) > 2 or (len(lines) == 2 and r.height < 70):
+            if len(lines) > 2:
                 lines = [lines[0], T.ellipsize(" ".join(lines[1:]), tw, T.SIZE_SMALL, "semibold")]
-                if r.height < 70:
-                    lines = [T.ellipsize(step.label, tw, T.SIZE_SMALL, "semibold")]
-            y = r.centery - len(lines) * 15
+            step_h = 30 if r.height >= 70 else 27
+            y = r.centery - len(lines) * step_h // 2 - 1
             for line in lines:
                 T.text(surface, line, (r.left + 52, y), T.SIZE_SMALL, T.TEXT, "semibold")
-                y += 30
+                y += step_h
 
     def _draw_legend(self, surface) -> None:
         y = BOARD.bottom - 30

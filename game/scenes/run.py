@@ -214,6 +214,29 @@ def clock_minutes(scenario) -> float:
     return hh * 60 + mm
 
 
+class _NoDay:
+    """Stands in for a Day that could not be built: already over, with nothing in it."""
+
+    def __init__(self, scenario):
+        self.now = 0.0
+        self.end_time = 0.0
+        self.done = True
+        self.rules = {}
+        self.scenario = scenario
+
+    def advance(self, until=None):
+        return iter(())
+
+    def apply_rules(self, values) -> None:
+        pass
+
+    def busy_counts(self):
+        return {pid: (0, p.count) for pid, p in self.scenario.resources.items()}
+
+    def kpis(self):
+        return {}
+
+
 class RunScene(Scene):
     """The day of the round, watched. `on_done()` is called once `round.result` is set."""
 
@@ -231,7 +254,11 @@ class RunScene(Scene):
         self.hold = hold
         self.rules = dict(round.rules)
         self.pmap = round.pmap
-        self.day = Day(sc, pmap=self.pmap, rules=self.rules, seed=round.run_seed, replication=0, trace=True)
+        try:
+            self.day = Day(sc, pmap=self.pmap, rules=self.rules, seed=round.run_seed, replication=0, trace=True)
+        except Exception as exc:  # a map that cannot run: say so rather than stop the game
+            self.day = _NoDay(sc)
+            round.extra["run_error"] = f"This map cannot run: {exc}"
         round.day = self.day
         self.horizon = float(sc.time.horizon)
         self.rate_1x = self.horizon / DAY_SECONDS_1X  # sim units per wall second at 1x
@@ -259,6 +286,9 @@ class RunScene(Scene):
         self._build_board()
         self._build_buttons()
         self._build_levers()
+        if isinstance(self.day, _NoDay):
+            self.error = self.round.extra["run_error"]
+            self.ended_at = 0.0
 
     # ---- set-up ----------------------------------------------------------------------------------
     def _build_board(self) -> None:
@@ -690,7 +720,7 @@ class RunScene(Scene):
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.ACCENT, width=3)
         T.text(surface, "That's the day!", (box.centerx, box.top + 40), T.SIZE_HEAD, T.TEXT, "bold", anchor="midtop")
         if self.error:
-            msg = "The results could not be worked out."
+            msg = T.ellipsize(self.error, box.width - 80, T.SIZE_BODY)
         elif self.tallied:
             msg = "Results ready."
         else:
