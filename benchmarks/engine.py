@@ -102,6 +102,95 @@ def main(reps: int = 15) -> None:
     cpu = time.process_time() - t0
     grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0  # KiB on Linux
     print(f"A million calls ({k['arrivals']:.0f}): {cpu:.1f} s CPU, peak memory grew by {grew / 1024:.1f} MiB")
+    inventory_case(reps)
+
+
+def stock_day(horizon: float = 480.0) -> Scenario:
+    """The inventory case: 10 demands a minute at a shelf kept at base stock 40 by an outside supplier with
+    exponential lead times of mean 3.5 minutes (a 35-unit load: ErlangB(40, 35), 5.4 % lost sales), for 8 hours."""
+    from engine.model import Inventory, Policy
+
+    steps = [
+        Source("demand", "Demand", entity="order", rate=((0.0, 10.0),)),
+        Inventory("shelf", "Shelf", initial=40.0, policy=Policy("base_stock", s=39.0, S=40.0),
+                  lead_time=Distribution.exponential(3.5), unit_cost=2.0, holding_cost=0.01, when_out="lost"),
+        Exit("sold", "Sold"),
+        Exit("lost", "Lost sale", outcome="lost"),
+    ]
+    edges = tuple(parse_edge(e) for e in ("demand.out -> shelf", "shelf.ok -> sold", "shelf.out -> lost"))
+    return Scenario(
+        id="stock-day", title="Stock day", summary="", domain="supply_chain", currency="USD",
+        time=TimeSpec(unit="minute", horizon=horizon, close="drain"), run=RunSpec(replications=10, seed=1),
+        entities=frozen_map({"order": EntityType("order", "Order")}), resources=frozen_map(),
+        steps=frozen_map({s.id: s for s in steps}), reference=ProcessMap(edges), alternatives=(),
+        start_map=ProcessMap(()), hints=frozen_map(), rules=(), events=(), objective=Objective(score=None),
+        fixed_costs=frozen_map(), advisors=frozen_map(), briefing=(), kiosk=Kiosk(),
+    )
+
+
+def simpy_stock_day(r: int, horizon: float = 480.0) -> float:
+    """The inventory case in SimPy: the share of demands lost."""
+    import random
+
+    import simpy
+
+    rnd = random.Random(r)
+    env = simpy.Environment()
+    shelf = [40]
+    counts = [0, 0]
+
+    def replenish():
+        yield env.timeout(rnd.expovariate(1 / 3.5))
+        shelf[0] += 1
+
+    def demand():
+        while True:
+            yield env.timeout(rnd.expovariate(10.0))
+            if env.now >= horizon:
+                return
+            counts[0] += 1
+            if shelf[0] > 0:
+                shelf[0] -= 1
+                env.process(replenish())
+            else:
+                counts[1] += 1
+
+    env.process(demand())
+    env.run()
+    return counts[1] / counts[0]
+
+
+def inventory_case(reps: int = 15) -> None:
+    """A shelf day in our engine and in SimPy; the supply-chain scenario's run; a traced shelf day."""
+    sc = stock_day()
+    plan = sim.compile_for(sc)
+
+    def ours(r):
+        sim.Day(sc, replication=r, plan=plan).finish()
+
+    def traced(r):
+        for _ in sim.Day(sc, replication=r, plan=plan, trace=True).advance():
+            pass
+
+    ours(0), simpy_stock_day(0)
+    t_ours = best_ms(ours, reps)
+    t_simpy = best_ms(lambda r: simpy_stock_day(r + 1), reps)
+    t_trace = best_ms(traced, reps)
+    print("Inventory: a shelf at base stock 40, 10 demands a minute for 8 hours (about 4,800), CPU ms per day:")
+    print(f"  ProcessPlay engine  {t_ours:8.2f} ms")
+    print(f"  SimPy               {t_simpy:8.2f} ms   ours is {t_simpy / t_ours:5.1f}x faster")
+    print(f"  traced day          {t_trace:8.2f} ms   {t_trace / t_ours:4.2f}x a plain run")
+    path = os.path.join(ROOT, "scenarios", "supply_chain.yaml")
+    if os.path.exists(path):
+        from engine.scenario import load
+
+        chain = load(path)
+        sim.run(chain, replications=1)
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        sim.run(chain, replications=10)
+        print(f"Supply-chain scenario (two weeks, about 3,100 orders, two echelons, a batch step), 10 replications: "
+              f"{time.perf_counter() - t0:.2f} s wall, {time.process_time() - c0:.2f} s CPU")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import deque
+from heapq import heappush
 from typing import Any
 
 from . import rng as rngs
@@ -195,7 +196,6 @@ class Stock:
         b.gen += 1
         b.count += 1
         heap, seq, rel = self.heap, self.seq, self.release
-        from heapq import heappush
         for e in members:
             heappush(heap, (now, next(seq), rel, e, s))
         if self.trace is not None:
@@ -221,7 +221,6 @@ class Stock:
     # ---- shelves and orders ------------------------------------------------------------------
 
     def _push(self, t: float, fn, arg) -> None:
-        from heapq import heappush
         heappush(self.heap, (t, next(self.seq), self.change, fn, arg))
 
     def _level(self, pt: _Point, now: float, delta: float) -> None:
@@ -243,7 +242,7 @@ class Stock:
         """Check the policy of point `j` and order if it says so; whether an order was placed."""
         pt = self.points[j]
         pol = pt.step.policy
-        pos = pt.position()
+        pos = pt.on_hand + pt.on_order - pt.owed
         if pol.type == "rQ":
             if pos > pol.s + _EPS:
                 return False
@@ -271,8 +270,9 @@ class Stock:
         sup = pt.sup
         if self.trace is not None:
             self.trace.append(("order", now, pt.sid, q, self.points[sup].sid if sup >= 0 else None))
-        if sup < 0:
-            self._ship(j, q, now)
+        if sup < 0:  # an outside supplier: the units arrive a lead time later
+            heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, next(self.seq), self.change, self._receive,
+                                 (j, q)))
             return
         # A demand of q units at the supplier: what is on its shelf ships now, the rest is owed.
         up = self.points[sup]
@@ -295,8 +295,7 @@ class Stock:
     def _ship(self, j: int, q: float, now: float) -> None:
         """`q` units leave for point `j`; they arrive a lead time later."""
         pt = self.points[j]
-        lead = pt.lead.next() * pt.lead_scale
-        self._push(now + lead, self._receive, (j, q))
+        heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, next(self.seq), self.change, self._receive, (j, q)))
 
     def _receive(self, now: float, arg) -> None:
         """A delivery reaches point `j`: fill what is owed, first come first served, then the shelf."""
@@ -313,7 +312,6 @@ class Stock:
                 pt.owed -= 1
                 self._level(pt, now, -1.0)
                 self._waited(e, now)
-                from heapq import heappush
                 heappush(self.heap, (now, next(self.seq), self.release, e, pt.s))
             else:
                 item = owed_orders[0]
