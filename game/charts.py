@@ -68,8 +68,11 @@ def _plot_area(surface, rect, ticks, y_fmt: Fmt, x_labels: Sequence[str]):
         every = max(1, math.ceil(widest / slot))
         for i, s in enumerate(x_labels):
             if i % every == 0:
-                T.text(surface, s, (plot.left + slot * (i + 0.5), plot.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM,
-                       anchor="midtop")
+                img = T.render(s, T.SIZE_SMALL, T.TEXT_DIM)
+                r = img.get_rect(midtop=(int(plot.left + slot * (i + 0.5)), plot.bottom + 6))
+                r.left = max(r.left, plot.left)  # never under the y axis' labels
+                r.right = min(r.right, rect.right)
+                surface.blit(img, r)
     return plot, y_of
 
 
@@ -90,7 +93,9 @@ def _range(series_values, target: float | None, y_min, y_max) -> tuple[float, fl
     if target is not None:
         vals.append(target)
     lo = y_min if y_min is not None else min(vals + [0.0])
-    hi = y_max if y_max is not None else max(vals + [lo + 1e-9])
+    hi = y_max if y_max is not None else max(vals + [lo])
+    if hi - lo < 1e-6:  # all flat (nobody waited): still a readable axis
+        hi = lo + 1.0
     return lo, hi
 
 

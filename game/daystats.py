@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 @dataclass
 class Hourly:
-    labels: list[str]  # "08", "09", ... from the scenario's clock
+    labels: list[str]  # "08", "09", ... from the scenario's clock; "Day 1", ... for bins of a day or more
+    per: str  # what one bin is: "hour", "2 hours", "day", ...
     service_level: list[float | None]  # None: nobody was offered a service that hour
     queue: list[float]  # time-average number waiting in all queues
     days: int
@@ -21,7 +22,26 @@ class Hourly:
     served_in_time: list[int]  # of those, first served within the target wait
 
 
+#: Bin widths tried, in hours, until the day fits in at most MAX_BINS bars.
+BIN_HOURS = (1, 2, 3, 4, 6, 8, 12, 24, 48, 168, 336, 720)
+MAX_BINS = 14
+
+
+def bin_hours(total_hours: float) -> float:
+    return next((b for b in BIN_HOURS if total_hours / b <= MAX_BINS + 1e-9), BIN_HOURS[-1])
+
+
+def _per(hours: float) -> str:
+    if hours < 24:
+        return "hour" if hours == 1 else f"{hours:g} hours"
+    if hours == 168:
+        return "week"
+    return "day" if hours == 24 else f"{hours / 24:g} days"
+
+
 def _labels(scenario, n: int, hours_per_bin: float) -> list[str]:
+    if hours_per_bin >= 24:
+        return [f"Day {1 + i * hours_per_bin / 24:g}" for i in range(n)]
     hh, mm = (int(x) for x in (scenario.time.clock_start or "00:00").split(":")[:2])
     out = []
     for i in range(n):
@@ -37,8 +57,8 @@ def hourly(scenario, pmap, rules: dict, seed: int, days: int = 2) -> Hourly:
     sc0 = scenario
     full = {**sc0.default_rules(), **(rules or {})}
     hours = sc0.time.hours_per_unit
-    width = 1.0 / hours if hours < 1 else 1.0  # one bar per hour (or per time unit when it is longer)
     horizon = float(sc0.time.horizon)
+    width = bin_hours(horizon * hours) / hours  # a bar per hour, or per longer stretch for a long horizon
     n = max(1, math.ceil(horizon / width - 1e-9))
     offered = [0] * n
     hits = [0] * n
@@ -101,4 +121,4 @@ def hourly(scenario, pmap, rules: dict, seed: int, days: int = 2) -> Hourly:
     d = max(1, days)
     sl = [hits[b] / offered[b] if offered[b] else None for b in range(n)]
     queue = [area[b] / (width * d) for b in range(n)]
-    return Hourly(_labels(sc0, n, width * hours), sl, queue, d, offered, hits)
+    return Hourly(_labels(sc0, n, width * hours), _per(width * hours), sl, queue, d, offered, hits)

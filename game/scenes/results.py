@@ -190,9 +190,9 @@ class ResultsScene(Screen):
         sub = ""
         if o is not None:
             r = o.result
-            sub = (f"Your map and rules over {r.replications} simulated day{'s' if r.replications != 1 else ''}; "
-                   f"the defaults and par ran the same days" + (" (par: a quick search)." if o.par_source == "quick"
-                                                                 else "."))
+            days = f"{r.replications} simulated day{'s' if r.replications != 1 else ''}"
+            sub = (f"Your map and rules over {days}; the defaults and par ran the same days." if o.par_source == "kept"
+                   else f"Your map and rules over {days}; par here is from a quick search.")
         self.header(surface, f"Results: {sc.title}", sub)
         if o is None:
             self.draw_waiting(surface)
@@ -205,7 +205,7 @@ class ResultsScene(Screen):
             self.draw_service_chart(surface, pygame.Rect(MARGIN, ROW2_TOP, w_chart, h), o)
             self.draw_queue_chart(surface, pygame.Rect(MARGIN + w_chart + GAP, ROW2_TOP, w_chart, h), o)
             right = pygame.Rect(MARGIN + 2 * (w_chart + GAP), ROW2_TOP, T.W - MARGIN - (MARGIN + 2 * (w_chart + GAP)), h)
-            money_h = 262
+            money_h = 48 + 44 + 36 * (len(o.money["revenue"]) + len(o.money["cost"]))
             self.draw_money(surface, pygame.Rect(right.left, right.top, right.width, money_h), o)
             self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
                                                   h - money_h - GAP), o)
@@ -255,6 +255,8 @@ class ResultsScene(Screen):
             return "Every target met"
         if g.beats_baseline:
             return "Beats the defaults"
+        if abs(g.score - g.baseline) < 0.5:
+            return "Same as the defaults"
         return "Below the defaults"
 
     def draw_cards(self, surface, area, o: Outcome) -> None:
@@ -284,13 +286,20 @@ class ResultsScene(Screen):
             else:
                 d = v - o.baseline.mean(name)
                 good = d >= 0 if words.higher_is_better(name) else d <= 0
-                T.text(surface, T.ellipsize(f"{'▲' if d >= 0 else '▼'} {words.value(name, abs(d), sc)}", inner,
-                                            T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,
-                       T.GOOD if good else T.WARN, "semibold")
+                if abs(d) < 0.5:
+                    T.text(surface, T.ellipsize("same as the defaults", inner, T.SIZE_SMALL, "semibold"), (x, y),
+                           T.SIZE_SMALL, T.TEXT_DIM, "semibold")
+                else:
+                    T.text(surface, T.ellipsize(f"{'▲' if d >= 0 else '▼'} {words.value(name, abs(d), sc)}", inner,
+                                                T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,
+                           T.GOOD if good else T.WARN, "semibold")
             y += 38
-            parts = [f"Defaults {words.value(name, o.baseline.mean(name), sc)}",
-                     f"Par {words.value(name, o.par_run.mean(name), sc)}"]
-            for line in parts:
+            parts = [("Defaults", o.baseline.mean(name)), ("Par", o.par_run.mean(name))]
+            font = T.font(T.SIZE_SMALL)
+            for what, pv in parts:
+                line = f"{what} {words.value(name, pv, sc)}"
+                if font.size(line)[0] > inner:  # big money: the currency is on the value above
+                    line = f"{what} {words.value(name, pv, sc).removesuffix(' ' + sc.currency)}"
                 T.text(surface, T.ellipsize(line, inner, T.SIZE_SMALL), (x, y), T.SIZE_SMALL, T.TEXT_DIM)
                 y += 31
 
@@ -305,7 +314,7 @@ class ResultsScene(Screen):
         h = o.hourly
         charts.line_chart(surface, inner, [("service level", [None if v is None else v * 100 for v in h.service_level],
                                             T.SKY)], h.labels,
-                          title="Service level by hour", y_fmt=lambda v: f"{v:.0f} %", y_min=0, y_max=100,
+                          title=f"Service level by {h.per}", y_fmt=lambda v: f"{v:.0f} %", y_min=0, y_max=100,
                           target=(target.min * 100, f"target {target.min * 100:.0f} %") if target else None)
 
     def draw_queue_chart(self, surface, box, o: Outcome) -> None:
@@ -314,7 +323,7 @@ class ResultsScene(Screen):
         worst = max(range(len(h.queue)), key=lambda i: h.queue[i]) if h.queue else None
         calls = self.scenario.domain == "call_center"
         charts.column_chart(surface, inner, h.queue, h.labels,
-                            title="Callers waiting, by hour" if calls else "Waiting, by hour",
+                            title=f"Callers waiting, by {h.per}" if calls else f"Waiting, by {h.per}",
                             y_fmt=lambda v: f"{v:g}", highlight=worst)
 
     def draw_money(self, surface, box, o: Outcome) -> None:

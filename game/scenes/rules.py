@@ -33,6 +33,31 @@ def option_name(option: str) -> str:
     return option.replace("_", " ").capitalize()
 
 
+VALUE_W = 170  # room for a slider's value, at the right end of its track
+
+
+class LeverSlider(Slider):
+    """A slider whose value sits at the end of its track, so a long label never runs into it."""
+
+    @property
+    def track(self) -> pygame.Rect:
+        return pygame.Rect(self.rect.left + 20, self.rect.bottom - 44, self.rect.width - 40 - VALUE_W, 10)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        size = T.fit(self.label, self.rect.width, T.SIZE_BODY, "semibold")
+        T.text(surface, T.ellipsize(self.label, self.rect.width, size, "semibold"), self.rect.topleft, size, T.TEXT,
+               "semibold")
+        shown = f"{self.fmt(self.value)} {self.unit}".strip()
+        vsize = T.fit(shown, VALUE_W - 24, T.SIZE_LABEL, "bold")
+        T.text(surface, shown, (self.rect.right, self.track.centery), vsize, T.ACCENT, "bold", anchor="midright")
+        tr = self.track
+        pygame.draw.rect(surface, T.LINE, tr, border_radius=5)
+        pygame.draw.rect(surface, T.ACCENT, pygame.Rect(tr.left, tr.top, self.knob_x() - tr.left, tr.height),
+                         border_radius=5)
+        pygame.draw.circle(surface, T.TEXT, (self.knob_x(), tr.centery), 22 if self.dragging else 18)
+        pygame.draw.circle(surface, T.BLUE, (self.knob_x(), tr.centery), 10)
+
+
 class LeverChoice(Choice):
     """A choice whose option names may take two lines, so "Virtual agent" is never cut to "Virtual ag…"."""
 
@@ -95,7 +120,7 @@ class RulesScene(Screen):
             box = pygame.Rect(panel.left + 24, panel.top + 18, panel.width - 48, 108)
             value = self.round.rules.get(rule.id, rule.default)
             if rule.kind == "slider":
-                w = Slider(box, rule.values(), value, rule.label, rule.unit,
+                w = LeverSlider(box, rule.values(), value, rule.label, rule.unit,
                            on_change=lambda v, rid=rule.id: self.changed(rid, v))
             else:
                 w = LeverChoice(box, list(rule.values()), value, rule.label,
