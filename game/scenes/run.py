@@ -52,8 +52,11 @@ BANNER_SECONDS = 7.0
 HOLD_SECONDS = 2.5  # the end-of-day card shows at least this long before the results
 
 TOP_H = 96
-SIDE = pygame.Rect(T.W - 16 - 460, TOP_H, 460, T.H - TOP_H - 16)
-BOARD_RECT = pygame.Rect(16, TOP_H, SIDE.left - 32, T.H - TOP_H - 16)
+STRIP = pygame.Rect(16, T.H - 16 - 200, T.W - 32, 200)  # clock, speeds, staff, today, buttons
+BOARD_RECT = pygame.Rect(16, TOP_H, T.W - 32, STRIP.top - 12 - TOP_H)
+# the strip's blocks, left to right
+CLOCK_X, SPEED_X, STAFF_X, TODAY_X, BUTTONS_X = 16, 340, 822, 1276, 1592
+TODAY_W, BUTTONS_W = 300, T.W - 16 - 1592
 TOKEN_R = 6
 
 
@@ -67,11 +70,11 @@ def _token_image(colour) -> pygame.Surface:
 @lru_cache(maxsize=2)
 def _figure(busy: bool) -> pygame.Surface:
     """A member of staff: filled when busy, outlined when idle (shape as well as colour)."""
-    img = pygame.Surface((18, 30), pygame.SRCALPHA)
+    img = pygame.Surface((18, 24), pygame.SRCALPHA)
     colour = T.ORANGE if busy else T.TEXT_DIM
     w = 0 if busy else 2
-    pygame.draw.circle(img, colour, (9, 7), 6, w)
-    pygame.draw.rect(img, colour, (1, 15, 16, 14), w, border_top_left_radius=8, border_top_right_radius=8)
+    pygame.draw.circle(img, colour, (9, 6), 5, w)
+    pygame.draw.rect(img, colour, (2, 12, 14, 12), w, border_top_left_radius=7, border_top_right_radius=7)
     return img
 
 
@@ -300,7 +303,7 @@ class RunScene(Scene):
 
             layout = auto_layout(sc, list(self.round.edges), placed, BOARD_RECT)
         self.board = Board(sc, list(self.round.edges), layout)
-        self.board.fit(BOARD_RECT.inflate(-20, -40))
+        self.board.fit(BOARD_RECT.inflate(-8, -16), margin=12)
         self.backdrop = pygame.Surface(T.LOGICAL_SIZE)
         self.backdrop.fill(T.BG)
         pygame.draw.rect(self.backdrop, T.BG_LIGHT, BOARD_RECT, border_radius=18)
@@ -315,25 +318,23 @@ class RunScene(Scene):
                              np.zeros(1, dtype=np.int32))
 
     def _build_buttons(self) -> None:
-        x, y = SIDE.left + 16, SIDE.top + 164
-        pw = 80
-        w = (SIDE.width - 32 - pw - 4 * 8) // 4
-        self.b_pause = Button((x, y, pw, 72), "", self.toggle_pause, key=pygame.K_SPACE)
+        x, y = SPEED_X + 16, STRIP.top + 22
+        pw = 88
+        w = (STAFF_X - SPEED_X - 32 - pw - 4 * 10) // 4
+        self.b_pause = Button((x, y, pw, 80), "", self.toggle_pause, key=pygame.K_SPACE)
         self.b_speeds = []
         for i, (label, mult) in enumerate(SPEEDS):
-            b = Button((x + pw + 8 + i * (w + 8), y, w, 72), label, lambda m=mult: self.set_speed(m),
+            b = Button((x + pw + 10 + i * (w + 10), y, w, 80), label, lambda m=mult: self.set_speed(m),
                        size=T.SIZE_BODY)
             self.b_speeds.append(b)
-        bottom = SIDE.bottom - 88
-        self.b_levers = Button((SIDE.left + 16, bottom - 88, SIDE.width - 32, 76), "Change the rules",
-                               self.open_levers)
-        self.b_skip = Button((SIDE.left + 16, bottom, SIDE.width - 32, 80), "Skip to the results",
-                             self.skip, kind="primary")
-        self.b_results = Button((SIDE.left + 16, bottom, SIDE.width - 32, 80), "See the results",
-                                self._call_done, kind="primary")
+        bx, bw = BUTTONS_X, BUTTONS_W - 16
+        self.b_levers = Button((bx, STRIP.top + 14, bw, 80), "Change the rules", self.open_levers)
+        self.b_skip = Button((bx, STRIP.bottom - 94, bw, 80), "Skip to the end", self.skip, kind="primary")
+        self.b_results = Button((bx, STRIP.bottom - 94, bw, 80), "See the results", self._call_done,
+                                kind="primary")
 
     def lever_rect(self) -> pygame.Rect:
-        return pygame.Rect(BOARD_RECT.right - 860, BOARD_RECT.top + 20, 840, BOARD_RECT.height - 40)
+        return pygame.Rect(BOARD_RECT.centerx - 440, T.H // 2 - 470, 880, 940)
 
     def _build_levers(self) -> None:
         self.widgets: list = []
@@ -559,31 +560,41 @@ class RunScene(Scene):
             pygame.draw.polygon(surface, T.ORANGE, [(ex, bar.top - 2), (ex - 9, bar.top - 16), (ex + 9, bar.top - 16)])
 
     def _draw_side(self, surface) -> None:
-        T.panel(surface, SIDE, T.PANEL, radius=18)
-        x = SIDE.left + 24
-        T.text(surface, self.clock(), (x, SIDE.top + 8), T.SIZE_TITLE, T.TEXT, "bold")
+        """The strip along the bottom: clock, speeds, staff, today's numbers, the two actions."""
+        T.panel(surface, STRIP, T.PANEL, radius=18)
+        top = STRIP.top
+        for x in (SPEED_X, STAFF_X, TODAY_X, BUTTONS_X):
+            pygame.draw.line(surface, T.LINE, (x - 8, top + 18), (x - 8, STRIP.bottom - 18), 2)
+        x = CLOCK_X + 24
+        T.text(surface, self.clock(), (x, top + 6), T.SIZE_TITLE, T.TEXT, "bold")
         now = self.day.now
         if self.ended_at is not None:
             state = "Day over"
         elif now >= self.horizon:
-            state = "Doors closed: finishing the queue"
+            state = "Closed: finishing the queue"
         elif self.paused:
             state = "Paused"
         else:
             state = f"Playing at {self._speed_label()}"
-        T.text(surface, state, (x, SIDE.top + 120), T.SIZE_BODY, T.YELLOW if self.paused else T.TEXT_DIM, "semibold")
+        size = T.fit(state, SPEED_X - 40 - x, T.SIZE_BODY, "semibold")
+        T.text(surface, state, (x, top + 128), size, T.YELLOW if self.paused else T.TEXT_DIM, "semibold")
         for b in self.buttons():
             if b in self.b_speeds:
                 b.kind = "primary" if (not self.paused and abs(self._mult(b) - self.speed) < 1e-9) else "normal"
             if b is not self.b_results:
                 b.draw(surface)
         self._draw_pause_icon(surface)
-        T.text(surface, f"1x = a day in {DAY_SECONDS_1X:.0f} s", (x, SIDE.top + 252), T.SIZE_SMALL, T.TEXT_DIM)
-        y = SIDE.top + 300
-        pygame.draw.line(surface, T.LINE, (x, y), (SIDE.right - 24, y), 2)
-        y = self._draw_staff(surface, x, y + 16)
-        pygame.draw.line(surface, T.LINE, (x, y), (SIDE.right - 24, y), 2)
-        self._draw_live(surface, x, y + 14)
+        if self.ended_at is None:
+            T.text(surface, f"1x = a day in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124), T.SIZE_SMALL,
+                   T.TEXT_DIM)
+            T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
+        else:
+            n = len(self.changes)
+            note = f"You pulled {n} lever{'s' if n != 1 else ''} during the day." if n else "No lever pulled today."
+            T.paragraph(surface, note, pygame.Rect(SPEED_X + 16, top + 40, STAFF_X - SPEED_X - 48, 120),
+                        T.SIZE_SMALL, T.TEXT_DIM)
+        self._draw_staff(surface, STAFF_X + 12, top + 14)
+        self._draw_live(surface, TODAY_X + 12, top + 14)
         if self.ended_at is not None and self.tallied:
             self.b_results.draw(surface)
 
@@ -605,55 +616,61 @@ class RunScene(Scene):
         return next((label for label, m in SPEEDS if abs(m - self.speed) < 1e-9), f"{self.speed:g}x")
 
     def _draw_staff(self, surface, x: int, y: int) -> int:
-        T.text(surface, "Staff", (x, y), T.SIZE_LABEL, T.TEXT, "bold")
-        T.text(surface, "busy", (SIDE.right - 150, y + 6), T.SIZE_SMALL, T.ORANGE, "semibold", anchor="topright")
-        T.text(surface, "/ idle", (SIDE.right - 24, y + 6), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
-        y += 48
-        width = SIDE.width - 48
+        """Per pool: its name, busy of staffed, and a figure per person (filled: busy; outlined: idle);
+        a pool too big for the room left is a bar instead."""
+        width = TODAY_X - STAFF_X - 40
+        right = x + width
+        per_row = width // 22
+        pools = []
         for pid, pool in self.scenario.resources.items():
             busy, staff = self.busy.get(pid, (0, pool.count))
-            T.text(surface, T.ellipsize(pool.label, width - 140, T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,
-                   T.TEXT, "semibold")
-            T.text(surface, f"{busy} of {staff}", (SIDE.right - 24, y), T.SIZE_SMALL, T.TEXT, "semibold",
-                   anchor="topright")
-            y += 36
-            shown = max(staff, busy)
-            per_row = 18
-            fig = width // per_row
-            if shown <= 48:
-                for k in range(shown):
+            pools.append([pool, busy, staff, max(1, -(-max(staff, busy) // per_row))])
+        room = STRIP.bottom - 12 - y
+        while sum(32 + p[3] * 26 for p in pools) > room and any(p[3] > 0 for p in pools):
+            biggest = max(pools, key=lambda p: p[3])
+            biggest[3] = 0  # drawn as a bar (as tall as a row of figures)
+            if all(p[3] == 0 for p in pools):
+                break
+        for pool, busy, staff, rows in pools:
+            count = f"{busy} busy of {staff}"
+            cw = T.font(T.SIZE_SMALL, "semibold").size(count)[0]
+            T.text(surface, T.ellipsize(pool.label, width - cw - 16, T.SIZE_SMALL, "semibold"), (x, y),
+                   T.SIZE_SMALL, T.TEXT, "semibold")
+            T.text(surface, count, (right, y), T.SIZE_SMALL, T.ORANGE if busy >= staff > 0 else T.TEXT_DIM,
+                   "semibold", anchor="topright")
+            fy = y + 32
+            if rows:
+                for k in range(max(staff, busy)):
                     r, c = divmod(k, per_row)
-                    cx, cy = x + c * fig + fig // 2, y + r * 30 + 10
-                    surface.blit(_figure(k < busy), (cx - 9, cy - 11))
-                y += (max(1, -(-shown // per_row))) * 30 + 10
-            else:  # a big pool: a bar
-                bar = pygame.Rect(x, y, width, 22)
+                    surface.blit(_figure(k < busy), (x + c * 22, fy + r * 26))
+            else:
+                bar = pygame.Rect(x, fy + 2, width, 20)
                 pygame.draw.rect(surface, T.BG_LIGHT, bar, border_radius=6)
-                pygame.draw.rect(surface, T.ORANGE, (x, y, int(width * busy / max(1, shown)), 22), border_radius=6)
-                y += 40
-        return y + 4
+                pygame.draw.rect(surface, T.ORANGE, (x, fy + 2, int(width * busy / max(1, staff, busy)), 20),
+                                 border_radius=6)
+            y += 32 + max(1, rows) * 26 + 4
+        return y
 
     def _draw_live(self, surface, x: int, y: int) -> None:
         k = self.live
-        T.text(surface, "Today" if self.ended_at is not None else "So far today", (x, y), T.SIZE_LABEL, T.TEXT,
+        right = x + TODAY_W - 24
+        T.text(surface, "Today" if self.ended_at is not None else "So far today", (x, y), T.SIZE_SMALL, T.TEXT,
                "bold")
-        y += 46
+        y += 38
         sc = self.scenario
-        slw = sc.run.service_level_wait
-        rows = [("Arrived", f"{k.get('arrivals', 0):,.0f}", T.TEXT),
-                ("Done", f"{k.get('completed', 0):,.0f}", T.TEXT)]
+        rows = [("Arrived", f"{k.get('arrivals', 0):,.0f}", T.TEXT)]
         targets = {t.kpi: t for t in sc.objective.targets}
-        for name, label in (("service_level", "Answered in time"), ("abandon_rate", "Gave up")):
+        for name, label in (("service_level", "In time"), ("abandon_rate", "Gave up")):
             v = k.get(name, 0.0)
             t = targets.get(name)
             colour = T.TEXT if t is None else (T.GREEN if t.met(v) else T.ORANGE)
             mark = "" if t is None else ("  ✓" if t.met(v) else "  ✗")
             rows.append((label, f"{v:.0%}{mark}", colour))
-        rows.append(("Profit so far", T.money(k.get("profit", 0.0), sc.currency), T.TEXT))
+        rows.append(("Profit", T.money(k.get("profit", 0.0), sc.currency), T.TEXT))
         for label, value, colour in rows:
             T.text(surface, label, (x, y), T.SIZE_SMALL, T.TEXT_DIM)
-            T.text(surface, value, (SIDE.right - 24, y), T.SIZE_SMALL, colour, "semibold", anchor="topright")
-            y += 35
+            T.text(surface, value, (right, y), T.SIZE_SMALL, colour, "semibold", anchor="topright")
+            y += 34
 
     def _draw_queues(self, surface) -> None:
         """Each desk's queue as a stack of discs left of its card, growing upwards, then a count."""
@@ -679,13 +696,13 @@ class RunScene(Scene):
             surface.blit(img, img.get_rect(center=box.center))
 
     def _draw_banners(self, surface) -> None:
-        y = BOARD_RECT.top + 16
+        y = 10
         for advisor_id, text, age in self.banners:
             alpha = 1.0 if age < BANNER_SECONDS - 0.6 else max(0.0, (BANNER_SECONDS - age) / 0.6)
             if alpha <= 0:
                 continue
             adv = self.scenario.advisors.get(advisor_id) if advisor_id else None
-            box = pygame.Rect(BOARD_RECT.left + 24, y, BOARD_RECT.width - 48, 128)
+            box = pygame.Rect(BOARD_RECT.left + 300, y, BOARD_RECT.width - 600, 128)
             colour = T.hex_colour(getattr(adv, "colour", None), T.SKY) if adv else T.SKY
             T.panel(surface, box, T.PANEL_HI, radius=20, border=colour, width=4)
             tx = box.left + 24
