@@ -43,11 +43,11 @@ def label(name: str, scenario) -> str:
         return f"Answered in {duration(scenario.run.service_level_wait, scenario.time.unit)}" if calls \
             else f"Served in {duration(scenario.run.service_level_wait, scenario.time.unit)}"
     return {
-        "score": "Score", "profit": "Profit", "revenue": "Revenue", "cost": "Cost",
+        "score": "Business score", "profit": "Profit", "revenue": "Revenue", "cost": "Cost",
         "abandon_rate": "Hang-ups" if calls else "Abandoned", "abandoned": "Hung up" if calls else "Abandoned",
         "asa": "Average wait to answer" if calls else "Average wait for service",
         "mean_wait": "Average wait", "p_wait": "Had to wait", "arrivals": "Arrivals", "completed": "Completed",
-        "lost": "Lost", "mean_time_in_system": "Time from start to end", "on_time_rate": "On time",
+        "lost": "Lost", "mean_time_in_system": "Time on the line" if calls else "Time to finish", "on_time_rate": "On time",
         "fill_rate": "Fill rate", "stockouts": "Stock-outs", "backorders": "Backorders",
     }.get(base, name.replace("_", " ").capitalize())
 

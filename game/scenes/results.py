@@ -287,8 +287,8 @@ class ResultsScene(Screen):
                 d = v - o.baseline.mean(name)
                 good = d >= 0 if words.higher_is_better(name) else d <= 0
                 if abs(d) < 0.5:
-                    T.text(surface, T.ellipsize("same as the defaults", inner, T.SIZE_SMALL, "semibold"), (x, y),
-                           T.SIZE_SMALL, T.TEXT_DIM, "semibold")
+                    T.text(surface, T.ellipsize("same as defaults", inner, T.SIZE_SMALL), (x, y), T.SIZE_SMALL,
+                           T.TEXT_DIM)
                 else:
                     T.text(surface, T.ellipsize(f"{'▲' if d >= 0 else '▼'} {words.value(name, abs(d), sc)}", inner,
                                                 T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,

@@ -209,6 +209,8 @@ class RulesScene(Screen):
                 return
 
     def tick(self, dt):
+        if self.par is None and int(self.age) != int(self.age - dt):  # par computed in the background?
+            self.par = flow.par_for(self.scenario, self.app)
         if self.job is not None and self.job.done:
             self.forecasts[self.job_key] = self.job.result if self.job.error is None else self.job.error
             self.job = self.job_key = None
@@ -284,7 +286,7 @@ class RulesScene(Screen):
         colour = T.TEXT_DIM if stale else T.TEXT
         y += 56
         # the headline: the scenario's score
-        T.text(surface, "Score", (x, y), T.SIZE_BODY, T.TEXT_DIM)
+        T.text(surface, words.label("score", sc), (x, y), T.SIZE_BODY, T.TEXT_DIM)
         T.text(surface, words.value("score", kp.get("score"), sc), (x, y + 34), 76, colour, "bold")
         y += 128
         self._delta(surface, (x, y), "score", kp, bk, "vs default rules")

@@ -142,6 +142,11 @@ class SelectScene(Screen):
         if pos is None or not primary(event):
             return False
         hit = next((i for i, r in self.card_rects().items() if r.collidepoint(pos)), None)
+        if event.type == pygame.MOUSEMOTION:
+            if hit is not None and hit != self.focus and not getattr(event, "touch", False):
+                self.focus = hit  # a mouse pointing at a card focuses it, as the arrow keys do
+                self._sync()
+            return False
         if event.type == pygame.MOUSEBUTTONDOWN:
             self.pressed = hit
             return hit is not None
@@ -162,6 +167,8 @@ class SelectScene(Screen):
             T.text(surface, "No scenarios found.", (T.W // 2, T.H // 2), T.SIZE_HEAD, T.TEXT_DIM, anchor="center")
         for i, rect in self.card_rects().items():
             entry = self.entries[i]
+            if i == self.pressed:
+                rect = rect.move(0, 4)  # pushed in under the finger
             if entry.scenario is None:
                 self.draw_broken(surface, rect, entry, i == self.focus)
             else:
@@ -171,9 +178,7 @@ class SelectScene(Screen):
                    T.SIZE_SMALL, T.TEXT_DIM, anchor="center")
         self.draw_buttons(surface)
 
-    def _frame(self, surface, rect, focused: bool, border) -> pygame.Rect:
-        r = rect.move(0, 4) if self.pressed is not None and rect.collidepoint(rect.center) and focused else rect
-        T.panel(surface, r.move(0, 8), T.BG, radius=26)  # a soft shadow
+    def _frame(self, surface, r, focused: bool, border) -> pygame.Rect:
         T.panel(surface, r, T.PANEL_HI if focused else T.PANEL, radius=26, border=border, width=4 if focused else 2)
         return r
 
