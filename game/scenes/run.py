@@ -334,12 +334,15 @@ class RunScene(Scene):
                                 kind="primary")
 
     def lever_rect(self) -> pygame.Rect:
-        return pygame.Rect(BOARD_RECT.centerx - 440, T.H // 2 - 470, 880, 940)
+        n_sliders = sum(1 for r in self.scenario.rules if r.kind == "slider")
+        h = 144 + 116 * n_sliders + 132 * (len(self.scenario.rules) - n_sliders) + 130
+        h = min(T.H - 40, h)
+        return pygame.Rect(BOARD_RECT.centerx - 440, (T.H - h) // 2, 880, h)
 
     def _build_levers(self) -> None:
         self.widgets: list = []
         box = self.lever_rect()
-        y = box.top + 128
+        y = box.top + 144
         x, w = box.left + 36, box.width - 72
         for rule in self.scenario.rules:
             value = self.round.rules.get(rule.id, rule.default)
@@ -720,9 +723,9 @@ class RunScene(Scene):
             y += box.height + 12
 
     def _draw_levers(self, surface) -> None:
-        shade = pygame.Surface(BOARD_RECT.size, pygame.SRCALPHA)
-        shade.fill((8, 12, 20, 150))
-        surface.blit(shade, BOARD_RECT.topleft)
+        shade = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
+        shade.fill((8, 12, 20, 170))
+        surface.blit(shade, (0, 0))
         box = self.lever_rect()
         T.panel(surface, box, T.BG_LIGHT, radius=22, border=T.LINE, width=3)
         T.text(surface, "Change the rules", (box.left + 36, box.top + 24), T.SIZE_HEAD, T.TEXT, "bold")
