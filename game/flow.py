@@ -138,6 +138,8 @@ def go(app, rnd: Round, phase: str):
     if scene is None:  # the run screen is not there yet: the results run the day themselves
         return go(app, rnd, PHASES[PHASES.index(phase) + 1])
     rnd.extra["phase"] = phase
+    if phase != "results":  # the map or the rules may change: an earlier tally no longer holds
+        rnd.extra.pop("outcome", None)
     return app.stack.replace(scene)
 
 

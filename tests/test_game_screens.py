@@ -233,3 +233,25 @@ def test_rules_enter_runs_the_day_and_esc_goes_back_to_the_map(app, scenario):
     assert step(app, key(pygame.K_RETURN)).name in ("run", "results")
     scene, rnd = rules_scene(app, scenario)
     assert step(app, key(pygame.K_ESCAPE)).name == "map"
+
+
+# --- the flow without game B's screens -----------------------------------------------------------------
+
+
+def test_flow_falls_back_to_stand_ins_when_a_phase_screen_is_missing(app, scenario, monkeypatch):
+    monkeypatch.setattr(flow, "_import", lambda module, name: None)
+    rnd = flow.start(app, scenario, briefing=False)
+    scene = step(app)
+    assert type(scene).__name__ == "MapStandIn"
+    assert step(app, key(pygame.K_RETURN)).name == "rules"  # "Use the expert map"
+    assert set(rnd.edges) == set(scenario.reference.edges) and rnd.map_score == 100
+    assert step(app, key(pygame.K_RETURN)).name == "results"  # no run screen: straight to the results
+
+
+def test_briefing_last_line_offers_the_map(app, scenario):
+    flow.start(app, scenario)
+    scene = step(app)
+    while scene.index + 1 < len(scene.lines) or scene.typing:
+        scene.advance()
+    step(app)
+    assert scene.next_button.label.startswith("Start mapping")
