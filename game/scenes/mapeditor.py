@@ -642,9 +642,16 @@ class MapEditorScene(Scene):
         box = pygame.Rect(470, 16, T.W - 470 - 470, 68)
         armed = bool(self.armed_card or self.armed_port or (self.press and self.press.dragging))
         T.panel(surface, box, T.PANEL_HI if armed else T.PANEL, radius=34, border=T.YELLOW if armed else None)
-        size = T.fit(text, box.width - 48, T.SIZE_LABEL, "semibold")
-        T.text(surface, T.ellipsize(text, box.width - 48, size, "semibold"), box.center, size,
-               T.YELLOW if armed else T.TEXT, "semibold", anchor="center")
+        colour = T.YELLOW if armed else T.TEXT
+        size = T.fit(text, box.width - 56, T.SIZE_LABEL, "semibold")
+        if T.font(size, "semibold").size(text)[0] <= box.width - 56:
+            T.text(surface, text, box.center, size, colour, "semibold", anchor="center")
+        else:  # a card's help line: two lines at the reading size
+            lines = T.wrap(text, box.width - 64, T.SIZE_SMALL)
+            if len(lines) > 2:
+                lines = [lines[0], T.ellipsize(" ".join(lines[1:]), box.width - 64, T.SIZE_SMALL)]
+            for i, line in enumerate(lines):
+                T.text(surface, line, (box.centerx, box.top + 6 + i * 29), T.SIZE_SMALL, colour, anchor="midtop")
         # the attempt counter: pips and the best score
         a = self.attempts
         right = T.W - MARGIN - 8
