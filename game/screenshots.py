@@ -183,6 +183,10 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     res.wait()
     _frames(app, 3)
     save("results")
+    if hasattr(res, "toggle_view"):
+        res.toggle_view()
+        _frames(app, 2)
+        save("results_map")
     return shots
 
 

@@ -99,3 +99,17 @@ def test_results_buttons(scenario, played):
     assert app.stack.top.ready  # the outcome is kept with the round: no second tally
     app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0)])
     assert app.stack.top.name == "select"
+
+
+def test_losses_on_the_map_view(played):
+    app, rnd, scene = played
+    flow.go(app, rnd, "results")
+    scene = app.stack.top
+    assert scene.ready and scene.view == "charts"
+    app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, key=pygame.K_m, mod=0, unicode="m", scancode=0)])
+    assert scene.view == "map"
+    app.step(1 / 60, [])
+    assert scene._map_image is not None  # drawn once, then kept
+    app.step(1 / 60, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=scene.view_button.rect.center, button=1),
+                      pygame.event.Event(pygame.MOUSEBUTTONUP, pos=scene.view_button.rect.center, button=1)])
+    assert scene.view == "charts"

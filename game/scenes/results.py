@@ -131,9 +131,13 @@ class ResultsScene(Screen):
         self.outcome: Outcome | None = rnd.extra.get("outcome")
         self.error: str | None = None
         self.job: Job | None = None
+        self.view = "charts"  # or "map": the losses laid over the player's map
+        self._map_image: pygame.Surface | None = None
+        self.view_button = Button(secondary_rect(2), "Losses on the map", self.toggle_view, kind="quiet")
         self.buttons = [Button(primary_rect(), "Next scenario  ▶", self.next, kind="primary"),
                         Button(secondary_rect(0), "Try again", self.retry),
-                        Button(secondary_rect(1), "Scenarios", self.on_back, kind="quiet")]
+                        Button(secondary_rect(1), "Scenarios", self.on_back, kind="quiet"),
+                        self.view_button]
 
     @property
     def ready(self) -> bool:
@@ -177,6 +181,16 @@ class ResultsScene(Screen):
     def next(self) -> None:
         flow.next_scenario(self.app, self.round)
 
+    def toggle_view(self) -> None:
+        self.view = "map" if self.view == "charts" else "charts"
+        self.view_button.label = "Charts" if self.view == "map" else "Losses on the map"
+
+    def handle(self, event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_m:
+            self.toggle_view()
+            return True
+        return False
+
     def retry(self) -> None:
         flow.retry(self.app, self.round)
 
@@ -196,6 +210,9 @@ class ResultsScene(Screen):
         self.header(surface, f"Results: {sc.title}", sub)
         if o is None:
             self.draw_waiting(surface)
+        elif self.view == "map":  # the whole screen for the map: the headline is one tap away
+            self.draw_map_view(surface, pygame.Rect(MARGIN, ROW1_TOP, T.W - 2 * MARGIN,
+                                                    primary_rect().top - 28 - ROW1_TOP), o)
         else:
             self.draw_headline(surface, pygame.Rect(MARGIN, ROW1_TOP, 560, ROW1_H), o)
             self.draw_cards(surface, pygame.Rect(MARGIN + 560 + GAP, ROW1_TOP, T.W - 2 * MARGIN - 560 - GAP, ROW1_H), o)
@@ -333,6 +350,46 @@ class ResultsScene(Screen):
         T.text(surface, f"Profit {words.value('profit', o.kpis.get('profit'), self.scenario)}", (inner.right, inner.top),
                T.SIZE_BODY, T.TEXT, "bold", anchor="topright")
         charts.bar_chart(surface, inner, rows, title="Money in and out", fmt=lambda v: f"{v:,.0f} {cur}", row_h=36)
+
+    def map_image(self, size: tuple[int, int], o: Outcome) -> pygame.Surface | None:
+        """The player's map, the steps that lost money glowing, each with its rank in the list beside."""
+        if self._map_image is not None and self._map_image.get_size() == size:
+            return self._map_image
+        try:
+            from ..board import Board, Highlights
+            from ..layout import auto_layout
+        except ImportError:  # the map's drawing is not in this build
+            return None
+        sc, rnd = self.scenario, self.round
+        edges = list(rnd.edges)
+        placed = {s for e in edges for s in (e.src, e.dst)}
+        layout = {s: tuple(xy) for s, xy in rnd.layout.items() if s in sc.steps}
+        if not placed <= set(layout):
+            layout = auto_layout(sc, edges, None, pygame.Rect(0, 0, *size))
+        ranked = [(i, x) for i, x in enumerate(o.losses) if x.kind == "step" and x.id in layout and x.money >= 0.5]
+        board = Board(sc, edges, layout)
+        img = board.thumbnail(size, Highlights(cards={x.id: "hot" for _, x in ranked}), background=T.PANEL)
+        for i, x in ranked:
+            r = board.card_rect(x.id)
+            centre = (min(size[0] - 24, r.right), max(24, r.top))
+            pygame.draw.circle(img, T.BG, centre, 26)
+            pygame.draw.circle(img, T.ORANGE, centre, 22)
+            T.text(img, str(i + 1), centre, T.SIZE_SMALL, T.BLACK, "bold", anchor="center")
+        self._map_image = img
+        return img
+
+    def draw_map_view(self, surface, area, o: Outcome) -> None:
+        list_w = 620
+        box = pygame.Rect(area.left, area.top, area.width - list_w - GAP, area.height)
+        inner = self._chart_box(surface, box)
+        T.text(surface, "Your map: where the money was lost", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+        img = self.map_image((inner.width, inner.height - 56), o)
+        if img is not None:
+            surface.blit(img, (inner.left, inner.top + 56))
+        else:
+            T.text(surface, "The map view is not available in this build.", (inner.left, inner.top + 80),
+                   T.SIZE_BODY, T.TEXT_DIM)
+        self.draw_losses(surface, pygame.Rect(box.right + GAP, area.top, list_w, area.height), o)
 
     def draw_losses(self, surface, box, o: Outcome) -> None:
         inner = self._chart_box(surface, box)
