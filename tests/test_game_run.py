@@ -206,3 +206,20 @@ def test_board_thumbnail(scenario):
     board = Board(scenario, edges, auto_layout(scenario, edges, None, LAYOUT_RECT))
     img = board.thumbnail((640, 360), Highlights(cards={"tech_desk": "hot"}, badges={"tech_desk": "1,840 USD lost"}))
     assert img.get_size() == (640, 360)
+
+
+def test_seek_jumps_with_callers_in_flight_and_esc_goes_back(scenario):
+    pygame.init()
+    app = App((1920, 1080), headless=True)
+    rnd = Round(scenario)
+    rnd.edges = list(scenario.reference.edges)
+    back = []
+    scene = RunScene(app, rnd, on_back=lambda: back.append(True), background=False, replications=1)
+    app.stack.push(scene)
+    scene.seek(240)
+    assert scene.day.now == pytest.approx(240) and scene.sim_time == pytest.approx(240)
+    app.step(1 / 60, [])
+    assert 0 < len(scene.tokens.alive(scene.wall)) <= MAX_TOKENS
+    assert set(scene.board.layout) == set(rnd.pmap.steps)  # no layout given: laid out for the run
+    app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_ESCAPE, "mod": 0, "unicode": ""})])
+    assert back == [True]

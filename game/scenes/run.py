@@ -245,12 +245,14 @@ class RunScene(Scene):
 
     name = "run"
 
-    def __init__(self, app, round, on_done: Callable[[], None] | None = None, *, background: bool = True,
+    def __init__(self, app, round, on_done: Callable[[], None] | None = None,
+                 on_back: Callable[[], None] | None = None, *, background: bool = True,
                  replications: int | None = None, hold: float = HOLD_SECONDS):
         super().__init__(app)
         self.round = round
         self.scenario = sc = round.scenario
         self.on_done = on_done
+        self.on_back = on_back
         self.background = background
         opts = getattr(app, "flow_options", None)
         self.replications = replications if replications is not None else getattr(opts, "replications", None)
@@ -403,6 +405,11 @@ class RunScene(Scene):
         """Play the rest of the day at once (no tokens), then the results."""
         self._advance_to(math.inf, animate=False)
 
+    def seek(self, sim_time: float) -> None:
+        """Jump to `sim_time` (scenario units) as if played: the callers of the last moment are in flight."""
+        if sim_time > self.sim_time:
+            self._advance_to(float(sim_time))
+
     # ---- the day -------------------------------------------------------------------------------------
     def clock(self, t: float | None = None) -> str:
         t = self.day.now if t is None else t
@@ -515,6 +522,8 @@ class RunScene(Scene):
                     self.set_speed(SPEEDS[keys[e.key]][1])
                 elif e.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.ended_at is not None:
                     self._call_done()
+                elif e.key == pygame.K_ESCAPE and self.on_back is not None and self.ended_at is None:
+                    self.on_back()
         self.wall += dt
         for b in self.banners:
             b[2] += dt
