@@ -273,7 +273,16 @@ class Board:
         if not rects:
             self.scale, self.offset = 1.0, (0.0, 0.0)
             return
-        b = rects[0].unionall(rects[1:]).inflate(2 * margin + 40, 2 * margin + 30)  # room for badges, curves
+        # the links too: a loop back or a link to a way out in the same column bulges past the cards
+        self.scale, self.offset = 1.0, (0.0, 0.0)
+        for e in self.edges:
+            pts = self.edge_points(e, extra)
+            if pts:
+                xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                rects.append(pygame.Rect(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)) + 1,
+                                         int(max(ys) - min(ys)) + 1))
+        self._curves.clear()
+        b = rects[0].unionall(rects[1:]).inflate(2 * margin + 24, 2 * margin + 24)  # room for badges
         s = min(rect.width / max(1, b.width), rect.height / max(1, b.height))
         if not grow:
             s = min(1.0, s)

@@ -409,6 +409,7 @@ class RunScene(Scene):
         """Jump to `sim_time` (scenario units) as if played: the callers of the last moment are in flight."""
         if sim_time > self.sim_time:
             self._advance_to(float(sim_time))
+            self.live = self.day.kpis()
 
     # ---- the day -------------------------------------------------------------------------------------
     def clock(self, t: float | None = None) -> str:
