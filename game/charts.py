@@ -47,9 +47,10 @@ def _title(surface, rect, title: str, legend: Sequence[tuple[str, tuple]] = ()) 
         x = r.left - 56
 
 
-def _plot_area(surface, rect, ticks, y_fmt: Fmt, x_labels: Sequence[str]):
-    """Draws gridlines, y labels and x labels; returns (plot rect, value -> y)."""
-    label_w = max(T.font(T.SIZE_SMALL).size(y_fmt(t))[0] for t in ticks) + 14
+def _plot_area(surface, rect, ticks, y_fmt: Fmt, x_labels: Sequence[str], mark: float | None = None):
+    """Draws gridlines, y labels and x labels; returns (plot rect, value -> y). `mark` (a target) gets its
+    own label on the axis, in the target's colour, in place of any tick label it would touch."""
+    label_w = max(T.font(T.SIZE_SMALL, "semibold").size(y_fmt(t))[0] for t in ticks) + 14
     plot = pygame.Rect(rect.left + label_w, rect.top + TITLE_H + 8, rect.width - label_w - 8,
                        rect.height - TITLE_H - 8 - 40)
     lo, hi = ticks[0], ticks[-1]
@@ -60,7 +61,11 @@ def _plot_area(surface, rect, ticks, y_fmt: Fmt, x_labels: Sequence[str]):
     for t in ticks:
         y = y_of(t)
         pygame.draw.line(surface, T.BG_LIGHT if t != lo else T.LINE, (plot.left, y), (plot.right, y), 2)
-        T.text(surface, y_fmt(t), (plot.left - 10, y), T.SIZE_SMALL, T.TEXT_DIM, anchor="midright")
+        if mark is None or abs(y - y_of(mark)) > 28:
+            T.text(surface, y_fmt(t), (plot.left - 10, y), T.SIZE_SMALL, T.TEXT_DIM, anchor="midright")
+    if mark is not None:
+        T.text(surface, y_fmt(mark), (plot.left - 10, y_of(mark)), T.SIZE_SMALL, T.YELLOW, "semibold",
+               anchor="midright")
     n = len(x_labels)
     if n:
         slot = plot.width / n
@@ -104,12 +109,12 @@ def line_chart(surface: pygame.Surface, rect, series: Sequence[tuple[str, Sequen
                y_min: float | None = None, y_max: float | None = None,
                target: tuple[float, str] | None = None) -> pygame.Rect:
     """Lines with dots, one per series `(label, values, colour)`, over `x_labels` slots; `target` a
-    dashed horizontal line `(value, label)`. Returns the plot area."""
+    dashed horizontal line `(value, label)`, its value marked on the axis. Returns the plot area."""
     rect = pygame.Rect(rect)
     lo, hi = _range([s[1] for s in series], target[0] if target else None, y_min, y_max)
     ticks = nice_ticks(lo, hi)
     _title(surface, rect, title, [(s[0], s[2]) for s in series] if len(series) > 1 else ())
-    plot, y_of = _plot_area(surface, rect, ticks, y_fmt, x_labels)
+    plot, y_of = _plot_area(surface, rect, ticks, y_fmt, x_labels, target[0] if target else None)
     slot = plot.width / max(1, len(x_labels))
     if target is not None:
         y = y_of(target[0])
@@ -130,11 +135,6 @@ def line_chart(surface: pygame.Surface, rect, series: Sequence[tuple[str, Sequen
             if p is not None:
                 pygame.draw.circle(surface, T.BG, p, 9)
                 pygame.draw.circle(surface, colour, p, 7)
-    if target is not None:  # its label last, on a backing, so no line crosses it
-        img = T.render(target[1], T.SIZE_SMALL, T.YELLOW, "semibold")
-        box = img.get_rect(bottomright=(plot.right - 4, y_of(target[0]) - 6)).inflate(12, 4)
-        T.panel(surface, box, T.BG, radius=8)
-        surface.blit(img, img.get_rect(center=box.center))
     return plot
 
 

@@ -133,7 +133,7 @@ class ResultsScene(Screen):
         self.job: Job | None = None
         self.view = "charts"  # or "map": the losses laid over the player's map
         self._map_image: pygame.Surface | None = None
-        self.view_button = Button(secondary_rect(2), "Losses on the map", self.toggle_view, kind="quiet")
+        self.view_button = Button(secondary_rect(2), "Show on map", self.toggle_view, kind="quiet")
         self.buttons = [Button(primary_rect(), "Next scenario  ▶", self.next, kind="primary"),
                         Button(secondary_rect(0), "Try again", self.retry),
                         Button(secondary_rect(1), "Scenarios", self.on_back, kind="quiet"),
@@ -183,7 +183,7 @@ class ResultsScene(Screen):
 
     def toggle_view(self) -> None:
         self.view = "map" if self.view == "charts" else "charts"
-        self.view_button.label = "Charts" if self.view == "map" else "Losses on the map"
+        self.view_button.label = "Show charts" if self.view == "map" else "Show on map"
 
     def handle(self, event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_m:
@@ -222,7 +222,7 @@ class ResultsScene(Screen):
             self.draw_service_chart(surface, pygame.Rect(MARGIN, ROW2_TOP, w_chart, h), o)
             self.draw_queue_chart(surface, pygame.Rect(MARGIN + w_chart + GAP, ROW2_TOP, w_chart, h), o)
             right = pygame.Rect(MARGIN + 2 * (w_chart + GAP), ROW2_TOP, T.W - MARGIN - (MARGIN + 2 * (w_chart + GAP)), h)
-            money_h = 48 + 44 + 36 * (len(o.money["revenue"]) + len(o.money["cost"]))
+            money_h = 48 + 44 + 32 * (len(o.money["revenue"]) + len(o.money["cost"]))
             self.draw_money(surface, pygame.Rect(right.left, right.top, right.width, money_h), o)
             self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
                                                   h - money_h - GAP), o)
@@ -349,7 +349,7 @@ class ResultsScene(Screen):
         rows = [(n, v, T.GREEN) for n, v in o.money["revenue"]] + [(n, v, T.VERMILION) for n, v in o.money["cost"]]
         T.text(surface, f"Profit {words.value('profit', o.kpis.get('profit'), self.scenario)}", (inner.right, inner.top),
                T.SIZE_BODY, T.TEXT, "bold", anchor="topright")
-        charts.bar_chart(surface, inner, rows, title="Money in and out", fmt=lambda v: f"{v:,.0f} {cur}", row_h=36)
+        charts.bar_chart(surface, inner, rows, title="Money in and out", fmt=lambda v: f"{v:,.0f} {cur}", row_h=32)
 
     def map_image(self, size: tuple[int, int], o: Outcome) -> pygame.Surface | None:
         """The player's map, the steps that lost money glowing, each with its rank in the list beside."""

@@ -173,9 +173,11 @@ class SelectScene(Screen):
                 self.draw_broken(surface, rect, entry, i == self.focus)
             else:
                 self.draw_card(surface, rect, entry, i == self.focus)
-        if self.pages > 1:
-            T.text(surface, f"Page {self.page + 1} of {self.pages}", (T.W // 2, T.H - MARGIN - 30),
-                   T.SIZE_SMALL, T.TEXT_DIM, anchor="center")
+        if self.pages > 1:  # a dot per page, under the cards
+            y = max(r.bottom for r in self.card_rects().values()) + 34
+            x0 = T.W // 2 - (self.pages - 1) * 18
+            for k in range(self.pages):
+                pygame.draw.circle(surface, T.ACCENT if k == self.page else T.LINE, (x0 + k * 36, y), 9)
         self.draw_buttons(surface)
 
     def _frame(self, surface, r, focused: bool, border) -> pygame.Rect:
