@@ -95,8 +95,9 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
         opts.scenario_dirs = [Path(tmp)]
         flow.select(app)
         top = app.stack.top
-        if len(getattr(top, "entries", [])) > 1:
-            top.focus = min(len(top.entries) - 1, 1)
+        broken = next((i for i, e in enumerate(getattr(top, "entries", [])) if e.scenario is None), None)
+        if broken is not None:
+            top.move(broken - top.focus)  # its page, the broken card in focus
         _frames(app, 3)
         save("select_custom_broken")
         opts.scenario_dirs = []

@@ -231,11 +231,16 @@ class SelectScene(Screen):
         T.text(surface, f"{n} problem{'s' if n != 1 else ''} to fix", (inner.left, r.top + 186), T.SIZE_HEAD - 8,
                T.TEXT, "bold")
         y = r.top + 258
+        bottom = r.bottom - 84
         shown = 0
         for p in entry.problems:
             lines = T.wrap(p, inner.width, T.SIZE_SMALL)
-            if y + 34 * len(lines) > r.bottom - 80:
+            room = (bottom - y) // 34
+            if room < 1:
                 break
+            if len(lines) > room:  # the last one that fits in part: its beginning, and an ellipsis
+                lines = lines[:room]
+                lines[-1] = T.ellipsize(lines[-1] + " …", inner.width, T.SIZE_SMALL)
             for line in lines:
                 T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT_DIM)
                 y += 34
