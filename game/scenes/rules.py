@@ -113,6 +113,9 @@ class RulesScene(Screen):
         col_w = (LEVERS_RIGHT - MARGIN - COL_GAP * (cols - 1)) // cols
         row_h = min(250, (bottom - top - ROW_GAP * (rows - 1)) // rows)
         self.help_lines = 3 if row_h >= 232 else 2 if row_h >= 200 else 1 if row_h >= 170 else 0
+        self.tip_rect = None  # an empty cell of the grid holds a tip
+        if cols == 2 and len(rules) % 2:
+            self.tip_rect = pygame.Rect(MARGIN + col_w + COL_GAP, top + (rows - 1) * (row_h + ROW_GAP), col_w, row_h)
         for i, rule in enumerate(rules):
             col, row = (i % cols, i // cols) if cols == 2 else (0, i)
             panel = pygame.Rect(MARGIN + col * (col_w + COL_GAP), top + row * (row_h + ROW_GAP), col_w, row_h)
@@ -241,7 +244,17 @@ class RulesScene(Screen):
         if not ids:
             T.text(surface, "This scenario has no levers: run the day as it is.", (MARGIN, HEADER_H + 40),
                    T.SIZE_LABEL, T.TEXT_DIM)
+        if self.tip_rect is not None:
+            self.draw_tip(surface, self.tip_rect)
         self.draw_buttons(surface)
+
+    def draw_tip(self, surface, box: pygame.Rect) -> None:
+        T.panel(surface, box, T.BG, radius=20, border=T.PANEL_HI)
+        T.text(surface, "TIP", (box.left + 24, box.top + 20), T.SIZE_SMALL, T.ACCENT, "semibold")
+        tip = ("The thin mark on a slider is where it started. Every lever has a cost: look for the setting "
+               "where the forecast score is highest, not where one number looks best.")
+        T.paragraph(surface, tip, pygame.Rect(box.left + 24, box.top + 58, box.width - 48, box.height - 70),
+                    T.SIZE_SMALL, T.TEXT_DIM)
 
     def draw_lever(self, surface, rule, w, panel: pygame.Rect, focused: bool) -> None:
         changed = self.round.rules.get(rule.id) != rule.default
@@ -259,10 +272,10 @@ class RulesScene(Screen):
             if len(lines) > self.help_lines:
                 lines = lines[:self.help_lines]
                 lines[-1] = T.ellipsize(lines[-1] + " …", panel.width - 48, T.SIZE_SMALL)
-            y = w.rect.bottom + 10
+            y = w.rect.bottom + 8
             for line in lines:
                 T.text(surface, line, (panel.left + 24, y), T.SIZE_SMALL, T.TEXT_DIM)
-                y += 31
+                y += 30
 
     def draw_forecast(self, surface, box: pygame.Rect) -> None:
         sc = self.scenario
