@@ -67,7 +67,7 @@ class Autoplay:
             return self._run_plan(scene)
         if name == "results":
             self.finished = True
-            return [self._after_results] if self.loop else []
+            return [self._hold, lambda: flow.title(self.app)] if self.loop else []
         return []
 
     def _pick(self, scene) -> list:
@@ -122,10 +122,9 @@ class Autoplay:
             plan.append(lambda: scene.skip())
         return plan
 
-    def _after_results(self) -> list:
+    def _hold(self) -> None:
+        """Leave the results on screen a while before starting again."""
         self.wait = self.results_hold
-        self.plan = [lambda: flow.title(self.app)]
-        return []
 
     # --- each frame ------------------------------------------------------------------------------
     def events(self, dt: float) -> list[pygame.event.Event]:

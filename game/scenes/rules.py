@@ -222,15 +222,14 @@ class RulesScene(Screen):
             self.request()
 
     def wait_forecast(self, timeout: float = 10.0) -> object:
-        """Finish the forecast of the current levers now (tests and the autoplay)."""
-        for _ in range(3):
-            self.tick(0.0)
-            if self.job is not None:
-                self.job.wait(timeout)
-                self.tick(0.0)
-            self.changed_at = -1e9
-            self.request()
-        return self.forecast()
+        """Finish the forecasts the current levers need now (tests and the autoplay)."""
+        self.changed_at = -1e9  # no debounce
+        while True:
+            self.tick(0.0)  # takes a finished forecast, starts the next one needed
+            if self.job is None:
+                return self.forecast()
+            if not self.job.wait(timeout):
+                return None
 
     # --- drawing -------------------------------------------------------------------------------
     def draw(self, surface):

@@ -11,7 +11,7 @@ import pygame
 from .. import flow, icons
 from .. import theme as T
 from ..widgets import Button, pointer, primary
-from . import MARGIN, Screen, content_rect, primary_rect, secondary_rect
+from . import Screen, content_rect, primary_rect, secondary_rect
 
 CARD_W, CARD_H, GAP = 540, 660, 48
 PER_PAGE = 3

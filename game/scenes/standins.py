@@ -3,8 +3,6 @@ fails to import: it lists the expert map and lets the round go on with it, so ev
 playable and testable."""
 from __future__ import annotations
 
-import pygame
-
 from .. import flow
 from .. import theme as T
 from ..widgets import Button
