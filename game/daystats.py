@@ -23,7 +23,7 @@ class Hourly:
 
 
 #: Bin widths tried, in hours, until the day fits in at most MAX_BINS bars.
-BIN_HOURS = (1, 2, 3, 4, 6, 8, 12, 24, 48, 168, 336, 720)
+BIN_HOURS = (1 / 12, 1 / 6, 0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 24, 48, 168, 336, 720)
 MAX_BINS = 14
 
 
@@ -32,6 +32,8 @@ def bin_hours(total_hours: float) -> float:
 
 
 def _per(hours: float) -> str:
+    if hours < 1:
+        return f"{round(hours * 60)} minutes"
     if hours < 24:
         return "hour" if hours == 1 else f"{hours:g} hours"
     if hours == 168:
@@ -45,8 +47,8 @@ def _labels(scenario, n: int, hours_per_bin: float) -> list[str]:
     hh, mm = (int(x) for x in (scenario.time.clock_start or "00:00").split(":")[:2])
     out = []
     for i in range(n):
-        h = (hh + mm / 60 + i * hours_per_bin) % 24
-        out.append(f"{int(h):02d}")
+        minutes = round((hh * 60 + mm + i * hours_per_bin * 60)) % (24 * 60)
+        out.append(f"{minutes // 60:02d}" if hours_per_bin >= 1 and mm == 0 else f"{minutes // 60:02d}:{minutes % 60:02d}")
     return out
 
 

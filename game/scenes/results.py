@@ -329,6 +329,12 @@ class ResultsScene(Screen):
         inner = self._chart_box(surface, box)
         target = next((t for t in sc.objective.targets if t.kpi == "service_level" and t.min is not None), None)
         h = o.hourly
+        if not any(h.offered):
+            T.text(surface, f"Service level by {h.per}", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+            T.paragraph(surface, "Nobody queued for a person or a machine in this process, so there is no "
+                                 "waiting to chart.", pygame.Rect(inner.left, inner.top + 70, inner.width, 200),
+                        T.SIZE_BODY, T.TEXT_DIM)
+            return
         charts.line_chart(surface, inner, [("service level", [None if v is None else v * 100 for v in h.service_level],
                                             T.SKY)], h.labels,
                           title=f"Service level by {h.per}", y_fmt=lambda v: f"{v:.0f} %", y_min=0, y_max=100,

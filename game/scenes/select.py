@@ -194,7 +194,10 @@ class SelectScene(Screen):
                T.SIZE_SMALL, T.TEXT_DIM)
         inner = r.inflate(-64, 0)
         y = r.top + 186
-        for line in T.wrap(sc.title, inner.width, T.SIZE_HEAD - 8, "bold")[:2]:
+        title = T.wrap(sc.title, inner.width, T.SIZE_HEAD - 8, "bold")
+        if len(title) > 2:
+            title = [title[0], T.ellipsize(" ".join(title[1:]), inner.width, T.SIZE_HEAD - 8, "bold")]
+        for line in title:
             T.text(surface, line, (inner.left, y), T.SIZE_HEAD - 8, T.TEXT, "bold")
             y += 50
         y += 14
