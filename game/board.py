@@ -129,6 +129,41 @@ def _bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
     return _cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
 
 
+def _resample(points: Sequence, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    """`samples` points equally spaced along a polyline (tokens then glide at an even pace)."""
+    lengths = [0.0]
+    for a, b in zip(points, points[1:]):
+        lengths.append(lengths[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
+    total = lengths[-1] or 1.0
+    out, j = [], 0
+    for i in range(samples):
+        d = total * i / (samples - 1)
+        while j < len(points) - 2 and lengths[j + 1] < d:
+            j += 1
+        seg = (lengths[j + 1] - lengths[j]) or 1.0
+        t = min(1.0, max(0.0, (d - lengths[j]) / seg))
+        a, b = points[j], points[j + 1]
+        out.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+    return out
+
+
+def _rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
+    """A path through `corners` with each inner corner rounded (a quadratic arc of `radius`)."""
+    pts = [corners[0]]
+    for prev, c, nxt in zip(corners, corners[1:], corners[2:]):
+        d1 = math.hypot(c[0] - prev[0], c[1] - prev[1]) or 1.0
+        d2 = math.hypot(nxt[0] - c[0], nxt[1] - c[1]) or 1.0
+        r = min(radius, d1 / 2, d2 / 2)
+        a = (c[0] - (c[0] - prev[0]) * r / d1, c[1] - (c[1] - prev[1]) * r / d1)
+        b = (c[0] + (nxt[0] - c[0]) * r / d2, c[1] + (nxt[1] - c[1]) * r / d2)
+        for k in range(7):
+            t = k / 6
+            u = 1 - t
+            pts.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
+    pts.append(corners[-1])
+    return pts
+
+
 def _dist2_to_segment(p, a, b) -> float:
     ax, ay = a
     bx, by = b
@@ -362,7 +397,35 @@ class Board:
             p3 = (dst_r.centerx + 40 * s, dst_r.top - 2 if below else dst_r.bottom + 2)
             c2 = (p3[0], p3[1] - reach if below else p3[1] + reach)
             return _cubic(p0, (p0[0] + reach, p0[1]), c2, p3)
-        return _bezier(p0, self.input_pos(edge.dst, dst_c))
+        p3 = self.input_pos(edge.dst, dst_c)
+        if p3[0] < p0[0] + 30 and edge.src != edge.dst:
+            # back to an earlier column (a folded layout's next band, or rework): round the cards along
+            # a channel between them (or above both), not diagonally across the board
+            r = 24 * s
+            if dst_r.top > src_r.bottom + 10:
+                channel = (src_r.bottom + dst_r.top) / 2
+            elif src_r.top > dst_r.bottom + 10:
+                channel = (src_r.top + dst_r.bottom) / 2
+            else:
+                channel = min(src_r.top, dst_r.top) - 28 * s
+            out_x = p0[0] + 36 * s
+            in_x = p3[0] - 40 * s
+            channel = self._free_channel(channel, in_x, out_x, min(src_r.top, dst_r.top) - 40 * s,
+                                         max(src_r.bottom, dst_r.bottom) + 40 * s)
+            path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
+            return _resample(path)
+        return _bezier(p0, p3)
+
+    def _free_channel(self, prefer: float, x0: float, x1: float, lo: float, hi: float) -> float:
+        """The height nearest `prefer` (within lo..hi) at which a line from x0 to x1 crosses no card."""
+        cards = [self.card_rect(sid).inflate(8, 12) for sid in self.layout if sid in self.scenario.steps]
+        left, width = int(min(x0, x1)), int(abs(x1 - x0)) + 1
+        step = 6
+        for k in range(0, int(max(prefer - lo, hi - prefer) / step) + 2):
+            for y in ((prefer + k * step, prefer - k * step) if k else (prefer,)):
+                if lo <= y <= hi and pygame.Rect(left, int(y) - 2, width, 4).collidelist(cards) < 0:
+                    return y
+        return prefer
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]

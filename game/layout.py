@@ -3,9 +3,10 @@
 The steps are layered by their breadth-first distance from the sources along the map's edges (networkx);
 a step no source reaches goes one layer after its deepest placed predecessor, or first when it has none,
 and a way out that would share a layer with a step feeding it moves one layer right when the board is wide
-enough. Within a layer, cards are ordered by the barycentre of the ports that feed them (a port's row
-counts, so a route's first value lands above its second), sweeping forwards and backwards a few times to
-reduce crossings. Each card is then placed as near as possible to the height of what feeds it, without
+enough; when there are more layers than the width holds, they fold into bands, one under the other.
+Within a layer, cards are ordered by the barycentre of the ports that feed them (a port's row counts, so
+a route's first value lands above its second), sweeping forwards and backwards a few times to reduce
+crossings. Each card is then placed as near as possible to the height of what feeds it, without
 overlapping its neighbours, inside the rect.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from engine.model import Edge, Scenario
 from .board import CARD_W, card_size, shown_ports
 
 MIN_GAP_X = 56  # free space between layers, for the curves and queue stacks
+FOLD_GAP_X = 40  # below this gap between layers, the layers fold into bands
 GAP_Y = 26
 SWEEPS = 4
 
@@ -77,7 +79,7 @@ def auto_layout(scenario: Scenario, edges: Sequence[Edge], steps: Iterable[str] 
     names = [s for s in names if s in scenario.steps]
     if not names:
         return {}
-    max_layers = max(1, (rect.width + MIN_GAP_X) // (CARD_W + MIN_GAP_X))
+    max_layers = max(1, (rect.width - CARD_W) // (CARD_W + FOLD_GAP_X) + 1)
     layer = layers_of(scenario, edges, names, max_layers)
     n_layers = max(layer.values()) + 1
     columns: list[list[str]] = [[] for _ in range(n_layers)]
@@ -116,50 +118,72 @@ def auto_layout(scenario: Scenario, edges: Sequence[Edge], steps: Iterable[str] 
     for i in range(1, n_layers):
         order(i, True)
 
-    # x: layers spread across the rect (packed to the left when few)
-    spacing = CARD_W + MIN_GAP_X if n_layers == 1 else (rect.width - CARD_W) / (n_layers - 1)
+    # Too many layers for the width: fold them into bands, one under the other, each read left to right
+    # (the text stays at its reading size rather than the map shrinking).
+    n_bands = -(-n_layers // max_layers)
+    per_band = -(-n_layers // n_bands)  # balanced: 8 layers in two bands of 4, not 6 and 2
+    band_need = []
+    for b in range(n_bands):
+        cols = columns[b * per_band:(b + 1) * per_band]
+        band_need.append(max(sum(card_size(scenario.steps[s])[1] + GAP_Y for s in col) for col in cols))
+    band_gap = 40 if n_bands > 1 else 0
+    free = rect.height - band_gap * (n_bands - 1)
+    band_rects = []
+    top = rect.top
+    for need in band_need:
+        h = int(free * need / max(1, sum(band_need)))
+        band_rects.append(pygame.Rect(rect.left, top, rect.width, h))
+        top += h + band_gap
+
+    # x: layers spread across the rect (packed to the middle when few)
+    spacing = CARD_W + MIN_GAP_X if per_band == 1 else (rect.width - CARD_W) / (per_band - 1)
     spacing = max(CARD_W + 12, min(spacing, CARD_W + 3.2 * MIN_GAP_X))
-    span = spacing * (n_layers - 1) + CARD_W
+    span = spacing * (per_band - 1) + CARD_W
     x0 = rect.left + max(0.0, (rect.width - span) / 2) + CARD_W / 2
     out: dict[str, tuple[float, float]] = {}
     for i, col in enumerate(columns):
-        x = x0 + i * spacing
-        heights = [card_size(scenario.steps[s])[1] for s in col]
-        gap = GAP_Y
-        total = sum(heights) + gap * (len(col) - 1)
-        if total > rect.height:
-            gap = max(6, (rect.height - sum(heights)) / max(1, len(col) - 1))
-            total = sum(heights) + gap * (len(col) - 1)
-        # wanted: each card level with what feeds it; then no overlaps, then inside the rect
-        want = []
-        for s, h in zip(col, heights):
-            ys = []
-            for p, frac in feeds[s]:
-                if p in out:
-                    ph = card_size(scenario.steps[p])[1]
-                    ys.append(out[p][1] - ph / 2 + frac * ph)
-            want.append(sum(ys) / len(ys) if ys else None)
-        known = [w for w in want if w is not None]
-        centre = sum(known) / len(known) if known else rect.centery
-        top = centre - total / 2
-        tops, y = [], top
-        for h in heights:
-            tops.append(y)
-            y += h + gap
-        tops = [(w - h / 2) if w is not None else t for w, h, t in zip(want, heights, tops)]
-        for k in range(1, len(tops)):  # push down to clear the card above
-            tops[k] = max(tops[k], tops[k - 1] + heights[k - 1] + gap)
-        overflow = tops[-1] + heights[-1] - rect.bottom
-        if overflow > 0:
-            tops[-1] -= overflow
-            for k in range(len(tops) - 2, -1, -1):  # pull up to clear the card below
-                tops[k] = min(tops[k], tops[k + 1] - heights[k] - gap)
-        shift = rect.top - tops[0]
-        if shift > 0:
-            tops = [t + shift for t in tops]
-        for s, t, h in zip(col, tops, heights):
-            out[s] = (round(x), round(t + h / 2))
+        band = band_rects[i // per_band]
+        x = x0 + (i % per_band) * spacing
+        _place_column(scenario, col, x, band, feeds, out, first=(i % per_band == 0 and i > 0))
     return out
+
+
+def _place_column(scenario: Scenario, col: list[str], x: float, rect: pygame.Rect, feeds, out, first: bool) -> None:
+    """Card centres for one column: each card level with what feeds it where it can be, then no
+    overlaps, then inside `rect` (the first column of a later band ignores the band above)."""
+    heights = [card_size(scenario.steps[s])[1] for s in col]
+    gap = GAP_Y
+    total = sum(heights) + gap * (len(col) - 1)
+    if total > rect.height:
+        gap = max(6, (rect.height - sum(heights)) / max(1, len(col) - 1))
+        total = sum(heights) + gap * (len(col) - 1)
+    want = []
+    for s, h in zip(col, heights):
+        ys = []
+        for p, frac in feeds[s]:
+            if p in out and not first:
+                ph = card_size(scenario.steps[p])[1]
+                ys.append(out[p][1] - ph / 2 + frac * ph)
+        want.append(sum(ys) / len(ys) if ys else None)
+    known = [w for w in want if w is not None]
+    centre = sum(known) / len(known) if known else rect.centery
+    tops, y = [], centre - total / 2
+    for h in heights:
+        tops.append(y)
+        y += h + gap
+    tops = [(w - h / 2) if w is not None else t for w, h, t in zip(want, heights, tops)]
+    for k in range(1, len(tops)):  # push down to clear the card above
+        tops[k] = max(tops[k], tops[k - 1] + heights[k - 1] + gap)
+    overflow = tops[-1] + heights[-1] - rect.bottom
+    if overflow > 0:
+        tops[-1] -= overflow
+        for k in range(len(tops) - 2, -1, -1):  # pull up to clear the card below
+            tops[k] = min(tops[k], tops[k + 1] - heights[k] - gap)
+    shift = rect.top - tops[0]
+    if shift > 0:
+        tops = [t + shift for t in tops]
+    for s, t, h in zip(col, tops, heights):
+        out[s] = (round(x), round(t + h / 2))
 
 
 def place_near(scenario: Scenario, layout: Mapping[str, tuple[float, float]], edges: Sequence[Edge],

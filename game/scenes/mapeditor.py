@@ -705,11 +705,21 @@ class MapEditorScene(Scene):
                 y += step_h
 
     def _draw_legend(self, surface) -> None:
-        y = BOARD.bottom - 30
-        x = BOARD.left + 20
-        items = [("connected", "linked"), ("missing", "needs a link"), ("optional", "optional")]
+        """What the port markers mean, in a corner of the board no card covers (or not at all)."""
         if self.reveal is not None:
-            items = []
+            return
+        items = [("connected", "linked"), ("missing", "needs a link"), ("optional", "optional")]
+        width = 520
+        cards = [self.board.card_rect(s).inflate(16, 16) for s in self.layout]
+        spot = None
+        for x, y in ((BOARD.left + 20, BOARD.bottom - 30), (BOARD.right - width, BOARD.bottom - 30),
+                     (BOARD.left + 20, BOARD.top + 26), (BOARD.right - width, BOARD.top + 26)):
+            if pygame.Rect(x, y - 20, width, 40).collidelist(cards) < 0:
+                spot = (x, y)
+                break
+        if spot is None:
+            return
+        x, y = spot
         for state, word in items:
             port_marker(surface, (x + 10, y), state)
             r = T.text(surface, word, (x + 30, y), T.SIZE_SMALL, T.TEXT_DIM, anchor="midleft")

@@ -6,9 +6,9 @@ gliding along that link's curve for a short, fixed wall time (so motion reads at
 as stacks beside the desks, staff show as figures per pool (filled: busy; outlined: idle), and a scripted
 event appears as its advisor's banner.
 
-Speed: 1x plays the day's opening hours (the scenario's horizon) in `DAY_SECONDS_1X` = 90 s of wall time,
-and says so on screen ("1x = a day in 90 s"); 10x, 60x and Max are multiples of it; pause stops sim
-time. The player may pull a lever mid-day (the day pauses while the lever panel is open): the change goes
+Speed: 1x plays the scenario's horizon (its day, or its fortnight) in `DAY_SECONDS_1X` = 90 s of wall
+time, and says so on screen ("1x = a day in 90 s", "1x = 14 days in 90 s"); 10x, 60x and Max are
+multiples of it; pause stops sim time. The player may pull a lever mid-day (the day pauses while the lever panel is open): the change goes
 to the Day with `Day.apply_rules` and holds from that moment on; it is also kept in `round.rules`.
 
 When the day is over, the results run is made: `engine.sim.run(scenario, round.pmap, round.rules,
@@ -19,10 +19,11 @@ those days: the results say what the final rules are worth.
 What this scene leaves in the round for the results screen:
 - `round.result`: the `engine.sim.RunResult` of that run (None if it failed; then `extra["run_error"]`).
 - `round.day`: the Day that was watched.
-- `round.extra["timeline"]`: the watched day by clock hour, lists of the same length:
-  `{"hours": ["08:00", ...], "queue": [mean callers waiting over the hour, ...],
-  "service_level": [share answered within the target wait among those who reached a desk that hour,
-  or None when nobody did], "arrivals": [count, ...]}`. Hours after the horizon (the drain) are included.
+- `round.extra["timeline"]`: the watched day by clock hour (by day when the horizon is over 48 hours),
+  lists of the same length: `{"hours": ["08:00", ...] (or ["Day 1", ...]), "bucket": "hour" or "day",
+  "queue": [mean entities waiting over the bucket, ...], "service_level": [share served within the
+  target wait among those who reached a desk in that bucket, or None when nobody did],
+  "arrivals": [count, ...]}`. Buckets after the horizon (the drain) are included.
 - `round.extra["watched_kpis"]`: the watched day's own KPIs (`Day.kpis()`).
 - `round.extra["rule_changes"]`: `[(sim_time, rule_id, old, new), ...]` in the order they were made.
 """
@@ -139,8 +140,10 @@ class Tokens:
 class Timeline:
     """The watched day by clock hour: arrivals, mean queue, service level (see the module docstring)."""
 
-    def __init__(self, hours_per_unit: float, slw: float, service_steps: set[str], clock_minutes: float):
-        self.hpu = hours_per_unit
+    def __init__(self, hours_per_unit: float, slw: float, service_steps: set[str], clock_minutes: float,
+                 bucket_hours: float = 1.0):
+        self.bucket_hours = bucket_hours
+        self.hpu = hours_per_unit / bucket_hours  # buckets per sim unit
         self.slw = slw
         self.services = service_steps
         self.clock_minutes = clock_minutes
@@ -196,17 +199,21 @@ class Timeline:
         self._advance(end)
         self._hour(max(0.0, end - 1e-9))
         n = len(self.arrivals)
-        unit_hour = 1.0 / self.hpu  # sim units in an hour
+        unit_hour = 1.0 / self.hpu  # sim units in a bucket
         hours = []
         for h in range(n):
-            m = int(self.clock_minutes + h * 60) % (24 * 60)
-            hours.append(f"{m // 60:02d}:{m % 60:02d}")
+            if self.bucket_hours >= 24:
+                hours.append(f"Day {h + 1}")
+            else:
+                m = int(self.clock_minutes + h * 60) % (24 * 60)
+                hours.append(f"{m // 60:02d}:{m % 60:02d}")
         queue = []
         for h in range(n):
             span = min(unit_hour, max(1e-9, end - h * unit_hour))
             queue.append(self.area[h] / span)
         sl = [(self.ok[h] / self.offered[h]) if self.offered[h] else None for h in range(n)]
-        return {"hours": hours, "queue": queue, "service_level": sl, "arrivals": list(self.arrivals)}
+        return {"hours": hours, "bucket": "day" if self.bucket_hours >= 24 else "hour", "queue": queue,
+                "service_level": sl, "arrivals": list(self.arrivals)}
 
 
 def clock_minutes(scenario) -> float:
@@ -286,8 +293,12 @@ class RunScene(Scene):
         self.live = self.day.kpis()
         self._live_age = 0.0
         self.kinds = {sid: s.kind for sid, s in sc.steps.items()}
+        self.horizon_hours = self.horizon * sc.time.hours_per_unit
+        self.multi_day = self.horizon_hours > 24
         self.timeline = Timeline(sc.time.hours_per_unit, float(sc.run.service_level_wait),
-                                 {s for s, k in self.kinds.items() if k == "service"}, clock_minutes(sc))
+                                 {s for s, k in self.kinds.items() if k == "service"}, clock_minutes(sc),
+                                 bucket_hours=24.0 if self.horizon_hours > 48 else 1.0)
+        self.stock: dict[str, float] = {}
         self._build_board()
         self._build_buttons()
         self._build_levers()
@@ -412,6 +423,17 @@ class RunScene(Scene):
             self.live = self.day.kpis()
 
     # ---- the day -------------------------------------------------------------------------------------
+    def day_number(self, t: float | None = None) -> int:
+        t = self.day.now if t is None else t
+        return int((clock_minutes(self.scenario) + t * self.scenario.time.hours_per_unit * 60) // (24 * 60)) + 1
+
+    def span_words(self) -> str:
+        """What 1x plays in DAY_SECONDS_1X: 'a day', or '14 days' for a longer horizon."""
+        if not self.multi_day:
+            return "a day"
+        days = self.horizon_hours / 24
+        return f"{days:.0f} days" if abs(days - round(days)) < 0.05 else f"{days:.1f} days"
+
     def clock(self, t: float | None = None) -> str:
         t = self.day.now if t is None else t
         m = clock_minutes(self.scenario) + t * self.scenario.time.hours_per_unit * 60
@@ -446,6 +468,8 @@ class RunScene(Scene):
                 tl.queue(rec[1], rec[2], rec[3])
             elif k == "busy":
                 self.busy[rec[2]] = (rec[3], rec[4])
+            elif k == "stock":
+                self.stock[rec[2]] = rec[3]
             elif k == "event":
                 if rec[4]:
                     self.banners.append([rec[3], rec[4], 0.0])
@@ -526,9 +550,14 @@ class RunScene(Scene):
                 elif e.key == pygame.K_ESCAPE and self.on_back is not None and self.ended_at is None:
                     self.on_back()
         self.wall += dt
-        for b in self.banners:
-            b[2] += dt
-        self.banners = [b for b in self.banners if b[2] < BANNER_SECONDS][-2:]
+        # one banner at a time; the next waits its turn (shorter turns while others wait)
+        self.banners = self.banners[-4:]
+        if self.banners:
+            first = self.banners[0]
+            first[2] += dt
+            limit = BANNER_SECONDS if len(self.banners) == 1 else BANNER_SECONDS / 2
+            if first[2] >= limit:
+                self.banners.pop(0)
         if not self.paused and self.ended_at is None:
             self._advance_to(self.sim_time + dt * self.rate_1x * self.speed)
         self._live_age += dt
@@ -550,6 +579,7 @@ class RunScene(Scene):
         self.tokens.draw(surface, self.wall)
         self.board.draw(surface, edges=False)
         self._draw_queues(surface)
+        self._draw_stock(surface)
         self._draw_top(surface)
         self._draw_side(surface)
         self._draw_banners(surface)
@@ -565,8 +595,11 @@ class RunScene(Scene):
         bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)
         pygame.draw.rect(surface, T.PANEL, bar, border_radius=8)
         pygame.draw.rect(surface, T.ACCENT, (bar.left, bar.top, int(bar.width * frac), bar.height), border_radius=8)
-        T.text(surface, self.clock(0), (bar.left, bar.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM)
-        T.text(surface, self.clock(self.horizon), (bar.right, bar.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM,
+        start, end = self.clock(0), self.clock(self.horizon)
+        if self.multi_day:
+            start, end = f"Day 1, {start}", f"Day {self.day_number(self.horizon - 1e-9)} ends"
+        T.text(surface, start, (bar.left, bar.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM)
+        T.text(surface, end, (bar.right, bar.bottom + 6), T.SIZE_SMALL, T.TEXT_DIM,
                anchor="topright")
         for i, ev in enumerate(self.scenario.events):  # where the scripted events fall
             ex = bar.left + int(bar.width * min(1.0, ev.at / self.horizon))
@@ -589,6 +622,8 @@ class RunScene(Scene):
             state = "Paused"
         else:
             state = f"Playing at {self._speed_label()}"
+        if self.multi_day:
+            state = f"Day {self.day_number()} · {state}"
         size = T.fit(state, SPEED_X - 40 - x, T.SIZE_BODY, "semibold")
         T.text(surface, state, (x, top + 128), size, T.YELLOW if self.paused else T.TEXT_DIM, "semibold")
         for b in self.buttons():
@@ -598,8 +633,8 @@ class RunScene(Scene):
                 b.draw(surface)
         self._draw_pause_icon(surface)
         if self.ended_at is None:
-            T.text(surface, f"1x = a day in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124), T.SIZE_SMALL,
-                   T.TEXT_DIM)
+            T.text(surface, f"1x = {self.span_words()} in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124),
+                   T.SIZE_SMALL, T.TEXT_DIM)
             T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
         else:
             n = len(self.changes)
@@ -664,26 +699,57 @@ class RunScene(Scene):
             y += 32 + max(1, rows) * 26 + 4
         return y
 
-    def _draw_live(self, surface, x: int, y: int) -> None:
-        k = self.live
-        right = x + TODAY_W - 24
-        T.text(surface, "Today" if self.ended_at is not None else "So far today", (x, y), T.SIZE_SMALL, T.TEXT,
-               "bold")
-        y += 38
-        sc = self.scenario
-        rows = [("Arrived", f"{k.get('arrivals', 0):,.0f}", T.TEXT)]
-        targets = {t.kpi: t for t in sc.objective.targets}
-        for name, label in (("service_level", "In time"), ("abandon_rate", "Gave up")):
-            v = k.get(name, 0.0)
-            t = targets.get(name)
-            colour = T.TEXT if t is None else (T.GREEN if t.met(v) else T.ORANGE)
-            mark = "" if t is None else ("  ✓" if t.met(v) else "  ✗")
-            rows.append((label, f"{v:.0%}{mark}", colour))
+    def live_rows(self) -> list[tuple[str, str, tuple]]:
+        """Today's numbers: arrivals, the scenario's targets (or waiting and giving up), profit."""
+        from .. import words
+
+        k, sc = self.live, self.scenario
+        rows = [(words.label("arrivals", sc), f"{k.get('arrivals', 0):,.0f}", T.TEXT)]
+        targets = list(sc.objective.targets)[:2]
+        if not targets:
+            names = [("service_level", None), ("abandon_rate", None)]
+        else:
+            names = [(t.kpi, t) for t in targets]
+        for name, t in names:
+            v = k.get(name)
+            if v is None:
+                continue
+            text = words.value(name, v, sc)
+            colour = T.TEXT
+            if t is not None:
+                colour = T.GREEN if t.met(v) else T.ORANGE
+                text += "  ✓" if t.met(v) else "  ✗"
+            rows.append((words.label(name, sc), text, colour))
         rows.append(("Profit", T.money(k.get("profit", 0.0), sc.currency), T.TEXT))
-        for label, value, colour in rows:
-            T.text(surface, label, (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+        return rows[:4]
+
+    def _draw_live(self, surface, x: int, y: int) -> None:
+        right = x + TODAY_W - 24
+        T.text(surface, "Today" if self.ended_at is not None else "So far", (x, y), T.SIZE_SMALL, T.TEXT, "bold")
+        y += 38
+        for label, value, colour in self.live_rows():
+            vw = T.font(T.SIZE_SMALL, "semibold").size(value)[0]
+            T.text(surface, T.ellipsize(label, right - x - vw - 12, T.SIZE_SMALL), (x, y), T.SIZE_SMALL, T.TEXT_DIM)
             T.text(surface, value, (right, y), T.SIZE_SMALL, colour, "semibold", anchor="topright")
             y += 34
+
+    def _draw_stock(self, surface) -> None:
+        """Each stock point's shelf, in a pill on its card's top-right corner (red when empty)."""
+        for sid, on_hand in self.stock.items():
+            if sid not in self.board.layout:
+                continue
+            r = self.board.card_rect(sid)
+            n = max(0.0, on_hand)
+            text = f"{n:,.0f}" if n else "0: out"
+            fg = T.BG if n else T.TEXT
+            img = T.render(text, T.SIZE_SMALL, fg, "bold")
+            box = img.get_rect().inflate(48, 4)
+            box.midright = (r.right + 10, r.top)
+            T.panel(surface, box, T.GREEN if n else T.VERMILION, radius=box.height // 2)
+            shelf = pygame.Rect(box.left + 12, box.centery - 8, 18, 16)  # a little shelf: stock, not a queue
+            pygame.draw.rect(surface, fg, shelf, 2)
+            pygame.draw.line(surface, fg, (shelf.left, shelf.centery), (shelf.right - 1, shelf.centery), 2)
+            surface.blit(img, img.get_rect(midleft=(shelf.right + 6, box.centery)))
 
     def _draw_queues(self, surface) -> None:
         """Each desk's queue as a stack of discs left of its card, growing upwards, then a count."""
@@ -710,10 +776,7 @@ class RunScene(Scene):
 
     def _draw_banners(self, surface) -> None:
         y = 10
-        for advisor_id, text, age in self.banners:
-            alpha = 1.0 if age < BANNER_SECONDS - 0.6 else max(0.0, (BANNER_SECONDS - age) / 0.6)
-            if alpha <= 0:
-                continue
+        for advisor_id, text, age in self.banners[:1]:
             adv = self.scenario.advisors.get(advisor_id) if advisor_id else None
             box = pygame.Rect(BOARD_RECT.left + 300, y, BOARD_RECT.width - 600, 128)
             colour = T.hex_colour(getattr(adv, "colour", None), T.SKY) if adv else T.SKY
