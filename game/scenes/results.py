@@ -374,7 +374,10 @@ class ResultsScene(Screen):
             layout = auto_layout(sc, edges, None, pygame.Rect(0, 0, *size))
         ranked = [(i, x) for i, x in enumerate(o.losses) if x.kind == "step" and x.id in layout and x.money >= 0.5]
         board = Board(sc, edges, layout)
-        img = board.thumbnail(size, Highlights(cards={x.id: "hot" for _, x in ranked}), background=T.PANEL)
+        img = pygame.Surface(size)
+        img.fill(T.PANEL)
+        board.fit(img.get_rect(), grow=True)  # as large as the panel allows: this is the screen's subject
+        board.draw(img, None, Highlights(cards={x.id: "hot" for _, x in ranked}))
         for i, x in ranked:
             r = board.card_rect(x.id)
             centre = (min(size[0] - 24, r.right), max(24, r.top))
