@@ -29,12 +29,12 @@ class FlowBackdrop:
         self.nodes: list[tuple[float, float]] = []
         layers: list[list[int]] = []
         for i, n in enumerate(cols):
-            x = 110 + i * (T.W - 220) / (len(cols) - 1)
+            x = 190 + i * (T.W - 380) / (len(cols) - 1)
             layer = []
             for j in range(n):
-                y = T.H * (j + 1) / (n + 1) + rng.uniform(-60, 60)
+                y = T.H * (j + 1) / (n + 1) + rng.uniform(-50, 50)
                 layer.append(len(self.nodes))
-                self.nodes.append((x + rng.uniform(-40, 40), y))
+                self.nodes.append((x + rng.uniform(-30, 30), y))
             layers.append(layer)
         self.out: dict[int, list[int]] = {i: [] for i in range(len(self.nodes))}
         for a, b in zip(layers, layers[1:]):
@@ -61,7 +61,7 @@ class FlowBackdrop:
     def _new(self, progress: float = 0.0) -> list:
         src = self.rng.choice([i for i in self.out if self.out[i]])
         return [src, self.rng.choice(self.out[src]), progress, self.rng.uniform(0.25, 0.5),
-                _mix(self.rng.choice(TOKEN_COLOURS), f=0.55)]
+                _mix(self.rng.choice(TOKEN_COLOURS), f=0.7)]
 
     def update(self, dt: float) -> None:
         for t in self.tokens:
