@@ -157,12 +157,14 @@ class BriefingScene(Screen):
         for k in range(self.index, -1, -1):
             current = k == self.index
             size = T.SIZE_LABEL + 4 if current else T.SIZE_BODY
-            line = self.lines[k]
-            h = self.bubble_height(line.text, size, text_w)
+            h = self.bubble_height(self.lines[k].text, size, text_w)
+            if current and h > bottom - top:  # a very long line: smaller type rather than cut off
+                size = T.SIZE_BODY
+                h = self.bubble_height(self.lines[k].text, size, text_w)
             items.append((k, size, h))
         y = top
         heights = [h + 24 for _, _, h in items]
-        while items and sum(heights) > bottom - top:
+        while len(items) > 1 and sum(heights) > bottom - top:  # the oldest lines scroll away first
             items.pop()
             heights.pop()
         for k, size, h in reversed(items):
