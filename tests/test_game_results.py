@@ -113,3 +113,16 @@ def test_losses_on_the_map_view(played):
     app.step(1 / 60, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=scene.view_button.rect.center, button=1),
                       pygame.event.Event(pygame.MOUSEBUTTONUP, pos=scene.view_button.rect.center, button=1)])
     assert scene.view == "charts"
+
+
+def test_cards_show_the_engines_values(scenario, played):
+    app, rnd, scene = played
+    flow.go(app, rnd, "results")
+    scene = app.stack.top
+    engine_run = sim.run(scenario, rnd.pmap, rnd.rules, replications=REPS, seed=rnd.run_seed)
+    shown = scene.card_values()
+    assert list(shown)[:2] == ["score", "profit"]
+    assert shown["profit"] == f"{engine_run.mean('profit'):,.0f} USD"
+    assert shown["score"] == f"{engine_run.mean('score'):,.0f}"
+    assert shown["service_level"] == f"{engine_run.mean('service_level') * 100:.1f} %"
+    assert shown["abandon_rate"] == f"{engine_run.mean('abandon_rate') * 100:.1f} %"

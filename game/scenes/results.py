@@ -276,10 +276,20 @@ class ResultsScene(Screen):
             return "Same as the defaults"
         return "Below the defaults"
 
+    def card_kpis(self) -> list[str]:
+        """The KPIs the cards show: the score, profit, then the targets' KPIs (four at most)."""
+        sc = self.scenario
+        return (["score", "profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")])[:4]
+
+    def card_values(self) -> dict[str, str]:
+        """KPI -> the value its card shows, as shown (tests compare these with the engine's numbers)."""
+        o = self.outcome
+        return {n: words.value(n, o.kpis.get(n), self.scenario) for n in self.card_kpis()} if o else {}
+
     def draw_cards(self, surface, area, o: Outcome) -> None:
         sc = self.scenario
-        names = ["score", "profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")]
-        names = names[:4]
+        names = self.card_kpis()
+        shown = self.card_values()
         targets = {t.kpi: t for t in sc.objective.targets}
         w = (area.width - GAP * (len(names) - 1)) // len(names)
         kp = o.kpis
@@ -291,8 +301,8 @@ class ResultsScene(Screen):
             T.text(surface, T.ellipsize(words.label(name, sc), inner, T.SIZE_SMALL), (x, box.top + 16), T.SIZE_SMALL,
                    T.TEXT_DIM)
             v = kp.get(name)
-            size = T.fit(words.value(name, v, sc), inner, T.SIZE_HEAD + 8, "bold", smallest=T.SIZE_LABEL)
-            T.text(surface, words.value(name, v, sc), (x, box.top + 50), size, T.TEXT, "bold")
+            size = T.fit(shown[name], inner, T.SIZE_HEAD + 8, "bold", smallest=T.SIZE_LABEL)
+            T.text(surface, shown[name], (x, box.top + 50), size, T.TEXT, "bold")
             t = targets.get(name)
             y = box.top + 116
             if t is not None:
