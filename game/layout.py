@@ -201,16 +201,20 @@ def place_near(scenario: Scenario, layout: Mapping[str, tuple[float, float]], ed
         xs += [layout[e.dst][0] - CARD_W - MIN_GAP_X for e in edges if e.src == s and e.dst in layout]
         x = sum(xs) / len(xs) if xs else rect.right - w / 2
         x = min(max(x, rect.left + w / 2), rect.right - w / 2)
+        ys = [layout[e.src][1] for e in edges if e.dst == s and e.src in layout]
+        ys += [layout[e.dst][1] for e in edges if e.src == s and e.dst in layout]
+        want = sum(ys) / len(ys) if ys else rect.centery
         spot = None
         for dx in (0, CARD_W / 2 + 20, -CARD_W / 2 - 20, CARD_W + 40, -CARD_W - 40):
             cx = min(max(x + dx, rect.left + w / 2), rect.right - w / 2)
-            y = rect.top + h / 2
-            while y + h / 2 <= rect.bottom:
+            for k in range(0, 2 * rect.height // 12 + 2):  # level with its neighbours first, then further
+                y = want + (k + 1) // 2 * 12 * (1 if k % 2 else -1)
+                if y - h / 2 < rect.top or y + h / 2 > rect.bottom:
+                    continue
                 r = pygame.Rect(int(cx - w / 2), int(y - h / 2), w, h)
                 if r.inflate(16, 16).collidelist(taken) < 0:
                     spot = (cx, y)
                     break
-                y += 12
             if spot:
                 break
         if spot is None:

@@ -334,3 +334,20 @@ def test_board_hit_test_finds_ports_cards_and_links(scenario):
     board.draw(small, small.get_rect())  # a thumbnail: fits, draws
     assert board.scale < 0.4
     assert small.get_rect().contains(board.card_rect("incoming"))
+
+
+def test_a_still_player_is_shown_the_gestures_then_left_to_think(editor):
+    app, scene = editor
+    move = scene.next_move()
+    assert move[0] == "place" and move[1] == "self_service"  # the card after the IVR, from the tray
+    for _ in range(int(5 * 60)):
+        app.step(1 / 60, [])
+    assert scene.idle > 4
+    scene.draw(app.surface)
+    scene.place("self_service", (1200, 500))
+    assert scene.next_move() == ("connect", "ivr", "out", "self_service")
+    scene.connect("ivr", "out", "self_service")
+    move = scene.next_move()
+    assert move[0] == "connect" and move[3] is None  # after that: only which port is open
+    tap(app, (1000, 900))
+    assert scene.idle < 0.1

@@ -41,6 +41,7 @@ TRAY = pygame.Rect(MARGIN, TOP_H + 10, 240, T.H - TOP_H - 10 - MARGIN)
 BOARD = pygame.Rect(TRAY.right + 16, TOP_H + 10, T.W - TRAY.right - 16 - MARGIN, 846)
 TOOLBAR_Y = BOARD.bottom + 14
 LAYOUT_RECT = pygame.Rect(BOARD.left + 12, BOARD.top + 14, BOARD.width - 12 - 96, BOARD.height - 28)  # room for curves
+IDLE_HINT = 4.0  # seconds without a press before the board shows what to do next
 DRAG_START = 12  # px a press must travel before it is a drag rather than a tap
 
 
@@ -134,6 +135,9 @@ class MapEditorScene(Scene):
         self.message = ""  # a short note in the instruction line (a refused link, an undo)
         self.message_age = 0.0
         self.age = 0.0
+        self.idle = 0.0  # seconds since the last press: a still kiosk gets shown what to do
+        self.placed_count = 0  # cards the player placed, links drawn: the silent hints stop teaching
+        self.linked_count = 0
         self._build_buttons()
         if self.attempts.finished:
             self._show_reveal()
@@ -218,6 +222,7 @@ class MapEditorScene(Scene):
         self.save()
         self.layout[step_id] = self._free_spot(step_id, pos)
         self.selected, self.armed_card = step_id, None
+        self.placed_count += 1
         self._changed()
 
     def move(self, step_id: str, pos) -> None:
@@ -238,6 +243,7 @@ class MapEditorScene(Scene):
             return True
         self.save()
         self.edges[:] = [e for e in self.edges if not (e.src == src and e.port == port)] + [new]
+        self.linked_count += 1
         self._changed()
         return True
 
@@ -374,8 +380,10 @@ class MapEditorScene(Scene):
         missing_steps = [s for e in comp.missing for s in (e.src, e.dst) if s not in self.layout]
         ghosts = place_near(self.scenario, self.layout, list(comp.expert.edges), dict.fromkeys(missing_steps),
                             BOARD.inflate(-16, -16))
+        ports = {(e.src, e.port): "missing" for e in comp.missing if e.src in self.layout}
+        ports.update({(e.src, e.port): "extra" for e in comp.extra})  # a misrouted port: its wrong link
         self.reveal = Highlights(edges={e: "extra" for e in comp.extra}, ghost_edges=tuple(comp.missing),
-                                 ghost_cards=ghosts)
+                                 ghost_cards=ghosts, ports=ports)
         self.reveal_text = reveal_lines(self.scenario, comp)
         self.round.map_score = best.score
 
@@ -399,6 +407,9 @@ class MapEditorScene(Scene):
     # ---- input ---------------------------------------------------------------------------------------
     def update(self, dt, events):
         self.age += dt
+        self.idle += dt
+        if events and any(e.type in (pygame.MOUSEBUTTONDOWN, pygame.KEYDOWN) for e in events):
+            self.idle = 0.0
         self.message_age += dt
         for e in events:
             if any(b.handle(e) for b in self.buttons()):
@@ -625,6 +636,8 @@ class MapEditorScene(Scene):
             if not self.feedback_open:
                 b.draw(surface)
         self._draw_drag_ghost(surface)
+        if self.idle > IDLE_HINT and not self.feedback_open and self.reveal is None and self.press is None:
+            self._draw_idle_hint(surface)
         if self.feedback_open:
             self._draw_feedback(surface)
 
@@ -738,6 +751,76 @@ class MapEditorScene(Scene):
         if target is not None:
             pygame.draw.rect(surface, T.YELLOW, self.board.card_rect(target).inflate(14, 14), 4, border_radius=16)
 
+    def next_move(self):
+        """What a still player could do next, following the expert's map from what is placed:
+        ('connect', step, port, target) when both cards are on the board, ('place', step, tray rect,
+        board spot) when the next card is still in the tray; else ('connect', step, port, None) for the
+        first open port."""
+        sc = self.scenario
+        tray = dict(self.tray_items())
+        state = self.board.port_state
+        # the expert's next step is shown only until the player has placed a card and drawn a link:
+        # the gestures are taught, the puzzle is not solved for them
+        teach = self.placed_count == 0 or self.linked_count == 0
+        for e in (sc.reference.edges if teach else ()):
+            if self.placed_count and e.dst not in self.layout:
+                continue
+            if e.src not in self.layout or state(e.src, e.port) != "missing":
+                continue
+            if e.dst in self.layout:
+                return ("connect", e.src, e.port, e.dst)
+            if e.dst in tray:
+                spot = place_near(sc, self.layout, list(sc.reference.edges), [e.dst], LAYOUT_RECT).get(e.dst)
+                if spot:
+                    return ("place", e.dst, tray[e.dst], spot)
+        for s in self.layout:
+            for port in sc.steps[s].ports:
+                if state(s, port) == "missing":
+                    return ("connect", s, port, None)
+        return None
+
+    def _draw_idle_hint(self, surface) -> None:
+        """A card gliding from the tray to the board, or a finger drawing a link from a port: the kiosk's
+        silent instructions."""
+        move = self.next_move()
+        if move is None:
+            return
+        t = (self.idle - IDLE_HINT) % 2.4
+        f = min(1.0, t / 1.6)
+        f = f * f * (3 - 2 * f)  # ease in and out
+        if move[0] == "place":
+            _, sid, rect, spot = move
+            pos = (rect.centerx + (spot[0] - rect.centerx) * f, rect.centery + (spot[1] - rect.centery) * f)
+            pygame.draw.rect(surface, T.YELLOW, rect.inflate(8, 8), 3, border_radius=14)
+            ghost = Board(self.scenario, [], {sid: pos})
+            layer = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
+            ghost.draw_card(layer, sid)
+            layer.set_alpha(150)
+            surface.blit(layer, (0, 0))
+            self._draw_finger(surface, pos)
+            return
+        _, sid, port, target = move
+        x, y = self.board.port_pos(sid, port)
+        pygame.draw.circle(surface, T.YELLOW, (int(x), int(y)), int(14 + 18 * (t % 1.2) / 1.2), 3)
+        if target is None:
+            self._draw_finger(surface, (x + 10, y + 6))
+            return
+        goal = self.board.input_pos(target)
+        pos = (x + (goal[0] - x) * f, y + (goal[1] - y) * f)
+        if f > 0.05:
+            from ..board import _bezier
+            pts = _bezier((x + 11, y), pos)
+            pygame.draw.lines(surface, T.YELLOW, False, pts, 4)
+        pygame.draw.rect(surface, T.YELLOW, self.board.card_rect(target).inflate(12, 12), 3, border_radius=16)
+        self._draw_finger(surface, pos)
+
+    @staticmethod
+    def _draw_finger(surface, pos) -> None:
+        """A pointing hand's fingertip: a disc with a ring, like a touch."""
+        x, y = int(pos[0]), int(pos[1])
+        pygame.draw.circle(surface, (255, 255, 255), (x, y), 16)
+        pygame.draw.circle(surface, T.YELLOW, (x, y), 22, 4)
+
     def _draw_drag_ghost(self, surface) -> None:
         p = self.press
         if p is None or not p.dragging or p.what != "tray":
@@ -766,21 +849,38 @@ class MapEditorScene(Scene):
             y += 40
 
     def _draw_reveal_panel(self, surface) -> None:
+        """The score, what the marks mean, and the differences in words, in the freest corner."""
         best = self.attempts.best
-        box = pygame.Rect(BOARD.left + 16, BOARD.bottom - 16 - 150, 760, 150)
+        width = 820
+        text_w = width - 48
+        lines: list[str] = []
+        for item in self.reveal_text[:3]:
+            wrapped = T.wrap(item, text_w - 24, T.SIZE_SMALL)
+            lines += ["• " + wrapped[0]] + ["  " + w for w in wrapped[1:]]
+        more = len(self.reveal_text) - 3
+        if more > 0:
+            lines.append(f"… and {more} more.")
+        height = 126 + 30 * len(lines) + 50
+        cards = [self.board.card_rect(s).inflate(12, 12) for s in self.layout]
+        cards += [self.board.card_rect(s, xy) for s, xy in self.reveal.ghost_cards.items()]
+        spots = [pygame.Rect(BOARD.left + 16, BOARD.bottom - 16 - height, width, height),
+                 pygame.Rect(BOARD.left + 16, BOARD.top + 16, width, height),
+                 pygame.Rect(BOARD.right - 16 - width, BOARD.top + 16, width, height),
+                 pygame.Rect(BOARD.right - 16 - width, BOARD.bottom - 16 - height, width, height)]
+        box = min(spots, key=lambda r: sum(r.clip(c).width * r.clip(c).height for c in cards))
         T.panel(surface, box, T.PANEL, radius=16, border=T.LINE)
-        T.text(surface, f"Your map scores {best.score}/100", (box.left + 24, box.top + 16), T.SIZE_LABEL, T.TEXT,
-               "bold")
-        x = box.left + 24
-        y = box.top + 70
+        x, y = box.left + 24, box.top + 16
+        T.text(surface, f"Your map scores {best.score}/100", (x, y), T.SIZE_LABEL, T.TEXT, "bold")
+        y += 56
         pygame.draw.line(surface, T.GREEN, (x, y + 16), (x + 50, y + 16), 4)
         T.text(surface, "+ missing link", (x + 62, y), T.SIZE_SMALL, T.GREEN, "semibold")
         pygame.draw.line(surface, T.VERMILION, (x + 290, y + 16), (x + 340, y + 16), 4)
         T.text(surface, "× extra link", (x + 352, y), T.SIZE_SMALL, T.VERMILION, "semibold")
-        n_m, n_x = len(best.comparison.missing), len(best.comparison.extra)
-        T.text(surface, f"{n_m} missing, {n_x} extra", (box.right - 24, y), T.SIZE_SMALL, T.TEXT_DIM,
-               anchor="topright")
-        T.text(surface, "The run uses your map, as it is.", (x, y + 40), T.SIZE_SMALL, T.TEXT_DIM)
+        y += 48
+        for line in lines:
+            T.text(surface, line, (x, y), T.SIZE_SMALL, T.TEXT)
+            y += 30
+        T.text(surface, "The day will run on your map, as it is.", (x, y + 4), T.SIZE_SMALL, T.TEXT_DIM)
 
     def feedback_rect(self) -> pygame.Rect:
         return pygame.Rect(T.W // 2 - 520, 150, 1040, 800)
