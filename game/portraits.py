@@ -37,6 +37,14 @@ def colour_for(name: str, colour: str | None = None) -> tuple[int, int, int]:
     return FALLBACK_COLOURS[digest[0] % len(FALLBACK_COLOURS)]
 
 
+def readable(colour) -> tuple[int, int, int]:
+    """The advisor's colour lightened until text in it reads well on the game's dark panels."""
+    r, g, b = colour[:3]
+    while 0.299 * r + 0.587 * g + 0.114 * b < 150:
+        r, g, b = (int(v + (255 - v) * 0.25) for v in (r, g, b))
+    return r, g, b
+
+
 def _shade(c, f: float):
     return tuple(max(0, min(255, int(v * f))) for v in c)
 

@@ -105,25 +105,34 @@ class BriefingScene(Screen):
 
     def draw_cast(self, surface) -> None:
         speaking = self.line.advisor if self.line else None
+        cast = list(self.scenario.advisors.items())
         y = HEADER_H + 20
-        for aid, adv in self.scenario.advisors.items():
+        # the cast shares the column with the targets: each card as tall as both allow, 168 px at most
+        room = primary_rect().top - 30 - y - self.targets_height() - 10
+        h = max(112, min(168, room // max(1, len(cast)) - 20))
+        pic = h - 40
+        for aid, adv in cast:
             lit = aid == speaking
-            box = pygame.Rect(MARGIN, y, CAST_W, 168)
+            box = pygame.Rect(MARGIN, y, CAST_W, h)
             T.panel(surface, box, T.PANEL_HI if lit else T.BG_LIGHT, radius=22,
                     border=portraits.colour_for(adv.name, adv.colour) if lit else None, width=4)
-            img = portraits.portrait(adv, 128, self.scenario.path)
+            img = portraits.portrait(adv, pic, self.scenario.path)
             if not lit:
                 img = img.copy()
                 img.set_alpha(150)
             surface.blit(img, (box.left + 20, box.top + 20))
-            tx = box.left + 170
-            T.text(surface, T.ellipsize(adv.name, box.right - tx - 16, T.SIZE_LABEL, "bold"), (tx, box.top + 36),
-                   T.SIZE_LABEL, T.TEXT if lit else T.TEXT_DIM, "bold")
+            tx = box.left + pic + 42
+            T.text(surface, T.ellipsize(adv.name, box.right - tx - 16, T.SIZE_LABEL, "bold"),
+                   (tx, box.centery - 48), T.SIZE_LABEL, T.TEXT if lit else T.TEXT_DIM, "bold")
             role_lines = T.wrap(adv.role or "Advisor", box.right - tx - 16, T.SIZE_SMALL)[:2]
             for k, rl in enumerate(role_lines):
-                T.text(surface, rl, (tx, box.top + 84 + k * 32), T.SIZE_SMALL, T.TEXT_DIM)
-            y += 188
+                T.text(surface, rl, (tx, box.centery + k * 30), T.SIZE_SMALL, T.TEXT_DIM)
+            y += h + 20
         self.draw_targets(surface, y + 10)
+
+    def targets_height(self) -> int:
+        n = len(self.scenario.objective.targets)
+        return 70 + 72 * n if n else 0
 
     def draw_targets(self, surface, y: int) -> None:
         sc = self.scenario
@@ -131,7 +140,7 @@ class BriefingScene(Screen):
         bottom = primary_rect().top - 30
         if not targets or y + 120 > bottom:
             return
-        box = pygame.Rect(MARGIN, y, CAST_W, min(bottom - y, 70 + 72 * len(targets)))
+        box = pygame.Rect(MARGIN, y, CAST_W, min(bottom - y, self.targets_height()))
         T.panel(surface, box, T.BG_LIGHT, radius=22)
         T.text(surface, "TODAY'S TARGETS", (box.left + 28, box.top + 22), T.SIZE_SMALL, T.ACCENT, "semibold")
         ty = box.top + 66
@@ -184,8 +193,8 @@ class BriefingScene(Screen):
         tip_y = rect.top + (52 if current else 40)
         pygame.draw.polygon(surface, T.PANEL_HI if current else T.PANEL,
                             [(bubble.left + 2, tip_y - 16), (bubble.left - 22, tip_y), (bubble.left + 2, tip_y + 16)])
-        T.text(surface, name, (bubble.left + 28, bubble.top + 18), T.SIZE_SMALL, colour if current else T.TEXT_DIM,
-               "bold")
+        T.text(surface, name, (bubble.left + 28, bubble.top + 18), T.SIZE_SMALL,
+               portraits.readable(colour) if current else T.TEXT_DIM, "bold")
         text = line.text[:int(self.shown)] if current else line.text
         full_lines = T.wrap(line.text, text_w, size)
         # type into the final layout, so words never jump from one line to the next while typing
