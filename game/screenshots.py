@@ -87,7 +87,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     save("title")
 
     flow.select(app)
-    _frames(app, 5)
+    _frames(app, 15)  # past the fade-in
     save("select")
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,7 +98,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
         broken = next((i for i, e in enumerate(getattr(top, "entries", [])) if e.scenario is None), None)
         if broken is not None:
             top.move(broken - top.focus)  # its page, the broken card in focus
-        _frames(app, 3)
+        _frames(app, 15)
         save("select_custom_broken")
         opts.scenario_dirs = []
 
@@ -115,7 +115,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     flow.go(app, rnd, "map")
     editor = app.stack.top
     real_editor = type(editor).__name__ == "MapEditorScene"
-    _frames(app, 5)
+    _frames(app, 15)
     save("map_empty", "" if real_editor else "(the map editor is missing: its stand-in)")
 
     if real_editor:
@@ -141,6 +141,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
         if hasattr(ed, "finish"):
             ed.finish()
     else:
+        _frames(app, 15)
         save("map_finished", "(stand-in)")
         ed.use_reference()
     if done.extra.get("phase") != "rules":
@@ -152,7 +153,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
             vals = first.values()
             rules.set_rule(first.id, vals[min(len(vals) - 1, vals.index(first.default) + 2)])
         rules.wait_forecast()
-    _frames(app, 3)
+    _frames(app, 15)
     save("rules")
 
     run_cls = flow.scene_class("run")
@@ -182,11 +183,11 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     _frames(app, 20)
     save("results_tallying")
     res.wait()
-    _frames(app, 3)
+    _frames(app, 90)  # the headline counted up, the stars in
     save("results")
     if hasattr(res, "toggle_view"):
         res.toggle_view()
-        _frames(app, 2)
+        _frames(app, 3)
         save("results_map")
     return shots
 

@@ -18,6 +18,7 @@ HEADER_H = 150  # the title band at the top
 FOOTER_H = 140  # the button band at the bottom
 BUTTON_H = 88
 PRIMARY_W = 440
+FADE_IN = 0.15  # seconds a screen takes to appear out of the background
 SECONDARY_W = 300
 
 
@@ -91,3 +92,21 @@ class Screen(Scene):
     def draw_buttons(self, surface) -> None:
         for b in self.buttons:
             b.draw(surface)
+
+    def draw_fade(self, surface) -> None:
+        """The screen's first moments: it rises out of the background instead of jumping in."""
+        if self.age < FADE_IN:
+            veil = _veil()
+            veil.set_alpha(int(255 * (1 - self.age / FADE_IN)))
+            surface.blit(veil, (0, 0))
+
+
+_VEIL: list[pygame.Surface] = []
+
+
+def _veil() -> pygame.Surface:
+    if not _VEIL:
+        v = pygame.Surface(T.LOGICAL_SIZE)
+        v.fill(T.BG)
+        _VEIL.append(v)
+    return _VEIL[0]

@@ -102,6 +102,7 @@ class BriefingScene(Screen):
         T.text(surface, "Tap anywhere to continue", (T.W // 2 + 120, primary_rect().centery), T.SIZE_SMALL,
                T.TEXT_DIM, anchor="center")
         self.draw_buttons(surface)
+        self.draw_fade(surface)
 
     def draw_cast(self, surface) -> None:
         speaking = self.line.advisor if self.line else None

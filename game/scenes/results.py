@@ -25,6 +25,7 @@ from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 ROW1_TOP, ROW1_H = HEADER_H + 12, 236
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
 GAP = 24
+REVEAL = 1.2  # seconds the headline takes to count up
 
 
 @dataclass
@@ -131,6 +132,7 @@ class ResultsScene(Screen):
         self.outcome: Outcome | None = rnd.extra.get("outcome")
         self.error: str | None = None
         self.job: Job | None = None
+        self.revealed_at = -10.0 if self.outcome is not None else None  # when the outcome first showed
         self.view = "charts"  # or "map": the losses laid over the player's map
         self._map_image: pygame.Surface | None = None
         self.view_button = Button(secondary_rect(2), "Show on map", self.toggle_view, kind="quiet")
@@ -176,6 +178,7 @@ class ResultsScene(Screen):
                 self.error = self.job.error
             else:
                 self.outcome = self.round.extra["outcome"] = self.job.result
+                self.revealed_at = self.age
             self.job = None
 
     def next(self) -> None:
@@ -227,6 +230,7 @@ class ResultsScene(Screen):
             self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
                                                   h - money_h - GAP), o)
         self.draw_buttons(surface)
+        self.draw_fade(surface)
 
     def draw_waiting(self, surface) -> None:
         cx, cy = T.W // 2, T.H // 2 - 40
@@ -253,11 +257,17 @@ class ResultsScene(Screen):
 
         g = o.grade
         T.panel(surface, box, T.PANEL, radius=24, border=T.ACCENT, width=3)
+        # the score counts up and the stars arrive one by one, the first second after the tally
+        t = min(1.0, max(0.0, (self.age - (self.revealed_at or 0.0)) / REVEAL))
         for i in range(3):
-            star(surface, (box.left + 60 + i * 70, box.top + 50), 28, i < g.stars)
+            pop = min(1.0, max(0.0, (t - 0.45 - 0.18 * i) / 0.12))
+            filled = i < g.stars and pop > 0
+            star(surface, (box.left + 60 + i * 70, box.top + 50), int(28 * (0.6 + 0.4 * pop)) if filled else 28,
+                 filled)
         T.text(surface, self.verdict(o), (box.right - 28, box.top + 50), T.SIZE_SMALL,
                T.GOOD if g.beats_baseline else T.WARN, "semibold", anchor="midright")
-        r = T.text(surface, f"{g.headline:,}", (box.left + 30, box.top + 124), 84, T.TEXT, "bold", anchor="midleft")
+        shown = round(g.headline * (1 - (1 - t) ** 3))
+        r = T.text(surface, f"{shown:,}", (box.left + 30, box.top + 124), 84, T.TEXT, "bold", anchor="midleft")
         T.text(surface, "/ 1,000", (r.right + 12, r.bottom - 18), T.SIZE_LABEL, T.TEXT_DIM, "semibold",
                anchor="bottomleft")
         rp = round(rules_points(g.score, g.baseline, g.par))

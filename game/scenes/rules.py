@@ -246,6 +246,7 @@ class RulesScene(Screen):
         if self.tip_rect is not None:
             self.draw_tip(surface, self.tip_rect)
         self.draw_buttons(surface)
+        self.draw_fade(surface)
 
     def draw_tip(self, surface, box: pygame.Rect) -> None:
         T.panel(surface, box, T.BG, radius=20, border=T.PANEL_HI)

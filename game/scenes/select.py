@@ -179,6 +179,7 @@ class SelectScene(Screen):
             for k in range(self.pages):
                 pygame.draw.circle(surface, T.ACCENT if k == self.page else T.LINE, (x0 + k * 36, y), 9)
         self.draw_buttons(surface)
+        self.draw_fade(surface)
 
     def _frame(self, surface, r, focused: bool, border) -> pygame.Rect:
         T.panel(surface, r, T.PANEL_HI if focused else T.PANEL, radius=26, border=border, width=4 if focused else 2)

@@ -48,3 +48,4 @@ class MapStandIn(Screen):
             T.text(surface, T.ellipsize(s, area.width // 2 - 30, T.SIZE_SMALL), (x, area.top + 70 + row * 40),
                    T.SIZE_SMALL, T.TEXT_DIM)
         self.draw_buttons(surface)
+        self.draw_fade(surface)

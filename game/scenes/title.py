@@ -125,3 +125,4 @@ class TitleScene(Screen):
         T.text(surface, "Tap to play", pill.center, 56, T.TEXT, "bold", anchor="center")
         T.text(surface, "Enter to start  ·  Esc to quit", (cx, T.H - MARGIN), T.SIZE_SMALL, T.TEXT_DIM,
                anchor="midbottom")
+        self.draw_fade(surface)
