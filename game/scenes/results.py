@@ -44,12 +44,13 @@ class Outcome:
     @property
     def kpis(self) -> dict[str, float]:
         """The player's KPI means, exactly as the engine reported them."""
-        return {k: v[0] for k, v in self.result.summary.items()}
+        return self.result.means()
 
 
 def money_rows(scenario, rules: dict, kpis: dict[str, float]) -> dict[str, list[tuple[str, float]]]:
     """Revenue and cost split into what the KPIs allow exactly: fees at exits and the rest of the
-    revenue; fixed costs, penalties at exits and the rest of the cost (staff and per-entity costs)."""
+    revenue; fixed costs, penalties at exits and the rest of the cost (staff, per-entity costs, late
+    penalties...)."""
     from engine.scenario import apply_rules
 
     sc = apply_rules(scenario, rules) if scenario.rules else scenario
@@ -60,7 +61,7 @@ def money_rows(scenario, rules: dict, kpis: dict[str, float]) -> dict[str, list[
     revenue, cost = kpis.get("revenue", 0.0), kpis.get("cost", 0.0)
     calls = scenario.domain == "call_center"
     rev = [("Fees for work done", fees), ("Sales on the call" if calls else "Other revenue", revenue - fees)]
-    costs = [("Staff and running costs", cost - fixed - penalties), ("Fixed costs", fixed), ("Penalties", penalties)]
+    costs = [("Staff and other costs", cost - fixed - penalties), ("Fixed costs", fixed), ("Penalties", penalties)]
     return {"revenue": [r for r in rev if abs(r[1]) >= 0.5], "cost": [c for c in costs if abs(c[1]) >= 0.5]}
 
 
@@ -102,10 +103,9 @@ def compute(rnd, replications: int | None, par, par_seconds: float = 20.0, chart
         if par is not None else baseline
     par_score = max(base_score, par_run.mean("score"))
     g = grade(sc, result.summary, base_score, par_score, map_score_of(rnd))
-    kpis = {k: v[0] for k, v in result.summary.items()}
     losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=result.seed)
     hours = hourly(sc, rnd.pmap, rnd.rules, result.seed, days=min(chart_days, reps))
-    return Outcome(result, baseline, par_run, g, losses, hours, money_rows(sc, rnd.rules, kpis), source)
+    return Outcome(result, baseline, par_run, g, losses, hours, money_rows(sc, rnd.rules, result.means()), source)
 
 
 def star(surface, center, r: int, filled: bool) -> None:
