@@ -132,6 +132,7 @@ class ResultsScene(Screen):
         self.outcome: Outcome | None = rnd.extra.get("outcome")
         self.error: str | None = None
         self.job: Job | None = None
+        self.next_try = 0.0  # while par is computed elsewhere: when to look for it again
         self.revealed_at = -10.0 if self.outcome is not None else None  # when the outcome first showed
         self.view = "charts"  # or "map": the losses laid over the player's map
         self._map_image: pygame.Surface | None = None
@@ -148,10 +149,11 @@ class ResultsScene(Screen):
     def start(self) -> bool:
         """Start tallying once par is settled: kept, computed in the background, or to be searched
         quickly; while a background computation of par runs, wait for it (it is usually well along)."""
-        if self.outcome is not None or self.job is not None or self.error is not None:
+        if self.outcome is not None or self.job is not None or self.error is not None or self.age < self.next_try:
             return False
         par = flow.par_for(self.scenario, self.app)
         if par is None and flow.par_progress(self.scenario) is not None:
+            self.next_try = self.age + 0.25  # look again in a moment, not every frame
             return False
         opts = flow.options(self.app)
         self.job = Job(compute, self.round, opts.replications, par, opts.par_seconds, name="results")
@@ -168,6 +170,7 @@ class ResultsScene(Screen):
                 self.job.wait(max(0.0, end - time.monotonic()))
             else:
                 time.sleep(0.05)
+                self.next_try = 0.0
             self.tick(0.0)
         return self.ready
 
