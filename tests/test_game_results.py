@@ -126,3 +126,42 @@ def test_cards_show_the_engines_values(scenario, played):
     assert shown["score"] == f"{engine_run.mean('score'):,.0f}"
     assert shown["service_level"] == f"{engine_run.mean('service_level') * 100:.1f} %"
     assert shown["abandon_rate"] == f"{engine_run.mean('abandon_rate') * 100:.1f} %"
+
+
+class FakeParJob:
+    """Stands for engine.optimize.ParJob: par computed in another process, not finished yet."""
+
+    def __init__(self):
+        self.progress, self.result, self.error = 0.4, None, None
+
+    @property
+    def done(self):
+        return self.result is not None
+
+    def poll(self):
+        return self.done
+
+
+def test_results_wait_for_par_computed_in_the_background(monkeypatch):
+    from engine.optimize import OptimizeResult
+
+    import engine.optimize
+
+    sc = load(CS)
+    monkeypatch.setattr(engine.optimize, "load_par", lambda *a, **k: None)  # as if no par were kept
+    job = FakeParJob()
+    monkeypatch.setitem(flow._par_jobs, sc.path, job)
+    pygame.init()
+    app = App((1920, 1080), headless=True)
+    flow.options(app).replications = 1
+    rnd = Round(sc)
+    rnd.edges = list(sc.reference.edges)
+    flow.go(app, rnd, "results")
+    scene = app.stack.top
+    for _ in range(30):
+        app.step(1 / 60, [])
+    assert scene.job is None and not scene.ready  # waiting for par, not tallying without it
+    assert flow.par_progress(sc) == 0.4
+    job.result = OptimizeResult(0.0, 0.0, sc.default_rules())
+    assert scene.wait(60)
+    assert scene.outcome.par_source == "kept"
