@@ -255,3 +255,18 @@ def test_briefing_last_line_offers_the_map(app, scenario):
         scene.advance()
     step(app)
     assert scene.next_button.label.startswith("Start mapping")
+
+
+def test_a_finger_picks_a_scenario_once(app):
+    """A touch arrives as finger events plus SDL's mouse copies; the card is picked by the finger."""
+    flow.select(app)
+    scene = step(app)
+    i = scene.focus
+    x, y = scene.card_rects()[i].center
+    fx, fy = x / 1920, y / 1080
+    events = [pygame.event.Event(pygame.FINGERDOWN, x=fx, y=fy, dx=0, dy=0, finger_id=1, touch_id=1, pressure=1),
+              pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(x, y), button=1, touch=True),
+              pygame.event.Event(pygame.FINGERUP, x=fx, y=fy, dx=0, dy=0, finger_id=1, touch_id=1, pressure=0),
+              pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=True)]
+    top = step(app, events)
+    assert top.name == "briefing" and top.round.scenario is scene.entries[i].scenario
