@@ -188,3 +188,18 @@ def bar_chart(surface: pygame.Surface, rect, rows: Sequence[tuple[str, float, tu
                anchor="midleft")
         y += row_h
     return pygame.Rect(rect.left, rect.top, rect.width, y - rect.top)
+
+
+def star(surface: pygame.Surface, center, r: int, filled: bool) -> None:
+    """A five-pointed star of radius `r`: gold when earned, an outline when not."""
+    cx, cy = center
+    pts = []
+    for i in range(10):
+        a = -math.pi / 2 + i * math.pi / 5
+        rr = r if i % 2 == 0 else r * 0.45
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    if filled:
+        pygame.draw.polygon(surface, T.YELLOW, pts)
+    else:
+        pygame.draw.polygon(surface, T.PANEL_HI, pts)
+        pygame.draw.polygon(surface, T.LINE, pts, 3)

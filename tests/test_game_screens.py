@@ -226,6 +226,11 @@ def test_forecast_follows_the_levers(app, scenario):
     assert moved is not None and moved is not base
     assert scene.baseline_forecast is base
     assert moved.kpis["cost"] != base.kpis["cost"]
+    if scene.par is not None:  # the stars these levers would likely earn, by the engine's rule
+        from engine.scoring import check_targets, stars
+
+        met = all(t.met for t in check_targets(scenario, moved.kpis))
+        assert scene.forecast_stars(moved.kpis) == stars(moved.kpis["score"], scene.par.baseline, scene.par.par, met)
 
 
 def test_rules_enter_runs_the_day_and_esc_goes_back_to_the_map(app, scenario):

@@ -108,20 +108,6 @@ def compute(rnd, replications: int | None, par, par_seconds: float = 20.0, chart
     return Outcome(result, baseline, par_run, g, losses, hours, money_rows(sc, rnd.rules, result.means()), source)
 
 
-def star(surface, center, r: int, filled: bool) -> None:
-    cx, cy = center
-    pts = []
-    for i in range(10):
-        a = -math.pi / 2 + i * math.pi / 5
-        rr = r if i % 2 == 0 else r * 0.45
-        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
-    if filled:
-        pygame.draw.polygon(surface, T.YELLOW, pts)
-    else:
-        pygame.draw.polygon(surface, T.PANEL_HI, pts)
-        pygame.draw.polygon(surface, T.LINE, pts, 3)
-
-
 class ResultsScene(Screen):
     name = "results"
 
@@ -265,7 +251,7 @@ class ResultsScene(Screen):
         for i in range(3):
             pop = min(1.0, max(0.0, (t - 0.45 - 0.18 * i) / 0.12))
             filled = i < g.stars and pop > 0
-            star(surface, (box.left + 60 + i * 70, box.top + 50), int(28 * (0.6 + 0.4 * pop)) if filled else 28,
+            charts.star(surface, (box.left + 60 + i * 70, box.top + 50), int(28 * (0.6 + 0.4 * pop)) if filled else 28,
                  filled)
         T.text(surface, self.verdict(o), (box.right - 28, box.top + 50), T.SIZE_SMALL,
                T.GOOD if g.beats_baseline else T.WARN, "semibold", anchor="midright")

@@ -13,7 +13,7 @@ import math
 
 import pygame
 
-from .. import flow, words
+from .. import charts, flow, words
 from .. import theme as T
 from ..jobs import Job
 from ..widgets import Button, Choice, Slider
@@ -301,6 +301,10 @@ class RulesScene(Screen):
         # the headline: the scenario's score
         T.text(surface, words.label("score", sc), (x, y), T.SIZE_BODY, T.TEXT_DIM)
         T.text(surface, words.value("score", kp.get("score"), sc), (x, y + 34), 76, colour, "bold")
+        earned = self.forecast_stars(kp)
+        if earned is not None and not stale:
+            for i in range(3):
+                charts.star(surface, (x + w - 22 - (2 - i) * 50, y + 76), 20, i < earned)
         y += 128
         self._delta(surface, (x, y), "score", kp, bk, "vs default rules")
         y += 46
@@ -324,6 +328,16 @@ class RulesScene(Screen):
             else:
                 self._delta(surface, (x, y + 38), name, kp, bk, "vs default rules")
             y += 90
+
+    def forecast_stars(self, kpis: dict) -> int | None:
+        """The stars these levers would likely earn (the forecast against the kept default-rules and par
+        scores); None when par or the forecast's score is not known."""
+        from engine.scoring import check_targets, stars
+
+        if self.par is None or "score" not in kpis:
+            return None
+        met = all(t.met for t in check_targets(self.scenario, kpis))
+        return stars(kpis["score"], self.par.baseline, self.par.par, met)
 
     def _latest(self):
         """While a new forecast is computed, the last one made stays on screen, dimmed."""
