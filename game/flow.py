@@ -183,6 +183,8 @@ def back(app, rnd: Round, phase: str):
     i = PHASES.index(phase) - 1
     if PHASES[i] == "rules" and not rnd.scenario.rules:
         i -= 1
+    if PHASES[i] == "briefing" and not rnd.scenario.briefing:
+        return select(app)
     return go(app, rnd, PHASES[i])
 
 
