@@ -293,6 +293,13 @@ def game_options() -> argparse.ArgumentParser:
     g.add_argument("--headless", action="store_true", help="run without a display (with --frames, for checks)")
     g.add_argument("--frames", type=int, metavar="N", help="stop after N frames")
     g.add_argument("--autoplay", action="store_true", help="play a whole round by itself, title to results")
+    m = g.add_mutually_exclusive_group()
+    m.add_argument("--kiosk", action="store_true", help="trade-show kiosk: fullscreen, attract mode, leaderboard")
+    m.add_argument("--facilitator", action="store_true", help="workshop: named teams take turns; a board compares them")
+    m.add_argument("--demo", action="store_true", help="sales demo: shortcuts to any phase (F1 lists them), what-if")
+    g.add_argument("--scenarios", action="append", metavar="DIR", help="a folder of custom scenarios (repeatable)")
+    g.add_argument("--idle", type=float, metavar="SECONDS", help="kiosk: seconds without input before 'Still there?' (45)")
+    g.add_argument("--data", metavar="DIR", help="where scores, leads and logs are kept (default: the user's data folder)")
     return p
 
 

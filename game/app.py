@@ -18,6 +18,8 @@ from . import theme as T
 from .scene import Scene, SceneStack
 
 POINTER_TYPES = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
+#: what counts as someone at the machine (the kiosk's idle timer)
+INPUT_TYPES = POINTER_TYPES + (pygame.KEYDOWN, pygame.MOUSEWHEEL, pygame.TEXTINPUT)
 FINGER_TO_MOUSE = {pygame.FINGERDOWN: pygame.MOUSEBUTTONDOWN, pygame.FINGERUP: pygame.MOUSEBUTTONUP,
                    pygame.FINGERMOTION: pygame.MOUSEMOTION}
 
@@ -34,6 +36,13 @@ class App:
         self.time = 0.0
         self.frames = 0
         self.running = True
+        self.mode = "play"  # or "kiosk", "facilitator", "demo" (game.kiosk, game.facilitator, game.demo)
+        self.idle = 0.0  # seconds since the last input
+        #: objects above the scene stack: `filter(dt, events) -> events` before the scenes see the input,
+        #: `draw(surface)` after they drew (the kiosk's timer and "Still there?", the demo's shortcuts)
+        self.layers: list = []
+        #: when set, an exception in a frame's update or draw goes here instead of stopping the game
+        self.on_error = None
         self.window: pygame.Surface | None = None
         if not pygame.get_init():
             pygame.init()
@@ -91,9 +100,19 @@ class App:
             if e.type == pygame.QUIT:
                 self.running = False
         self.time += dt
-        self.stack.update(dt, events)
-        self.surface.fill(T.BG)
-        self.stack.draw(self.surface)
+        self.idle = 0.0 if any(e.type in INPUT_TYPES for e in events) else self.idle + dt
+        try:
+            for layer in list(self.layers):
+                events = layer.filter(dt, events)
+            self.stack.update(dt, events)
+            self.surface.fill(T.BG)
+            self.stack.draw(self.surface)
+            for layer in list(self.layers):
+                layer.draw(self.surface)
+        except Exception as exc:
+            if self.on_error is None:
+                raise
+            self.on_error(exc)  # game.guard: logged, and the kiosk starts again from its attract mode
         self.frames += 1
 
     def present(self) -> None:
@@ -159,11 +178,16 @@ def run_game(args) -> int:
     try:
         pygame.init()
         size = getattr(args, "size", None) or (1280, 720)
-        app = App(size, fullscreen=bool(getattr(args, "fullscreen", False)), headless=headless)
+        kiosk = bool(getattr(args, "kiosk", False))  # a kiosk fills the display, whatever its size
+        app = App(size, fullscreen=bool(getattr(args, "fullscreen", False)) or (kiosk and not headless),
+                  headless=headless)
     except pygame.error as e:
         print(f"Cannot open a window here ({e}); try 'python main.py --help' for the command line.", file=sys.stderr)
         return 1
-    app.stack.push(first_scene(app))
+    from .modes import start_mode
+
+    if not start_mode(app, args):  # --kiosk, --facilitator, --demo; else the ordinary game
+        app.stack.push(first_scene(app))
     started = time.perf_counter()
     code = app.run(frames=getattr(args, "frames", None))
     if headless:
