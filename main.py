@@ -6,6 +6,8 @@
     python main.py simulate FILE        run the day: KPIs with 95 % half-widths (--json, --map, --rule ...)
     python main.py optimize FILE        the best rule values found, with baseline and par scores
     python main.py screenshots DIR      a PNG of every screen worth seeing (--size WxH)
+    python main.py leads --export FILE  the details visitors left at the kiosk, as CSV (--forget EMAIL)
+    python main.py results --export FILE  every workshop round as CSV (--reports DIR: a debrief per team)
 
 Exit codes: 0 success, 2 bad input (a file, a map, a rule value), 1 anything else.
 """
@@ -255,6 +257,60 @@ def cmd_screenshots(args) -> int:
     return screenshots(args.dir, args.size or (1920, 1080))
 
 
+def open_store(args):
+    """The database of `--data DIR` (or the user's data folder)."""
+    from game.store import Store, StoreError
+
+    try:
+        return Store.open(getattr(args, "data", None))
+    except StoreError as e:
+        raise BadInput(str(e)) from None
+
+
+def cmd_leads(args) -> int:
+    from game.exports import ExportError, export_leads
+
+    with open_store(args) as store:
+        if args.forget:
+            n = store.forget_lead(args.forget)
+            print(f"{n} lead(s) with {args.forget} deleted", file=sys.stderr)
+        if args.export:
+            try:
+                n = export_leads(store, args.export)
+            except ExportError as e:
+                raise BadInput(str(e)) from None
+            print(f"{n} lead(s) written to {args.export}", file=sys.stderr)
+        if not (args.export or args.forget):
+            print(f"{len(store.leads())} lead(s) in {store.path}")
+    return EXIT_OK
+
+
+def cmd_results(args) -> int:
+    from game.exports import ExportError, export_results, export_round_events
+    from game.report import _slug, write_debriefs
+
+    folders = getattr(args, "scenarios", None) or ()
+    with open_store(args) as store:
+        try:
+            if args.export:
+                n = export_results(store, args.export, workshop=args.workshop, team=args.team)
+                print(f"{n} round(s) written to {args.export}", file=sys.stderr)
+            if args.events:
+                for r in store.rounds(team=args.team, workshop=args.workshop):
+                    path = os.path.join(args.events, f"events-{_slug(r.workshop)}-{_slug(r.team)}-round-{r.round}.csv")
+                    export_round_events(r, path, folders=folders)
+                    print(f"event log of {r.team}, round {r.round} written to {path}", file=sys.stderr)
+            if args.reports:
+                for path in write_debriefs(store, args.reports, workshop=args.workshop, folders=folders):
+                    print(f"debrief written to {path}", file=sys.stderr)
+        except ExportError as e:
+            raise BadInput(str(e)) from None
+        if not (args.export or args.events or args.reports):
+            for r in store.rounds(team=args.team, workshop=args.workshop):
+                print(f"{r.workshop}  {r.team:<20} round {r.round:>2}  {r.scenario:<20} {r.score:>5}  {r.stars} star(s)")
+    return EXIT_OK
+
+
 def headless_main_job() -> int:
     """What `python main.py` does without a screen: the built-in scenarios checked, the main one run."""
     from engine.scenario import builtin_dir, validate_file
@@ -349,6 +405,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--size", type=window_size, metavar="WxH", help="image size (default 1920x1080)")
     p.set_defaults(func=cmd_screenshots)
+
+    p = sub.add_parser("leads", help="the details visitors left at the kiosk (with consent): export or delete")
+    p.add_argument("--export", metavar="FILE", help="write them as CSV: name, company, email, consent_at, ...")
+    p.add_argument("--forget", metavar="EMAIL", help="delete every lead with this email, as its owner may ask")
+    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
+    p.set_defaults(func=cmd_leads)
+
+    p = sub.add_parser("results", help="the workshop's rounds: list them, or export CSV, debriefs, event logs")
+    p.add_argument("--export", metavar="FILE", help="write results.csv: a row per round with key KPIs and rules")
+    p.add_argument("--reports", metavar="DIR", help="write a debrief per team (PNG and PDF) into DIR")
+    p.add_argument("--events", metavar="DIR", help="write the event log of each round into DIR")
+    p.add_argument("--workshop", metavar="NAME", help="only this workshop (the default for --reports: the latest)")
+    p.add_argument("--team", metavar="NAME", help="only this team's rounds")
+    p.add_argument("--scenarios", action="append", metavar="DIR", default=argparse.SUPPRESS,
+                   help="a folder of custom scenarios the rounds were played on (repeatable)")
+    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
+    p.set_defaults(func=cmd_results)
     return parser
 
 

@@ -145,8 +145,8 @@ def _kpis_json(kpis: Mapping[str, Any] | None) -> str:
 
 
 def _rules_json(rules: Mapping[str, Any] | None) -> str:
-    return json.dumps({str(k): (v.item() if hasattr(v, "item") else v) for k, v in (rules or {}).items()},
-                      sort_keys=True)
+    """Rule values in the order given (the scenario's order of levers, as screens list them)."""
+    return json.dumps({str(k): (v.item() if hasattr(v, "item") else v) for k, v in (rules or {}).items()})
 
 
 def _edges_json(edges: Iterable[Any] | None) -> str:
