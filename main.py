@@ -287,7 +287,7 @@ def cmd_leads(args) -> int:
 
 def cmd_results(args) -> int:
     from game.exports import ExportError, export_results, export_round_events
-    from game.report import _slug, write_debriefs
+    from game.report import file_slug, write_debriefs
 
     folders = getattr(args, "scenarios", None) or ()
     with open_store(args) as store:
@@ -297,7 +297,8 @@ def cmd_results(args) -> int:
                 print(f"{n} round(s) written to {args.export}", file=sys.stderr)
             if args.events:
                 for r in store.rounds(team=args.team, workshop=args.workshop):
-                    path = os.path.join(args.events, f"events-{_slug(r.workshop)}-{_slug(r.team)}-round-{r.round}.csv")
+                    name = f"events-{file_slug(r.workshop)}-{file_slug(r.team)}-round-{r.round}.csv"
+                    path = os.path.join(args.events, name)
                     export_round_events(r, path, folders=folders)
                     print(f"event log of {r.team}, round {r.round} written to {path}", file=sys.stderr)
             if args.reports:
@@ -307,7 +308,8 @@ def cmd_results(args) -> int:
             raise BadInput(str(e)) from None
         if not (args.export or args.events or args.reports):
             for r in store.rounds(team=args.team, workshop=args.workshop):
-                print(f"{r.workshop}  {r.team:<20} round {r.round:>2}  {r.scenario:<20} {r.score:>5}  {r.stars} star(s)")
+                print(f"{r.workshop}  {r.team:<20} round {r.round:>2}  {r.scenario:<20} {r.score:>5}  "
+                      f"{r.stars} star(s)")
     return EXIT_OK
 
 

@@ -19,8 +19,9 @@ from typing import IO, Any, Iterable, Iterator, Sequence
 
 from .store import RoundRecord, Store
 
-__all__ = ["ExportError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv", "export_leads", "export_results", "LEAD_COLUMNS",
-           "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario", "export_round_events", "export_run_events"]
+__all__ = ["ExportError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv", "export_leads",
+           "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
+           "export_round_events", "export_run_events", "round_map"]
 
 LEAD_COLUMNS = ("name", "company", "email", "consent_at", "scenario", "score", "created")
 #: The KPIs a results sheet shows, when a scenario reports them (blank otherwise).

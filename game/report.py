@@ -23,7 +23,7 @@ from .exports import ExportError, find_scenario, round_map
 from .store import RoundRecord, Store
 
 __all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments", "draw", "write_debrief",
-           "write_debriefs", "map_positions"]
+           "write_debriefs", "map_positions", "file_slug"]
 
 #: Okabe-Ito, safe for colour-blind readers.
 BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#999999", "#222222"
@@ -135,9 +135,10 @@ def _kpi_names(scenario, kpis: dict) -> list[str]:
 
 
 def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
-            simulate: bool = True) -> Debrief:
+            simulate: bool = True, replications: int | None = None) -> Debrief:
     """The debrief of `team` (in `workshop`, or its latest one): its best round, with baseline and par
-    run on that round's seed when `simulate` (the default; a second or two per scenario)."""
+    run on that round's seed when `simulate` (the default; a second or two per scenario), with the
+    scenario's replications unless `replications` says otherwise."""
     from engine.maps import compare_map
     from engine.model import ProcessMap
 
@@ -163,10 +164,11 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         from .daystats import hourly
 
         defaults = scenario.default_rules()
-        base_kpis = run(scenario, None, defaults, seed=seed, workers=1).means()
+        base_kpis = run(scenario, None, defaults, replications, seed=seed, workers=1).means()
         kept = load_par(scenario)
         if kept is not None:
-            par_kpis = run(scenario, None, {**defaults, **kept.best_rules}, seed=seed, workers=1).means()
+            par_kpis = run(scenario, None, {**defaults, **kept.best_rules}, replications, seed=seed,
+                           workers=1).means()
         rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
         try:
             hours = hourly(scenario, pmap, rules, seed)
@@ -391,24 +393,24 @@ def draw(d: Debrief):
     return fig
 
 
-def _slug(name: str) -> str:
+def file_slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "team"
 
 
 def write_debrief(store: Store, team: str, out_dir: str | os.PathLike, workshop: str | None = None,
                   formats: Sequence[str] = ("png", "pdf"), folders: Iterable[str | os.PathLike] = (),
-                  simulate: bool = True) -> list[Path]:
+                  simulate: bool = True, replications: int | None = None) -> list[Path]:
     """Write `debrief-TEAM.png` and `.pdf` (each atomically) into `out_dir`; the files written."""
     _matplotlib()  # fail before any work when it is missing
     out = Path(out_dir)
     if not out.is_dir():
         raise ReportError(f"{out}: no such folder")
-    fig = draw(prepare(store, team, workshop, folders, simulate))
+    fig = draw(prepare(store, team, workshop, folders, simulate, replications))
     from .exports import atomic_bytes
 
     written = []
     for fmt in formats:
-        path = out / f"debrief-{_slug(team)}.{fmt}"
+        path = out / f"debrief-{file_slug(team)}.{fmt}"
         with atomic_bytes(path) as f:
             fig.savefig(f, format=fmt, facecolor="white")
         written.append(path)
