@@ -306,7 +306,7 @@ class Day:
         if knob is False:
             return None
         raise ValueError(f"{what}: cannot change {path!r} during a day (resources.POOL.count, "
-                         "steps.SOURCE.rate and steps.STEP.duration can change)")
+                         "steps.SOURCE.rate, steps.STEP.duration and steps.STEP.lead_time can change)")
 
     def _schedule_event(self, i: int, ev) -> None:
         for path, _ in (*ev.scale, *ev.set):
@@ -867,7 +867,8 @@ class Day:
         return self.kpis()
 
     def set(self, path: str, value: float) -> None:
-        """Change `resources.POOL.count`, `steps.SOURCE.rate` or `steps.STEP.duration` (a scale) from now on."""
+        """Change `resources.POOL.count`, `steps.SOURCE.rate`, or `steps.STEP.duration` or `.lead_time` (a scale),
+        from now on."""
         knob = self._knob(path, "set")
         if knob is None:
             return

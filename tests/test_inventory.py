@@ -242,3 +242,23 @@ def test_mean_on_hand_reads_the_trace():
         if hi > lo:
             area += level * (hi - lo)
     assert k["mean_on_hand.shelf"] == pytest.approx(area / (t_end - 40.0), rel=1e-9)
+
+
+def test_a_rule_changed_mid_day_moves_the_reorder_point_from_then_on():
+    """The supply-chain regional DC: raise the reorder point at hour 100; later orders are placed at the new
+    level, earlier ones at the old one, and the customers stay the same."""
+    from pathlib import Path
+
+    from engine.scenario import load
+
+    sc = load(Path(__file__).resolve().parent.parent / "scenarios" / "supply_chain.yaml")
+    day = sim.Day(sc, rules=sc.default_rules(), trace=True)
+    before = [r for r in day.advance(100.0) if r[0] == "order" and r[2] == "regional_dc"]
+    day.apply_rules({"regional_buffer": 450})
+    after = [r for r in day.advance(None) if r[0] == "order" and r[2] == "regional_dc"]
+    assert before and after
+    stock = day.stock.points[day.stock.point_of["regional_dc"]]
+    assert stock.step.policy.s == 450
+    plain = sim.Day(sc, rules=sc.default_rules()).finish()
+    assert day.kpis()["arrivals"] == plain["arrivals"]
+    assert day.kpis()["mean_on_hand.regional_dc"] > plain["mean_on_hand.regional_dc"]
