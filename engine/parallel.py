@@ -36,10 +36,10 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and mp.current_process().name == "MainProcess"
 
 
-def _one(replication: int) -> dict[str, float]:
+def _one(replication: int, job: tuple | None = None) -> dict[str, float]:
     from .sim import Day
 
-    scenario, rules, seed, plan = _JOB
+    scenario, rules, seed, plan = job if job is not None else _JOB
     return Day(scenario, rules=rules, seed=seed, replication=replication, plan=plan).finish()
 
 
@@ -50,15 +50,18 @@ def replicate(scenario, rules: Mapping[str, Any] | None, seed: int, plan, reps: 
     global _JOB
     workers = default_workers() if workers is None else max(1, int(workers))
     workers = min(workers, reps // MIN_PER_WORKER)
-    _JOB = (scenario, rules, seed, plan)
+    job = (scenario, rules, seed, plan)
+    if workers <= 1 or not _can_fork():
+        # in this process the job is passed along, not put in the global: the game runs days on several
+        # threads at once (a forecast, the results, a what-if), and one must not run another's job
+        out = []
+        for r in range(reps):
+            out.append(_one(r, job))
+            if progress is not None:
+                progress(r + 1, reps)
+        return out
+    _JOB = job  # forked workers inherit it
     try:
-        if workers <= 1 or not _can_fork():
-            out = []
-            for r in range(reps):
-                out.append(_one(r))
-                if progress is not None:
-                    progress(r + 1, reps)
-            return out
         ctx = mp.get_context("fork")
         out = []
         with ctx.Pool(workers) as pool:
