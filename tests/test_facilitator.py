@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pygame
@@ -27,12 +28,20 @@ steps:
 """
 
 
+def settle():
+    """Let background jobs (results tallies, what-ifs) end, so that no later test forks beside them."""
+    for t in threading.enumerate():
+        if t is not threading.main_thread() and t.daemon:
+            t.join(timeout=120)
+
+
 @pytest.fixture
 def app(tmp_path):
     pygame.init()
     a = App((1920, 1080), headless=True)
     a.data_dir = tmp_path / "data"
     yield a
+    settle()
     if getattr(a, "store", None) is not None:
         a.store.close()
 

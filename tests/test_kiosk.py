@@ -4,6 +4,7 @@ exports, and the crash guard."""
 import csv
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,12 +23,20 @@ DT = 1 / 30
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def settle():
+    """Let background jobs (results tallies, what-ifs) end, so that no later test forks beside them."""
+    for t in threading.enumerate():
+        if t is not threading.main_thread() and t.daemon:
+            t.join(timeout=120)
+
+
 @pytest.fixture
 def app(tmp_path):
     pygame.init()
     a = App((1920, 1080), headless=True)
     a.data_dir = tmp_path
     yield a
+    settle()
     st = getattr(a, "store", None)
     if st is not None:
         st.close()
