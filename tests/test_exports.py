@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 
 import pytest
 
@@ -166,6 +165,21 @@ def test_main_results_export(tmp_path):
     assert len(read_csv(out)) == 3
     assert main.main(["--data", str(tmp_path), "results", "--workshop", "w2", "--export", str(out)]) == 0
     assert [r[1:3] for r in read_csv(out)[1:]] == [["Blue", "1"]]
+
+
+def test_main_results_events_writes_each_rounds_log(tmp_path):
+    import main
+
+    sc = load(builtin_dir() / "customer_service.yaml")
+    with Store.open(tmp_path) as s:
+        s.add_round("Blue Whales", sc.id, 640, rules=sc.default_rules(), edges=sc.reference.edges, seed=3,
+                    workshop="w1", scenario_path=sc.path)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    assert main.main(["--data", str(tmp_path), "results", "--events", str(logs)]) == 0
+    [log] = logs.iterdir()
+    assert log.name == "events-w1-blue-whales-round-1.csv"
+    assert log.read_text(encoding="utf-8") == event_log_text(sc, pmap=sc.reference, rules=sc.default_rules(), seed=3)
 
 
 def test_main_help_does_not_load_the_store_or_matplotlib():
