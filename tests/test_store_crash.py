@@ -50,18 +50,18 @@ def _run_and_kill(db: Path, start: int, delay: float, wait_ready: bool) -> tuple
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(db), str(start)], stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
     lines: list[str] = []
-    ready = threading.Event()
+    writing = threading.Event()
 
     def read():  # drain the pipe as it fills, so the writer never blocks on printing
         for line in proc.stdout:
-            if line.startswith("ready"):
-                ready.set()
             lines.append(line)
+            if not line.startswith("ready"):
+                writing.set()
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    if wait_ready:
-        assert ready.wait(30), "the writer did not start"
+    if wait_ready:  # until the first row is confirmed, so each such round has something to lose
+        assert writing.wait(60), "the writer did not start"
     time.sleep(delay)
     proc.send_signal(signal.SIGKILL)
     code = proc.wait(30)
@@ -87,7 +87,7 @@ def test_sigkill_at_random_moments_loses_no_confirmed_row(tmp_path):
                                    else rng.uniform(0.05, 0.3), wait_ready=not early)
         assert code == -signal.SIGKILL
         confirmed += rows
-    assert len(confirmed) >= 20, "the writers confirmed too few rows for the test to mean anything"
+    assert len(confirmed) >= rounds - 2  # at least one row in each round that waited for writing
 
     with Store.open(db) as store:
         assert store.integrity() == "ok"
