@@ -114,14 +114,14 @@ class Demo(Layer):
             T.text(surface, label, r.center, T.SIZE_SMALL, T.TEXT, "semibold", anchor="center")
 
     def draw_help(self, surface) -> None:
-        box = pygame.Rect(0, 0, 1120, 120 + 62 * len(SHORTCUTS) + 70)
+        box = pygame.Rect(0, 0, 1120, 150 + 62 * len(SHORTCUTS) + 70)
         box.center = (T.W // 2, T.H // 2)
         veil = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
         veil.fill((*T.BG, 200))
         surface.blit(veil, (0, 0))
         T.panel(surface, box, T.PANEL, radius=28, border=T.PURPLE, width=3)
         T.text(surface, "Demo shortcuts", (box.left + 48, box.top + 40), T.SIZE_HEAD, T.TEXT, "bold")
-        y = box.top + 130
+        y = box.top + 160
         for keys, what in SHORTCUTS:
             T.text(surface, keys, (box.left + 48, y), T.SIZE_LABEL, T.ACCENT, "bold", anchor="midleft")
             T.text(surface, what, (box.left + 400, y), T.SIZE_BODY, T.TEXT, anchor="midleft")

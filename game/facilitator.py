@@ -132,7 +132,7 @@ class Workshop(Layer):
             label = f"Playing: {self.current}"
             size = T.SIZE_SMALL
             w = T.font(size, "semibold").size(label)[0] + 40
-            r = pygame.Rect(T.W - MARGIN - w, 104, w, 40)
+            r = pygame.Rect(T.W - MARGIN - w, 96, w, 40)
             T.panel(surface, r, T.BG_LIGHT, radius=20, border=T.PURPLE)
             T.text(surface, label, r.center, size, T.TEXT, "semibold", anchor="center")
 
@@ -410,9 +410,11 @@ class TeamBoardScene(Screen):
             return
         shown = rows[self.page * self.PER_PAGE:(self.page + 1) * self.PER_PAGE]
         gap = 28
-        w = (area.width - gap * (self.PER_PAGE - 1)) // self.PER_PAGE
+        cols = max(3, len(shown))  # two teams stay a readable width, centred; four share the row
+        w = (area.width - gap * (cols - 1)) // cols
+        x0 = area.centerx - (len(shown) * w + (len(shown) - 1) * gap) // 2
         for i, rec in enumerate(shown):
-            box = pygame.Rect(area.left + i * (w + gap), area.top + 10, w, area.height - 30)
+            box = pygame.Rect(x0 + i * (w + gap), area.top + 10, w, area.height - 30)
             self.draw_team(surface, box, rec, self.page * self.PER_PAGE + i + 1)
         self.draw_buttons(surface)
 
@@ -430,7 +432,10 @@ class TeamBoardScene(Screen):
                anchor="bottomleft")
         for k in range(3):
             star(surface, (x + 24 + k * 56, box.top + 212), 22, k < rec.stars)
-        T.text(surface, f"Map {rec.map_score} of 100  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,
+        from engine.scoring import MAP_POINTS
+
+        points = round(rec.map_score * MAP_POINTS / 100)  # as the results screen counts it
+        T.text(surface, f"Map {points} of {MAP_POINTS}  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,
                T.TEXT_DIM)
         y = box.top + 300
         pygame.draw.line(surface, T.LINE, (x, y - 10), (box.right - 28, y - 10), 2)

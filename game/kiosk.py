@@ -217,7 +217,7 @@ class Kiosk(Layer):
 
     def draw_attract(self, surface) -> None:
         band = pygame.Surface((T.W, 200), pygame.SRCALPHA)
-        band.fill((*T.BG, 235))
+        band.fill((*T.BG, 250))
         surface.blit(band, (0, T.H - 200))
         pygame.draw.line(surface, T.ACCENT, (0, T.H - 200), (T.W, T.H - 200), 3)
         pulse = 0.5 + 0.5 * math.sin(self.age * 3.0)
@@ -242,7 +242,7 @@ class Kiosk(Layer):
         """Where the round timer sits on each screen: in a corner that screen leaves free."""
         name = getattr(self.app.stack.top, "name", "")
         if name == "map":  # between the editing buttons and "Check my map"
-            return pygame.Rect(1160, primary_rect().top + 12, 230, MIN_TARGET)
+            return pygame.Rect(1160, 985, 230, MIN_TARGET)  # level with its buttons
         if name == "run":  # the board's top-left corner, under the title
             return pygame.Rect(28, 116, 230, MIN_TARGET)
         return pygame.Rect(1300, 38, 230, MIN_TARGET)  # in the header, between the title and its right
@@ -415,7 +415,7 @@ class InitialsScene(Screen):
                    anchor="bottomleft")
             for i in range(3):
                 star(surface, (box.left + 64 + i * 80, box.top + 252), 32, i < g.stars)
-        T.text(surface, T.ellipsize(self.round.scenario.title, box.width - 64, T.SIZE_SMALL),
+        T.text(surface, T.ellipsize(scenario_name(self.round.scenario.id), box.width - 64, T.SIZE_SMALL),
                (box.left + 32, box.bottom - 34), T.SIZE_SMALL, T.TEXT_DIM, anchor="midleft")
         # three big slots
         w, gap = 200, 36
@@ -585,6 +585,10 @@ class LeadScene(Screen):
         self.send_button.enabled = self.consent and self.complete
         for k in self.keyboards.values():
             k.enter_label = "Next" if self.focus < 2 else "Done"
+        # capitals where a name's words start, as a phone keyboard does; an address in small letters
+        text = self.fields[self.focus].text
+        self.keyboards["text"].upper = not text or text.endswith((" ", "-"))
+        self.keyboards["email"].upper = False
 
     def set_focus(self, i: int) -> None:
         self.focus = i % len(self.fields)
