@@ -137,8 +137,9 @@ def _kpi_names(scenario, kpis: dict) -> list[str]:
 def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
             simulate: bool = True, replications: int | None = None) -> Debrief:
     """The debrief of `team` (in `workshop`, or its latest one): its best round, with baseline and par
-    run on that round's seed when `simulate` (the default; a second or two per scenario), with the
-    scenario's replications unless `replications` says otherwise."""
+    on that round's seed: as recorded with the round (what its results screen showed), else run again
+    when `simulate` (the default; a second or two per scenario) with the scenario's replications unless
+    `replications` says otherwise."""
     from engine.maps import compare_map
     from engine.model import ProcessMap
 
@@ -154,8 +155,8 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
     pmap = round_map(scenario, best) or scenario.reference
     comparison = compare_map(scenario, ProcessMap(tuple(pmap.edges), scenario=scenario.id))
     seed = best.seed if best.seed is not None else scenario.run.seed
-    base_kpis: dict = {}
-    par_kpis: dict = {}
+    base_kpis = dict(best.baseline_kpis or {})  # recorded as the results screen showed them, if it did
+    par_kpis = dict(best.par_kpis or {})
     hours = None
     if simulate:
         from engine.optimize import load_par
@@ -164,8 +165,9 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         from .daystats import hourly
 
         defaults = scenario.default_rules()
-        base_kpis = run(scenario, None, defaults, replications, seed=seed, workers=1).means()
-        kept = load_par(scenario)
+        if best.baseline_kpis is None:
+            base_kpis = run(scenario, None, defaults, replications, seed=seed, workers=1).means()
+        kept = load_par(scenario) if best.par_kpis is None else None
         if kept is not None:
             par_kpis = run(scenario, None, {**defaults, **kept.best_rules}, replications, seed=seed,
                            workers=1).means()

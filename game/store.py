@@ -218,6 +218,8 @@ class RoundRecord:
     baseline: float | None  # the objective under the default rules, same seed (for the debrief)
     par: float | None  # the objective under par's rules, same seed
     created: str
+    baseline_kpis: dict[str, float | None] | None = None  # every KPI under the default rules, same seed
+    par_kpis: dict[str, float | None] | None = None  # every KPI under par's rules, same seed
 
 
 # --- schema ----------------------------------------------------------------------------------------
@@ -271,6 +273,10 @@ MIGRATIONS: list[Sequence[str]] = [
             par REAL,
             created TEXT NOT NULL,
             UNIQUE (team_id, round))""",
+    ),
+    (  # 2: the KPIs of the default rules and of par on the round's seed, as the results screen showed them
+        "ALTER TABLE rounds ADD COLUMN baseline_kpis TEXT",
+        "ALTER TABLE rounds ADD COLUMN par_kpis TEXT",
     ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -496,9 +502,12 @@ class Store:
                   rules: Mapping[str, Any] | None = None, edges: Iterable[Any] | None = None,
                   kpis: Mapping[str, Any] | None = None, seed: int | None = None, workshop: str | None = None,
                   scenario_path: str | os.PathLike | None = None, baseline: float | None = None,
-                  par: float | None = None) -> RoundRecord:
+                  par: float | None = None, baseline_kpis: Mapping[str, Any] | None = None,
+                  par_kpis: Mapping[str, Any] | None = None) -> RoundRecord:
         """Record a team's round (the team is created if new); its number is the team's next. Committed
-        when this returns. `edges` are Edge objects or `src.port -> dst` strings."""
+        when this returns. `edges` are Edge objects or `src.port -> dst` strings; `baseline` and `par` the
+        objective's value under the default rules and par's on the same seed, `baseline_kpis` and
+        `par_kpis` all their KPIs (the debrief shows them; without them it runs those days again)."""
         team, workshop = _team_name(team), workshop or today().isoformat()
         with self._write() as c:
             team_id = _team_id(c, team, workshop)
@@ -506,10 +515,13 @@ class Store:
                                (team_id,)).fetchone()[0]
             cur = c.execute(
                 "INSERT INTO rounds (team_id, round, scenario, scenario_path, seed, rules, edges, kpis, score,"
-                " stars, map_score, baseline, par, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stars, map_score, baseline, par, created, baseline_kpis, par_kpis)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (team_id, number, scenario, None if scenario_path is None else str(scenario_path),
                  None if seed is None else int(seed), _rules_json(rules), _edges_json(edges), _kpis_json(kpis),
-                 int(score), int(stars), int(map_score), _real(baseline), _real(par), _now()))
+                 int(score), int(stars), int(map_score), _real(baseline), _real(par), _now(),
+                 None if baseline_kpis is None else _kpis_json(baseline_kpis),
+                 None if par_kpis is None else _kpis_json(par_kpis)))
             row_id = cur.lastrowid
         return self._rounds("WHERE r.id = ?", (row_id,))[0]
 
@@ -526,10 +538,12 @@ class Store:
     def _rounds(self, where: str, params: tuple) -> list[RoundRecord]:
         rows = self.conn.execute(
             "SELECT r.id, t.name, t.workshop, r.round, r.scenario, r.scenario_path, r.seed, r.rules, r.edges,"
-            " r.kpis, r.score, r.stars, r.map_score, r.baseline, r.par, r.created"
+            " r.kpis, r.score, r.stars, r.map_score, r.baseline, r.par, r.created, r.baseline_kpis, r.par_kpis"
             f" FROM rounds r JOIN teams t ON t.id = r.team_id {where} ORDER BY t.id, r.round", params).fetchall()
         return [RoundRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                            json.loads(r[9]), r[10], r[11], r[12], r[13], r[14], r[15]) for r in rows]
+                            json.loads(r[9]), r[10], r[11], r[12], r[13], r[14], r[15],
+                            None if r[16] is None else json.loads(r[16]),
+                            None if r[17] is None else json.loads(r[17])) for r in rows]
 
 
 def _team_name(name: str) -> str:

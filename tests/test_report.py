@@ -99,6 +99,17 @@ def test_prepare_compares_the_best_round_with_the_default_rules_on_its_seed(stor
     assert d.hours is not None and len(d.hours.labels) >= 4
 
 
+def test_prepare_uses_the_baseline_and_par_the_round_recorded(store):
+    kpis = {**_meeting(True), "score": 1200.0, "profit": 5000.0}
+    store.add_round("Blue", SC.id, 700, kpis=kpis, edges=SC.reference.edges, workshop="w", baseline=1000.0,
+                    par=1300.0, baseline_kpis={"profit": 4000.0, "score": 1000.0},
+                    par_kpis={"profit": 5500.0, "score": 1300.0})
+    d = prepare(store, "Blue", simulate=False)
+    rows = {r.name: r for r in d.kpis}
+    assert (rows["profit"].team, rows["profit"].baseline, rows["profit"].par) == (5000.0, 4000.0, 5500.0)
+    assert (d.baseline_score, d.par_score) == (1000.0, 1300.0)
+
+
 def test_the_debrief_is_written_as_png_and_pdf(store, tmp_path):
     _played(store)
     files = write_debrief(store, "Blue Whales", tmp_path, replications=2)

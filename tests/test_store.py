@@ -195,6 +195,24 @@ def test_a_round_keeps_what_replays_it(store):
     assert (r.scenario_path, r.baseline, r.par) == ("/x/cs.yaml", 90.0, 120.0)
 
 
+def test_a_round_keeps_the_baseline_and_par_kpis_it_was_shown(store):
+    r = store.add_round("Blue", "cs", 512, baseline_kpis={"profit": (90.0, 1.0)}, par_kpis={"profit": 120.0})
+    assert (r.baseline_kpis, r.par_kpis) == ({"profit": 90.0}, {"profit": 120.0})
+    assert store.add_round("Blue", "cs", 1).baseline_kpis is None
+
+
+def test_a_version_1_database_is_brought_up_to_date_with_its_rounds(tmp_path):
+    with Store.open(tmp_path, migrations=MIGRATIONS[:1]) as s:
+        s.conn.execute("INSERT INTO teams (name, workshop, created) VALUES ('Blue', 'w', 'then')")
+        s.conn.execute("INSERT INTO rounds (team_id, round, scenario, score, created) VALUES (1, 1, 'cs', 400, 'then')")
+        assert s.schema_version() == 1
+    with Store.open(tmp_path) as s:
+        assert s.schema_version() == SCHEMA_VERSION >= 2
+        [r] = s.rounds()
+        assert (r.team, r.score, r.baseline_kpis, r.par_kpis) == ("Blue", 400, None, None)
+        assert s.add_round("Blue", "cs", 500, workshop="w", par_kpis={"profit": 1.0}).round == 2
+
+
 def test_team_names_are_checked(store):
     with pytest.raises(StoreError):
         store.add_team("   ")
