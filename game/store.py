@@ -25,6 +25,7 @@ import math
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -289,6 +290,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path):
         self.conn = conn
         self.path = path
+        self._lock = threading.RLock()  # a background job may save while a screen reads: one write at a time
 
     # -- opening --
 
@@ -330,7 +332,7 @@ class Store:
         self.close()
 
     def _write(self):
-        return _Transaction(self.conn)
+        return _Transaction(self.conn, self._lock)
 
     def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
         with self._write() as c:
@@ -569,14 +571,26 @@ class _Transaction:
     """`with`: BEGIN IMMEDIATE (take the write lock now, so the transaction cannot fail half-way for
     a lock), COMMIT on success, ROLLBACK on any exception."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, lock):
         self.conn = conn
+        self.lock = lock
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.lock.acquire()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self._finish(exc_type)
+        finally:
+            self.lock.release()
+
+    def _finish(self, exc_type) -> None:
         if exc_type is None:
             try:
                 self.conn.execute("COMMIT")

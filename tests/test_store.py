@@ -230,6 +230,23 @@ def test_a_failed_write_leaves_nothing_half_done(store):
     assert not store.conn.in_transaction
 
 
+def test_writes_from_two_threads_each_land_once(store):
+    import threading
+
+    def write(letter):
+        for i in range(40):
+            store.add_score(letter + "Q" + chr(65 + i % 26), "cs", i, seed=i)
+
+    threads = [threading.Thread(target=write, args=(c,)) for c in "XY"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    rows = store.top_all_time(n=1000)
+    assert len(rows) == 80 and len({r.id for r in rows}) == 80
+    assert store.integrity() == "ok"
+
+
 # --- schema versions --------------------------------------------------------------------------------
 
 
