@@ -287,7 +287,7 @@ def cmd_leads(args) -> int:
 
 def cmd_results(args) -> int:
     from game.exports import ExportError, export_results, export_round_events
-    from game.report import file_slug, write_debriefs
+    from game.report import file_slug, write_debrief, write_debriefs
 
     folders = getattr(args, "scenarios", None) or ()
     with open_store(args) as store:
@@ -302,7 +302,9 @@ def cmd_results(args) -> int:
                     export_round_events(r, path, folders=folders)
                     print(f"event log of {r.team}, round {r.round} written to {path}", file=sys.stderr)
             if args.reports:
-                for path in write_debriefs(store, args.reports, workshop=args.workshop, folders=folders):
+                files = (write_debrief(store, args.team, args.reports, args.workshop, folders=folders) if args.team
+                         else write_debriefs(store, args.reports, workshop=args.workshop, folders=folders))
+                for path in files:
                     print(f"debrief written to {path}", file=sys.stderr)
         except ExportError as e:
             raise BadInput(str(e)) from None

@@ -133,6 +133,8 @@ def test_main_results_reports_writes_a_debrief_per_team(tmp_path, capsys):
     assert main.main(["--data", str(tmp_path / "d"), "results", "--reports", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["debrief-blue.pdf", "debrief-blue.png", "debrief-red.pdf",
                                                      "debrief-red.png"]
+    assert main.main(["--data", str(tmp_path / "d"), "results", "--reports", str(out), "--team", "Nobody"]) == 2
+    assert "no rounds recorded for team 'Nobody'" in capsys.readouterr().err
 
 
 def test_no_rounds_no_report(store, tmp_path):
