@@ -13,20 +13,27 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import Any, Final
 
 from .model import (Batch, Branch, Delay, Exit, Inventory, ProcessMap, Route, Scenario, Service, Source)
 
-SOURCE, DELAY, BRANCH, ROUTE, SERVICE, EXIT, INVENTORY, BATCH = range(8)
+SOURCE: Final = 0
+DELAY: Final = 1
+BRANCH: Final = 2
+ROUTE: Final = 3
+SERVICE: Final = 4
+EXIT: Final = 5
+INVENTORY: Final = 6
+BATCH: Final = 7
 KIND_CODES = {"source": SOURCE, "delay": DELAY, "branch": BRANCH, "route": ROUTE, "service": SERVICE,
               "exit": EXIT, "inventory": INVENTORY, "batch": BATCH}
 #: Kinds whose semantics belong to a later issue: a map that places one is refused with this message.
 NOT_YET: dict[int, str] = {}
 
 #: Target of an unconnected `abandoned` port: the entity ends there, as abandoned.
-END_ABANDONED = -1
+END_ABANDONED: Final = -1
 #: A port the step does not have.
-NO_PORT = -2
+NO_PORT: Final = -2
 
 OUTCOME_CODES = {"completed": 0, "abandoned": 1, "lost": 2}
 
@@ -178,7 +185,7 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
             if s.late is not None:
                 plan.late_after[i] = s.late.after
                 plan.late_penalty[i] = s.late.penalty
-    plan.pool_steps = [[i for i in range(n) if plan.svc_pools[i] and p in plan.svc_pools[i]]
+    plan.pool_steps = [[i for i in range(n) if plan.svc_pools[i] and p in plan.svc_pools[i]]  # type: ignore[operator]
                        for p in range(len(pools))]
     plan.in_cycle = _in_cycle(n, [(index[e.src], index[e.dst]) for e in pmap.edges])
     return plan
@@ -197,7 +204,7 @@ def _compile_service(plan: Plan, i: int, s: Service, pool_index, attr_names, to)
     durations: list[Any] = [None] * n_pools
     resolve = [1.0] * n_pools
     chance = [0.0] * n_pools
-    for p in plan.svc_pools[i]:
+    for p in plan.svc_pools[i]:  # type: ignore[union-attr]
         name = plan.pools[p]
         durations[p] = s.duration_for(name)
         resolve[p] = s.resolve_for(name)

@@ -19,13 +19,13 @@ Two shapes of stream:
 from __future__ import annotations
 
 import zlib
-from typing import Callable
+from typing import Callable, Final
 
 import numpy as np
 
-BLOCK_BITS = 11
-BLOCK = 1 << BLOCK_BITS  # values per block
-MASK = BLOCK - 1
+BLOCK_BITS: Final = 11
+BLOCK: Final = 1 << BLOCK_BITS  # values per block
+MASK: Final = BLOCK - 1
 KEEP_BLOCKS = 8  # blocks an indexed stream keeps; older ones are made again if ever needed
 
 #: Draws a block: (generator, size) -> float64 array.

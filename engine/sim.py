@@ -36,7 +36,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
 from itertools import count
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Final, Iterator, Mapping
 
 import numpy as np
 
@@ -53,15 +53,32 @@ from .stock import LOST, MET, Stock
 __all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compile_for"]
 
 # Heap entry kinds
-_DELAY_DONE, _SERVICE_DONE, _ABANDON, _OVERFLOW, _CHANGE = range(5)  # arrivals are not on the heap
-_RELEASE = 5  # an entity leaves a step where it waited for stock or for its batch (engine.stock)
+# arrivals are not on the heap
+_DELAY_DONE: Final = 0
+_SERVICE_DONE: Final = 1
+_ABANDON: Final = 2
+_OVERFLOW: Final = 3
+_CHANGE: Final = 4
+_RELEASE: Final = 5  # an entity leaves a step where it waited for stock or for its batch (engine.stock)
 
 # Slots of the accumulator list: plain floats over the entities counted (born at or after warmup), except
 # _PRE, the entities born before warmup. Counts by exit are kept per exit step (`exits_counted`, `late`), and
 # what follows from them (completed, revenue at exits...) is worked out when the KPIs are asked for.
-(_PRE, _ABAND_END, _WAITED, _WAIT, _OFFERED, _SERVED, _ASA, _SL_MISS, _TIS, _REV, _COST) = range(11)
+_PRE: Final = 0
+_ABAND_END: Final = 1
+_WAITED: Final = 2
+_WAIT: Final = 3
+_OFFERED: Final = 4
+_SERVED: Final = 5
+_ASA: Final = 6
+_SL_MISS: Final = 7
+_TIS: Final = 8
+_REV: Final = 9
+_COST: Final = 10
 
-INF = math.inf
+INF: Final = math.inf
+#: A heap entry: (time, sequence, kind, a, b).
+_Ev = tuple[float, int, int, Any, Any]
 TRACE_CHUNK = 4096  # trace records buffered before `Day.advance` hands them out
 
 
@@ -84,7 +101,7 @@ class Entity:
         self.tq = 0.0  # when it joined its current queue
         self.tok = 0  # bumped whenever it leaves a queue: stale queue entries and timers are ignored
         self.at = -1  # the step it is at
-        self.seen = None  # steps on a cycle already visited (repeat visits draw from rework streams)
+        self.seen: set[int] | None = None  # steps on a cycle already visited (repeat visits: rework streams)
         self.rw = False  # this visit is a repeat visit
 
 
@@ -164,10 +181,10 @@ class Day:
         self.end_time = 0.0  # the last moment an entity moved
         self.trace: list[tuple] | None = [] if trace else None
         self.fired: list[tuple[float, int, Any]] = []  # (time, event index, say line)
-        self._heap: list[tuple] = []
-        self._seq = count()
+        self._heap: list[_Ev] = []
+        self._seq: Iterator[int] = count()
         self._acc = [0.0] * 11
-        self._ids = count()
+        self._ids: Iterator[int] = count()
         self._generation = 0  # bumped when rules change mid-day: stale schedule pieces are ignored
         self._duration_sets: dict[int, list] = {}  # step -> [(event index, distribution)] set by events
         self._setup_state()
@@ -182,8 +199,8 @@ class Day:
     def _setup_state(self) -> None:
         P = self.plan
         n, n_pools = len(P.ids), len(P.pools)
-        self.queues = [[deque() for _ in range(P.n_classes[s])] if P.kind[s] == SERVICE else None
-                       for s in range(n)]
+        self.queues: list[list[deque[tuple[Entity, int]]] | None] = [
+            [deque() for _ in range(P.n_classes[s])] if P.kind[s] == SERVICE else None for s in range(n)]
         self.qlen = [0] * n
         self.busy = [0] * n_pools
         self.staff = [0] * n_pools
@@ -261,7 +278,7 @@ class Day:
             self.staff[p] = max(0, int(round(knob.value())))
         self.rate_knobs = {}
         for j, s in enumerate(P.sources):
-            pieces = sc.steps[P.ids[s]].rate
+            pieces = sc.steps[P.ids[s]].rate  # type: ignore[attr-defined]
             knob = _Knob(float(_rate_at(pieces, 0.0)), self._rate_applier(j))
             self.rate_knobs[P.ids[s]] = knob
             self.rate[j] = max(0.0, knob.value())
@@ -280,7 +297,7 @@ class Day:
                     self._push(frm, _CHANGE, self._set_base, (knob, float(n), gen))
         for j, s in enumerate(P.sources):
             knob = self.rate_knobs[P.ids[s]]
-            for frm, r in sc.steps[P.ids[s]].rate:
+            for frm, r in sc.steps[P.ids[s]].rate:  # type: ignore[attr-defined]
                 if after < frm < self.horizon:
                     self._push(frm, _CHANGE, self._set_base, (knob, float(r), gen))
 
@@ -443,7 +460,8 @@ class Day:
         """`_start` and `_feed` as closures over the state, for speed in the loop."""
         P = self.plan
         heap, seq = self._heap, self._seq
-        busy, staff, queues, qlen = self.busy, self.staff, self.queues, self.qlen
+        busy, staff, qlen = self.busy, self.staff, self.qlen
+        queues: list[list[deque[tuple[Entity, int]]]] = self.queues  # type: ignore[assignment]
         busy_time, dscale = self.busy_time, self.dscale
         s_dur, s_dur_rw = self.s_dur, self.s_dur_rw
         in_cycle, cost_pe, pool_steps = P.in_cycle, P.cost_per_entity, P.pool_steps
@@ -459,6 +477,8 @@ class Day:
 
         def start(e: Entity, s: int, p: int, now: float) -> None:
             """`e` starts its service at step `s` with a unit of pool `p`."""
+            st: rngs.IndexedStream
+            d: float
             busy[p] += 1
             if e.sv != 2:  # the first service: answered
                 e.sv = 2
@@ -494,6 +514,8 @@ class Day:
         def feed(p: int, now: float) -> None:
             """Give free units of pool `p` to waiting entities: best priority class, then longest wait,
             ties to the step listed first."""
+            e: Entity
+            t: float
             q = fifo[p]
             if q >= 0:  # the pool serves one queue without priorities: first come, first served
                 dq = queues[q][0]
@@ -575,16 +597,23 @@ class Day:
         seq = self._seq
         kind, out, ids = P.kind, P.out, P.ids
         unresolved, overflow_to, abandoned_to = P.unresolved, P.overflow, P.abandoned
-        branch_cum, branch_to, branch_ports = P.branch_cum, P.branch_to, P.branch_ports
-        route_pos, route_to = P.route_pos, P.route_to
-        svc_pools, prio_pos, prio_class, n_classes = P.svc_pools, P.prio_pos, P.prio_class, P.n_classes
-        overflow_after, resolve, rev_chance, rev_amount = (P.overflow_after, P.resolve, P.revenue_chance,
-                                                           P.revenue_amount)
+        branch_cum: list[list[float]] = P.branch_cum  # type: ignore[assignment]
+        branch_to: list[list[int]] = P.branch_to  # type: ignore[assignment]
+        branch_ports: list[list[str]] = P.branch_ports  # type: ignore[assignment]
+        route_pos: list[list[int]] = P.route_pos  # type: ignore[assignment]
+        route_to: list[dict[Any, int]] = P.route_to  # type: ignore[assignment]
+        svc_pools: list[list[int]] = P.svc_pools  # type: ignore[assignment]
+        prio_class: list[dict[Any, int]] = P.prio_class  # type: ignore[assignment]
+        prio_pos, n_classes = P.prio_pos, P.n_classes
+        overflow_after, rev_amount = P.overflow_after, P.revenue_amount
+        resolve: list[list[float]] = P.resolve  # type: ignore[assignment]
+        rev_chance: list[list[float]] = P.revenue_chance  # type: ignore[assignment]
         cost_pe, in_cycle, pools = P.cost_per_entity, P.in_cycle, P.pools
         outcome, late_after = P.outcome, P.late_after
         exits_counted, late = self.exits_counted, self.late
         sources, source_etype = P.sources, P.source_etype
-        busy, staff, queues, qlen, exits = self.busy, self.staff, self.queues, self.qlen, self.exits
+        busy, staff, qlen, exits = self.busy, self.staff, self.qlen, self.exits
+        queues: list[list[deque[tuple[Entity, int]]]] = self.queues  # type: ignore[assignment]
         pool_q = self._pool_q
         s_arrive, s_entity = self.s_arrive, self.s_entity
         s_dur, s_dur_rw = self.s_dur, self.s_dur_rw
@@ -594,7 +623,8 @@ class Day:
         rate, nxt_arrival, karr = self.rate, self._next, self._k
         one_source = len(nxt_arrival) == 1
         # services whose end needs a draw (resolve below 1, a cross-sell chance) for some pool
-        draws_at_done = [r is not None and (min(r) < 1.0 or max(c) > 0.0) for r, c in zip(resolve, rev_chance)]
+        draws_at_done = [r is not None and (min(r) < 1.0 or max(c) > 0.0)  # type: ignore[arg-type]
+                         for r, c in zip(P.resolve, P.revenue_chance)]
         dscale = self.dscale
         start, feed = self._start, self._feed
         stock = self.stock
@@ -607,6 +637,19 @@ class Day:
         end_time = self.end_time
         now = self.now
         ta, ja = self._next_arrival()
+        # The types of the loop's locals (read by compiled builds; nothing at run time in Python)
+        e: Entity
+        st: rngs.IndexedStream
+        ev: _Ev
+        ht: float
+        what: int
+        p: int
+        s: int
+        nxt: int
+        k: int
+        d: float
+        u: float
+        w: float
 
         while True:
             if trace is not None and len(trace) >= limit:
@@ -634,7 +677,7 @@ class Day:
                 else:
                     ta, ja = self._next_arrival()
                 s = sources[j]
-                port = "out"
+                port: Any = "out"
                 nxt = out[s]
             else:
                 if ht == INF:
@@ -685,7 +728,8 @@ class Day:
                                 acc[_REV] += rev_amount[s]
                 elif what == _ABANDON or what == _OVERFLOW:  # ---- patience or the overflow timer runs out
                     e = ev[3]
-                    if ev[4] != e.tok:
+                    tok = ev[4]
+                    if tok != e.tok:
                         continue  # served (or gone) before the timer ran out
                     e.tok += 1
                     s = e.at
@@ -915,7 +959,7 @@ class Day:
             knob.update(now)
         for j, s in enumerate(old.sources):
             knob = self.rate_knobs[old.ids[s]]
-            knob.base = float(_rate_at(sc.steps[old.ids[s]].rate, now))
+            knob.base = float(_rate_at(sc.steps[old.ids[s]].rate, now))  # type: ignore[attr-defined]
             knob.update(now)
         self._schedule_pieces(now)
 
@@ -986,8 +1030,8 @@ class Day:
             k[f"utilization.{pid}"] = ratio(busy_time[p], measured[p])
         for sid, step in sc.steps.items():
             if step.kind == "exit":
-                s = P.index.get(sid)
-                k[f"exits.{sid}"] = float(self.exits_counted[s]) if s is not None else 0.0
+                si = P.index.get(sid)
+                k[f"exits.{sid}"] = float(self.exits_counted[si]) if si is not None else 0.0
             elif step.kind == "inventory":
                 k.setdefault(f"mean_on_hand.{sid}", 0.0)  # an inventory step this day does not use
         k["score"] = _score(sc, k)
@@ -1023,7 +1067,7 @@ class _EntityDraws:
 
     __slots__ = ("attr_streams", "values", "cums", "patience_stream", "attrs", "patience")
 
-    def __init__(self, attr_streams, values, cums, patience_stream):
+    def __init__(self, attr_streams, values, cums, patience_stream) -> None:
         self.attr_streams = attr_streams
         self.values = [np.asarray(v, dtype=object) for v in values]
         self.cums = [np.asarray(c) for c in cums]

@@ -42,13 +42,15 @@ import math
 from bisect import bisect_right
 from collections import deque
 from heapq import heappush
-from typing import Any
+from typing import Any, Final
 
 from . import rng as rngs
 from .distributions import Distribution
 from .plan import BATCH, INVENTORY
 
-MET, LOST, WAITS = 0, 1, 2
+MET: Final = 0
+LOST: Final = 1
+WAITS: Final = 2
 _EPS = 1e-9
 
 
@@ -69,7 +71,7 @@ class _Point:
         self.owed = 0.0  # entities waiting + units owed to downstream steps
         self.waiting: deque = deque()  # entities waiting for stock, in arrival order
         self.owed_orders: deque = deque()  # [time, point, units left] owed to downstream steps
-        self.lead = None  # a SequentialStream of lead times
+        self.lead: Any = None  # a SequentialStream of lead times
         self.lead_scale = 1.0
         self.lead_sets: list = []  # (event index, distribution) set by scripted events
         self.orders = 0  # replenishment orders placed (whole day)
@@ -180,6 +182,7 @@ class Stock:
     def join(self, e, s: int, now: float) -> None:
         """Entity `e` joins the group forming at batch step `s`."""
         b = self.batches[s]
+        assert b is not None
         e.at = s
         b.members.append(e)
         step = b.step
@@ -192,6 +195,7 @@ class Stock:
 
     def _depart(self, s: int, now: float) -> None:
         b = self.batches[s]
+        assert b is not None
         members, b.members = b.members, []
         b.gen += 1
         b.count += 1
@@ -204,6 +208,7 @@ class Stock:
     def _timeout(self, now: float, arg) -> None:
         s, gen = arg
         b = self.batches[s]
+        assert b is not None
         if b.gen == gen and b.members:
             self._depart(s, now)
 
