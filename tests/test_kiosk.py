@@ -294,3 +294,15 @@ def test_main_kiosk_headless_exits_0(tmp_path):
     r = subprocess.run([sys.executable, "main.py", "--kiosk", "--headless", "--frames", "120", "--data", str(tmp_path)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+# --- the soak, short -------------------------------------------------------------------------------------
+
+
+def test_short_soak_of_random_taps_and_drags_raises_nothing(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from soak import soak
+
+    r = soak(minutes=1.5, fps=15, seed=3, data_dir=tmp_path, warmup=0.3)
+    assert r["crashes"] == 0, r["log"][-3000:]
+    assert r["running"] and r["gestures"] > 10 and r["plays"] >= 1
