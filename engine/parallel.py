@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from typing import Any, Callable, Mapping
 
 #: At least this many replications per worker before forking pays for itself.
@@ -36,6 +37,16 @@ def _can_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and mp.current_process().name == "MainProcess"
 
 
+def _default_signals() -> None:
+    """In a worker: SIGTERM and SIGINT back to their defaults. A parent that started pygame has SDL's
+    handlers, which turn these signals into quit events; inherited, they would leave `terminate` unable
+    to stop a worker, and the pool's shutdown waiting forever."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _one(replication: int, job: tuple | None = None) -> dict[str, float]:
     from .sim import Day
 
@@ -51,7 +62,9 @@ def replicate(scenario, rules: Mapping[str, Any] | None, seed: int, plan, reps: 
     workers = default_workers() if workers is None else max(1, int(workers))
     workers = min(workers, reps // MIN_PER_WORKER)
     job = (scenario, rules, seed, plan)
-    if workers <= 1 or not _can_fork():
+    if workers <= 1 or not _can_fork() or threading.active_count() > 1:
+        # (forking a process that runs other threads can copy a lock some thread holds: the game's
+        # background days stay in their own process)
         # in this process the job is passed along, not put in the global: the game runs days on several
         # threads at once (a forecast, the results, a what-if), and one must not run another's job
         out = []
@@ -64,11 +77,18 @@ def replicate(scenario, rules: Mapping[str, Any] | None, seed: int, plan, reps: 
     try:
         ctx = mp.get_context("fork")
         out = []
-        with ctx.Pool(workers) as pool:
+        pool = ctx.Pool(workers, initializer=_default_signals)
+        try:
             for kpis in pool.imap(_one, range(reps), chunksize=max(1, reps // (workers * 4))):
                 out.append(kpis)
                 if progress is not None:
                     progress(len(out), reps)
+            pool.close()  # the workers finish and leave on their own
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
         return out
     finally:
         _JOB = None
