@@ -2,4 +2,17 @@
 
 Pure Python with numpy, networkx and PyYAML; it never imports pygame, so everything a screen shows can be
 computed on the command line and in tests.
+
+The hot modules (sim, plan, rng, stock, kpis) may also be installed compiled by mypyc, from a copy in
+`engine/_fast/`; `engine.BACKEND` says which runs ('compiled' or 'pure'), and `engine._backend` how it is chosen
+(PROCESSPLAY_ENGINE=auto|pure|compiled).
 """
+from . import _backend
+
+_backend.install()
+
+
+def __getattr__(name: str):
+    if name == "BACKEND":
+        return _backend.backend()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
