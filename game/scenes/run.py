@@ -288,6 +288,7 @@ class RunScene(Scene):
         self.progress = (0, 0)
         self._thread: threading.Thread | None = None
         self._done_called = False
+        self.cancelled = False
         self.levers_open = False
         self._paused_before_levers = False
         self.live = self.day.kpis()
@@ -505,6 +506,8 @@ class RunScene(Scene):
                                    seed=self.round.run_seed, progress=self._progress)
         except Exception as exc:  # the results screen says so rather than the game stopping
             self.error = f"{type(exc).__name__}: {exc}"
+        if self.cancelled:
+            return
         self.round.result = self.result
         if self.error:
             self.round.extra["run_error"] = self.error
@@ -548,6 +551,7 @@ class RunScene(Scene):
                 elif e.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.ended_at is not None:
                     self._call_done()
                 elif e.key == pygame.K_ESCAPE and self.on_back is not None and self.ended_at is None:
+                    self.cancelled = True  # a results run still going must not write into the round
                     self.on_back()
         self.wall += dt
         # one banner at a time; the next waits its turn (shorter turns while others wait)
