@@ -414,7 +414,17 @@ class Board:
                                          max(src_r.bottom, dst_r.bottom) + 40 * s)
             path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
             return _resample(path)
-        return _bezier(p0, p3)
+        pts = _bezier(p0, p3)
+        others = [self.card_rect(sid).inflate(6, 6) for sid in self.layout
+                  if sid in self.scenario.steps and sid not in (edge.src, edge.dst)]
+        if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
+            # a long link would cross a card on its way: go along a free channel between the columns
+            out_x, in_x = p0[0] + 26 * s, p3[0] - 30 * s
+            lo, hi = min(p0[1], p3[1]) - 400 * s, max(p0[1], p3[1]) + 400 * s
+            channel = self._free_channel((p0[1] + p3[1]) / 2, out_x + 1, in_x - 1, lo, hi)
+            path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], 20 * s)
+            return _resample(path)
+        return pts
 
     def _free_channel(self, prefer: float, x0: float, x1: float, lo: float, hi: float) -> float:
         """The height nearest `prefer` (within lo..hi) at which a line from x0 to x1 crosses no card."""

@@ -56,8 +56,8 @@ TOP_H = 96
 STRIP = pygame.Rect(16, T.H - 16 - 200, T.W - 32, 200)  # clock, speeds, staff, today, buttons
 BOARD_RECT = pygame.Rect(16, TOP_H, T.W - 32, STRIP.top - 12 - TOP_H)
 # the strip's blocks, left to right
-CLOCK_X, SPEED_X, STAFF_X, TODAY_X, BUTTONS_X = 16, 340, 822, 1276, 1592
-TODAY_W, BUTTONS_W = 300, T.W - 16 - 1592
+CLOCK_X, SPEED_X, STAFF_X, TODAY_X, BUTTONS_X = 16, 330, 790, 1236, 1592
+TODAY_W, BUTTONS_W = BUTTONS_X - TODAY_X, T.W - 16 - BUTTONS_X
 TOKEN_R = 6
 
 
@@ -333,12 +333,12 @@ class RunScene(Scene):
 
     def _build_buttons(self) -> None:
         x, y = SPEED_X + 16, STRIP.top + 22
-        pw = 88
-        w = (STAFF_X - SPEED_X - 32 - pw - 4 * 10) // 4
+        pw = 76
+        w = (STAFF_X - SPEED_X - 32 - pw - 4 * 8) // 4
         self.b_pause = Button((x, y, pw, 80), "", self.toggle_pause, key=pygame.K_SPACE)
         self.b_speeds = []
         for i, (label, mult) in enumerate(SPEEDS):
-            b = Button((x + pw + 10 + i * (w + 10), y, w, 80), label, lambda m=mult: self.set_speed(m),
+            b = Button((x + pw + 8 + i * (w + 8), y, w, 80), label, lambda m=mult: self.set_speed(m),
                        size=T.SIZE_BODY)
             self.b_speeds.append(b)
         bx, bw = BUTTONS_X, BUTTONS_W - 16
@@ -718,7 +718,8 @@ class RunScene(Scene):
             v = k.get(name)
             if v is None:
                 continue
-            text = words.value(name, v, sc)
+            base = name.split(".")[0]
+            text = f"{v * 100:.0f} %" if base in words.SHARES else words.value(name, v, sc)
             colour = T.TEXT
             if t is not None:
                 colour = T.GREEN if t.met(v) else T.ORANGE
