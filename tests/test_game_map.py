@@ -351,3 +351,26 @@ def test_a_still_player_is_shown_the_gestures_then_left_to_think(editor):
     assert move[0] == "connect" and move[3] is None  # after that: only which port is open
     tap(app, (1000, 900))
     assert scene.idle < 0.1
+
+
+def test_touch_taps_place_and_connect_through_the_app(scenario):
+    """Finger events (normalised window coordinates) in a 1280x720 window, as on the kiosk."""
+    pygame.init()
+    app = App((1280, 720), headless=True)
+    scene = MapEditorScene(app, Round(scenario))
+    app.stack.push(scene)
+
+    def finger(pos):
+        x, y = pos[0] / 1920, pos[1] / 1080  # logical -> normalised (the window has the same shape)
+        return [pygame.event.Event(pygame.FINGERDOWN, {"x": x, "y": y, "dx": 0, "dy": 0, "finger_id": 0,
+                                                      "touch_id": 0, "pressure": 1}),
+                pygame.event.Event(pygame.FINGERUP, {"x": x, "y": y, "dx": 0, "dy": 0, "finger_id": 0,
+                                                    "touch_id": 0, "pressure": 0})]
+
+    app.step(1 / 60, finger(tray_rect(scene, "self_service").center))
+    assert scene.armed_card == "self_service"
+    app.step(1 / 60, finger((1300, 700)))
+    assert "self_service" in scene.layout
+    app.step(1 / 60, finger(scene.board.port_pos("ivr", "out")))
+    app.step(1 / 60, finger(scene.board.card_rect("self_service").center))
+    assert Edge("ivr", "out", "self_service") in scene.edges

@@ -223,3 +223,16 @@ def test_seek_jumps_with_callers_in_flight_and_esc_goes_back(scenario):
     assert set(scene.board.layout) == set(rnd.pmap.steps)  # no layout given: laid out for the run
     app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_ESCAPE, "mod": 0, "unicode": ""})])
     assert back == [True]
+
+
+def test_a_fortnight_is_charted_by_day(tmp_path):
+    sc = load(builtin_dir() / "supply_chain.yaml")
+    app, scene, rnd, done = make(sc, hold=0.0, replications=1)
+    assert scene.span_words() == "14 days"
+    scene.skip()
+    app.step(1 / 60, [])
+    tl = rnd.extra["timeline"]
+    assert tl["bucket"] == "day" and tl["hours"][:2] == ["Day 1", "Day 2"]
+    assert 14 <= len(tl["hours"]) <= 20
+    assert sum(tl["arrivals"]) == rnd.extra["watched_kpis"]["arrivals"]
+    assert scene.stock  # the shelves were reported
