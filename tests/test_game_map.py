@@ -374,3 +374,23 @@ def test_touch_taps_place_and_connect_through_the_app(scenario):
     app.step(1 / 60, finger(scene.board.port_pos("ivr", "out")))
     app.step(1 / 60, finger(scene.board.card_rect("self_service").center))
     assert Edge("ivr", "out", "self_service") in scene.edges
+
+
+def test_a_long_tray_pages_at_touch_size():
+    sc = load(builtin_dir() / "supply_chain.yaml")
+    pygame.init()
+    app = App((1920, 1080), headless=True)
+    scene = MapEditorScene(app, Round(sc))
+    app.stack.push(scene)
+    per_page, pages = scene.tray_pages()
+    assert pages == 2
+    first = [s for s, _ in scene.tray_items()]
+    assert all(r.height >= 64 for _, r in scene.tray_items())
+    tap(app, scene.b_page_down.rect.center)
+    second = [s for s, _ in scene.tray_items()]
+    assert second and not set(first) & set(second)
+    assert set(first) | set(second) == set(scene.tray_ids())
+    drag(app, scene.tray_items()[0][1].center, (1200, 500))
+    assert second[0] in scene.layout
+    tap(app, scene.b_page_up.rect.center)
+    assert scene.tray_page == 0

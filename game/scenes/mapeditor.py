@@ -135,6 +135,7 @@ class MapEditorScene(Scene):
         self.message = ""  # a short note in the instruction line (a refused link, an undo)
         self.message_age = 0.0
         self.age = 0.0
+        self.tray_page = 0
         self.idle = 0.0  # seconds since the last press: a still kiosk gets shown what to do
         self.placed_count = 0  # cards the player placed, links drawn: the silent hints stop teaching
         self.linked_count = 0
@@ -152,6 +153,11 @@ class MapEditorScene(Scene):
         self.b_remove = Button((x + 628, y, 220, h), "Remove", self.remove_selected, kind="danger")
         self.b_check = Button((BOARD.right - 420, y, 420, h), "Check my map", self.submit, kind="primary")
         self.b_continue = Button((BOARD.right - 420, y, 420, h), "Continue", self.finish, kind="primary")
+        half = (TRAY.width - 24 - 8) // 2
+        self.b_page_up = Button((TRAY.left + 12, TRAY.bottom - 12 - MIN_TARGET, half, MIN_TARGET), "",
+                                lambda: self.page_tray(-1), kind="quiet")
+        self.b_page_down = Button((TRAY.left + 20 + half, TRAY.bottom - 12 - MIN_TARGET, half, MIN_TARGET), "",
+                                  lambda: self.page_tray(1), kind="quiet")
         fb = self.feedback_rect()
         self.b_again = Button((fb.right - 40 - 460, fb.bottom - 114, 460, 84), "Improve my map",
                               self.close_feedback, kind="primary")
@@ -168,7 +174,13 @@ class MapEditorScene(Scene):
         self.b_tidy.enabled = bool(self.layout)
         self.b_remove.enabled = self.selected is not None or self.selected_edge is not None
         self.b_check.enabled = bool(self.layout)
-        return [self.b_undo, self.b_redo, self.b_tidy, self.b_remove, self.b_check]
+        buttons = [self.b_undo, self.b_redo, self.b_tidy, self.b_remove, self.b_check]
+        per_page, pages = self.tray_pages()
+        if pages > 1:
+            self.b_page_up.enabled = self.tray_page > 0
+            self.b_page_down.enabled = self.tray_page < pages - 1
+            buttons += [self.b_page_up, self.b_page_down]
+        return buttons
 
     # ---- state changes (each one undoable) ------------------------------------------------------
     def _snapshot(self) -> tuple:
@@ -306,24 +318,38 @@ class MapEditorScene(Scene):
                 return cand
         return x, y
 
-    def tray_items(self) -> list[tuple[str, pygame.Rect]]:
-        """The cards not on the board, by kind, with their rectangles in the tray."""
+    def tray_ids(self) -> list[str]:
+        """The cards not on the board, by kind (arrivals first, ways out last)."""
         sc = self.scenario
         ids = [s for s in sc.steps if s not in self.layout]
         ids.sort(key=lambda s: (KIND_ORDER.index(sc.steps[s].kind) if sc.steps[s].kind in KIND_ORDER else 99))
+        return ids
+
+    def tray_pages(self) -> tuple[int, int]:
+        """(cards per page, pages): one page while every card fits at touch size, else pages with arrows."""
+        n = len(self.tray_ids())
+        avail = TRAY.bottom - (TRAY.top + 64) - 8
+        if n * (MIN_TARGET + 8) <= avail:
+            return max(1, n), 1
+        per_page = max(1, (avail - MIN_TARGET - 12) // (MIN_TARGET + 8))
+        return per_page, -(-n // per_page)
+
+    def tray_items(self) -> list[tuple[str, pygame.Rect]]:
+        """The cards of the tray's current page, with their rectangles."""
+        ids = self.tray_ids()
+        per_page, pages = self.tray_pages()
+        self.tray_page = max(0, min(self.tray_page, pages - 1))
+        shown = ids[self.tray_page * per_page:(self.tray_page + 1) * per_page]
         top = TRAY.top + 64
-        avail = TRAY.bottom - top - 8
+        avail = TRAY.bottom - top - 8 - (MIN_TARGET + 12 if pages > 1 else 0)
         gap = 8
-        n = len(ids)
-        cols = 1 if n * (MIN_TARGET + gap) <= avail else 2
-        per_col = -(-n // cols) if n else 1
-        h = max(MIN_TARGET, min(84, avail // max(1, per_col) - gap))
-        w = (TRAY.width - 24 - (cols - 1) * gap) // cols
-        out = []
-        for i, s in enumerate(ids):
-            c, r = divmod(i, per_col)
-            out.append((s, pygame.Rect(TRAY.left + 12 + c * (w + gap), top + r * (h + gap), w, h)))
-        return out
+        h = max(MIN_TARGET, min(84, avail // max(1, len(shown)) - gap)) if pages == 1 else MIN_TARGET
+        w = TRAY.width - 24
+        return [(s, pygame.Rect(TRAY.left + 12, top + r * (h + gap), w, h)) for r, s in enumerate(shown)]
+
+    def page_tray(self, step: int) -> None:
+        self.tray_page += step
+        self.tray_items()  # clamps
 
     def tray_hit(self, pos) -> str | None:
         for s, r in self.tray_items():
@@ -633,7 +659,7 @@ class MapEditorScene(Scene):
         if self.reveal is not None:
             self._draw_reveal_panel(surface)
         for b in self.buttons():
-            if not self.feedback_open:
+            if not self.feedback_open and b not in (self.b_page_up, self.b_page_down):  # the tray drew those
                 b.draw(surface)
         self._draw_drag_ghost(surface)
         if self.idle > IDLE_HINT and not self.feedback_open and self.reveal is None and self.press is None:
@@ -689,8 +715,18 @@ class MapEditorScene(Scene):
                 border=T.VERMILION if dragging_card else None, width=3)
         T.text(surface, "Cards", (TRAY.left + 18, TRAY.top + 14), T.SIZE_LABEL, T.TEXT, "bold")
         items = self.tray_items()
-        T.text(surface, f"{len(items)} left", (TRAY.right - 18, TRAY.top + 20), T.SIZE_SMALL, T.TEXT_DIM,
+        T.text(surface, f"{len(self.tray_ids())} left", (TRAY.right - 18, TRAY.top + 20), T.SIZE_SMALL, T.TEXT_DIM,
                anchor="topright")
+        per_page, pages = self.tray_pages()
+        if pages > 1 and not self.feedback_open:
+            for b, up in ((self.b_page_up, True), (self.b_page_down, False)):
+                b.draw(surface)
+                cx, cy = b.rect.center
+                c = T.TEXT if b.enabled else T.LINE
+                tri = [(cx - 16, cy + 8), (cx + 16, cy + 8), (cx, cy - 10)] if up else \
+                    [(cx - 16, cy - 8), (cx + 16, cy - 8), (cx, cy + 10)]
+                pygame.draw.polygon(surface, c, tri)
+
         if dragging_card:
             T.text(surface, "Drop here to", (TRAY.centerx, TRAY.bottom - 110), T.SIZE_BODY, T.TEXT, "semibold",
                    anchor="center")
