@@ -76,6 +76,9 @@ def main(reps: int = 15) -> None:
     t_ours = best_ms(ours, reps)
     t_simpy = best_ms(lambda r: peers.simpy_day(r + 1), reps)
     t_ciw = best_ms(lambda r: peers.ciw_day(r + 1), max(3, reps // 3))
+    import engine
+
+    print(f"Engine: {engine.BACKEND} (PROCESSPLAY_ENGINE=pure or =compiled picks one; see engine/_backend.py)")
     print("Reference day (about 4,800 calls), CPU ms per replication, best of runs:")
     print(f"  ProcessPlay engine  {t_ours:8.2f} ms")
     print(f"  SimPy               {t_simpy:8.2f} ms   ours is {t_simpy / t_ours:5.1f}x faster (goal 10x)")
@@ -94,6 +97,12 @@ def main(reps: int = 15) -> None:
         sim.run(cs, replications=30)
         print(f"Customer-service day, 30 replications: {time.perf_counter() - t0:.2f} s wall, "
               f"{time.process_time() - c0:.2f} s CPU (goal under 0.3 s)")
+        from engine.parallel import default_workers
+
+        t0 = time.perf_counter()
+        sim.run(cs, replications=30, workers=None)
+        print(f"  the same on {default_workers()} worker processes (engine.parallel): "
+              f"{time.perf_counter() - t0:.2f} s wall")
 
     big = reference_day(horizon=100_000.0)  # a million calls
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
