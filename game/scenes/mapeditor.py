@@ -75,6 +75,12 @@ def advisor_portrait(advisor, size: int, scenario_path=None) -> pygame.Surface:
         return img
 
 
+def bubble_height(width: int, text: str, size: int = T.SIZE_BODY) -> int:
+    """The height `speech_bubble` will use for `text` in a rect `width` wide."""
+    lines = T.wrap(text, width - 116 - 48, size)
+    return max(96, 52 + len(lines) * int(size * 1.3) + 18)
+
+
 def speech_bubble(surface, rect: pygame.Rect, advisor, text: str, scenario_path=None, size: int = T.SIZE_BODY) -> int:
     """An advisor's portrait with a speech bubble beside it; returns the height used."""
     colour = T.hex_colour(getattr(advisor, "colour", None), T.SKY)
@@ -377,6 +383,7 @@ class MapEditorScene(Scene):
         best = self.attempts.best
         self.round.map_score = best.score if best else 0
         self.feedback_open = True
+        self._place_feedback_buttons()
         if self.attempts.finished:
             self.b_again.label = "Compare with the expert" if attempt.score < 100 else "Continue"
         else:
@@ -918,8 +925,33 @@ class MapEditorScene(Scene):
             y += 30
         T.text(surface, "The day will run on your map, as it is.", (x, y + 4), T.SIZE_SMALL, T.TEXT_DIM)
 
+    def feedback_lines(self) -> list:
+        """The advisors' lines the score panel shows (one per hint, at most two)."""
+        if self.last is None:
+            return []
+        out = []
+        for hint in self.last.hints[:2]:
+            line = hint.lines[0] if hint.lines else None
+            if line is not None and line.advisor in self.scenario.advisors:
+                out.append(line)
+        return out
+
     def feedback_rect(self) -> pygame.Rect:
-        return pygame.Rect(T.W // 2 - 520, 150, 1040, 800)
+        """The score panel, as tall as what it says."""
+        width = 1040
+        h = 300  # attempt, score, bar, counts
+        lines = self.feedback_lines()
+        h += sum(bubble_height(width - 80, line.text) + 24 for line in lines)
+        if not lines:
+            h += 120  # a line or two of advice or praise
+        h += 130  # the buttons
+        h = min(h, T.H - 80)
+        return pygame.Rect(T.W // 2 - width // 2, (T.H - h) // 2, width, h)
+
+    def _place_feedback_buttons(self) -> None:
+        fb = self.feedback_rect()
+        self.b_again.rect.update(fb.right - 40 - 460, fb.bottom - 114, 460, 84)
+        self.b_keep.rect.update(fb.left + 40, fb.bottom - 114, 460, 84)
 
     def _draw_feedback(self, surface) -> None:
         shade = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
@@ -955,16 +987,16 @@ class MapEditorScene(Scene):
         T.text(surface, f"{len(comp.matched) + len(comp.given)} links right · {len(comp.missing)} missing · "
                         f"{len(comp.extra)} extra", (box.left + 40, y), T.SIZE_BODY, T.TEXT_DIM)
         y += 60
-        for hint in last.hints[:2]:
-            for line in hint.lines[:1]:
-                adv = self.scenario.advisors.get(line.advisor)
-                if adv is None:
-                    continue
-                h = speech_bubble(surface, pygame.Rect(box.left + 40, y, box.width - 80, 200), adv, line.text,
-                                  self.scenario.path)
-                y += h + 24
-        if not last.hints and score < 100:
-            T.paragraph(surface, "Look at every port: where should each kind of work go next?",
-                        pygame.Rect(box.left + 40, y, box.width - 80, 100), T.SIZE_BODY, T.TEXT_DIM)
+        for line in self.feedback_lines():
+            adv = self.scenario.advisors[line.advisor]
+            h = speech_bubble(surface, pygame.Rect(box.left + 40, y, box.width - 80, 200), adv, line.text,
+                              self.scenario.path)
+            y += h + 24
+        if not self.feedback_lines():
+            if score == 100:
+                note = "Every piece of work has its way through. Next: set the rules and run the day."
+            else:
+                note = "Look at every port: where should each kind of work go next?"
+            T.paragraph(surface, note, pygame.Rect(box.left + 40, y, box.width - 80, 90), T.SIZE_BODY, T.TEXT_DIM)
         for b in self.buttons():
             b.draw(surface)
