@@ -164,6 +164,11 @@ def _rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
     return pts
 
 
+def link_curve(p0, p3) -> list[tuple[float, float]]:
+    """The curve a link from a port at `p0` to a point `p3` is drawn with (a link being dragged)."""
+    return _bezier(p0, p3)
+
+
 def _dist2_to_segment(p, a, b) -> float:
     ax, ay = a
     bx, by = b

@@ -30,7 +30,8 @@ from engine.maps import Attempt, Attempts, map_problems, reveal_lines
 from engine.model import Edge, ProcessMap, frozen_map
 
 from .. import theme as T
-from ..board import KIND_COLOURS, KIND_ORDER, Board, Highlights, card_size, draw_icon, port_marker
+from ..board import (KIND_COLOURS, KIND_ORDER, Board, Highlights, arrowhead, card_size, draw_icon,
+                     link_curve, port_marker)
 from ..layout import auto_layout, place_near
 from ..scene import Scene
 from ..widgets import MIN_TARGET, Button
@@ -786,8 +787,7 @@ class MapEditorScene(Scene):
         if p is None or not p.dragging or p.what != "port":
             return
         start = self.board.port_pos(p.step, p.port)
-        from ..board import _bezier, arrowhead
-        pts = _bezier((start[0] + 11, start[1]), self.pointer)
+        pts = link_curve((start[0] + 11, start[1]), self.pointer)
         pygame.draw.lines(surface, T.YELLOW, False, pts, 5)
         arrowhead(surface, T.YELLOW, pts[-1], pts[-3], 18)
         target = self._card_at(self.pointer)
@@ -851,8 +851,7 @@ class MapEditorScene(Scene):
         goal = self.board.input_pos(target)
         pos = (x + (goal[0] - x) * f, y + (goal[1] - y) * f)
         if f > 0.05:
-            from ..board import _bezier
-            pts = _bezier((x + 11, y), pos)
+            pts = link_curve((x + 11, y), pos)
             pygame.draw.lines(surface, T.YELLOW, False, pts, 4)
         pygame.draw.rect(surface, T.YELLOW, self.board.card_rect(target).inflate(12, 12), 3, border_radius=16)
         self._draw_finger(surface, pos)

@@ -40,7 +40,7 @@ import pygame
 from engine.sim import Day, run as run_days
 
 from .. import theme as T
-from ..board import KIND_COLOURS, Board
+from ..board import Board
 from ..scene import Scene
 from ..widgets import Button, Choice, Slider
 from .mapeditor import advisor_portrait
