@@ -61,21 +61,6 @@ _OVERFLOW: Final = 3
 _CHANGE: Final = 4
 _RELEASE: Final = 5  # an entity leaves a step where it waited for stock or for its batch (engine.stock)
 
-# Slots of the accumulator list: plain floats over the entities counted (born at or after warmup), except
-# _PRE, the entities born before warmup. Counts by exit are kept per exit step (`exits_counted`, `late`), and
-# what follows from them (completed, revenue at exits...) is worked out when the KPIs are asked for.
-_PRE: Final = 0
-_ABAND_END: Final = 1
-_WAITED: Final = 2
-_WAIT: Final = 3
-_OFFERED: Final = 4
-_SERVED: Final = 5
-_ASA: Final = 6
-_SL_MISS: Final = 7
-_TIS: Final = 8
-_REV: Final = 9
-_COST: Final = 10
-
 INF: Final = math.inf
 #: A heap entry: (time, sequence, kind, a, b).
 _Ev = tuple[float, int, int, Any, Any]
@@ -182,14 +167,27 @@ class Day:
         self.trace: list[tuple] | None = [] if trace else None
         self.fired: list[tuple[float, int, Any]] = []  # (time, event index, say line)
         self._heap: list[_Ev] = []
-        self._seq: Iterator[int] = count()
-        self._acc = [0.0] * 11
+        self._seq = 0  # the sequence number of the last heap entry: entries at one time go in order
+        # The day's counts, plain floats over the entities counted (born at or after warmup), except `n_pre`,
+        # the entities born before warmup. Counts by exit are kept per exit step (`exits_counted`, `late`), and
+        # what follows from them (completed, revenue at exits...) is worked out when the KPIs are asked for.
+        self.n_pre = 0.0
+        self.n_offered = 0.0  # reached a service
+        self.n_answered = 0.0  # started a first service
+        self.n_answered_late = 0.0  # ... after waiting longer than the service-level wait
+        self.answer_wait_total = 0.0  # waits before a first service
+        self.n_waited = 0.0  # waited in a queue (or for stock) at all
+        self.wait_total = 0.0  # every wait in a queue (or for stock)
+        self.n_abandoned_unconnected = 0.0  # ended at an unconnected `abandoned` port
+        self.time_in_system_total = 0.0  # of the entities that ended
+        self.revenue_total = 0.0  # cross-sell revenue at services (revenue at exits is added in `kpis`)
+        self.cost_total = 0.0  # per-entity costs of steps
         self._ids: Iterator[int] = count()
         self._generation = 0  # bumped when rules change mid-day: stale schedule pieces are ignored
         self._duration_sets: dict[int, list] = {}  # step -> [(event index, distribution)] set by events
         self._setup_state()
         self._setup_streams()
-        self.stock = Stock(self, _RELEASE, _CHANGE, _WAITED, _WAIT, _Knob)
+        self.stock = Stock(self, _RELEASE, _CHANGE, _Knob)
         self._setup_knobs()
         self._build_handlers()
         self._start_sources()
@@ -409,8 +407,13 @@ class Day:
             self.dscale[s] = max(0.0, value)
         return apply
 
+    def next_seq(self) -> int:
+        """The sequence number of a new heap entry (engine.stock schedules on the same heap)."""
+        self._seq += 1
+        return self._seq
+
     def _push(self, t: float, kind: int, a, b) -> None:
-        heappush(self._heap, (t, next(self._seq), kind, a, b))
+        heappush(self._heap, (t, self.next_seq(), kind, a, b))
 
     # ---- changes of staffing and rates ---------------------------------------------------------
 
@@ -459,7 +462,7 @@ class Day:
     def _build_handlers(self) -> None:
         """`_start` and `_feed` as closures over the state, for speed in the loop."""
         P = self.plan
-        heap, seq = self._heap, self._seq
+        heap = self._heap
         busy, staff, qlen = self.busy, self.staff, self.qlen
         queues: list[list[deque[tuple[Entity, int]]]] = self.queues  # type: ignore[assignment]
         busy_time, dscale = self.busy_time, self.dscale
@@ -470,7 +473,7 @@ class Day:
         # when that step has no priorities (a plain first-come-first-served queue).
         self._pool_q = [steps[0] if len(steps) == 1 else -1 for steps in pool_steps]
         fifo = [q if q >= 0 and P.n_classes[q] == 1 else -1 for q in self._pool_q]
-        warmup, slw, acc = self.warmup, self.slw, self._acc
+        warmup, slw = self.warmup, self.slw
         clip_end = self.horizon if self.cutoff else INF
         trace = self.trace
         push = heappush
@@ -483,12 +486,12 @@ class Day:
             if e.sv != 2:  # the first service: answered
                 e.sv = 2
                 if e.born >= warmup:
-                    acc[_SERVED] += 1
+                    self.n_answered += 1
                     w = e.wait
                     if w:
-                        acc[_ASA] += w
+                        self.answer_wait_total += w
                         if w > slw:
-                            acc[_SL_MISS] += 1
+                            self.n_answered_late += 1
             if in_cycle[s]:
                 e.rw = _repeat(e, s)
                 d = s_dur_rw[s][p].next() if e.rw else s_dur[s][p][e.src].at(e.k)
@@ -505,8 +508,9 @@ class Day:
                 if hi > lo:
                     busy_time[p] += hi - lo
             if cost_pe[s] and e.born >= warmup:
-                acc[_COST] += cost_pe[s]
-            push(heap, (end, next(seq), _SERVICE_DONE, e, p))
+                self.cost_total += cost_pe[s]
+            self._seq += 1
+            push(heap, (end, self._seq, _SERVICE_DONE, e, p))
             if trace is not None:
                 trace.append(("start", now, e.id, ids[s], pools[p]))
                 trace.append(("busy", now, pools[p], busy[p], staff[p]))
@@ -529,8 +533,8 @@ class Day:
                     if w > 0:
                         if e.born >= warmup:
                             if not e.wait:
-                                acc[_WAITED] += 1
-                            acc[_WAIT] += w
+                                self.n_waited += 1
+                            self.wait_total += w
                         e.wait += w
                     if trace is not None:
                         trace.append(("queue", now, ids[q], qlen[q]))
@@ -566,8 +570,8 @@ class Day:
                 if w > 0:
                     if e.born >= warmup:
                         if not e.wait:
-                            acc[_WAITED] += 1
-                        acc[_WAIT] += w
+                            self.n_waited += 1
+                        self.wait_total += w
                     e.wait += w
                 if trace is not None:
                     trace.append(("queue", now, ids[bs], qlen[bs]))
@@ -594,7 +598,6 @@ class Day:
         P = self.plan
         heap = self._heap
         pop, push = heappop, heappush
-        seq = self._seq
         kind, out, ids = P.kind, P.out, P.ids
         unresolved, overflow_to, abandoned_to = P.unresolved, P.overflow, P.abandoned
         branch_cum: list[list[float]] = P.branch_cum  # type: ignore[assignment]
@@ -629,7 +632,6 @@ class Day:
         start, feed = self._start, self._feed
         stock = self.stock
         stock_demand, stock_join, stock_out = stock.demand, stock.join, P.stock_out
-        acc = self._acc
         ids_next = self._ids
         horizon, warmup = self.horizon, self.warmup
         trace = self.trace
@@ -669,7 +671,7 @@ class Day:
                     dr.refill()
                 e = Entity(next(ids_next), j, n, source_etype[j], now, dr.attrs[i], dr.patience[i])
                 if now < warmup:
-                    acc[_PRE] += 1
+                    self.n_pre += 1
                 t = now + s_arrive[j].next() / rate[j]
                 nxt_arrival[j] = t
                 if one_source:
@@ -725,7 +727,7 @@ class Day:
                                 k = e.k
                                 u = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)
                             if u < rc and e.born >= warmup:
-                                acc[_REV] += rev_amount[s]
+                                self.revenue_total += rev_amount[s]
                 elif what == _ABANDON or what == _OVERFLOW:  # ---- patience or the overflow timer runs out
                     e = ev[3]
                     tok = ev[4]
@@ -738,8 +740,8 @@ class Day:
                     if w > 0:
                         if e.born >= warmup:
                             if not e.wait:
-                                acc[_WAITED] += 1
-                            acc[_WAIT] += w
+                                self.n_waited += 1
+                            self.wait_total += w
                         e.wait += w
                     if trace is not None:
                         trace.append(("queue", now, ids[s], qlen[s]))
@@ -773,8 +775,8 @@ class Day:
                 if nxt < 0:  # an unconnected `abandoned` port: it ends there, as abandoned
                     end_time = now
                     if e.born >= warmup:
-                        acc[_ABAND_END] += 1
-                        acc[_TIS] += now - e.born
+                        self.n_abandoned_unconnected += 1
+                        self.time_in_system_total += now - e.born
                     if trace is not None:
                         trace.append(("end", now, e.id, None, "abandoned"))
                     break
@@ -784,7 +786,7 @@ class Day:
                     if not e.sv:
                         e.sv = 1
                         if e.born >= warmup:
-                            acc[_OFFERED] += 1
+                            self.n_offered += 1
                     for p in svc_pools[nxt]:  # pools in order: the first free one serves
                         if busy[p] < staff[p]:
                             start(e, nxt, p, now)
@@ -804,9 +806,11 @@ class Day:
                         pt = e.patience
                         oa = overflow_after[nxt]
                         if pt is not None and (oa is None or pt < oa):
-                            push(heap, (now + pt, next(seq), _ABANDON, e, tok))
+                            self._seq += 1
+                            push(heap, (now + pt, self._seq, _ABANDON, e, tok))
                         elif oa is not None:
-                            push(heap, (now + oa, next(seq), _OVERFLOW, e, tok))
+                            self._seq += 1
+                            push(heap, (now + oa, self._seq, _OVERFLOW, e, tok))
                         if trace is not None:
                             trace.append(("queue", now, ids[nxt], qlen[nxt]))
                     break
@@ -816,7 +820,7 @@ class Day:
                     if e.born >= warmup:
                         exits_counted[nxt] += 1
                         tis = now - e.born
-                        acc[_TIS] += tis
+                        self.time_in_system_total += tis
                         la = late_after[nxt]
                         if la is not None and tis > la:
                             late[nxt] += 1
@@ -852,8 +856,9 @@ class Day:
                         k = e.k
                         d = st.cur[k & MASK] if k >> BLOCK_BITS == st.cur_index else st.at(k)
                     if cost_pe[nxt] and e.born >= warmup:
-                        acc[_COST] += cost_pe[nxt]
-                    push(heap, (now + d * dscale[nxt], next(seq), _DELAY_DONE, e, nxt))
+                        self.cost_total += cost_pe[nxt]
+                    self._seq += 1
+                    push(heap, (now + d * dscale[nxt], self._seq, _DELAY_DONE, e, nxt))
                     if trace is not None:
                         trace.append(("start", now, e.id, ids[nxt], None))
                     break
@@ -968,7 +973,7 @@ class Day:
     def kpis(self) -> dict[str, float]:
         """The KPIs of the day so far (final once `done`): entities still inside count as unfinished."""
         P, sc = self.plan, self.scenario
-        acc = list(self._acc)
+        n_waited, wait_total = self.n_waited, self.wait_total
         t_end = self.now
         if self.done:
             t_end = self.horizon if self.cutoff else max(self.horizon, self.end_time)
@@ -977,8 +982,8 @@ class Day:
             w = t_end - e.tq
             if e.born >= self.warmup and w > 0:
                 if not e.wait:
-                    acc[_WAITED] += 1
-                acc[_WAIT] += w
+                    n_waited += 1
+                wait_total += w
         staffed = list(self.staffed)
         measured = list(self.staffed_measured)
         for p in range(len(P.pools)):
@@ -992,9 +997,9 @@ class Day:
         hours = sc.time.hours_per_unit
         staff_cost = sum(staffed[p] * hours * sc.resources[pid].cost_per_hour for p, pid in enumerate(P.pools))
         fixed = sum(sc.fixed_costs.values())
-        arrivals = sum(self._k) - acc[_PRE]
+        arrivals = sum(self._k) - self.n_pre
         by_outcome = [0, 0, 0]
-        revenue, cost = acc[_REV], acc[_COST] + staff_cost + fixed + self.stock.cost(t_end)
+        revenue, cost = self.revenue_total, self.cost_total + staff_cost + fixed + self.stock.cost(t_end)
         n_late = 0
         for s, n in enumerate(self.exits_counted):
             if n:
@@ -1002,18 +1007,18 @@ class Day:
                 revenue += n * P.exit_revenue[s]
                 cost += n * P.exit_penalty[s] + self.late[s] * P.late_penalty[s]
                 n_late += self.late[s]
-        left = sum(self.exits_counted) + acc[_ABAND_END]
+        left = sum(self.exits_counted) + self.n_abandoned_unconnected
         k: dict[str, float] = {
             "arrivals": arrivals,
             "completed": by_outcome[0],
-            "abandoned": by_outcome[1] + acc[_ABAND_END],
+            "abandoned": by_outcome[1] + self.n_abandoned_unconnected,
             "lost": by_outcome[2],
-            "abandon_rate": ratio(by_outcome[1] + acc[_ABAND_END], arrivals),
-            "p_wait": ratio(acc[_WAITED], arrivals),
-            "mean_wait": ratio(acc[_WAIT], arrivals),
-            "asa": ratio(acc[_ASA], acc[_SERVED]),
-            "service_level": ratio(acc[_SERVED] - acc[_SL_MISS], acc[_OFFERED], 1.0),
-            "mean_time_in_system": ratio(acc[_TIS], left),
+            "abandon_rate": ratio(by_outcome[1] + self.n_abandoned_unconnected, arrivals),
+            "p_wait": ratio(n_waited, arrivals),
+            "mean_wait": ratio(wait_total, arrivals),
+            "asa": ratio(self.answer_wait_total, self.n_answered),
+            "service_level": ratio(self.n_answered - self.n_answered_late, self.n_offered, 1.0),
+            "mean_time_in_system": ratio(self.time_in_system_total, left),
             "on_time_rate": ratio(left - n_late, left, 1.0),
             "revenue": revenue,
             "cost": cost,

@@ -42,11 +42,14 @@ import math
 from bisect import bisect_right
 from collections import deque
 from heapq import heappush
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import rng as rngs
 from .distributions import Distribution
 from .plan import BATCH, INVENTORY
+
+if TYPE_CHECKING:  # for the types only: engine.sim imports this module
+    from .sim import Day
 
 MET: Final = 0
 LOST: Final = 1
@@ -103,12 +106,11 @@ class _Batch:
 class Stock:
     """The inventory and batch steps of one day (see the module docstring)."""
 
-    def __init__(self, day, release: int, change: int, waited: int, wait: int, knob_class):
+    def __init__(self, day: Day, release: int, change: int, knob_class):
         P, sc = day.plan, day.scenario
         self.day = day
         self.release, self.change = release, change
-        self.acc, self.i_waited, self.i_wait = day._acc, waited, wait
-        self.heap, self.seq = day._heap, day._seq
+        self.heap = day._heap
         self.trace = day.trace
         self.horizon, self.warmup, self.cutoff = day.horizon, day.warmup, day.cutoff
         # Inventory points: the placed ones, then their suppliers up the chain.
@@ -120,7 +122,7 @@ class Stock:
             sid = todo.pop(0)
             if sid in self.point_of:
                 continue
-            step = sc.steps[sid]
+            step: Any = sc.steps[sid]  # an inventory step
             j = len(self.points)
             self.point_of[sid] = j
             self.points.append(_Point(sid, step, P.index.get(sid, -1)))
@@ -199,9 +201,9 @@ class Stock:
         members, b.members = b.members, []
         b.gen += 1
         b.count += 1
-        heap, seq, rel = self.heap, self.seq, self.release
+        heap, rel, day = self.heap, self.release, self.day
         for e in members:
-            heappush(heap, (now, next(seq), rel, e, s))
+            heappush(heap, (now, day.next_seq(), rel, e, s))
         if self.trace is not None:
             self.trace.append(("batch", now, b.sid, len(members)))
 
@@ -226,7 +228,7 @@ class Stock:
     # ---- shelves and orders ------------------------------------------------------------------
 
     def _push(self, t: float, fn, arg) -> None:
-        heappush(self.heap, (t, next(self.seq), self.change, fn, arg))
+        heappush(self.heap, (t, self.day.next_seq(), self.change, fn, arg))
 
     def _level(self, pt: _Point, now: float, delta: float) -> None:
         """Change the units on the shelf by `delta` at `now`, integrating the level so far."""
@@ -276,7 +278,7 @@ class Stock:
         if self.trace is not None:
             self.trace.append(("order", now, pt.sid, q, self.points[sup].sid if sup >= 0 else None))
         if sup < 0:  # an outside supplier: the units arrive a lead time later
-            heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, next(self.seq), self.change, self._receive,
+            heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, self.day.next_seq(), self.change, self._receive,
                                  (j, q)))
             return
         # A demand of q units at the supplier: what is on its shelf ships now, the rest is owed.
@@ -300,7 +302,8 @@ class Stock:
     def _ship(self, j: int, q: float, now: float) -> None:
         """`q` units leave for point `j`; they arrive a lead time later."""
         pt = self.points[j]
-        heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, next(self.seq), self.change, self._receive, (j, q)))
+        heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, self.day.next_seq(), self.change, self._receive,
+                             (j, q)))
 
     def _receive(self, now: float, arg) -> None:
         """A delivery reaches point `j`: fill what is owed, first come first served, then the shelf."""
@@ -317,7 +320,7 @@ class Stock:
                 pt.owed -= 1
                 self._level(pt, now, -1.0)
                 self._waited(e, now)
-                heappush(self.heap, (now, next(self.seq), self.release, e, pt.s))
+                heappush(self.heap, (now, self.day.next_seq(), self.release, e, pt.s))
             else:
                 item = owed_orders[0]
                 ship = min(pt.on_hand, item[2])
@@ -334,8 +337,8 @@ class Stock:
         if w > 0:
             if e.born >= self.warmup:
                 if not e.wait:
-                    self.acc[self.i_waited] += 1
-                self.acc[self.i_wait] += w
+                    self.day.n_waited += 1
+                self.day.wait_total += w
             e.wait += w
 
     def _schedule_review(self, j: int, now: float) -> None:
