@@ -571,7 +571,8 @@ class Board:
                 cy = row_top + (i + 0.5) * ROW_H * s
                 c = {"connected": T.TEXT_DIM, "missing": T.ORANGE, "optional": T.TEXT_DIM}.get(state, T.TEXT_DIM)
                 name = port.replace("_", " ")
-                T.text(img, T.ellipsize(name, int((w - 70) * s), size), (r.right - (PORT_R + 12) * s, cy), size, c,
+                room = (w - 70) if i == 0 else (w - 40)  # the first row shares its width with the icon
+                T.text(img, T.ellipsize(name, int(room * s), size), (r.right - (PORT_R + 12) * s, cy), size, c,
                        anchor="midright")
         self._cards[key] = img
         if len(self._cards) > 512:

@@ -430,6 +430,9 @@ class RunScene(Scene):
 
     def span_words(self) -> str:
         """What 1x plays in DAY_SECONDS_1X: 'a day', or '14 days' for a longer horizon."""
+        if self.horizon_hours < 4:  # a short tutorial shift: say its length
+            hours = self.horizon_hours
+            return f"{hours:.0f} hour{'s' if round(hours) != 1 else ''}" if hours >= 1 else f"{hours * 60:.0f} minutes"
         if not self.multi_day:
             return "a day"
         days = self.horizon_hours / 24
