@@ -408,10 +408,10 @@ class Loss:
             causes.append(f"{self.lost_sales:,.0f} lost sales")
         if self.holding_cost >= 0.5:
             causes.append(f"{self.holding_cost:,.0f}{cur} of stock holding")
+        waiting = f"{self.wait_minutes:,.0f} minutes of waiting" if self.wait_minutes >= 0.5 else ""
         if causes:
-            return (f"{self.label}: {self.money:,.0f}{cur} lost to {' and '.join(causes)}, "
-                    f"{self.wait_minutes:,.0f} minutes of waiting")
-        return f"{self.label}: {self.wait_minutes:,.0f} minutes of waiting"
+            return f"{self.label}: {self.money:,.0f}{cur} lost to {' and '.join(causes)}" + (f", {waiting}" if waiting else "")
+        return f"{self.label}: {waiting or 'no waiting'}"
 
 
 def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
