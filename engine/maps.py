@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -723,19 +722,6 @@ def dumps_map(pmap: ProcessMap, scenario_id: str | None = None) -> str:
 def save_map(path: str | os.PathLike, pmap: ProcessMap, scenario_id: str | None = None) -> None:
     """Write a map file atomically: a temporary file beside it, flushed to disk, then renamed over the
     old one, so a crash leaves either the old map or the new one, never half of one."""
-    path = os.fspath(path)
-    text = dumps_map(pmap, scenario_id)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".map-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .files import write_text
+
+    write_text(path, dumps_map(pmap, scenario_id))

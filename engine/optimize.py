@@ -26,8 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -752,19 +750,9 @@ def save_par(scenario: Scenario, result: OptimizeResult, path=None) -> None:
     data = {**result.to_json(scenario.id), "fingerprint": fingerprint(scenario), "seed": result.seed,
             "replications": result.replications, "baseline_ci": result.baseline_ci,
             "par_ci": result.par_ci}
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".par-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from .files import write_text
+
+    write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:

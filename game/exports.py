@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
-import tempfile
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence
+
+from engine import files as engine_files
 
 from .store import RoundRecord, Store
 
@@ -47,17 +48,8 @@ def atomic_file(path: str | os.PathLike, binary: bool = False, encoding: str = "
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"{folder}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", newline="", encoding=encoding)) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with engine_files.atomic_file(path, binary=binary, encoding=encoding, newline="") as f:
+        yield f
 
 
 def atomic_text(path: str | os.PathLike, encoding: str = "utf-8"):
