@@ -6,6 +6,7 @@ from two metres on a kiosk screen and above 17 px even in a 1280x720 window.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,10 +60,38 @@ def font(size: int, weight: str = "regular") -> pygame.font.Font:
         return pygame.font.Font(None, int(size * 1.3))
 
 
-@lru_cache(maxsize=2048)
+#: Bytes of rendered text kept: every label of a frame fits many times over, while text that keeps changing
+#: (a score counting up, clocks, live numbers) cannot pile up surfaces in a kiosk that runs all day.
+TEXT_CACHE_BYTES = 32 * 1024 * 1024
+_rendered: OrderedDict = OrderedDict()
+_rendered_bytes = 0
+
+
 def render(text: str, size: int = SIZE_BODY, colour=TEXT, weight: str = "regular") -> pygame.Surface:
-    """Rendered text, cached: most labels are drawn every frame and rarely change."""
-    return font(size, weight).render(text, True, colour)
+    """Rendered text, cached (least recently used out first, within TEXT_CACHE_BYTES): most labels are drawn
+    every frame and rarely change."""
+    global _rendered_bytes
+    key = (text, size, colour, weight)
+    img = _rendered.get(key)
+    if img is not None:
+        _rendered.move_to_end(key)
+        return img
+    img = font(size, weight).render(text, True, colour)
+    _rendered[key] = img
+    _rendered_bytes += img.get_pitch() * img.get_height()
+    while _rendered_bytes > TEXT_CACHE_BYTES and len(_rendered) > 1:
+        _, old = _rendered.popitem(last=False)
+        _rendered_bytes -= old.get_pitch() * old.get_height()
+    return img
+
+
+def _clear_rendered() -> None:
+    global _rendered_bytes
+    _rendered.clear()
+    _rendered_bytes = 0
+
+
+render.cache_clear = _clear_rendered  # as functools' caches have
 
 
 def text(surface: pygame.Surface, s: str, pos, size: int = SIZE_BODY, colour=TEXT, weight: str = "regular",
