@@ -306,3 +306,19 @@ def test_short_soak_of_random_taps_and_drags_raises_nothing(tmp_path):
     r = soak(minutes=1.5, fps=15, seed=3, data_dir=tmp_path, warmup=0.3)
     assert r["crashes"] == 0, r["log"][-3000:]
     assert r["running"] and r["gestures"] > 10 and r["plays"] >= 1
+
+
+def test_every_target_on_the_kiosk_screens_is_at_least_48_px(app):
+    from game.keyboard import LAYOUTS, Keyboard
+
+    for layout in LAYOUTS:
+        kb = Keyboard(pygame.Rect(100, 500, 1700, 420), layout)
+        assert all(k.rect.width >= 48 and k.rect.height >= 48 for k in kb.keys), layout
+    k = kiosk_app(app)
+    rnd = graded_round()
+    for scene in (InitialsScene(app, rnd, k), BoardsScene(app, rnd, k), LeadScene(app, rnd, k)):
+        rects = [b.rect for b in scene.buttons]
+        rects += [key.rect for key in getattr(scene, "keyboard").keys] if hasattr(scene, "keyboard") else []
+        rects += [f.rect for f in getattr(scene, "fields", [])]
+        rects += [scene.consent_rect] if hasattr(scene, "consent_rect") else []
+        assert rects and all(min(r.size) >= 48 for r in rects), scene.name
