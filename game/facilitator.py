@@ -8,7 +8,8 @@
   "Next team" hands the machine to the next one.
 - The results board compares the teams side by side on one scenario: headline, stars, KPIs, and each
   team's map as a thumbnail (game.board.Board).
-- Export writes `results.csv` of every round of the workshop (game.exports) into the data folder.
+- Export writes `results.csv` of every round of the workshop (game.exports) and a debrief per team (PNG and
+  PDF, game.report) into `exports/WORKSHOP/` in the data folder.
 """
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ from .scenes.title import TitleScene
 from .widgets import Button, pointer, primary
 
 POLL_SECONDS = 1.0
+
+
+def file_name(text: str) -> str:
+    """A folder name from a workshop's name ("Ops academy, 23 Nov" -> "ops-academy-23-nov")."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "workshop"
 
 
 def folder_state(dirs) -> dict[str, float]:
@@ -82,20 +90,35 @@ class Workshop(Layer):
         rec = store(self.app).add_round(
             self.current, rnd.scenario.id, g.headline, g.stars, g.map_score, rules=rnd.rules, edges=rnd.edges,
             kpis=o.kpis, seed=o.result.seed, workshop=self.name, scenario_path=rnd.scenario.path,
-            baseline=g.baseline, par=g.par)
+            baseline=g.baseline, par=g.par, baseline_kpis=o.baseline.means(), par_kpis=o.par_run.means())
         rnd.extra["recorded"] = rec
         rnd.extra.setdefault("layout", dict(rnd.layout))
         return rec
 
-    def export(self, folder: Path | None = None) -> Path:
-        from .exports import export_results
+    def export_folder(self, folder: Path | None = None) -> Path:
         from .modes import data_dir
 
-        folder = Path(folder or data_dir(self.app) / "exports")
+        folder = Path(folder or data_dir(self.app) / "exports" / file_name(self.name))
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"results-{self.name}.csv"
+        return folder
+
+    def export(self, folder: Path | None = None) -> Path:
+        """`results.csv` of every round of this workshop (game.exports)."""
+        from .exports import export_results
+
+        path = self.export_folder(folder) / "results.csv"
         export_results(store(self.app), path, workshop=self.name)
         return path
+
+    def debriefs(self, folder: Path | None = None) -> list[Path]:
+        """A debrief per team, PNG and PDF (game.report, matplotlib): slow, so a Job runs it, on a
+        connection of its own (a SQLite connection is not shared between threads here)."""
+        from .report import write_debriefs
+        from .store import Store
+
+        out = self.export_folder(folder)
+        with Store.open(store(self.app).path) as own:
+            return write_debriefs(own, out, workshop=self.name, folders=self.dirs)
 
     # --- the scenario folders ------------------------------------------------------------------
     def poll(self) -> bool:
@@ -176,20 +199,23 @@ class WorkshopScene(Screen):
         super().__init__(app)
         self.workshop = workshop
         self.message = ""
+        self.job = None  # the debriefs being written
+        self.teams = store(app).teams(workshop.name)
         self.play_button = Button(primary_rect(), "Play  ▶", self.play, kind="primary")
         self.buttons = [self.play_button,
                         Button(secondary_rect(0), "Add a team", self.add_team),
                         Button(secondary_rect(1), "Results board", self.board),
-                        Button(secondary_rect(2), "Export CSV", self.export, kind="quiet")]
+                        Button(secondary_rect(2), "Export", self.export, kind="quiet")]
         self._sync()
 
     def _sync(self) -> None:
+        self.teams = store(self.app).teams(self.workshop.name)
         cur = self.workshop.current
         self.play_button.enabled = cur is not None
         self.play_button.label = f"Play: {cur}  ▶" if cur else "Play  ▶"
 
     def team_rects(self) -> list[tuple[object, pygame.Rect]]:
-        teams = store(self.app).teams(self.workshop.name)
+        teams = self.teams
         area = content_rect()
         cols, w, h, gap = 3, (area.width - 2 * 32) // 3, 150, 32
         return [(t, pygame.Rect(area.left + (i % cols) * (w + gap), area.top + 90 + (i // cols) * (h + gap), w, h))
@@ -206,11 +232,24 @@ class WorkshopScene(Screen):
         self.app.stack.replace(TeamBoardScene(self.app, self.workshop))
 
     def export(self) -> None:
+        """results.csv now; the teams' debriefs (PNG and PDF) in the background."""
+        from .jobs import Job
+
         try:
             path = self.workshop.export()
-            self.message = f"Saved {path}"
         except Exception as e:  # a folder we cannot write: say so
             self.message = f"Could not export: {e}"
+            return
+        self.message = f"Saved {path}; writing the debriefs…"
+        if self.job is None and any(t.rounds for t in self.teams):
+            self.job = Job(self.workshop.debriefs, name="debriefs")
+
+    def tick(self, dt):
+        if self.job is not None and self.job.done:
+            job, self.job = self.job, None
+            folder = self.workshop.export_folder()
+            self.message = (f"Could not write the debriefs: {job.error}" if job.error else
+                            f"Saved results.csv and {len(job.result)} debrief files in {folder}")
 
     def enter(self) -> None:
         self._sync()
@@ -257,7 +296,7 @@ class WorkshopScene(Screen):
                 T.text(surface, "NEXT UP", (r.right - 30, r.bottom - 30), T.SIZE_SMALL, T.ACCENT, "semibold",
                        anchor="midright")
         if self.message:
-            T.text(surface, T.ellipsize(self.message, 1300, T.SIZE_SMALL), (MARGIN, primary_rect().top - 40),
+            T.text(surface, T.ellipsize(self.message, T.W - 2 * MARGIN, T.SIZE_SMALL), (MARGIN, primary_rect().top - 40),
                    T.SIZE_SMALL, T.GOOD if self.message.startswith("Saved") else T.WARN, anchor="midleft")
         self.draw_buttons(surface)
 

@@ -154,7 +154,10 @@ def test_teams_take_turns_and_the_board_compares_them(app, tmp_path):
 
     path = ws.export(tmp_path / "out")
     rows = list(csv.reader(path.open()))
-    assert len(rows) == 3 and {rows[1][1], rows[2][1]} == {"Blue", "Green"}
+    assert path.name == "results.csv" and len(rows) == 3 and {rows[1][1], rows[2][1]} == {"Blue", "Green"}
+    pytest.importorskip("matplotlib")
+    written = ws.debriefs(tmp_path / "out")
+    assert {p.name for p in written} >= {"debrief-blue.png", "debrief-green.pdf"}
 
 
 def test_main_facilitator_headless_exits_0(tmp_path, folder):
