@@ -239,6 +239,12 @@ def test_leads_and_scores_export_as_csv(app, tmp_path):
     exports.export_leads(store(app), out)
     rows = list(csv.reader(out.open()))
     assert any("ada@example.com" in r for r in rows[1:])
+    # and from the command line, as the stand's staff export them at the end of a show
+    cli = tmp_path / "cli.csv"
+    r = subprocess.run([sys.executable, "main.py", "leads", "--export", str(cli), "--data", str(tmp_path)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "ada@example.com" in cli.read_text()
 
 
 # --- the crash guard ------------------------------------------------------------------------------------
