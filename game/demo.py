@@ -304,7 +304,8 @@ class WhatIfScene(Screen):
         x0, inner = box.left + 32, box.width - 64
         cols = (x0 + inner - 400, x0 + inner - 200, x0 + inner)  # right edges: as set, what if, change
         if self.results is None:
-            msg = "The day could not be run: " + self.error if self.error else "Running both settings on the same days…"
+            msg = ("The day could not be run: " + self.error) if self.error else \
+                "Running both settings on the same days…"
             T.paragraph(surface, msg, pygame.Rect(x0, box.top + 60, inner, 200), T.SIZE_LABEL,
                         T.BAD if self.error else T.TEXT, "semibold")
             if not self.error:

@@ -13,7 +13,6 @@
 """
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import pygame
@@ -56,7 +55,9 @@ class Workshop(Layer):
     def __init__(self, app, scenario_dirs=(), name: str | None = None):
         self.app = app
         self.dirs = [Path(d) for d in scenario_dirs]
-        self.name = name or _dt.date.today().isoformat()
+        from .store import today
+
+        self.name = name or today().isoformat()  # the store's own default: the UTC date
         self.current: str | None = None  # the team whose turn it is
         self.files = folder_state(self.dirs)
         self.since_poll = 0.0
@@ -296,7 +297,8 @@ class WorkshopScene(Screen):
                 T.text(surface, "NEXT UP", (r.right - 30, r.bottom - 30), T.SIZE_SMALL, T.ACCENT, "semibold",
                        anchor="midright")
         if self.message:
-            T.text(surface, T.ellipsize(self.message, T.W - 2 * MARGIN, T.SIZE_SMALL), (MARGIN, primary_rect().top - 40),
+            T.text(surface, T.ellipsize(self.message, T.W - 2 * MARGIN, T.SIZE_SMALL),
+                   (MARGIN, primary_rect().top - 40),
                    T.SIZE_SMALL, T.GOOD if self.message.startswith("Saved") else T.WARN, anchor="midleft")
         self.draw_buttons(surface)
 

@@ -1,10 +1,11 @@
 """The crash guard: a screen that raises never shows a traceback to a visitor, nor closes the game.
 
 `CrashGuard(app, recover)` becomes `app.on_error`: an exception in a frame's update or draw (a scene's, or
-a layer's) is written with its traceback to the log file beside the database (game.store.LOG_NAME), and `recover()` puts the game
-back on its feet (the kiosk: its attract mode; the workshop and the demo: scenario select). A recovery
-that itself fails falls back to a plain "Tap to play" screen that cannot fail, so the loop goes on.
-The same traceback repeating every frame is logged once with a count, not sixty times a second.
+a layer's) is written with its traceback to the log file beside the database (game.store.LOG_NAME), and
+`recover()` puts the game back on its feet (the kiosk: its attract mode; the workshop: its teams; the
+demo: scenario select). A recovery that itself fails falls back to a plain "Tap to play" screen that
+cannot fail, so the loop goes on. The same traceback repeating every frame is logged once with a count,
+not sixty times a second.
 """
 from __future__ import annotations
 

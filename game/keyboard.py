@@ -194,7 +194,8 @@ class TextField:
                 T.text(surface, self.hint, (self.rect.left + 20, self.rect.centery), T.SIZE_BODY, T.LINE,
                        anchor="midleft")
         if self.focused and int(age * 2) % 2 == 0:
-            pygame.draw.line(surface, T.ACCENT, (r.right + 3, self.rect.centery - 20), (r.right + 3, self.rect.centery + 20), 3)
+            x, cy = r.right + 3, self.rect.centery
+            pygame.draw.line(surface, T.ACCENT, (x, cy - 20), (x, cy + 20), 3)
         if self.text:
             mark, colour = ("✓", T.GOOD) if self.ok else ("✗", T.WARN)
             T.text(surface, mark, (self.rect.right - 24, self.rect.centery), T.SIZE_HEAD - 8, colour, "bold",

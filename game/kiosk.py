@@ -410,7 +410,8 @@ class InitialsScene(Screen):
         T.panel(surface, box, T.PANEL, radius=24, border=T.ACCENT, width=3)
         T.text(surface, "YOUR SCORE", (box.left + 32, box.top + 28), T.SIZE_SMALL, T.ACCENT, "semibold")
         if g is not None:
-            r = T.text(surface, f"{g.headline:,}", (box.left + 30, box.top + 130), 110, T.TEXT, "bold", anchor="midleft")
+            r = T.text(surface, f"{g.headline:,}", (box.left + 30, box.top + 130), 110, T.TEXT, "bold",
+                       anchor="midleft")
             T.text(surface, "/ 1,000", (r.right + 12, r.bottom - 24), T.SIZE_LABEL, T.TEXT_DIM, "semibold",
                    anchor="bottomleft")
             for i in range(3):
@@ -433,7 +434,8 @@ class InitialsScene(Screen):
             T.paragraph(surface, self.message, pygame.Rect(tx, 230, T.W - MARGIN - tx, 200), T.SIZE_LABEL, T.WARN,
                         "semibold")
         else:
-            T.paragraph(surface, "Tap the letters below; ⌫ takes one back.", pygame.Rect(tx, 230, T.W - MARGIN - tx, 200),
+            T.paragraph(surface, "Tap the letters below; ⌫ takes one back.",
+                        pygame.Rect(tx, 230, T.W - MARGIN - tx, 200),
                         T.SIZE_BODY, T.TEXT_DIM)
         self.keyboard.draw(surface)
         self.draw_buttons(surface)
@@ -665,11 +667,11 @@ class LeadScene(Screen):
         for f in self.fields:
             f.draw(surface, self.age)
         r = self.consent_rect
-        T.panel(surface, r, T.PANEL_HI if self.consent else T.PANEL, radius=16, border=T.GOOD if self.consent else T.LINE)
+        on = self.consent
+        T.panel(surface, r, T.PANEL_HI if on else T.PANEL, radius=16, border=T.GOOD if on else T.LINE)
         tick = pygame.Rect(r.left + 18, r.centery - 28, 56, 56)
-        T.panel(surface, tick, T.GOOD if self.consent else T.BG_LIGHT, radius=10, border=T.TEXT if self.consent else T.LINE,
-                width=3)
-        if self.consent:
+        T.panel(surface, tick, T.GOOD if on else T.BG_LIGHT, radius=10, border=T.TEXT if on else T.LINE, width=3)
+        if on:
             T.text(surface, "✓", tick.center, T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
         lines = T.wrap(CONSENT, r.width - 130, T.SIZE_SMALL)[:2]
         for i, line in enumerate(lines):

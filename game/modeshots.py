@@ -55,7 +55,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
     T_SIZE = T.LOGICAL_SIZE
 
     # --- kiosk ---------------------------------------------------------------------------------------
-    from .kiosk import BoardsScene, InitialsScene, KioskOptions, LeadScene, install
+    from .kiosk import InitialsScene, KioskOptions, LeadScene, install
     from .modes import store
 
     app = fresh("kiosk")

@@ -14,7 +14,7 @@ import pytest
 from engine.scenario import builtin_dir, load
 from game import flow
 from game.app import App
-from game.facilitator import TeamBoardScene, TeamNameScene, WorkshopScene, install
+from game.facilitator import TeamBoardScene, TeamNameScene, install
 from game.modes import store
 
 DT = 1 / 30
