@@ -185,8 +185,7 @@ class Kiosk(Layer):
                 self.resets += 1
                 self.to_attract()
             return []
-        if any(e.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION, pygame.KEYDOWN)
-               for e in events) or self._busy_watching(top):
+        if self.app.idle == 0.0 or self._busy_watching(top):  # input this frame (App.step counts it)
             self.idle = 0.0
         else:
             self.idle += dt
