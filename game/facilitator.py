@@ -315,11 +315,22 @@ class TeamNameScene(Screen):
                                lambda s: bool(s.strip()), "Blue team")
         self.field.focused = True
         self.keyboard = Keyboard(pygame.Rect(MARGIN + 60, 410, T.W - 2 * MARGIN - 120, 500), "text",
-                                 on_char=self.field.type, on_back=self.field.back, on_enter=self.add,
-                                 enter_label="Add")
+                                 on_char=self.type, on_back=self.back, on_enter=self.add, enter_label="Add")
         self.message = ""
         self.buttons = [Button(primary_rect(), "Add team  ▶", self.add, kind="primary"),
                         Button(secondary_rect(0), "Cancel", self.on_back, kind="quiet")]
+
+    def _caps(self) -> None:
+        """Capitals where words start, as a phone keyboard does."""
+        self.keyboard.upper = not self.field.text or self.field.text.endswith((" ", "-"))
+
+    def type(self, ch: str) -> None:
+        self.field.type(ch)
+        self._caps()
+
+    def back(self) -> None:
+        self.field.back()
+        self._caps()
 
     def add(self) -> None:
         name = self.field.text.strip()

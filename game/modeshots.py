@@ -153,7 +153,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
     save(app, "workshop_empty")
     app.stack.push(TeamNameScene(app, ws))
     for ch in "Night shift":
-        app.stack.top.field.type(ch)
+        app.stack.top.type(ch)
     frames(app, 0.1)
     save(app, "workshop_team_name")
     app.stack.top.add()
