@@ -19,6 +19,7 @@ from ._build import FAST
 _PACKAGE = __name__.rpartition(".")[0]
 _HOT = {f"{_PACKAGE}.{m}": m for m in FAST}
 REBUILD = "pip install -e ."
+STALE = "the compiled engine is stale"
 _chosen: str | None = None
 
 
@@ -26,8 +27,12 @@ def backend() -> str:
     """'compiled' or 'pure', chosen once per process."""
     global _chosen
     if _chosen is None:
-        _chosen = "pure"  # while choosing, and if choosing raises
-        _chosen = _choose()
+        _chosen = "pure"  # while choosing
+        try:
+            _chosen = _choose()
+        except BaseException:
+            _chosen = None  # PROCESSPLAY_ENGINE=compiled without a current build: every import says so
+            raise
     return _chosen
 
 
@@ -42,9 +47,9 @@ def _choose() -> str:
         return "compiled"
     if mode == "compiled":
         raise ImportError(f"PROCESSPLAY_ENGINE=compiled, but {problem}")
-    if problem.startswith("stale"):
-        print(f"processplay: the compiled engine is {problem}; running the pure-Python engine "
-              f"(rebuild it with: {REBUILD})", file=sys.stderr)
+    if problem.startswith(STALE):
+        print(f"processplay: {problem}; running the pure-Python engine (rebuild it with: {REBUILD})",
+              file=sys.stderr)
     return "pure"
 
 
@@ -67,7 +72,7 @@ def _compiled_problem() -> str | None:
     except ImportError as ex:
         return f"the compiled engine does not load ({ex})"
     if getattr(fast_sim, "SOURCE_HASH", None) != source_hash():
-        return "stale (engine/*.py changed since it was built)"
+        return STALE + " (engine/*.py changed since it was built)"
     for m in FAST:
         importlib.import_module(f"{_PACKAGE}._fast.{m}")
     return None
