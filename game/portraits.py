@@ -108,3 +108,49 @@ def portrait(advisor, size: int, scenario_path: str | None = None) -> pygame.Sur
 def _cached_image(path: str, size: int) -> pygame.Surface | None:
     p = Path(path)
     return _image(p, size) if p.is_file() else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Speech bubbles: an advisor's portrait with what they say beside it (the briefing, the map's hints)
+
+BUBBLE_PAD = 28  # inside the bubble, left and right
+BUBBLE_HEAD = 54  # from the bubble's top to the first line of text (the name sits above it)
+
+
+def bubble_height(text: str, width: int, size: int = T.SIZE_BODY) -> int:
+    """The height `speech_bubble` uses for `text` in a bubble `width` wide (the portrait not counted)."""
+    lines = T.wrap(text, width - 2 * BUBBLE_PAD, size)
+    return max(96, BUBBLE_HEAD + len(lines) * int(size * 1.3) + 18)
+
+
+def speech_bubble(surface: pygame.Surface, rect: pygame.Rect, advisor, text: str, *, scenario_path=None,
+                  size: int = T.SIZE_BODY, portrait_size: int = 88, indent: int = 116,
+                  current: bool = True, shown: int | None = None, role: bool = True) -> int:
+    """Draw `advisor`'s portrait at `rect`'s left and a bubble `indent` px in, with their name (and role)
+    and `text`; returns the height used. A line not `current` is drawn quieter (the briefing's earlier
+    lines); `shown` types the text out to that many characters, laid out as the whole text will be so
+    that words never jump from one line to the next while typing."""
+    name = getattr(advisor, "name", None) or str(advisor)
+    colour = colour_for(name, getattr(advisor, "colour", None))
+    surface.blit(portrait(advisor, portrait_size, scenario_path), (rect.left, rect.top))
+    width = rect.width - indent
+    h = bubble_height(text, width, size)
+    bubble = pygame.Rect(rect.left + indent, rect.top, width, h)
+    fill = T.PANEL_HI if current else T.PANEL
+    T.panel(surface, bubble, fill, radius=22, border=colour if current else None, width=3)
+    tip_y = rect.top + min(portrait_size // 2, 52)
+    pygame.draw.polygon(surface, fill, [(bubble.left + 2, tip_y - 16), (bubble.left - 22, tip_y),
+                                        (bubble.left + 2, tip_y + 16)])
+    who = name + (f"  ·  {advisor.role}" if role and getattr(advisor, "role", "") else "")
+    T.text(surface, T.ellipsize(who, width - 2 * BUBBLE_PAD, T.SIZE_SMALL, "bold"),
+           (bubble.left + BUBBLE_PAD, bubble.top + 16), T.SIZE_SMALL, readable(colour) if current else T.TEXT_DIM,
+           "bold")
+    left = len(text) if shown is None else shown
+    y = bubble.top + BUBBLE_HEAD
+    for line in T.wrap(text, width - 2 * BUBBLE_PAD, size):
+        part = line[:max(0, left)]
+        if part:
+            T.text(surface, part, (bubble.left + BUBBLE_PAD, y), size, T.TEXT if current else T.TEXT_DIM)
+        left -= len(line) + 1
+        y += int(size * 1.3)
+    return h

@@ -154,7 +154,7 @@ class BriefingScene(Screen):
             ty += 72
 
     def bubble_height(self, text: str, size: int, width: int) -> int:
-        return 70 + int(size * 1.3) * len(T.wrap(text, width, size))
+        return portraits.bubble_height(text, width + 2 * portraits.BUBBLE_PAD, size)
 
     def draw_conversation(self, surface) -> None:
         if not self.lines:
@@ -184,26 +184,6 @@ class BriefingScene(Screen):
 
     def draw_bubble(self, surface, rect, line, size: int, text_w: int, current: bool) -> None:
         adv = self.advisor(line.advisor)
-        name = adv.name if adv else line.advisor
-        colour = portraits.colour_for(name, adv.colour if adv else None)
-        img = portraits.portrait(adv or name, 104 if current else 80, self.scenario.path)
-        surface.blit(img, (rect.left, rect.top))
-        bubble = pygame.Rect(rect.left + 140, rect.top, rect.width - 140, rect.height)
-        T.panel(surface, bubble, T.PANEL_HI if current else T.PANEL, radius=24, border=colour if current else None,
-                width=3)
-        tip_y = rect.top + (52 if current else 40)
-        pygame.draw.polygon(surface, T.PANEL_HI if current else T.PANEL,
-                            [(bubble.left + 2, tip_y - 16), (bubble.left - 22, tip_y), (bubble.left + 2, tip_y + 16)])
-        T.text(surface, name, (bubble.left + 28, bubble.top + 18), T.SIZE_SMALL,
-               portraits.readable(colour) if current else T.TEXT_DIM, "bold")
-        text = line.text[:int(self.shown)] if current else line.text
-        full_lines = T.wrap(line.text, text_w, size)
-        # type into the final layout, so words never jump from one line to the next while typing
-        y = bubble.top + 56
-        left = len(text)
-        for full in full_lines:
-            part = full[:max(0, left)]
-            if part:
-                T.text(surface, part, (bubble.left + 28, y), size, T.TEXT if current else T.TEXT_DIM)
-            left -= len(full) + 1
-            y += int(size * 1.3)
+        portraits.speech_bubble(surface, rect, adv or line.advisor, line.text, scenario_path=self.scenario.path,
+                                size=size, portrait_size=104 if current else 80, indent=140, current=current,
+                                shown=int(self.shown) if current else None, role=False)

@@ -29,6 +29,7 @@ import pygame
 from engine.maps import Attempt, Attempts, map_problems, reveal_lines
 from engine.model import Edge, ProcessMap, frozen_map
 
+from .. import portraits
 from .. import theme as T
 from ..board import (KIND_COLOURS, KIND_ORDER, Board, Highlights, arrowhead, card_size, draw_icon,
                      link_curve, port_marker)
@@ -60,48 +61,9 @@ class Press:
     saved: bool = False  # an undo snapshot was taken for this drag
 
 
-def advisor_portrait(advisor, size: int, scenario_path=None) -> pygame.Surface:
-    """The advisor's portrait from game.portraits, or a plain disc with initials if that is missing."""
-    try:
-        from ..portraits import portrait
-
-        return portrait(advisor, size, scenario_path)
-    except Exception:  # pragma: no cover - the shared portraits module is someone else's
-        img = pygame.Surface((size, size), pygame.SRCALPHA)
-        colour = T.hex_colour(getattr(advisor, "colour", None))
-        pygame.draw.circle(img, colour, (size // 2, size // 2), size // 2)
-        name = getattr(advisor, "name", "?")
-        letters = "".join(p[0] for p in name.split()[:2]).upper() or "?"
-        T.text(img, letters, (size // 2, size // 2), max(14, size // 3), T.TEXT, "bold", anchor="center")
-        return img
-
-
 def bubble_height(width: int, text: str, size: int = T.SIZE_BODY) -> int:
-    """The height `speech_bubble` will use for `text` in a rect `width` wide."""
-    lines = T.wrap(text, width - 116 - 48, size)
-    return max(96, 52 + len(lines) * int(size * 1.3) + 18)
-
-
-def speech_bubble(surface, rect: pygame.Rect, advisor, text: str, scenario_path=None, size: int = T.SIZE_BODY) -> int:
-    """An advisor's portrait with a speech bubble beside it; returns the height used."""
-    colour = T.hex_colour(getattr(advisor, "colour", None), T.SKY)
-    portrait = advisor_portrait(advisor, 88, scenario_path)
-    surface.blit(portrait, (rect.left, rect.top))
-    bubble_w = rect.width - 116
-    lines = T.wrap(text, bubble_w - 48, size)
-    h = max(96, 52 + len(lines) * int(size * 1.3) + 18)
-    bubble = pygame.Rect(rect.left + 116, rect.top, bubble_w, h)
-    T.panel(surface, bubble, T.PANEL_HI, radius=20, border=colour, width=3)
-    pygame.draw.polygon(surface, colour, [(bubble.left, rect.top + 30), (bubble.left - 20, rect.top + 44),
-                                          (bubble.left, rect.top + 58)])
-    name = getattr(advisor, "name", "") + (f"  ·  {advisor.role}" if getattr(advisor, "role", "") else "")
-    T.text(surface, T.ellipsize(name, bubble_w - 48, T.SIZE_SMALL, "semibold"), (bubble.left + 24, bubble.top + 14),
-           T.SIZE_SMALL, colour, "semibold")
-    y = bubble.top + 52
-    for line in lines:
-        T.text(surface, line, (bubble.left + 24, y), size, T.TEXT)
-        y += int(size * 1.3)
-    return h
+    """The height of an advisor's speech bubble for `text` in a rect `width` wide."""
+    return portraits.bubble_height(text, width - 116, size)
 
 
 class MapEditorScene(Scene):
@@ -988,8 +950,8 @@ class MapEditorScene(Scene):
         y += 60
         for line in self.feedback_lines():
             adv = self.scenario.advisors[line.advisor]
-            h = speech_bubble(surface, pygame.Rect(box.left + 40, y, box.width - 80, 200), adv, line.text,
-                              self.scenario.path)
+            h = portraits.speech_bubble(surface, pygame.Rect(box.left + 40, y, box.width - 80, 200), adv,
+                                        line.text, scenario_path=self.scenario.path)
             y += h + 24
         if not self.feedback_lines():
             if score == 100:

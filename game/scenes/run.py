@@ -39,11 +39,12 @@ import pygame
 
 from engine.sim import Day, run as run_days
 
+from .. import portraits
 from .. import theme as T
 from ..board import Board
 from ..scene import Scene
 from ..widgets import Button, Choice, Slider
-from .mapeditor import advisor_portrait
+
 
 DAY_SECONDS_1X = 90.0  # wall seconds for the scenario's horizon at 1x
 SPEEDS = (("1x", 1.0), ("10x", 10.0), ("60x", 60.0), ("Max", 400.0))
@@ -791,7 +792,7 @@ class RunScene(Scene):
             T.panel(surface, box, T.PANEL_HI, radius=20, border=colour, width=4)
             tx = box.left + 24
             if adv is not None:
-                surface.blit(advisor_portrait(adv, 84, self.scenario.path), (box.left + 14, box.top + 14))
+                surface.blit(portraits.portrait(adv, 84, self.scenario.path), (box.left + 14, box.top + 14))
                 tx = box.left + 118
                 T.text(surface, adv.name, (tx, box.top + 12), T.SIZE_SMALL, colour, "semibold")
                 lines = T.wrap(text, box.right - tx - 24, T.SIZE_BODY)[:2]
