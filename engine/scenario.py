@@ -28,7 +28,7 @@ from .spec import (
     Checker, Custom, DictOf, Enum, Field, ListOf, Map, Num, Prob, Spec, Tagged, Text, Tuple, Union, label,
     suggest, what,
 )
-from .yamlpos import Document, Position, Problem, YamlError, parse, read_text
+from .yamlpos import Document, Position, Problem, YamlError, no_gc, parse, read_text
 
 FORMAT_VERSION = 1
 SUM_TOLERANCE = 1e-6
@@ -1050,14 +1050,15 @@ def check(doc: Document) -> list[Problem]:
 
 def loads(text: str, name: str = "<string>") -> Scenario:
     """A scenario from YAML text; raises ScenarioError listing every problem."""
-    try:
-        doc = parse(text, name)
-    except YamlError as e:
-        raise ScenarioError(e.problems) from None
-    problems = check(doc)
-    if problems:
-        raise ScenarioError(problems)
-    return build(doc.data, None if name.startswith("<") else name)
+    with no_gc():  # reading a big file makes many objects and no garbage: see engine.yamlpos
+        try:
+            doc = parse(text, name)
+        except YamlError as e:
+            raise ScenarioError(e.problems) from None
+        problems = check(doc)
+        if problems:
+            raise ScenarioError(problems)
+        return build(doc.data, None if name.startswith("<") else name)
 
 
 def load(path) -> Scenario:

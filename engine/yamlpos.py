@@ -8,8 +8,11 @@ scenario at all: huge files, binary junk, empty files, alias bombs, a list at th
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -18,7 +21,25 @@ MAX_BYTES = 2 * 1024 * 1024
 #: Nodes visited while expanding aliases: a 2 MB scenario has about 120,000, an alias bomb billions.
 MAX_NODES = 250_000
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=65536)
+def _resolve_plain(value: str) -> str:
+    return _BaseLoader.resolve(_RESOLVER, yaml.ScalarNode, value, (True, False))
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader with scalar tag resolution memoised: a big file repeats the same words and numbers,
+    and PyYAML's resolver (regular expressions, in Python) was most of the time of reading one."""
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit == (True, False):
+            return _resolve_plain(value)
+        return super().resolve(kind, value, implicit)
+
+
+_RESOLVER = _BaseLoader("")
 
 Path = tuple  # of str keys and int indices
 _STR = "tag:yaml.org,2002:str"
@@ -53,8 +74,9 @@ class Document:
     def __init__(self, name: str, data: Any):
         self.name = name
         self.data = data
-        self.values: dict[Path, Position] = {}
-        self.keys: dict[Path, Position] = {}
+        # PyYAML's marks, turned into Positions only when a problem needs one (most files have none)
+        self.values: dict[Path, Any] = {}
+        self.keys: dict[Path, Any] = {}
 
     def where(self, path: Path, at: str = "value") -> Position:
         """The position of `path`'s key (at='key') or value; the nearest ancestor's if it has none."""
@@ -62,12 +84,12 @@ class Document:
         p = tuple(path)
         while p:
             if p in table:
-                return table[p]
+                return _pos(table[p])
             if at == "key" and p in self.values:
-                return self.values[p]
+                return _pos(self.values[p])
             p = p[:-1]
             table = self.values  # a missing key is reported at its parent mapping
-        return self.values.get((), Position(1, 1))
+        return _pos(self.values[()]) if () in self.values else Position(1, 1)
 
 
 class YamlError(Exception):
@@ -121,6 +143,24 @@ def parse(text: str, name: str = "<string>") -> Document:
         raise YamlError([Problem(name, 1, 1, "the file is over 2 MB; a scenario may be at most 2 MB")])
     if "\0" in text:
         raise YamlError([Problem(name, 1, 1, "this is not a text file (binary data found); expected YAML")])
+    with no_gc():
+        return _parse(text, name)
+
+
+@contextlib.contextmanager
+def no_gc():
+    """The cyclic garbage collector paused while a file is read: building a tree of a hundred thousand
+    nodes made it run over and over, more than half the time of reading a big file, to find nothing."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _parse(text: str, name: str) -> Document:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
@@ -170,7 +210,7 @@ class _Walker:
         if self.count > MAX_NODES:
             raise YamlError([Problem(self.doc.name, 1, 1,
                                      "the file expands to too many values (an alias bomb?); a scenario needs far fewer")])
-        self.doc.values[path] = _pos(node.start_mark)
+        self.doc.values[path] = node.start_mark
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             seen: dict[Any, Position] = {}
@@ -187,13 +227,13 @@ class _Walker:
                     continue
                 if not isinstance(key, str):
                     key = knode.value  # 1: or 2.5: as keys mean the text the author wrote
-                kpos = _pos(knode.start_mark)
+                mark = knode.start_mark
                 if key in seen:
                     first = seen[key]
-                    self._problem(knode, f"duplicate key '{key}' (first at line {first.line}); YAML would keep only the last")
+                    self._problem(knode, f"duplicate key '{key}' (first at line {first.line + 1}); YAML would keep only the last")
                     continue
-                seen[key] = kpos
-                self.doc.keys[path + (key,)] = kpos
+                seen[key] = mark
+                self.doc.keys[path + (key,)] = mark
                 out[key] = self.walk(vnode, path + (key,))
             return out
         if isinstance(node, yaml.SequenceNode):
