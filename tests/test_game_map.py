@@ -394,3 +394,18 @@ def test_a_long_tray_pages_at_touch_size():
     assert second[0] in scene.layout
     tap(app, scene.b_page_up.rect.center)
     assert scene.tray_page == 0
+
+
+@pytest.mark.parametrize("name", ["customer_service", "supply_chain", "field_service", "tutorial"])
+def test_every_port_is_a_touch_target_of_at_least_48_px(name):
+    # a kiosk visitor's finger: neighbouring ports of a card stand at least 48 logical px apart
+    sc = load(builtin_dir() / f"{name}.yaml")
+    app = App((1280, 720), headless=True)
+    r = Round(sc)
+    r.edges = list(sc.reference.edges)
+    scene = MapEditorScene(app, r)
+    app.stack.push(scene)
+    app.step(1 / 60, [])
+    for sid in scene.layout:
+        ys = [scene.board.port_pos(sid, p)[1] for p in sc.steps[sid].ports]
+        assert all(b - a >= 48 for a, b in zip(ys, ys[1:])), (sid, ys)
