@@ -63,6 +63,7 @@ class Workshop(Layer):
         self.since_poll = 0.0
         self.reloads = 0
         flow.options(app).scenario_dirs = self.dirs
+        flow.options(app).screens["results"] = lambda app_, rnd: WorkshopResults(app_, rnd, self)
         teams = self.teams()
         self.current = teams[0] if teams else None
 

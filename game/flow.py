@@ -19,7 +19,7 @@ import sys
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .session import Round
 
@@ -34,6 +34,8 @@ class Options:
     seed: int | None = None  # the day's seed (a daily challenge); None: the scenario's own
     attract: bool = False  # rounds are played by the autoplay (nothing is saved, no par job)
     par_seconds: float = 20.0  # a quick search for par at the results when none is kept or computed
+    # a mode's own screen for a phase (the kiosk's results with "Save my score"): phase -> make(app, round)
+    screens: dict[str, Callable[[Any, Round], Any]] = field(default_factory=dict)
 
 
 def options(app) -> Options:
@@ -118,6 +120,9 @@ def scene_class(phase: str):
 
 
 def build(app, rnd: Round, phase: str):
+    make = options(app).screens.get(phase)
+    if make is not None:
+        return make(app, rnd)
     cls = scene_class(phase)
     if cls is None:
         return None

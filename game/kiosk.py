@@ -72,6 +72,7 @@ class Kiosk(Layer):
         """Back to the autoplay behind "Tap to play" (the round in play, if any, is dropped)."""
         opts = flow.options(self.app)
         opts.attract = True
+        opts.screens.pop("results", None)  # the autoplay's rounds end on the plain results
         opts.seed = None
         opts.replications = self.options.attract_replications
         self.state = "attract"
@@ -87,6 +88,7 @@ class Kiosk(Layer):
         """A visitor tapped: a real round, from scenario select."""
         opts = flow.options(self.app)
         opts.attract = False
+        opts.screens["results"] = lambda app, rnd: KioskResults(app, rnd, self)
         opts.replications = self.options.replications
         self.state = "play"
         self.driver = None

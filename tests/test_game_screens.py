@@ -275,3 +275,19 @@ def test_a_finger_picks_a_scenario_once(app):
               pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(x, y), button=1, touch=True)]
     top = step(app, events)
     assert top.name == "briefing" and top.round.scenario is scene.entries[i].scenario
+
+
+def test_a_mode_gives_a_phase_its_own_screen_from_the_first_frame():
+    # the kiosk's results ("Save my score") are built by the flow itself, not swapped in a frame later
+    from engine.scenario import builtin_dir, load
+    from game import flow
+    from game.app import App
+    from game.session import Round
+
+    app = App((1280, 720), headless=True)
+    rnd = Round(load(builtin_dir() / "tutorial.yaml"))
+    made = []
+    flow.options(app).screens["results"] = lambda a, r: made.append((a, r)) or "kiosk results"
+    assert flow.build(app, rnd, "results") == "kiosk results"
+    assert made == [(app, rnd)]
+    assert type(flow.build(app, rnd, "briefing")).__name__ == "BriefingScene"
