@@ -416,8 +416,13 @@ class ResultsScene(Screen):
         if not o.losses:
             T.text(surface, "Nothing worth mentioning.", (inner.left, y), T.SIZE_BODY, T.TEXT_DIM)
             return
-        for i, loss in enumerate(o.losses):
-            lines = T.wrap(loss.message(self.scenario.currency), inner.width - 48, T.SIZE_SMALL)[:2]
+        width = inner.width - 48
+        messages = [loss.message(self.scenario.currency) for loss in o.losses]
+        wrapped = [T.wrap(m, width, T.SIZE_SMALL)[:2] for m in messages]
+        if y + sum(34 * len(w) + 12 for w in wrapped[:4]) > inner.bottom + 20:
+            # too little room for every loss on two lines: one line each, so more of the ranking shows
+            wrapped = [[T.ellipsize(m, width, T.SIZE_SMALL)] for m in messages]
+        for i, lines in enumerate(wrapped):
             if y + 34 * len(lines) > inner.bottom + 8:
                 break
             pygame.draw.circle(surface, T.ORANGE if i == 0 else T.PANEL_HI, (inner.left + 16, y + 17), 16)
