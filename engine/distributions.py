@@ -101,3 +101,15 @@ class Distribution:
         if self.kind == "constant":
             return f"{self.params[0]:g}"
         return f"{self.kind}({', '.join(f'{x:g}' for x in self.params)})"
+
+
+def as_distribution(value) -> Distribution:
+    """A duration given at run time (an event's or a rule's `set`): a Distribution, a bare number, or
+    the format's one-key mapping (`{exponential: {mean: 4}}`)."""
+    if isinstance(value, Distribution):
+        return value
+    if isinstance(value, (int, float)):
+        return Distribution.constant(value)
+    from .scenario import to_distribution  # the format's parser; imported late, scenario imports this module
+
+    return to_distribution(value)

@@ -44,7 +44,7 @@ from . import rng as rngs
 from .rng import BLOCK_BITS, MASK
 from .kpis import ratio, summarize
 from .parallel import replicate
-from .distributions import Distribution
+from .distributions import as_distribution
 from .model import ProcessMap, Scenario
 from .plan import (BATCH, BRANCH, DELAY, END_ABANDONED, EXIT, INVENTORY, ROUTE, SERVICE, MapError, Plan,
                    compile_plan)
@@ -353,7 +353,7 @@ class Day:
                 s = self.plan.index[path.split(".")[1]]
                 sets = self._duration_sets.setdefault(s, [])
                 if starting:
-                    sets.append((i, _distribution(value)))
+                    sets.append((i, as_distribution(value)))
                 else:
                     sets[:] = [x for x in sets if x[0] != i]
                 self._apply_durations(s)
@@ -1104,17 +1104,6 @@ def _repeat(e: Entity, s: int) -> bool:
         return True
     seen.add(s)
     return False
-
-
-def _distribution(value) -> Distribution:
-    """A duration an event sets: a Distribution, a number, or the format's one-key mapping."""
-    if isinstance(value, Distribution):
-        return value
-    if isinstance(value, (int, float)):
-        return Distribution.constant(value)
-    from .scenario import to_distribution
-
-    return to_distribution(value)
 
 
 def _score(sc: Scenario, k: Mapping[str, float]) -> float:

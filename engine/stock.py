@@ -45,7 +45,7 @@ from heapq import heappush
 from typing import TYPE_CHECKING, Any, Final
 
 from . import rng as rngs
-from .distributions import Distribution
+from .distributions import as_distribution
 from .plan import BATCH, INVENTORY
 
 if TYPE_CHECKING:  # for the types only: engine.sim imports this module
@@ -380,7 +380,7 @@ class Stock:
         """An event sets another lead-time distribution for a while (event `i`)."""
         pt = self.points[self.point_of[sid]]
         if starting:
-            pt.lead_sets.append((i, _distribution(value)))
+            pt.lead_sets.append((i, as_distribution(value)))
         else:
             pt.lead_sets[:] = [x for x in pt.lead_sets if x[0] != i]
         self._resample(pt)
@@ -454,11 +454,3 @@ class Stock:
         return {pt.sid: pt.on_hand for pt in self.points}
 
 
-def _distribution(value) -> Distribution:
-    if isinstance(value, Distribution):
-        return value
-    if isinstance(value, (int, float)):
-        return Distribution.constant(value)
-    from .scenario import to_distribution
-
-    return to_distribution(value)

@@ -174,7 +174,7 @@ class WhatIfScene(Screen):
 
     def __init__(self, app, rnd, rules_b: dict | None = None):
         super().__init__(app)
-        from .scenes.rules import LeverChoice, LeverSlider, option_name
+        from .scenes.rules import lever_widget
 
         self.round = rnd
         self.scenario = sc = rnd.scenario
@@ -196,14 +196,7 @@ class WhatIfScene(Screen):
             self.panels[rule.id] = panel
             box = pygame.Rect(panel.left + 24, panel.centery - 54, panel.width - 48 - 230, 108)
             value = self.rules_b.get(rule.id, rule.default)
-            if rule.kind == "slider":
-                w = LeverSlider(box, rule.values(), value, rule.label, rule.unit,
-                                on_change=lambda v, rid=rule.id: self.set_rule(rid, v))
-            else:
-                w = LeverChoice(box, list(rule.values()), value, rule.label,
-                                on_change=lambda v, rid=rule.id: self.set_rule(rid, v),
-                                names={o: option_name(o) for o in rule.values()})
-            self.widgets[rule.id] = w
+            self.widgets[rule.id] = lever_widget(rule, box, value, lambda v, rid=rule.id: self.set_rule(rid, v))
         self.run_button = Button(primary_rect(), "Run both  ▶", self.run, kind="primary")
         self.buttons = [self.run_button, Button(secondary_rect(0), "◀  Back", self.on_back, kind="quiet"),
                         Button(secondary_rect(1), "Same as set", self.reset, kind="quiet")]

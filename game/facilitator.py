@@ -20,7 +20,7 @@ import pygame
 from . import flow, words
 from . import theme as T
 from .charts import star
-from .keyboard import Keyboard, TextField
+from .keyboard import Keyboard, TextField, typing_input
 from .modes import Layer, outcome_of, store, swap
 from .scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
 from .scenes.results import ResultsScene
@@ -350,13 +350,7 @@ class TeamNameScene(Screen):
 
     def update(self, dt, events):
         self.age += dt
-        for e in events:
-            if any(b.handle(e) for b in self.buttons):
-                continue
-            if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
-                self.on_back()
-                continue
-            self.keyboard.handle(e)
+        typing_input(self, events)
 
     def draw(self, surface):
         self.header(surface, "Add a team", "A name everyone in the room will recognise.")

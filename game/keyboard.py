@@ -200,3 +200,15 @@ class TextField:
             mark, colour = ("✓", T.GOOD) if self.ok else ("✗", T.WARN)
             T.text(surface, mark, (self.rect.right - 24, self.rect.centery), T.SIZE_HEAD - 8, colour, "bold",
                    anchor="midright")
+
+
+def typing_input(screen, events) -> None:
+    """A typing screen's input: its buttons first, Esc goes back (`screen.on_back`), everything else to its
+    keyboard, so Enter and Backspace type rather than press the screen's primary button."""
+    for e in events:
+        if any(b.handle(e) for b in screen.buttons):
+            continue
+        if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
+            screen.on_back()
+            continue
+        screen.keyboard.handle(e)

@@ -27,7 +27,7 @@ import pygame
 from . import flow
 from . import theme as T
 from .autoplay import Autoplay
-from .keyboard import Keyboard, TextField
+from .keyboard import Keyboard, TextField, typing_input
 from .modes import Layer, denied, outcome_of, store, swap
 from .scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
 from .charts import star
@@ -395,13 +395,7 @@ class InitialsScene(Screen):
     def update(self, dt, events):
         # Enter and Backspace belong to the keyboard here, not to the screen's primary button
         self.age += dt
-        for e in events:
-            if any(b.handle(e) for b in self.buttons):
-                continue
-            if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
-                self.on_back()
-                continue
-            self.keyboard.handle(e)
+        typing_input(self, events)
 
     def draw(self, surface):
         g = self.grade

@@ -2,7 +2,6 @@
 what-if screen runs two rule settings of the same map on the same seed."""
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pygame
@@ -11,31 +10,21 @@ import pytest
 from engine import sim
 from engine.scenario import builtin_dir, load
 from game import flow
-from game.app import App
 from game.demo import WhatIfScene, expert_round, install, what_if_rules
 
 DT = 1 / 30
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def settle():
-    """Let background jobs (results tallies, what-ifs) end, so that no later test forks beside them."""
-    for t in threading.enumerate():
-        if t is not threading.main_thread() and t.daemon:
-            t.join(timeout=120)
 
 
 @pytest.fixture
-def app(tmp_path):
-    pygame.init()
-    a = App((1920, 1080), headless=True)
-    a.data_dir = tmp_path
-    demo = install(a)
+def app(mode_app):
+    a = mode_app
+    a.demo = install(a)
     opts = flow.options(a)
     opts.replications, opts.background_par, opts.par_seconds = 2, False, 1.0
-    a.demo = demo
-    yield a
-    settle()
+    return a
 
 
 def press(app, k, mod=0):

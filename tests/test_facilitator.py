@@ -5,7 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pygame
@@ -13,7 +12,6 @@ import pytest
 
 from engine.scenario import builtin_dir, load
 from game import flow
-from game.app import App
 from game.facilitator import TeamBoardScene, TeamNameScene, install
 from game.modes import store
 
@@ -28,22 +26,11 @@ steps:
 """
 
 
-def settle():
-    """Let background jobs (results tallies, what-ifs) end, so that no later test forks beside them."""
-    for t in threading.enumerate():
-        if t is not threading.main_thread() and t.daemon:
-            t.join(timeout=120)
 
 
 @pytest.fixture
-def app(tmp_path):
-    pygame.init()
-    a = App((1920, 1080), headless=True)
-    a.data_dir = tmp_path / "data"
-    yield a
-    settle()
-    if getattr(a, "store", None) is not None:
-        a.store.close()
+def app(mode_app):
+    return mode_app
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ exports, and the crash guard."""
 import csv
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +12,6 @@ import pytest
 
 from engine.scenario import builtin_dir, load
 from game import flow
-from game.app import App
 from game.kiosk import BoardsScene, InitialsScene, KioskOptions, LeadScene, install
 from game.modes import store
 from game.scene import Scene
@@ -23,23 +21,11 @@ DT = 1 / 30
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def settle():
-    """Let background jobs (results tallies, what-ifs) end, so that no later test forks beside them."""
-    for t in threading.enumerate():
-        if t is not threading.main_thread() and t.daemon:
-            t.join(timeout=120)
 
 
 @pytest.fixture
-def app(tmp_path):
-    pygame.init()
-    a = App((1920, 1080), headless=True)
-    a.data_dir = tmp_path
-    yield a
-    settle()
-    st = getattr(a, "store", None)
-    if st is not None:
-        st.close()
+def app(mode_app):
+    return mode_app
 
 
 def kiosk_app(app, **kw):
@@ -241,7 +227,7 @@ def test_leads_and_scores_export_as_csv(app, tmp_path):
     assert any("ada@example.com" in r for r in rows[1:])
     # and from the command line, as the stand's staff export them at the end of a show
     cli = tmp_path / "cli.csv"
-    r = subprocess.run([sys.executable, "main.py", "leads", "--export", str(cli), "--data", str(tmp_path)],
+    r = subprocess.run([sys.executable, "main.py", "leads", "--export", str(cli), "--data", str(app.data_dir)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "ada@example.com" in cli.read_text()

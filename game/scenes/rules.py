@@ -36,6 +36,14 @@ def option_name(option: str) -> str:
 VALUE_W = 170  # room for a slider's value, at the right end of its track
 
 
+def lever_widget(rule, box: pygame.Rect, value, on_change):
+    """The widget of one lever: a slider for a number, a row of options for a choice."""
+    if rule.kind == "slider":
+        return LeverSlider(box, rule.values(), value, rule.label, rule.unit, on_change=on_change)
+    return LeverChoice(box, list(rule.values()), value, rule.label, on_change=on_change,
+                       names={o: option_name(o) for o in rule.values()})
+
+
 class LeverSlider(Slider):
     """A slider whose value sits at the end of its track, so a long label never runs into it."""
 
@@ -122,14 +130,7 @@ class RulesScene(Screen):
             self.panels[rule.id] = panel
             box = pygame.Rect(panel.left + 24, panel.top + 18, panel.width - 48, 108)
             value = self.round.rules.get(rule.id, rule.default)
-            if rule.kind == "slider":
-                w = LeverSlider(box, rule.values(), value, rule.label, rule.unit,
-                           on_change=lambda v, rid=rule.id: self.changed(rid, v))
-            else:
-                w = LeverChoice(box, list(rule.values()), value, rule.label,
-                           on_change=lambda v, rid=rule.id: self.changed(rid, v),
-                           names={o: option_name(o) for o in rule.values()})
-            self.widgets[rule.id] = w
+            self.widgets[rule.id] = lever_widget(rule, box, value, lambda v, rid=rule.id: self.changed(rid, v))
         self._focus(0)
 
     def _focus(self, i: int) -> None:

@@ -43,7 +43,8 @@ from .. import portraits
 from .. import theme as T
 from ..board import Board
 from ..scene import Scene
-from ..widgets import Button, Choice, Slider
+from ..widgets import Button
+from .rules import lever_widget
 
 
 DAY_SECONDS_1X = 90.0  # wall seconds for the scenario's horizon at 1x
@@ -361,15 +362,9 @@ class RunScene(Scene):
         x, w = box.left + 36, box.width - 72
         for rule in self.scenario.rules:
             value = self.round.rules.get(rule.id, rule.default)
-            if rule.kind == "slider":
-                wd = Slider((x, y, w, 104), rule.values(), value, rule.label, getattr(rule, "unit", ""),
-                            on_change=lambda v, rid=rule.id: self.change_rule(rid, v))
-                y += 116
-            else:
-                opts = list(rule.values())
-                wd = Choice((x, y, w, 118), opts, value, rule.label,
-                            on_change=lambda v, rid=rule.id: self.change_rule(rid, v))
-                y += 132
+            h = 104 if rule.kind == "slider" else 118
+            wd = lever_widget(rule, pygame.Rect(x, y, w, h), value, lambda v, rid=rule.id: self.change_rule(rid, v))
+            y += h + 12 if rule.kind == "slider" else h + 14
             wd.rule = rule
             self.widgets.append(wd)
         self.b_close_levers = Button((box.right - 36 - 360, box.bottom - 100, 360, 76), "Back to the day",
