@@ -338,11 +338,11 @@ def cmd_results(args) -> int:
     from game.report import event_log_names, write_debrief, write_debriefs
 
     folders = getattr(args, "scenarios", None) or ()
-    # every target checked, and the folders asked for made, before anything is written
-    if args.export:
-        writable_file(args.export)
+    # the folders asked for made, and every target checked, before anything is written
     events_dir = writable_folder(args.events) if args.events else None
     reports_dir = writable_folder(args.reports) if args.reports else None
+    if args.export:
+        writable_file(args.export)
     with open_store(args) as store:
         try:
             if args.export:

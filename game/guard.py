@@ -84,6 +84,9 @@ class CrashGuard:
         self.last: str | None = None
         self.repeats = 0
         app.on_error = self
+        # a first line at start: the staff see when the machine started and where its data is, and the log
+        # exists (with room in its last block) before a full disk could keep it from being made
+        write_log(app, f"started; data in {self.log_path.parent}", "start", self.log_path)
 
     def __call__(self, exc: BaseException) -> None:
         self.crashes += 1
