@@ -697,9 +697,12 @@ class LeadScene(Screen):
             T.text(surface, line, (tick.right + 26, r.centery + (i - (len(lines) - 1) / 2) * 32), T.SIZE_SMALL, T.TEXT,
                    anchor="midleft")
         self.keyboard.draw(surface)
-        if self.message:
-            T.text(surface, self.message, (T.W // 2 + 60, primary_rect().centery), T.SIZE_BODY, T.WARN, "semibold",
-                   anchor="center")
+        if self.message:  # between "No thanks" and "Send", on two lines if need be (a failed save says more)
+            left, right = secondary_rect(0).right + 24, primary_rect().left - 24
+            lines = T.wrap(self.message, right - left, T.SIZE_BODY, "semibold")[:2]
+            for i, line in enumerate(lines):
+                T.text(surface, line, ((left + right) // 2, primary_rect().centery + (i - (len(lines) - 1) / 2) * 36),
+                       T.SIZE_BODY, T.WARN, "semibold", anchor="center")
         self.draw_buttons(surface)
 
 
