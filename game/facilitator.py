@@ -215,7 +215,10 @@ class WorkshopScene(Screen):
     def __init__(self, app, workshop: Workshop):
         super().__init__(app)
         self.workshop = workshop
-        self.message = ""
+        from .modes import storage_problem
+
+        problem = storage_problem(app)  # started on a data folder it cannot use: say so from the start
+        self.message = f"Nothing can be saved: {problem}" if problem else ""
         self.job = None  # the debriefs being written
         self.teams = store(app).teams(workshop.name)
         self.play_button = Button(primary_rect(), "Play  ▶", self.play, kind="primary")
@@ -375,7 +378,8 @@ class TeamNameScene(Screen):
         self.field.draw(surface, self.age)
         self.keyboard.draw(surface)
         if self.message:
-            T.text(surface, self.message, (T.W // 2, primary_rect().centery), T.SIZE_BODY, T.WARN, "semibold",
+            T.text(surface, T.ellipsize(self.message, primary_rect().left - secondary_rect(1).right - 48, T.SIZE_BODY,
+                                        "semibold"), (T.W // 2, primary_rect().centery), T.SIZE_BODY, T.WARN, "semibold",
                    anchor="center")
         self.draw_buttons(surface)
 

@@ -480,3 +480,20 @@ def test_a_full_disk_while_recording_a_workshop_round_is_said_and_logged(mode_ap
     assert "Couldn't save the round of Blue" in rnd.extra["save_failed"]
     assert "full" in log_path(mode_app).read_text()
     assert store(mode_app).rounds() == []
+
+
+def test_a_workshop_on_a_data_file_says_nothing_can_be_saved(mode_app, tmp_path):
+    from game.facilitator import TeamNameScene, install
+
+    (tmp_path / "notes.txt").write_text("not a folder")
+    mode_app.data_dir = tmp_path / "notes.txt"
+    workshop = install(mode_app, workshop="w")
+    for _ in range(10):
+        mode_app.step(1 / 30, [])
+    top = mode_app.stack.top
+    assert top.name == "workshop" and top.message.startswith("Nothing can be saved:") and "not a folder" in top.message
+    names = mode_app.stack.push(TeamNameScene(mode_app, workshop))
+    names.field.type("Blue")
+    names.add()
+    assert mode_app.stack.top is names and names.message.startswith("Couldn't save the team")
+    assert mode_app.on_error.crashes == 0
