@@ -114,7 +114,8 @@ def ensure_folder(path: str | os.PathLike) -> Path:
     if folder.is_dir():
         return folder
     if folder.exists():
-        raise WriteError(folder, "is a file, not a folder")
+        raise WriteError(folder, "is a file, not a folder" if folder.is_file() else
+                         f"is {_kind(os.stat(folder).st_mode)}, not a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:

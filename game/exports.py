@@ -23,8 +23,8 @@ from engine.files import WriteError
 
 from .store import RoundRecord, Store
 
-__all__ = ["ExportError", "ExportWriteError", "WriteError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv", "export_leads",
-           "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
+__all__ = ["ExportError", "ExportWriteError", "WriteError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv",
+           "export_leads", "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
            "export_round_events", "export_run_events", "round_map"]
 
 LEAD_COLUMNS = ("name", "company", "email", "consent_at", "scenario", "score", "created")

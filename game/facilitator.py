@@ -378,9 +378,9 @@ class TeamNameScene(Screen):
         self.field.draw(surface, self.age)
         self.keyboard.draw(surface)
         if self.message:
-            T.text(surface, T.ellipsize(self.message, primary_rect().left - secondary_rect(1).right - 48, T.SIZE_BODY,
-                                        "semibold"), (T.W // 2, primary_rect().centery), T.SIZE_BODY, T.WARN, "semibold",
-                   anchor="center")
+            room = primary_rect().left - secondary_rect(1).right - 48
+            T.text(surface, T.ellipsize(self.message, room, T.SIZE_BODY, "semibold"), (T.W // 2, primary_rect().centery),
+                   T.SIZE_BODY, T.WARN, "semibold", anchor="center")
         self.draw_buttons(surface)
 
 

@@ -45,8 +45,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from .denylist import DENIED_MESSAGE, is_denied
 
 __all__ = [
-    "Store", "StoreError", "InitialsError", "LeadError", "SaveError", "UnavailableStore", "email_key", "ScoreEntry", "Lead", "Team", "RoundRecord",
-    "data_dir", "database_path", "check_initials", "check_email", "today", "SCHEMA_VERSION", "DB_NAME",
+    "Store", "StoreError", "InitialsError", "LeadError", "SaveError", "UnavailableStore", "email_key",
+    "ScoreEntry", "Lead", "Team", "RoundRecord", "data_dir", "database_path", "check_initials", "check_email",
+    "today", "SCHEMA_VERSION", "DB_NAME",
     "LOG_NAME",
 ]
 

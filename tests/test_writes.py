@@ -131,6 +131,9 @@ def test_a_replaced_file_keeps_its_permissions(tmp_path):
 
 def test_ensure_folder_makes_a_folder_and_refuses_a_file_in_the_way(tmp_path):
     assert ensure_folder(tmp_path / "a" / "b").is_dir()
+    os.mkfifo(tmp_path / "pipe")
+    with pytest.raises(WriteError, match="is a pipe"):
+        ensure_folder(tmp_path / "pipe")
     (tmp_path / "file").write_text("x")
     with pytest.raises(WriteError, match="is a file"):
         ensure_folder(tmp_path / "file")
@@ -267,13 +270,24 @@ def test_a_read_only_folder_says_so_and_keeps_the_old_file(tmpfs, data, command)
     assert out_file.read_text() == "old\n"
 
 
-def test_reports_and_events_folders_are_made_before_anything_is_written(tmp_path, data):
+def test_reports_and_events_folders_are_made_and_every_debrief_reported_is_on_disk(tmp_path, data):
+    with Store.open(data) as st:  # a second team whose name makes the same slug
+        st.add_round("BLUE!", "tutorial", 600, workshop="w", scenario_path=str(TUTORIAL), seed=2)
     reports, events = tmp_path / "out" / "reports", tmp_path / "out" / "events"
     code, out, err = main("results", "--export", tmp_path / "out" / "results.csv", "--reports", reports,
                           "--events", events, "--data", data, timeout=300)
     assert code == 0, err
-    assert sorted(p.name for p in reports.iterdir()) == ["debrief-blue.pdf", "debrief-blue.png"]
-    assert [p.name for p in events.iterdir()] == ["events-w-blue-round-1.csv"]
+    assert sorted(p.name for p in reports.iterdir()) == ["debrief-blue-2.pdf", "debrief-blue-2.png",
+                                                         "debrief-blue.pdf", "debrief-blue.png"]
+    assert err.count("debrief written to") == 4
+    assert sorted(p.name for p in events.iterdir()) == ["events-w-blue-2-round-1.csv", "events-w-blue-round-1.csv"]
+
+
+def test_screenshots_into_a_device_exit_2_and_leave_it_alone(tmp_path):
+    node = device(tmp_path)
+    code, out, err = main("screenshots", node, "--size", "640x360")
+    assert code == 2 and "is a device, not a folder" in one_error_line(err)
+    assert stat.S_ISCHR(os.stat(node).st_mode)
 
 
 def test_a_reports_folder_that_is_a_file_writes_nothing(tmp_path, data):
