@@ -45,13 +45,20 @@ def printable(text: object) -> str:
     return "".join(out)
 
 
-class WriteError(Exception):
-    """A file that cannot be written; `str(e)` is one line: the path, then why, in words."""
+class WriteError(OSError):
+    """A file that cannot be written; `str(e)` is one line: the path, then why, in words. An OSError (with
+    the cause's errno when there was one), so code that catches OSError around a save still does."""
 
-    def __init__(self, path: str | os.PathLike, why: str):
+    def __init__(self, path: str | os.PathLike, why: str, code: int | None = None):
+        super().__init__(code, why)
         self.path = os.fspath(path)
         self.why = why
-        super().__init__(f"{printable(self.path)}: {why}")
+
+    def __str__(self) -> str:
+        return f"{printable(self.path)}: {self.why}"
+
+    def __reduce__(self):  # picklable across processes, with its own arguments
+        return (type(self), (self.path, self.why, self.errno))
 
 
 _REASONS = {
@@ -95,7 +102,7 @@ def check_target(path: str | os.PathLike) -> Path:
     except FileNotFoundError:
         st = None
     except OSError as e:
-        raise WriteError(path, reason(e)) from None
+        raise WriteError(path, reason(e), e.errno) from None
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
             raise WriteError(path, "is a folder; give a file name")
@@ -121,7 +128,7 @@ def ensure_folder(path: str | os.PathLike) -> Path:
     except FileExistsError:
         raise WriteError(folder, "a part of the path is a file, not a folder") from None
     except OSError as e:
-        raise WriteError(folder, f"cannot make this folder: {reason(e)}") from None
+        raise WriteError(folder, f"cannot make this folder: {reason(e)}", e.errno) from None
     return folder
 
 
@@ -141,7 +148,7 @@ def atomic_file(path: str | os.PathLike, binary: bool = False, encoding: str = "
         old_mode = stat.S_IMODE(os.stat(target).st_mode) if target.exists() else 0o666 & ~_umask()
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=target.parent)
     except OSError as e:
-        raise WriteError(path, f"{reason(e)}; {UNCHANGED}") from None
+        raise WriteError(path, f"{reason(e)}; {UNCHANGED}", e.errno) from None
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)) as f:
             yield f
@@ -149,10 +156,14 @@ def atomic_file(path: str | os.PathLike, binary: bool = False, encoding: str = "
             os.fsync(f.fileno())
             os.chmod(tmp, old_mode)  # the permissions the file had (or a new file's usual ones), not 0600
         os.replace(tmp, target)
+    except WriteError:  # already said (a write nested in this one)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise WriteError(path, f"{reason(e)}; {UNCHANGED}") from None
+        raise WriteError(path, f"{reason(e)}; {UNCHANGED}", e.errno) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -57,7 +57,7 @@ def atomic_file(path: str | os.PathLike, binary: bool = False, encoding: str = "
     except WriteError as e:
         if isinstance(e, ExportError):
             raise
-        raise ExportWriteError(e.path, e.why) from None
+        raise ExportWriteError(e.path, e.why, e.errno) from None
 
 
 def atomic_text(path: str | os.PathLike, encoding: str = "utf-8"):
