@@ -146,15 +146,21 @@ def cmd_simulate(args) -> int:
     rules = parse_rules(args.rule, scenario)
     if args.reps is not None and args.reps < 1:
         raise BadInput("--reps must be at least 1")
+    if args.events_csv:
+        writable_file(args.events_csv)  # refused before the run, not after it
     progress = Progress("simulating")
     try:
         result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
                      progress=lambda done, total: progress(done, total, f"replication {done}/{total}"),
                      workers=args.workers)
         if args.events_csv:
+            from engine.files import WriteError
             from engine.trace import export_event_log
 
-            export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
+            try:
+                export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
+            except WriteError as e:
+                raise BadInput(str(e)) from None
     except MapError as e:
         raise BadInput(str(e)) from None
     finally:
@@ -172,7 +178,7 @@ def cmd_simulate(args) -> int:
     for name, (mean, half) in result.summary.items():
         print(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  {format_halfwidth(name, half, scenario):>18}")
     if args.events_csv:
-        print(f"event log of replication 1 written to {args.events_csv}")
+        print(f"event log of replication 1 written to {shown(args.events_csv)}")
     return EXIT_OK
 
 
@@ -188,7 +194,11 @@ def cmd_optimize(args) -> int:
     scenario = load_scenario(args.file)
     pmap = load_player_map(args.map, scenario) if args.map else None
     if not scenario.rules:
-        raise BadInput(f"{args.file}: the scenario has no rules to optimise")
+        raise BadInput(f"{shown(args.file)}: the scenario has no rules to optimise")
+    if args.write_par:
+        from engine.optimize import par_path
+
+        writable_file(par_path(args.file))  # refused before the search, not after it
     progress = Progress("optimising", delay=0.0)
     try:
         result = optimize(scenario, pmap=pmap, seed=args.seed, seconds=args.seconds,
@@ -196,10 +206,14 @@ def cmd_optimize(args) -> int:
     finally:
         progress.close()
     if args.write_par:
+        from engine.files import WriteError
         from engine.optimize import par_path, save_par
 
-        save_par(scenario, result)
-        print(f"par written to {par_path(args.file)}", file=sys.stderr)
+        try:
+            save_par(scenario, result, par_path(args.file))
+        except WriteError as e:
+            raise BadInput(str(e)) from None
+        print(f"par written to {shown(par_path(args.file))}", file=sys.stderr)
     if args.json:
         json.dump(_finite(result.to_json(scenario.id)), sys.stdout, indent=2, default=_json_default)
         print()
@@ -257,8 +271,37 @@ def cmd_screenshots(args) -> int:
     return screenshots(args.dir, args.size or (1920, 1080))
 
 
+def shown(text) -> str:
+    """User text (a path, a team name, an email) as it is safe to print: control characters escaped."""
+    from engine.files import printable
+
+    return printable(text)
+
+
+def writable_file(path):
+    """`path` checked as a file to write (engine.files.check_target): BadInput when it is a folder, a
+    device, a pipe, or in a missing folder. Called before the work whose result it will hold."""
+    from engine.files import WriteError, check_target
+
+    try:
+        return check_target(path)
+    except WriteError as e:
+        raise BadInput(str(e)) from None
+
+
+def writable_folder(path):
+    """The folder `path`, made if missing (engine.files.ensure_folder); BadInput when it cannot be."""
+    from engine.files import WriteError, ensure_folder
+
+    try:
+        return ensure_folder(path)
+    except WriteError as e:
+        raise BadInput(str(e)) from None
+
+
 def open_store(args):
-    """The database of `--data DIR` (or the user's data folder)."""
+    """The database of `--data DIR` (or the user's data folder); BadInput (exit 2) when it cannot be
+    opened there: a file named as the folder, a read-only folder, not a database."""
     from game.store import Store, StoreError
 
     try:
@@ -268,50 +311,60 @@ def open_store(args):
 
 
 def cmd_leads(args) -> int:
-    from game.exports import ExportError, export_leads
+    from engine.files import WriteError
+    from game.exports import export_leads
+    from game.store import StoreError
 
+    if args.export:
+        writable_file(args.export)
     with open_store(args) as store:
-        if args.forget:
-            n = store.forget_lead(args.forget)
-            print(f"{n} lead(s) with {args.forget} deleted", file=sys.stderr)
-        if args.export:
-            try:
+        try:
+            if args.forget:
+                n = store.forget_lead(args.forget)
+                print(f"{n} lead(s) with {shown(args.forget)} deleted", file=sys.stderr)
+            if args.export:
                 n = export_leads(store, args.export)
-            except ExportError as e:
-                raise BadInput(str(e)) from None
-            print(f"{n} lead(s) written to {args.export}", file=sys.stderr)
+                print(f"{n} lead(s) written to {shown(args.export)}", file=sys.stderr)
+        except (WriteError, StoreError) as e:
+            raise BadInput(str(e)) from None
         if not (args.export or args.forget):
-            print(f"{len(store.leads())} lead(s) in {store.path}")
+            print(f"{len(store.leads())} lead(s) in {shown(store.path)}")
     return EXIT_OK
 
 
 def cmd_results(args) -> int:
+    from engine.files import WriteError
     from game.exports import ExportError, export_results, export_round_events
-    from game.report import file_slug, write_debrief, write_debriefs
+    from game.report import event_log_names, write_debrief, write_debriefs
 
     folders = getattr(args, "scenarios", None) or ()
+    # the folders asked for made, and every target checked, before anything is written
+    events_dir = writable_folder(args.events) if args.events else None
+    reports_dir = writable_folder(args.reports) if args.reports else None
+    if args.export:
+        writable_file(args.export)
     with open_store(args) as store:
         try:
             if args.export:
                 n = export_results(store, args.export, workshop=args.workshop, team=args.team)
-                print(f"{n} round(s) written to {args.export}", file=sys.stderr)
-            if args.events:
-                for r in store.rounds(team=args.team, workshop=args.workshop):
-                    name = f"events-{file_slug(r.workshop)}-{file_slug(r.team)}-round-{r.round}.csv"
-                    path = os.path.join(args.events, name)
+                print(f"{n} round(s) written to {shown(args.export)}", file=sys.stderr)
+            if events_dir is not None:
+                for r, name in event_log_names(store.rounds(team=args.team, workshop=args.workshop)):
+                    path = events_dir / name
                     export_round_events(r, path, folders=folders)
-                    print(f"event log of {r.team}, round {r.round} written to {path}", file=sys.stderr)
-            if args.reports:
-                files = (write_debrief(store, args.team, args.reports, args.workshop, folders=folders) if args.team
-                         else write_debriefs(store, args.reports, workshop=args.workshop, folders=folders))
+                    print(f"event log of {shown(r.team)}, round {r.round} written to {shown(path)}",
+                          file=sys.stderr)
+            if reports_dir is not None:
+                files = (write_debrief(store, args.team, reports_dir, args.workshop, folders=folders) if args.team
+                         else write_debriefs(store, reports_dir, workshop=args.workshop, folders=folders))
                 for path in files:
-                    print(f"debrief written to {path}", file=sys.stderr)
-        except ExportError as e:
-            raise BadInput(str(e)) from None
+                    print(f"debrief written to {shown(path)}", file=sys.stderr)
+        except (ExportError, WriteError) as e:
+            raise BadInput(shown(e)) from None
         if not (args.export or args.events or args.reports):
             for r in store.rounds(team=args.team, workshop=args.workshop):
-                print(f"{r.workshop}  {r.team:<20} round {r.round:>2}  {r.scenario:<20} {r.score:>5}  "
-                      f"{r.stars} star(s)")
+                print(f"{shown(r.workshop)}  {shown(r.team):<20} round {r.round:>2}  {shown(r.scenario):<20} "
+                      f"{r.score:>5}  {r.stars} star(s)")
     return EXIT_OK
 
 

@@ -75,10 +75,14 @@ def write_event_log(records: Iterable[tuple], out: str | os.PathLike | IO[str], 
                     date: str = DEFAULT_DATE) -> int:
     """Write the event log of trace records as CSV to a path or an open text file; return the row count.
 
-    Rows are written as the records come, so a whole day streams through in bounded memory.
+    Rows are written as the records come, so a whole day streams through in bounded memory. A path is
+    written atomically (engine.files): a full disk or a crash half-way leaves the previous log whole, and a
+    folder, a device or a missing folder is refused (WriteError) before the day is simulated.
     """
     if isinstance(out, (str, os.PathLike)):
-        with open(out, "w", newline="", encoding="utf-8") as f:
+        from .files import atomic_file
+
+        with atomic_file(out, newline="") as f:
             return write_event_log(records, f, scenario, date)
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)

@@ -138,10 +138,14 @@ class App:
         return 0
 
     def screenshot(self, path, size: tuple[int, int] | None = None) -> None:
-        """Save what the window would show at `size` (the logical surface, scaled)."""
+        """Save what the window would show at `size` (the logical surface, scaled), atomically (WriteError
+        when it cannot be written)."""
         size = size or self.window_size
         img = self.surface if tuple(size) == T.LOGICAL_SIZE else pygame.transform.smoothscale(self.surface, size)
-        pygame.image.save(img, str(path))
+        from engine.files import atomic_file
+
+        with atomic_file(path, binary=True) as f:  # whole or not at all, never over a device or a folder
+            pygame.image.save(img, f, str(path))
 
 
 class PlaceholderTitle(Scene):

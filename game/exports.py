@@ -1,8 +1,10 @@
 """Files a facilitator or a sales team takes away: the leads, every workshop round, the event log of a run.
 
-Every file is written whole or not at all: into a temporary file beside the target, flushed to disk, then
-renamed over it (`os.replace`), so an export interrupted half-way never leaves a truncated CSV where the
-previous good one was. Overwriting the named file is the point of an export; nothing else is touched.
+Every file is written whole or not at all, through engine.files.atomic_file: into a temporary file beside
+the target, flushed to disk, then renamed over it (`os.replace`), so an export interrupted half-way (a full
+disk, a crash) never leaves a truncated CSV where the previous good one was. Overwriting the named file is
+the point of an export; nothing else is touched: a folder, a device or a pipe in its place is refused
+(`WriteError`), never replaced.
 
 CSV is UTF-8 with a byte-order mark, so a spreadsheet opens accented names correctly. Text a visitor typed
 that begins with `=`, `+`, `-`, `@` (or a tab or carriage return) is written with a leading apostrophe, so a
@@ -17,11 +19,12 @@ from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Sequence
 
 from engine import files as engine_files
+from engine.files import WriteError
 
 from .store import RoundRecord, Store
 
-__all__ = ["ExportError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv", "export_leads",
-           "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
+__all__ = ["ExportError", "ExportWriteError", "WriteError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv",
+           "export_leads", "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
            "export_round_events", "export_run_events", "round_map"]
 
 LEAD_COLUMNS = ("name", "company", "email", "consent_at", "scenario", "score", "created")
@@ -34,22 +37,27 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportError(Exception):
-    """An export that cannot be written (no such folder, a folder in the way); `str(e)` says why."""
+    """An export that cannot be made (a round's scenario not found, no rounds yet); `str(e)` says why.
+    A file that cannot be written is engine.files.WriteError (exported here as WriteError)."""
+
+
+class ExportWriteError(ExportError, WriteError):
+    """An export's file that cannot be written (a folder, a device, a missing folder, a full disk): both
+    an ExportError, as callers of the exports catch, and engine.files' WriteError."""
 
 
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO]:
-    """A file to write `path` through: the content appears at `path` only when the block ends without
-    an exception, all at once (a temporary file beside it, fsync, os.replace). ExportError when `path`
-    is a folder or its folder does not exist."""
-    path = Path(path)
-    if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name")
-    folder = path.parent
-    if not folder.is_dir():
-        raise ExportError(f"{folder}: no such folder")
-    with engine_files.atomic_file(path, binary=binary, encoding=encoding, newline="") as f:
-        yield f
+    """A file to write `path` through (engine.files.atomic_file, with newline="" as csv wants): the content
+    appears only when the block ends without an exception; ExportWriteError, the old file intact, when
+    `path` is a folder, a device or in a missing folder, or when the disk is full or read-only."""
+    try:
+        with engine_files.atomic_file(path, binary=binary, encoding=encoding, newline="") as f:
+            yield f
+    except WriteError as e:
+        if isinstance(e, ExportError):
+            raise
+        raise ExportWriteError(e.path, e.why, e.errno) from None
 
 
 def atomic_text(path: str | os.PathLike, encoding: str = "utf-8"):

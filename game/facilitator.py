@@ -21,20 +21,22 @@ from . import flow, words
 from . import theme as T
 from .charts import star
 from .keyboard import Keyboard, TextField, typing_input
-from .modes import Layer, outcome_of, store, swap
+from .modes import Layer, draw_notice, outcome_of, save_failed, store, swap
 from .scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
 from .scenes.results import ResultsScene
 from .scenes.title import TitleScene
+from .store import SaveError
 from .widgets import Button, pointer, primary
 
 POLL_SECONDS = 1.0
 
 
 def file_name(text: str) -> str:
-    """A folder name from a workshop's name ("Ops academy, 23 Nov" -> "ops-academy-23-nov")."""
-    import re
+    """A folder name from a workshop's name that keeps its letters in every script ("Ops academy, 23 Nov"
+    -> "ops-academy-23-nov", "Семинар" -> "семинар"): game.report.file_slug."""
+    from .report import file_slug
 
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "workshop"
+    return file_slug(text, "workshop")
 
 
 def folder_state(dirs) -> dict[str, float]:
@@ -86,13 +88,18 @@ class Workshop(Layer):
     def record(self, rnd) -> object | None:
         """Keep the current team's round (once) when its results are tallied."""
         o = outcome_of(rnd)
-        if o is None or self.current is None or rnd.extra.get("recorded"):
+        if o is None or self.current is None or rnd.extra.get("recorded") or rnd.extra.get("save_failed"):
             return None
         g = o.grade
-        rec = store(self.app).add_round(
-            self.current, rnd.scenario.id, g.headline, g.stars, g.map_score, rules=rnd.rules, edges=rnd.edges,
-            kpis=o.kpis, seed=o.result.seed, workshop=self.name, scenario_path=rnd.scenario.path,
-            baseline=g.baseline, par=g.par, baseline_kpis=o.baseline.means(), par_kpis=o.par_run.means())
+        try:
+            rec = store(self.app).add_round(
+                self.current, rnd.scenario.id, g.headline, g.stars, g.map_score, rules=rnd.rules,
+                edges=rnd.edges, kpis=o.kpis, seed=o.result.seed, workshop=self.name,
+                scenario_path=rnd.scenario.path, baseline=g.baseline, par=g.par,
+                baseline_kpis=o.baseline.means(), par_kpis=o.par_run.means())
+        except SaveError as e:  # a full disk, no database: said on the results screen and logged, once
+            rnd.extra["save_failed"] = save_failed(self.app, e, f"the round of {self.current}", "facilitator")
+            return None
         rnd.extra["recorded"] = rec
         rnd.extra.setdefault("layout", dict(rnd.layout))
         return rec
@@ -100,14 +107,17 @@ class Workshop(Layer):
     def export_folder(self, folder: Path | None = None) -> Path:
         from .modes import data_dir
 
-        folder = Path(folder or data_dir(self.app) / "exports" / file_name(self.name))
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
+        from engine.files import ensure_folder
+
+        return ensure_folder(folder or data_dir(self.app) / "exports" / file_name(self.name))
 
     def export(self, folder: Path | None = None) -> Path:
         """`results.csv` of every round of this workshop (game.exports)."""
         from .exports import export_results
+        from .modes import storage_problem
 
+        if storage_problem(self.app):  # nothing was kept: an empty sheet would only mislead
+            raise SaveError(f"no database, so no rounds to export ({storage_problem(self.app)})")
         path = self.export_folder(folder) / "results.csv"
         export_results(store(self.app), path, workshop=self.name)
         return path
@@ -182,6 +192,11 @@ class WorkshopResults(ResultsScene):
         self.workshop.next_team()
         self.to_workshop()
 
+    def draw(self, surface):
+        super().draw(surface)
+        if self.round.extra.get("save_failed"):
+            draw_notice(surface, self.round.extra["save_failed"])
+
     def next(self) -> None:
         self.next_team()
 
@@ -200,7 +215,10 @@ class WorkshopScene(Screen):
     def __init__(self, app, workshop: Workshop):
         super().__init__(app)
         self.workshop = workshop
-        self.message = ""
+        from .modes import storage_problem
+
+        problem = storage_problem(app)  # started on a data folder it cannot use: say so from the start
+        self.message = f"Nothing can be saved: {problem}" if problem else ""
         self.job = None  # the debriefs being written
         self.teams = store(app).teams(workshop.name)
         self.play_button = Button(primary_rect(), "Play  ▶", self.play, kind="primary")
@@ -340,6 +358,9 @@ class TeamNameScene(Screen):
             return
         try:
             self.workshop.current = self.workshop.add_team(name)
+        except SaveError as e:  # a full disk, no database: said and logged
+            self.message = save_failed(self.app, e, "the team", "facilitator")
+            return
         except ValueError as e:  # the store's own check
             self.message = str(e)
             return
@@ -357,8 +378,9 @@ class TeamNameScene(Screen):
         self.field.draw(surface, self.age)
         self.keyboard.draw(surface)
         if self.message:
-            T.text(surface, self.message, (T.W // 2, primary_rect().centery), T.SIZE_BODY, T.WARN, "semibold",
-                   anchor="center")
+            room = primary_rect().left - secondary_rect(1).right - 48
+            T.text(surface, T.ellipsize(self.message, room, T.SIZE_BODY, "semibold"), (T.W // 2, primary_rect().centery),
+                   T.SIZE_BODY, T.WARN, "semibold", anchor="center")
         self.draw_buttons(surface)
 
 

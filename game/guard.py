@@ -6,10 +6,16 @@ a layer's) is written with its traceback to the log file beside the database (ga
 demo: scenario select). A recovery that itself fails falls back to a plain "Tap to play" screen that
 cannot fail, so the loop goes on. The same traceback repeating every frame is logged once with a count,
 not sixty times a second.
+
+`write_log(app, text)` is that log's one writer: the guard's tracebacks, and what the modes log besides (a
+save the disk refused, a database that could not be opened). When the log itself cannot be written (the
+same full or read-only disk), the lines go to standard error instead, so a kiosk's start script still has
+them; they never stop the game. User text in a line (a team name) is escaped (engine.files.printable).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import sys
 import traceback
 from pathlib import Path
 from typing import Callable
@@ -40,6 +46,31 @@ class SafeScreen(Scene):
         T.text(surface, "Tap to play", (T.W // 2, T.H // 2 + 60), T.SIZE_HEAD, T.ACCENT, "semibold", anchor="center")
 
 
+def write_log(app, text: str, note: str = "", log_path: Path | str | None = None) -> bool:
+    """Append `text` to the log beside the database (or `log_path`), stamped with the time, the mode and the
+    screen on top; False (and the lines on standard error) when the log cannot be written."""
+    from engine.files import printable
+
+    scene = getattr(getattr(getattr(app, "stack", None), "top", None), "name", "?")
+    stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    lines = "\n".join(printable(line) for line in text.rstrip("\n").split("\n"))
+    entry = f"--- {stamp} mode={getattr(app, 'mode', '?')} scene={scene} {note}\n{lines}\n\n"
+    try:
+        if log_path is None:
+            from .modes import log_path as default_log
+
+            log_path = default_log(app)
+        with open(log_path, "a", encoding="utf-8") as f:
+            f.write(entry)
+        return True
+    except OSError:  # a full or read-only disk must not stop the kiosk either
+        try:
+            sys.stderr.write(entry)
+        except (OSError, ValueError):
+            pass
+        return False
+
+
 class CrashGuard:
     def __init__(self, app, recover: Callable[[], None], log_path: Path | str | None = None):
         self.app = app
@@ -53,6 +84,9 @@ class CrashGuard:
         self.last: str | None = None
         self.repeats = 0
         app.on_error = self
+        # a first line at start: the staff see when the machine started and where its data is, and the log
+        # exists (with room in its last block) before a full disk could keep it from being made
+        write_log(app, f"started; data in {self.log_path.parent}", "start", self.log_path)
 
     def __call__(self, exc: BaseException) -> None:
         self.crashes += 1
@@ -79,10 +113,4 @@ class CrashGuard:
             text = f"(the same again, {self.repeats} times)\n"
         else:
             self.last, self.repeats = text, 0
-        scene = getattr(self.app.stack.top, "name", "?")
-        stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-        try:
-            with open(self.log_path, "a", encoding="utf-8") as f:
-                f.write(f"--- {stamp} mode={getattr(self.app, 'mode', '?')} scene={scene} {note}\n{text}\n")
-        except OSError:
-            pass  # a full or read-only disk must not stop the kiosk either
+        write_log(self.app, text, note, self.log_path)

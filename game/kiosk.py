@@ -11,6 +11,10 @@
 - After the results: three initials on a big on-screen keyboard (a deny-list refuses rude ones), today's
   board and the all-time board; then, only with explicit consent, a lead (name, company, email).
 - A crash guard (game.guard) logs any exception in a screen and starts again from attract.
+- A save the machine refuses (a full disk, a database that could not be opened at start) is said on the
+  screen the visitor is on ("we couldn't save your score, please tell the staff") and logged with its
+  reason; the visitor stays where they were. Started on an unusable data folder, the kiosk plays without
+  saving, and its attract screen says so to the staff.
 
 Everything here drives the ordinary screens from a `Layer` above them (game.modes): the screens do not
 know they are in a kiosk, except the results screen, which the kiosk swaps for its own subclass with
@@ -28,10 +32,11 @@ from . import flow
 from . import theme as T
 from .autoplay import Autoplay
 from .keyboard import Keyboard, TextField, typing_input
-from .modes import Layer, denied, outcome_of, store, swap
+from .modes import Layer, denied, outcome_of, save_failed, storage_problem, store, swap
 from .scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
 from .charts import star
 from .scenes.results import ResultsScene
+from .store import SaveError
 from .widgets import Button, MIN_TARGET, pointer, primary
 
 ROUND_PHASES = ("briefing", "map", "rules", "run")  # the phases the round timer runs in
@@ -238,6 +243,15 @@ class Kiosk(Layer):
         right = pill.right + 60
         T.text(surface, "A 3-minute challenge", (right, T.H - 138), T.SIZE_SMALL, T.ACCENT, "semibold")
         T.text(surface, "Can you beat par?", (right, T.H - 100), T.SIZE_HEAD - 8, T.TEXT, "bold")
+        if storage_problem(self.app):
+            self.draw_no_saving(surface)
+
+    def draw_no_saving(self, surface) -> None:
+        """For the staff: the database could not be opened (the log says why), so no score is kept."""
+        r = pygame.Rect(0, 0, 1240, 64)
+        r.midbottom = (T.W // 2, T.H - 220)
+        T.panel(surface, r, T.PANEL_HI, radius=32, border=T.WARN, width=3)
+        T.text(surface, NO_SAVING, r.center, T.SIZE_BODY, T.TEXT, "semibold", anchor="center")
 
     def timer_rect(self) -> pygame.Rect:
         """Where the round timer sits on each screen: in a corner that screen leaves free."""
@@ -301,6 +315,10 @@ def grade_of(rnd):
     return None if o is None else o.grade
 
 
+NO_SAVING = "Scores can't be saved on this machine right now. Staff: see the log."
+SCORE_NOT_KEPT = "Scores can't be saved right now, sorry. Please tell the staff at the stand."
+
+
 class KioskResults(ResultsScene):
     """The results, with "Save my score" as the way on (to the initials) and no way into other scenarios."""
 
@@ -336,7 +354,7 @@ class InitialsScene(Screen):
         self.round = rnd
         self.kiosk = kiosk
         self.initials = ""
-        self.message = ""
+        self.message = SCORE_NOT_KEPT if storage_problem(app) else ""
         self.saved = False
         self.keyboard = Keyboard(pygame.Rect(MARGIN + 40, 560, T.W - 2 * MARGIN - 80, 340), "initials",
                                  on_char=self.type, on_back=self.back, on_enter=self.save)
@@ -377,6 +395,9 @@ class InitialsScene(Screen):
             self.entry = store(self.app).add_score(
                 self.initials, rnd.scenario.id, g.headline if g else 0, g.stars if g else 0,
                 map_score=g.map_score if g else 0, kpis=o.kpis if o else None, seed=rnd.run_seed)
+        except SaveError as e:  # the machine's failure (a full disk): said and logged; the visitor stays here
+            self.message = save_failed(self.app, e, "your score")
+            return
         except ValueError as e:  # the store's own check (game.store.InitialsError)
             self.message = str(e)
             return
@@ -621,6 +642,9 @@ class LeadScene(Screen):
         try:
             store(self.app).add_lead(name, company, email, consent=self.consent, scenario=self.round.scenario.id,
                                      score=g.headline if g else None, consent_text=CONSENT)
+        except SaveError as e:  # the machine's failure (a full disk): said and logged; the visitor stays here
+            self.message = save_failed(self.app, e, "your details")
+            return
         except ValueError as e:  # game.store.LeadError: the store's own checks, said calmly
             self.message = str(e)
             return
@@ -673,9 +697,12 @@ class LeadScene(Screen):
             T.text(surface, line, (tick.right + 26, r.centery + (i - (len(lines) - 1) / 2) * 32), T.SIZE_SMALL, T.TEXT,
                    anchor="midleft")
         self.keyboard.draw(surface)
-        if self.message:
-            T.text(surface, self.message, (T.W // 2 + 60, primary_rect().centery), T.SIZE_BODY, T.WARN, "semibold",
-                   anchor="center")
+        if self.message:  # between "No thanks" and "Send", on two lines if need be (a failed save says more)
+            left, right = secondary_rect(0).right + 24, primary_rect().left - 24
+            lines = T.wrap(self.message, right - left, T.SIZE_BODY, "semibold")[:2]
+            for i, line in enumerate(lines):
+                T.text(surface, line, ((left + right) // 2, primary_rect().centery + (i - (len(lines) - 1) / 2) * 36),
+                       T.SIZE_BODY, T.WARN, "semibold", anchor="center")
         self.draw_buttons(surface)
 
 

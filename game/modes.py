@@ -7,7 +7,11 @@ screens: `swap(app, cls, make)` replaces the screen on top by one of the mode's 
 with "Save my score", say) the frame after the flow put it there.
 
 Long-lived state (scores, leads, team rounds) is `game.store.Store`, in the data folder (`--data DIR`),
-opened once per app by `store(app)`.
+opened once per app by `store(app)`. When it cannot be opened there (`--data` naming a file, a read-only
+folder, a broken database), the game goes on without saving: `store(app)` is then an `UnavailableStore`
+(empty boards, every save a SaveError), the reason is logged, and `storage_problem(app)` gives it to the
+screens that say so. A save the machine refuses later (a full disk) is `save_failed(app, error, what)`:
+logged with its reason, and the sentence a visitor reads returned.
 """
 from __future__ import annotations
 
@@ -16,11 +20,15 @@ from typing import Any
 
 
 def data_dir(app=None) -> Path:
-    """Where long-lived state lives: `app.data_dir` (from --data), else the store's default (made if missing)."""
-    from .store import data_dir as store_dir
+    """Where long-lived state lives: the folder of the database of `app.data_dir` (from --data: a folder, or
+    a database file), else the store's default (made if missing; if it cannot be, `store(app)` says why)."""
+    from .store import database_path
 
-    path = store_dir(getattr(app, "data_dir", None))
-    path.mkdir(parents=True, exist_ok=True)
+    path = database_path(getattr(app, "data_dir", None)).parent
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # store(app) finds the same problem, logs it and runs without saving
     return path
 
 
@@ -57,13 +65,57 @@ def denied(initials: str) -> bool:
 
 
 def store(app):
-    """The app's database (game.store.Store in the data folder), opened once."""
+    """The app's database (game.store.Store in the data folder), opened once; an UnavailableStore, the
+    reason logged, when it cannot be opened."""
     st = getattr(app, "store", None)
     if st is None:
-        from .store import Store
+        from .store import Store, StoreError, UnavailableStore
 
-        st = app.store = Store.open(data_dir(app))
+        try:
+            st = Store.open(getattr(app, "data_dir", None))
+        except (StoreError, OSError) as e:
+            st = UnavailableStore(str(e))
+            from .guard import write_log
+
+            write_log(app, f"The database cannot be opened, so nothing will be saved: {e}", "storage")
+        app.store = st
     return st
+
+
+def storage_problem(app) -> str | None:
+    """Why nothing can be saved in this session (the database could not be opened), or None."""
+    from .store import UnavailableStore
+
+    st = store(app)
+    return st.reason if isinstance(st, UnavailableStore) else None
+
+
+def save_failed(app, error: Exception, what: str, who: str = "visitor") -> str:
+    """A save the machine refused (game.store.SaveError: full disk, read-only disk, no database): logged
+    with its reason beside the database, and the sentence to show returned. `what` is what was not saved
+    ("your score"); `who` "visitor" (ask the staff) or "facilitator" (look at the log)."""
+    from .guard import write_log
+
+    logged = write_log(app, f"Could not save {what}: {error}", "save failed")
+    if who == "visitor":
+        return f"Sorry, we couldn't save {what}. Please tell the staff at the stand."
+    where = f"the log {log_path(app)} says why" if logged else "the reason is on the terminal"
+    return f"Couldn't save {what}: {getattr(error, 'reason', error)} ({where})."
+
+
+def draw_notice(surface, text: str, y: int | None = None) -> None:
+    """A save that failed, said where it cannot be missed: a warning band above the buttons."""
+    import pygame
+
+    from . import theme as T
+
+    lines = T.wrap(text, T.W - 400, T.SIZE_LABEL)[:2]
+    box = pygame.Rect(0, 0, T.W - 320, 40 + 44 * len(lines))
+    box.midbottom = (T.W // 2, y if y is not None else T.H - 150)
+    T.panel(surface, box, T.PANEL_HI, radius=20, border=T.WARN, width=4)
+    for i, line in enumerate(lines):
+        T.text(surface, line, (box.centerx, box.top + 42 + 44 * i), T.SIZE_LABEL, T.TEXT, "semibold",
+               anchor="center")
 
 
 def outcome_of(rnd) -> Any:

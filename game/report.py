@@ -15,6 +15,7 @@ import math
 import os
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -23,7 +24,7 @@ from .exports import ExportError, find_scenario, round_map
 from .store import RoundRecord, Store
 
 __all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments", "draw", "write_debrief",
-           "write_debriefs", "map_positions", "file_slug"]
+           "write_debriefs", "map_positions", "file_slug", "FileNames", "event_log_names"]
 
 #: Okabe-Ito, safe for colour-blind readers.
 BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#999999", "#222222"
@@ -395,24 +396,84 @@ def draw(d: Debrief):
     return fig
 
 
-def file_slug(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "team"
+# Characters no file name may hold on Windows, macOS or Linux, and the names Windows keeps for devices.
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+SLUG_BYTES = 80  # per slug, in UTF-8: two slugs and a prefix stay well under the 255-byte limit of a name
+
+
+def _keeps(ch: str) -> bool:
+    """Letters, marks and digits of every script (a Devanagari vowel sign is a mark), and the underscore."""
+    return ch == "_" or unicodedata.category(ch)[0] in "LMN"
+
+
+def file_slug(name: str, default: str = "team") -> str:
+    """A file-name part from a team's or workshop's name that keeps its letters in every script:
+    NFC-normalised, lower-cased, each run of anything else (spaces, punctuation, characters a file name
+    cannot hold on Windows, macOS or Linux, controls) one hyphen, at most SLUG_BYTES bytes of UTF-8.
+    "Команда 1" -> "команда-1", "チーム" -> "チーム", "Ops academy, 23 Nov" -> "ops-academy-23-nov";
+    `default` when nothing is left. Names that differ only in case or punctuation give the same slug:
+    `FileNames` adds a suffix within one export."""
+    text = unicodedata.normalize("NFC", str(name)).lower()
+    slug = "".join(ch if _keeps(ch) else "-" for ch in text)
+    slug = re.sub(r"-{2,}", "-", slug).strip("-_")
+    encoded = slug.encode("utf-8")
+    if len(encoded) > SLUG_BYTES:
+        slug = encoded[:SLUG_BYTES].decode("utf-8", "ignore").rstrip("-_")
+    slug = unicodedata.normalize("NFC", slug)
+    if not slug:
+        return default
+    if slug in _WINDOWS_DEVICES:  # "con.png" opens the console on Windows
+        slug += "-"
+    return slug
+
+
+class FileNames:
+    """The file names of one export, none colliding: the same key (a team) always gets the same stem, and
+    a stem another key already holds gets a suffix (-2, -3, ...). Stems are compared case-folded, as the
+    file systems of Windows and macOS compare names."""
+
+    def __init__(self):
+        self.by_key: dict[object, str] = {}
+        self.taken: set[str] = set()
+
+    def stem(self, key: object, base: str) -> str:
+        if key in self.by_key:
+            return self.by_key[key]
+        stem, n = base, 1
+        while unicodedata.normalize("NFC", stem).casefold() in self.taken:
+            n += 1
+            stem = f"{base}-{n}"
+        self.taken.add(unicodedata.normalize("NFC", stem).casefold())
+        self.by_key[key] = stem
+        return stem
+
+
+def event_log_names(rounds: Iterable[RoundRecord]) -> list[tuple[RoundRecord, str]]:
+    """Each round with the file name of its event log, `events-WORKSHOP-TEAM-round-N.csv`, unique within
+    the list (teams whose names slug alike get a suffix)."""
+    names = FileNames()
+    out = []
+    for r in rounds:
+        stem = names.stem((r.workshop, r.team), f"events-{file_slug(r.workshop, 'workshop')}-{file_slug(r.team)}")
+        out.append((r, f"{stem}-round-{r.round}.csv"))
+    return out
 
 
 def write_debrief(store: Store, team: str, out_dir: str | os.PathLike, workshop: str | None = None,
                   formats: Sequence[str] = ("png", "pdf"), folders: Iterable[str | os.PathLike] = (),
-                  simulate: bool = True, replications: int | None = None) -> list[Path]:
-    """Write `debrief-TEAM.png` and `.pdf` (each atomically) into `out_dir`; the files written."""
+                  simulate: bool = True, replications: int | None = None, stem: str | None = None) -> list[Path]:
+    """Write `debrief-TEAM.png` and `.pdf` (each atomically) into `out_dir`, made if missing (`stem`: the
+    file name without its extension, when a caller keeps names unique); the files written."""
+    from engine.files import ensure_folder
+
     _matplotlib()  # fail before any work when it is missing
-    out = Path(out_dir)
-    if not out.is_dir():
-        raise ReportError(f"{out}: no such folder")
+    out = ensure_folder(out_dir)
     fig = draw(prepare(store, team, workshop, folders, simulate, replications))
     from .exports import atomic_bytes
 
     written = []
     for fmt in formats:
-        path = out / f"debrief-{file_slug(team)}.{fmt}"
+        path = out / f"{stem or 'debrief-' + file_slug(team)}.{fmt}"
         with atomic_bytes(path) as f:
             fig.savefig(f, format=fmt, facecolor="white")
         written.append(path)
@@ -427,6 +488,8 @@ def write_debriefs(store: Store, out_dir: str | os.PathLike, workshop: str | Non
     if not teams:
         raise ReportError("no workshop rounds recorded yet")
     written: list[Path] = []
+    names = FileNames()
     for t in teams:
-        written += write_debrief(store, t.name, out_dir, workshop, folders=folders, simulate=simulate)
+        stem = names.stem(t.name, f"debrief-{file_slug(t.name)}")
+        written += write_debrief(store, t.name, out_dir, workshop, folders=folders, simulate=simulate, stem=stem)
     return written

@@ -59,9 +59,10 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     from .app import App
     from .session import Round
 
+    from engine.files import ensure_folder
+
     pygame.init()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = ensure_folder(out_dir)
     app = App(tuple(size), headless=True)
     opts = flow.options(app)
     opts.replications = replications
@@ -193,8 +194,13 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
 
 
 def main(out_dir, size=(1920, 1080)) -> int:
+    from engine.files import WriteError
+
     try:
         take(out_dir, size)
+    except WriteError as e:  # a folder or file that cannot be written: one line, exit 2
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     except Exception as e:  # a command-line tool: say what failed, exit 1
         import traceback
 

@@ -11,6 +11,16 @@ confirmed on screen is never lost, even if the kiosk's power is pulled a second 
 - the schema carries its version in a `meta` table and grows by a list of migrations, each applied in
   its own transaction, so a kiosk updated at a show keeps its board.
 
+A database that cannot be opened or written is said in words, never as a traceback: `Store.open` refuses
+a `--data` that names a file, a read-only folder or something that is not a database with a `StoreError`;
+a write the machine cannot make (a full disk, a read-only disk, a lock held too long) is a `SaveError`
+with the reason, nothing half-stored. The game runs on an `UnavailableStore` when its database cannot be
+opened: empty boards, and every save a `SaveError` the screens show as "couldn't save".
+
+Emails are matched by Unicode case folding (`email_key`: NFC, then `str.casefold`), so `ZOË@EXAMPLE.COM`
+finds `zoë@example.com`; addresses are stored as typed (NFC) and compared folded, so the rows kept by an
+older version need no migration.
+
 The checks a player's input must pass live here too, so every screen and the command line apply the same
 ones: initials are exactly three letters A-Z and not on the deny-list; a lead needs explicit consent, a
 name and an email of a plausible shape. A refusal is a `StoreError` whose text can be shown as it is.
@@ -25,7 +35,9 @@ import math
 import os
 import re
 import sqlite3
+import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -33,8 +45,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from .denylist import DENIED_MESSAGE, is_denied
 
 __all__ = [
-    "Store", "StoreError", "InitialsError", "LeadError", "ScoreEntry", "Lead", "Team", "RoundRecord",
-    "data_dir", "database_path", "check_initials", "check_email", "today", "SCHEMA_VERSION", "DB_NAME",
+    "Store", "StoreError", "InitialsError", "LeadError", "SaveError", "UnavailableStore", "email_key",
+    "ScoreEntry", "Lead", "Team", "RoundRecord", "data_dir", "database_path", "check_initials", "check_email",
+    "today", "SCHEMA_VERSION", "DB_NAME",
     "LOG_NAME",
 ]
 
@@ -51,6 +64,17 @@ class StoreError(ValueError):
 
 class InitialsError(StoreError):
     pass
+
+
+class SaveError(StoreError):
+    """A write the machine could not make (a full or read-only disk, a database that cannot be opened):
+    nothing was stored. `str(e)` is for the staff and the log; `reason` is the cause alone. A screen says
+    "couldn't save" in its own words and logs this."""
+
+    def __init__(self, reason: str, path: str | os.PathLike | None = None):
+        self.reason = reason
+        self.path = None if path is None else str(path)
+        super().__init__(f"{self.path}: {reason}" if path is not None else reason)
 
 
 class LeadError(StoreError):
@@ -103,9 +127,18 @@ def check_initials(initials: str) -> str:
     return text
 
 
+def email_key(email: str) -> str:
+    """What two addresses that are the same mailbox share, for matching: NFC-normalised, surrounding
+    spaces gone, Unicode case folding (`ZOË@EXAMPLE.COM`, `zoë@example.com` and `Zoe\u0308@Example.com`
+    all give `zoë@example.com`)."""
+    text = unicodedata.normalize("NFC", (email or "").strip()).casefold()
+    return unicodedata.normalize("NFC", text)
+
+
 def check_email(email: str) -> str:
-    """`email` without surrounding spaces if it has the shape of an address; else LeadError. No network."""
-    text = (email or "").strip()
+    """`email` without surrounding spaces (NFC-normalised) if it has the shape of an address; else
+    LeadError. No network."""
+    text = unicodedata.normalize("NFC", (email or "").strip())
     local, at, domain = text.rpartition("@")
     if (not at or len(text) > 254 or len(local) > 64 or not _LOCAL.fullmatch(local)
             or not _DOMAIN.fullmatch(domain) or "_" in domain):
@@ -300,9 +333,14 @@ class Store:
         """Open (creating if need be) the database for `where` (see `database_path`) and bring its schema
         up to date. StoreError if it was made by a newer ProcessPlay or is not a database."""
         path = database_path(where)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: no implicit transactions; each write says BEGIN and COMMIT itself
-        conn = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+        _usable_folder(path.parent, where)
+        try:
+            # isolation_level=None: no implicit transactions; each write says BEGIN and COMMIT itself
+            conn = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise StoreError(f"{_shown(path)}: the database cannot be opened here ({e}); "
+                             "choose another folder with --data DIR") from None
+        conn.create_function("email_key", 1, email_key, deterministic=True)
         try:
             conn.execute("PRAGMA busy_timeout = 10000")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -316,7 +354,10 @@ class Store:
             store._migrate(MIGRATIONS if migrations is None else migrations)
         except sqlite3.DatabaseError as e:
             conn.close()
-            raise StoreError(f"{path}: not a ProcessPlay database ({e})") from None
+            if isinstance(e, sqlite3.OperationalError) and "not a database" not in str(e):
+                raise StoreError(f"{_shown(path)}: the database cannot be used here ({e}); "
+                                 "choose another folder with --data DIR") from None
+            raise StoreError(f"{_shown(path)}: not a ProcessPlay database ({e})") from None
         except BaseException:
             conn.close()
             raise
@@ -332,7 +373,7 @@ class Store:
         self.close()
 
     def _write(self):
-        return _Transaction(self.conn, self._lock)
+        return _Transaction(self.conn, self._lock, self.path)
 
     def _migrate(self, migrations: Sequence[Sequence[str]]) -> None:
         with self._write() as c:
@@ -469,9 +510,10 @@ class Store:
         return [Lead(*r) for r in rows]
 
     def forget_lead(self, email: str) -> int:
-        """Delete every lead with this email (case-insensitive), as a visitor may ask; how many went."""
+        """Delete every lead with this email, as a visitor may ask; how many went. Matched by Unicode case
+        folding (`email_key`), so the capitals and accents of the request need not be those stored."""
         with self._write() as c:
-            return c.execute("DELETE FROM leads WHERE lower(email) = lower(?)", ((email or "").strip(),)).rowcount
+            return c.execute("DELETE FROM leads WHERE email_key(email) = ?", (email_key(email),)).rowcount
 
     def delete_leads_before(self, when: _dt.datetime | str) -> int:
         """Delete leads older than `when` (a retention period ending); how many went."""
@@ -548,6 +590,71 @@ class Store:
                             None if r[17] is None else json.loads(r[17])) for r in rows]
 
 
+def _shown(text) -> str:
+    from engine.files import printable
+
+    return printable(text)
+
+
+def _usable_folder(folder: Path, where) -> None:
+    """StoreError unless `folder` is (or can be made) a folder this process can write files in: `--data`
+    naming a file, a read-only folder or disk, a path through a file."""
+    if folder.exists() and not folder.is_dir():
+        what = "a file" if folder.is_file() else "something else"
+        raise StoreError(f"{_shown(where if where is not None else folder)}: is {what}, not a folder; "
+                         "give a folder with --data DIR")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # the database needs its -wal and -shm files beside it
+            pass
+    except OSError as e:
+        from engine.files import reason
+
+        raise StoreError(f"{_shown(folder)}: the data folder cannot be used ({reason(e)}); "
+                         "choose another with --data DIR") from None
+
+
+class UnavailableStore:
+    """What the game uses when its database cannot be opened (`reason` says why): the boards are empty,
+    and every save is a SaveError, so a screen says it could not save instead of raising, and the game
+    goes on without keeping anything."""
+
+    def __init__(self, reason: str, path: str | os.PathLike | None = None):
+        self.reason = reason
+        self.path = Path(path) if path is not None else None
+
+    def _refuse(self, *args, **kwargs):
+        raise SaveError(self.reason)
+
+    add_score = add_lead = add_team = add_round = forget_lead = delete_leads_before = _refuse
+
+    def top_today(self, *args, **kwargs) -> list:
+        return []
+
+    top_all_time = leads = teams = rounds = top_today
+
+    def workshops(self) -> list:
+        return []
+
+    def best_today(self, *args, **kwargs):
+        return None
+
+    def score_entry(self, entry_id):
+        return None
+
+    def rank(self, entry, all_time: bool = False) -> int:
+        return 1
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
 def _team_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
@@ -567,28 +674,56 @@ def _real(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
+# SQLite's errors of the machine rather than of the data: a full or read-only disk, I/O, a lock held too long
+_MACHINE_ERRORS = (sqlite3.OperationalError, sqlite3.DatabaseError, OSError)
+_NOT_MACHINE = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
+
+
+def _save_error(exc: BaseException, path) -> SaveError:
+    text = str(exc)
+    if isinstance(exc, OSError):
+        from engine.files import reason
+
+        text = reason(exc)
+    elif "full" in text:
+        text = f"the disk is full ({text})"
+    elif "readonly" in text or "read-only" in text:
+        text = f"the disk or folder is read-only ({text})"
+    return SaveError(text, path)
+
+
 class _Transaction:
     """`with`: BEGIN IMMEDIATE (take the write lock now, so the transaction cannot fail half-way for
-    a lock), COMMIT on success, ROLLBACK on any exception."""
+    a lock), COMMIT on success, ROLLBACK on any exception. A failure of the machine (full disk, read-only
+    disk, I/O, a lock not granted) becomes a SaveError, nothing stored."""
 
-    def __init__(self, conn: sqlite3.Connection, lock):
+    def __init__(self, conn: sqlite3.Connection, lock, path=None):
         self.conn = conn
         self.lock = lock
+        self.path = path
 
     def __enter__(self) -> sqlite3.Connection:
         self.lock.acquire()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
+        except BaseException as e:
             self.lock.release()
+            if isinstance(e, _MACHINE_ERRORS) and not isinstance(e, _NOT_MACHINE):
+                raise _save_error(e, self.path) from None
             raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
             self._finish(exc_type)
+        except _MACHINE_ERRORS as e:
+            if isinstance(e, _NOT_MACHINE):
+                raise
+            raise _save_error(e, self.path) from None
         finally:
             self.lock.release()
+        if exc is not None and isinstance(exc, _MACHINE_ERRORS) and not isinstance(exc, _NOT_MACHINE):
+            raise _save_error(exc, self.path) from None
 
     def _finish(self, exc_type) -> None:
         if exc_type is None:
@@ -597,7 +732,13 @@ class _Transaction:
                 return
             except BaseException:
                 if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
+                    try:
+                        self.conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the failed COMMIT is the one to report
                 raise
         if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the failure that brought us here is the one to report
