@@ -79,10 +79,21 @@ class CrashGuard:
             text = f"(the same again, {self.repeats} times)\n"
         else:
             self.last, self.repeats = text, 0
-        scene = getattr(self.app.stack.top, "name", "?")
-        stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-        try:
-            with open(self.log_path, "a", encoding="utf-8") as f:
-                f.write(f"--- {stamp} mode={getattr(self.app, 'mode', '?')} scene={scene} {note}\n{text}\n")
-        except OSError:
-            pass  # a full or read-only disk must not stop the kiosk either
+        self.write(text, note)
+
+    def write(self, text: str, note: str = "") -> None:
+        write_log(self.log_path, self.app, text, note)
+
+
+def write_log(path: Path | str, app, text: str, note: str = "") -> None:
+    """One entry in the log: a stamp, the mode and the screen, then `text` (a traceback, or a watchdog's
+    line)."""
+    scene = getattr(app.stack.top, "name", "?")
+    stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"--- {stamp} mode={getattr(app, 'mode', '?')} scene={scene} {note}\n{text}\n")
+    except OSError:
+        pass  # a full or read-only disk must not stop the kiosk either
