@@ -802,9 +802,15 @@ class RunScene(Scene):
             self.on_done()
 
     def leave(self) -> None:
-        """Off the stack (not merely covered): the day's background work stops with it."""
-        if self not in self.app.stack:
-            self.stop_work()
+        """Off the stack (not merely covered): the day's background work stops with it. A day already
+        known not to finish (the round timer ended it early) tells the results so: nothing to tally."""
+        if self in self.app.stack:
+            return
+        self._watch_scout()
+        if self.doomed is not None and self.ended_at is None:
+            self.round.extra["run_error"] = self.doomed[1]
+            self.round.extra["day_unfinished"] = True
+        self.stop_work()
 
     def stop_work(self) -> None:
         """Stop the scout and the results run; a result still coming must not write into the round."""
