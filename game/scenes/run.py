@@ -441,9 +441,9 @@ class RunScene(Scene):
                                 kind="primary")
         card = self.end_rect(True)
         half = (card.width - 3 * 40) // 2
-        self.b_fix = Button((card.left + 40, card.bottom - 120, half, 80), "Back to the map", self._fix,
+        self.b_fix = Button((card.left + 40, card.bottom - 116, half, 80), "Back to the map", self._fix,
                             kind="primary")
-        self.b_after = Button((card.right - 40 - half, card.bottom - 120, half, 80), "See the results",
+        self.b_after = Button((card.right - 40 - half, card.bottom - 116, half, 80), "See the results",
                               self._call_done)
 
     def lever_rect(self) -> pygame.Rect:
@@ -884,7 +884,7 @@ class RunScene(Scene):
     def end_rect(self, stuck: bool | None = None) -> pygame.Rect:
         """The end-of-day card: taller when it must explain why the day could not finish."""
         stuck = self.stuck is not None if stuck is None else stuck
-        w, h = (1000, 470) if stuck else (840, 300)
+        w, h = (1000, 420) if stuck else (840, 300)
         return pygame.Rect(BOARD_RECT.centerx - w // 2, BOARD_RECT.centery - h // 2, w, h)
 
     def status_line(self) -> str | None:
@@ -979,7 +979,7 @@ class RunScene(Scene):
                         T.SIZE_SMALL, T.TEXT_DIM)
         self._draw_staff(surface, STAFF_X + 12, top + 14)
         self._draw_live(surface, TODAY_X + 12, top + 14)
-        if self.ended_at is not None and self.tallied:
+        if self.ended_at is not None and self.stuck is None and self.tallied:
             self.b_results.draw(surface)
 
     def _draw_pause_icon(self, surface) -> None:
@@ -1173,10 +1173,10 @@ class RunScene(Scene):
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.WARN, width=4)
         T.text(surface, "This day cannot finish", (box.centerx, box.top + 36), T.SIZE_HEAD, T.TEXT, "bold",
                anchor="midtop")
-        T.paragraph(surface, self.stuck, pygame.Rect(box.left + 60, box.top + 120, box.width - 120, 150),
-                    T.SIZE_BODY, T.TEXT_DIM)
+        T.paragraph(surface, self.stuck, pygame.Rect(box.left + 60, box.top + 112, box.width - 120, 120),
+                    T.SIZE_BODY, T.TEXT)
         when = f"at {self.clock()}" if self.day.now <= self.horizon else "after closing time"
         T.text(surface, f"It stopped {when}. The results show what ran until then.",
-               (box.centerx, box.bottom - 180), T.SIZE_SMALL, T.TEXT_DIM, anchor="midtop")
+               (box.centerx, box.bottom - 168), T.SIZE_SMALL, T.TEXT_DIM, anchor="midtop")
         for b in self.buttons():
             b.draw(surface)
