@@ -89,7 +89,6 @@ RUNAWAY = 10.0  # a day still going after this many horizons will not end
 RECORD_FLOOD = 250_000  # trace records with the clock standing still: callers going round in no time
 SCOUT_SLICES = 200  # the scout reports its progress this many times a horizon
 SCOUT_STALL = 8.0  # wall seconds the scout may go without getting further
-SCOUT_DEADLINE = 300.0  # wall seconds for the scout's whole day
 TALLY_DEADLINE = 300.0  # wall seconds for the results run
 GATE_NOTE = 0.5  # wall seconds the day waits on the scout before the screen says so
 
@@ -100,8 +99,14 @@ def loop_words(scenario) -> str:
     return f"This map keeps {noun} going round in a loop; the day cannot finish. Back to the map to fix it."
 
 
-def failure_words(detail: str) -> str:
-    detail = " ".join(str(detail).split())[:160]
+def failure_words(detail) -> str:
+    """What the end card says of a day the engine stopped with an error: its message, without the
+    exception's class name (a job's errors read 'SomeError: message')."""
+    detail = " ".join(str(detail).split())
+    head, sep, rest = detail.partition(": ")
+    if sep and head.isidentifier() and rest:
+        detail = rest
+    detail = detail.rstrip(".")[:160] or "the engine gave no reason"
     return f"The day stopped with a problem: {detail}. Back to the map to try another way."
 
 
@@ -570,7 +575,7 @@ class RunScene(Scene):
         self._proven_at = time.perf_counter()
         self.doomed = None
         self.scout = Job(scout_day, self.scenario, self.pmap, rules, self.round.run_seed, changes,
-                         name="scout", process=True, with_progress=True, deadline=SCOUT_DEADLINE)
+                         name="scout", process=True, with_progress=True)  # no deadline: stalls are watched
 
     def _watch_scout(self) -> None:
         """Take the scout's progress; declare the day doomed where the scout stopped getting further."""
@@ -585,9 +590,8 @@ class RunScene(Scene):
             if scout.error is None:
                 self.proven = math.inf
                 return
-            words = loop_words(self.scenario) if scout.timed_out or "RunawayDay" in scout.error else \
-                failure_words(scout.error)
-            self.doomed = (self.proven, words)
+            endless = scout.timed_out or scout.error.startswith(("RunawayDay", "MemoryError"))
+            self.doomed = (self.proven, loop_words(self.scenario) if endless else failure_words(scout.error))
         elif time.perf_counter() - self._proven_at > self.scout_stall:
             scout.cancel()  # getting no further: a day that cannot end (or cannot end in time)
             self.scout = None
