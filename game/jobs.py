@@ -14,9 +14,10 @@ Two places to run it:
   engine's (writing debriefs), where the interpreter's switching keeps the screen animating meanwhile.
 
 Either way a job has a `deadline` (seconds of wall time, None for none) and `cancel()`. Past the deadline
-`poll()` (called by `done`) gives up: a child is killed (SIGKILL), a thread is asked to stop (an
-exception raised in it at its next Python instruction) and left behind, and `error` says, in a player's
-words, that the work took too long; `timed_out` is then True. A child whose memory passes `memory_mb` is
+`poll()` (called by `done`) gives up: a child is killed (SIGKILL); a thread is left behind, its result
+dropped (engine work that fell back to a thread is also asked to stop: an exception raised in it at its
+next Python instruction; other work, such as writing files, is not interrupted mid-way); and `error`
+says, in a player's words, that the work took too long; `timed_out` is then True. A child whose memory passes `memory_mb` is
 stopped the same way. A scene waiting on a job thus always gets an answer: a result, an error, or that
 it gave up.
 """
@@ -109,6 +110,7 @@ class Job:
         self._lock = threading.Lock()
         self._proc = None
         self._memory_limit: float | None = None
+        self._interrupt = process  # engine work on a thread (no fork here) may be interrupted
         if process and can_fork():
             self._start_process(fn, args, kwargs, with_progress, memory_mb)
         else:
@@ -189,7 +191,7 @@ class Job:
                 proc.kill()
             return
         thread = getattr(self, "_thread", None)
-        if thread is not None and thread.is_alive() and thread.ident is not None:
+        if self._interrupt and thread is not None and thread.is_alive() and thread.ident is not None:
             # a pure-Python loop stops at its next instruction; compiled code runs on, its result dropped
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
 
