@@ -23,6 +23,7 @@ from .widgets import Button
 
 PHASE_KEYS = {pygame.K_F2: "briefing", pygame.K_F3: "map", pygame.K_F4: "rules", pygame.K_F5: "run",
               pygame.K_F6: "results", pygame.K_F7: "whatif"}
+WHAT_IF_DEADLINE = 120.0  # wall seconds both runs may take before we stop them and say so
 DIGITS = {getattr(pygame, f"K_{i}"): i for i in range(1, 10)}
 SHORTCUTS = [("F1", "show or hide these shortcuts"), ("F2 … F6", "briefing, map, rules, run, results"),
              ("F7", "what if: two rule settings, same days"), ("Page Up / Down", "previous or next scenario"),
@@ -227,7 +228,12 @@ class WhatIfScene(Screen):
         self.ran = dict(self.rules_b)
         self.error = None
         self.job = Job(compare, self.scenario, self.round.pmap, self.rules_a, self.ran, self.seed,
-                       opts.replications, name="what-if")
+                       opts.replications, name="what-if", process=True, deadline=WHAT_IF_DEADLINE)
+
+    def leave(self) -> None:
+        if self not in self.app.stack and self.job is not None:  # off the stack: the runs stop with it
+            self.job.cancel()
+            self.job = None
 
     def wait(self, timeout: float = 120.0) -> bool:
         """Finish the runs asked for now (tests and screenshots)."""
@@ -241,7 +247,10 @@ class WhatIfScene(Screen):
 
     def tick(self, dt):
         if self.job is not None and self.job.done:
-            if self.job.error:
+            if self.job.timed_out:
+                self.error = (f"{self.job.error} This map may keep work going round in a loop; "
+                              "go back to the map to check it.")
+            elif self.job.error:
                 self.error = self.job.error
             else:
                 self.results = self.job.result
@@ -305,6 +314,9 @@ class WhatIfScene(Screen):
                 for i in range(3):
                     r = 12 + 6 * max(0.0, math.sin(self.age * 3 - i * 0.6))
                     pygame.draw.circle(surface, T.ACCENT, (box.centerx - 60 + i * 60, box.top + 300), int(r))
+                if self.job is not None and self.job.elapsed >= 5.0:
+                    T.text(surface, f"Still running: {self.job.elapsed:.0f} s", (box.centerx, box.top + 360),
+                           T.SIZE_SMALL, T.TEXT_DIM, anchor="center")
             return
         a, b = self.results
         y = box.top + 36

@@ -29,6 +29,7 @@ from .store import SaveError
 from .widgets import Button, pointer, primary
 
 POLL_SECONDS = 1.0
+DEBRIEF_DEADLINE = 600.0  # wall seconds the debriefs may take before the screen stops waiting for them
 
 
 def file_name(text: str) -> str:
@@ -262,14 +263,17 @@ class WorkshopScene(Screen):
             return
         self.message = f"Saved {path}; writing the debriefs…"
         if self.job is None and any(t.rounds for t in self.teams):
-            self.job = Job(self.workshop.debriefs, name="debriefs")
+            self.job = Job(self.workshop.debriefs, name="debriefs", deadline=DEBRIEF_DEADLINE)
 
     def tick(self, dt):
         if self.job is not None and self.job.done:
             job, self.job = self.job, None
             folder = self.workshop.export_folder()
-            self.message = (f"Could not write the debriefs: {job.error}" if job.error else
-                            f"Saved results.csv and {len(job.result)} debrief files in {folder}")
+            if job.timed_out:
+                self.message = f"The debriefs took far too long, so we stopped waiting; results.csv is in {folder}"
+            else:
+                self.message = (f"Could not write the debriefs: {job.error}" if job.error else
+                                f"Saved results.csv and {len(job.result)} debrief files in {folder}")
 
     def enter(self) -> None:
         self._sync()

@@ -132,6 +132,8 @@ def build(app, rnd: Round, phase: str):
         kwargs["on_done"] = lambda *_: done(app, rnd, phase)
     if "on_back" in params:
         kwargs["on_back"] = lambda *_: back(app, rnd, phase)
+    if "on_map" in params:  # the run's way back when its day cannot finish
+        kwargs["on_map"] = lambda *_: go(app, rnd, "map")
     return cls(app, rnd, **kwargs)
 
 

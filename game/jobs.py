@@ -1,45 +1,234 @@
-"""Work that must not stall a frame: a function run on a daemon thread, polled by the scene each frame.
+"""Work that must not stall a frame: a function run in the background, polled by the scene each frame.
 
-The engine is pure Python, so a thread shares the interpreter with the frame loop; but the interpreter
-switches threads every few milliseconds, so the screen keeps animating (a little slower) while a preview
-or the results run are computed, instead of freezing for their whole length.
+Two places to run it:
+- A forked child process (`process=True`, where the platform can fork): the way for anything that runs
+  the engine. A compiled (mypyc) engine holds the interpreter for as long as a day lasts, so a thread
+  running a day that never ends would freeze the frame loop for good; and a day caught in a loop grows
+  its memory by hundreds of megabytes a second, which a thread would grow in the kiosk's own process. A
+  child can be killed. It is forked, not spawned: the scenario and the map cannot be pickled (they hold
+  read-only mappings) and a spawned child would import the game's main module, and pygame with it; a
+  fork copies what the parent has and starts in about 15 ms. The child touches nothing of pygame: it runs
+  the function, sends back its result (pickled) or error through a pipe, and leaves by `os._exit`.
+  A reader thread in the parent waits on the pipe, so `done` is a cheap check.
+- A daemon thread (the default; and the fallback where there is no fork): for work that is not the
+  engine's (writing debriefs), where the interpreter's switching keeps the screen animating meanwhile.
+
+Either way a job has a `deadline` (seconds of wall time, None for none) and `cancel()`. Past the deadline
+`poll()` (called by `done`) gives up: a child is killed (SIGKILL); a thread is left behind, its result
+dropped (engine work that fell back to a thread is also asked to stop: an exception raised in it at its
+next Python instruction; other work, such as writing files, is not interrupted mid-way); and `error`
+says, in a player's words, that the work took too long; `timed_out` is then True. A child whose memory passes `memory_mb` is
+stopped the same way. A scene waiting on a job thus always gets an answer: a result, an error, or that
+it gave up.
 """
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
+import os
 import threading
 import time
 import traceback
 from typing import Any, Callable
 
+#: The message of a job that ran past its deadline (scenes show it as it is).
+TOO_LONG = "This took far too long, so we stopped it."
+#: ... of a job whose child process grew past its memory limit.
+TOO_BIG = "This needed far too much memory, so we stopped it."
+#: ... of a cancelled job.
+CANCELLED = "Stopped."
+#: A child process may grow this much above what the game already uses.
+MEMORY_MB = 1500
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB (Linux /proc), None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            pages = int(f.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cap_memory(memory_mb: float) -> None:
+    """In the child: a hard ceiling on its address space (what it has now plus twice the allowance), so a
+    runaway day ends in a MemoryError here even when nobody polls the job any more."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as f:
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        cap = size + int(2 * memory_mb * 2**20)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (ImportError, OSError, ValueError, IndexError):
+        pass  # not on Linux: the parent's watch on the child's memory still holds
+
+
+def _child(conn, fn, args, kwargs, with_progress: bool, memory_mb: float) -> None:  # runs in the forked child
+    import signal
+
+    # SDL's handlers, inherited, would turn SIGTERM into a quit event nobody reads in here
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    _cap_memory(memory_mb)
+    try:
+        if with_progress:
+            kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}
+        conn.send(("ok", fn(*args, **kwargs)))
+    except BaseException as exc:  # the parent shows it; nobody else would read it here
+        conn.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+    finally:
+        conn.close()
+
 
 class Job:
-    """`fn(*args, **kwargs)` running in the background. `done`, then `result` or `error` (a message)."""
+    """`fn(*args, **kwargs)` running in the background. `done`, then `result` or `error` (a message).
 
-    def __init__(self, fn: Callable[..., Any], *args, name: str = "job", **kwargs):
+    `process`: run it in a forked child (see the module docstring). `deadline`: give up after that many
+    seconds. `with_progress`: `fn` gets a `progress(done, total)` keyword argument, whose last call is
+    kept in `progress` (also across the process boundary).
+    """
+
+    def __init__(self, fn: Callable[..., Any], *args, name: str = "job", deadline: float | None = None,
+                 process: bool = False, with_progress: bool = False, memory_mb: float = MEMORY_MB, **kwargs):
+        self.name = name
         self.result: Any = None
         self.error: str | None = None
         self.trace: str | None = None
+        self.progress: tuple[int, int] = (0, 0)
+        self.deadline = deadline
+        self.timed_out = False
+        self.cancelled = False
         self.started = time.perf_counter()
         self.seconds = 0.0
         self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._proc = None
+        self._memory_limit: float | None = None
+        self._interrupt = process  # engine work on a thread (no fork here) may be interrupted
+        if process and can_fork():
+            self._start_process(fn, args, kwargs, with_progress, memory_mb)
+        else:
+            if with_progress:
+                kwargs = {**kwargs, "progress": self._set_progress}
+            self._start_thread(fn, args, kwargs)
 
+    # ---- starting ----------------------------------------------------------------------------------
+    def _start_thread(self, fn, args, kwargs) -> None:
         def work():
             try:
-                self.result = fn(*args, **kwargs)
-            except Exception as e:  # reported to the scene, which shows it calmly
-                self.error = f"{type(e).__name__}: {e}"
-                self.trace = traceback.format_exc()
-            finally:
-                self.seconds = time.perf_counter() - self.started
-                self._done.set()
+                result = fn(*args, **kwargs)
+            except BaseException as exc:  # reported to the scene, which shows it calmly
+                self._finish(error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+            else:
+                self._finish(result=result)
 
-        self._thread = threading.Thread(target=work, name=name, daemon=True)
+        self._thread = threading.Thread(target=work, name=self.name, daemon=True)
         self._thread.start()
+
+    def _start_process(self, fn, args, kwargs, with_progress: bool, memory_mb: float) -> None:
+        ctx = multiprocessing.get_context("fork")
+        mine, theirs = ctx.Pipe(duplex=False)
+        own = _rss_mb(os.getpid())
+        self._memory_limit = None if own is None else own + memory_mb
+        self._proc = ctx.Process(target=_child, args=(theirs, fn, args, kwargs, with_progress, memory_mb),
+                                 name=self.name, daemon=True)
+        self._proc.start()
+        theirs.close()  # the child's end: closed here, so the reader sees EOF when the child dies
+
+        def read():
+            try:
+                while True:
+                    message = mine.recv()
+                    if message[0] == "progress":
+                        self.progress = message[1]
+                    elif message[0] == "ok":
+                        self._finish(result=message[1])
+                        break
+                    else:
+                        self._finish(error=message[1], trace=message[2])
+                        break
+            except (EOFError, OSError):
+                code = self._proc.exitcode if self._proc is not None else None
+                self._finish(error=f"The computation stopped unexpectedly (exit code {code}).")
+            except Exception as exc:  # a result that could not be unpickled
+                self._finish(error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+            finally:
+                mine.close()
+                self._proc.join(timeout=5.0)
+
+        self._thread = threading.Thread(target=read, name=f"{self.name}-reader", daemon=True)
+        self._thread.start()
+
+    def _set_progress(self, done: int, total: int) -> None:
+        self.progress = (done, total)
+
+    def _finish(self, result: Any = None, error: str | None = None, trace: str | None = None) -> None:
+        """The first outcome wins: a result arriving after the job gave up is dropped."""
+        with self._lock:
+            if self._done.is_set():
+                return
+            self.result, self.error, self.trace = result, error, trace
+            self.seconds = time.perf_counter() - self.started
+            self._done.set()
+
+    # ---- giving up -----------------------------------------------------------------------------------
+    def cancel(self, message: str = CANCELLED) -> None:
+        """Stop the work: its result, if it still comes, is dropped."""
+        self.cancelled = True
+        self._finish(error=message)
+        self._stop()
+
+    def _stop(self) -> None:
+        proc = self._proc
+        if proc is not None:
+            if proc.is_alive():
+                proc.kill()
+            return
+        thread = getattr(self, "_thread", None)
+        if self._interrupt and thread is not None and thread.is_alive() and thread.ident is not None:
+            # a pure-Python loop stops at its next instruction; compiled code runs on, its result dropped
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident), ctypes.py_object(SystemExit))
+
+    def poll(self) -> bool:
+        """Give up if past the deadline or the memory limit; True once there is an outcome."""
+        if self._done.is_set():
+            return True
+        if self.deadline is not None and self.elapsed > self.deadline:
+            self.timed_out = True
+            self.cancel(TOO_LONG)
+            return True
+        if self._memory_limit is not None and self._proc is not None and self._proc.pid is not None:
+            used = _rss_mb(self._proc.pid)
+            if used is not None and used > self._memory_limit:
+                self.timed_out = True
+                self.cancel(TOO_BIG)
+                return True
+        return False
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
 
     @property
     def done(self) -> bool:
-        return self._done.is_set()
+        return self.poll()
+
+    @property
+    def in_process(self) -> bool:
+        return self._proc is not None
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until done (tests and scripts); True when it finished."""
-        return self._done.wait(timeout)
+        """Block until done or given up (tests and scripts); True when there is an outcome."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while not self.poll():
+            left = None if end is None else end - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            self._done.wait(0.05 if left is None else min(0.05, left))
+        return True

@@ -15,6 +15,14 @@
   screen the visitor is on ("we couldn't save your score, please tell the staff") and logged with its
   reason; the visitor stays where they were. Started on an unusable data folder, the kiosk plays without
   saving, and its attract screen says so to the staff.
+- The round timer always ends the round. When it runs out while the visitor watches a day that is nearly
+  over (its last fifth, or its results being tallied), the day gets up to `grace_seconds` more; then the
+  round ends whatever the day is doing.
+- A watchdog (`phase_limit`) returns the kiosk to attract mode, with a line in the log, when one screen
+  has lasted longer than it ever should: a round's screens `round_seconds + grace_seconds + 60` (the
+  timer should have ended them), the results while they are still being tallied `round_seconds` (the
+  tally gives up by itself sooner), every other screen of a round four times `round_seconds` (the idle
+  reset usually ends those much sooner, but a screen that takes taps and never lets go must end too).
 
 Everything here drives the ordinary screens from a `Layer` above them (game.modes): the screens do not
 know they are in a kiosk, except the results screen, which the kiosk swaps for its own subclass with
@@ -52,6 +60,7 @@ class KioskOptions:
     replications: int | None = None  # of a player's results run; None: the scenario's own
     daily: bool = True  # the daily challenge: every player of a day meets the same simulated day
     round_seconds: float | None = None  # overrides the scenario's kiosk.round_seconds (tests)
+    grace_seconds: float = 15.0  # more time for a day nearly over when the round timer runs out
 
 
 class Kiosk(Layer):
@@ -71,10 +80,16 @@ class Kiosk(Layer):
         self.resets = 0  # rounds discarded by the idle reset (tests, the soak)
         self.plays = 0  # taps from attract into a round
         self._down = False
+        self.grace: float | None = None  # seconds of grace left after the timer ran out, once granted
+        self.screen = None  # the screen the watchdog times, and for how long it has been on
+        self.screen_age = 0.0
+        self.watchdog_trips = 0
 
     # --- the two states ------------------------------------------------------------------------
     def to_attract(self) -> None:
         """Back to the autoplay behind "Tap to play" (the round in play, if any, is dropped)."""
+        self.grace = None
+        self.screen, self.screen_age = None, 0.0
         opts = flow.options(self.app)
         opts.attract = True
         opts.screens.pop("results", None)  # the autoplay's rounds end on the plain results
@@ -115,6 +130,7 @@ class Kiosk(Layer):
             return
         self.round = rnd
         self.left = float(self.options.round_seconds or rnd.scenario.kiosk.round_seconds)
+        self.grace = None
         if self.options.daily and rnd.seed is None:
             from engine.scoring import daily_seed
 
@@ -152,8 +168,74 @@ class Kiosk(Layer):
         if name == "run":
             return not getattr(top, "paused", False) and getattr(top, "ended_at", None) is None
         if name == "results":
-            return not getattr(top, "ready", True)
+            return not getattr(top, "settled", getattr(top, "ready", True))
         return False
+
+    # --- the round's end and the watchdog ----------------------------------------------------------
+    def round_seconds(self) -> float:
+        rnd = self.round
+        if self.options.round_seconds:
+            return float(self.options.round_seconds)
+        return float(rnd.scenario.kiosk.round_seconds) if rnd is not None else 180.0
+
+    def _nearly_over(self, top) -> bool:
+        """A day worth a little more time: in its last fifth, or its results being tallied."""
+        if getattr(top, "name", "") != "run" or getattr(top, "stuck", None) is not None:
+            return False
+        if getattr(top, "ended_at", None) is not None:
+            return not getattr(top, "tallied", True)
+        horizon = getattr(top, "horizon", 0.0) or 0.0
+        return horizon > 0 and getattr(top, "sim_time", 0.0) >= 0.8 * horizon
+
+    def _timer(self, top, dt: float) -> bool:
+        """Count the round down; True when the round has just ended (time up)."""
+        if self.grace is not None:
+            self.grace -= dt
+            if self.grace > 0 and self._nearly_over(top):
+                return False
+            self.grace = 0.0
+            self.time_up()
+            return True
+        self.left -= dt
+        if self.left > 0:
+            return False
+        self.left = 0.0
+        if self._nearly_over(top):
+            self.grace = float(self.options.grace_seconds)
+            return False
+        self.time_up()
+        return True
+
+    def phase_limit(self, top) -> float:
+        """The longest a screen of a visitor's round may last (see the module docstring)."""
+        total = self.round_seconds()
+        name = getattr(top, "name", "")
+        if name in ROUND_PHASES:
+            return total + float(self.options.grace_seconds) + 60.0
+        if name == "results" and not getattr(top, "settled", True):
+            return total
+        return 4.0 * total
+
+    def _watchdog(self, top, dt: float) -> bool:
+        """Back to attract (logged) when `top` has overrun its limit; True when it did."""
+        if top is not self.screen:
+            self.screen, self.screen_age = top, 0.0
+            return False
+        self.screen_age += dt
+        limit = self.phase_limit(top)
+        if self.screen_age <= limit:
+            return False
+        self.watchdog_trips += 1
+        self.log(f"watchdog: the {getattr(top, 'name', '?')} screen lasted {self.screen_age:.0f} s "
+                 f"(its limit is {limit:.0f} s); back to attract mode")
+        self.to_attract()
+        return True
+
+    def log(self, line: str) -> None:
+        """A line in the kiosk's log (the crash guard's file)."""
+        from .guard import write_log
+
+        write_log(self.app, line, "watchdog")
 
     # --- each frame ----------------------------------------------------------------------------
     def filter(self, dt, events):
@@ -169,6 +251,8 @@ class Kiosk(Layer):
         return self._play(dt, events)
 
     def _attract(self, dt, events):
+        if self._watchdog(self.app.stack.top, dt):  # an attract round stuck on a screen: start it again
+            return []
         for e in events:
             if e.type == pygame.MOUSEBUTTONDOWN:
                 self._down = True
@@ -199,13 +283,11 @@ class Kiosk(Layer):
             if self.idle >= self.options.idle_seconds:
                 self.countdown = self.options.countdown
                 return []
+        if self._watchdog(top, dt):
+            return []
         self._watch_round(top)
-        if self.timing:
-            self.left -= dt
-            if self.left <= 0:
-                self.left = 0.0
-                self.time_up()
-                return []
+        if self.timing and self._timer(top, dt):
+            return []
         swap(self.app, ResultsScene, lambda old: KioskResults(self.app, old.round, self))
         return events
 

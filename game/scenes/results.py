@@ -5,8 +5,13 @@ Every number is the engine's. The player's run is `engine.sim.run` on the player
 run the run screen already made); the default rules and par are run on the expert map with the same seed
 and replications (common random numbers: the same callers on the same days), which is how
 `engine.optimize.baseline_and_par` defines them; `engine.scoring.grade` turns them into stars and the
-headline; `engine.optimize.bottlenecks` ranks the losses. All of it is computed on a background thread
-while the screen shows that it is tallying.
+headline; `engine.optimize.bottlenecks` ranks the losses. All of it is computed in a background job (a
+forked child process, game.jobs) while the screen shows that it is tallying and for how long.
+
+The screen never waits for ever: the job has a deadline (`deadline_for`), past which it is stopped and the
+screen says, calmly, that the day could not be tallied, with the usual ways on. A round whose watched
+day could not finish (`extra["day_unfinished"]`, set by the run screen) is not tallied at all (it would be
+the same endless day): the screen says there is no result and why.
 """
 from __future__ import annotations
 
@@ -26,6 +31,12 @@ ROW1_TOP, ROW1_H = HEADER_H + 12, 236
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
 GAP = 24
 REVEAL = 1.2  # seconds the headline takes to count up
+SLOW_NOTE = 5.0  # seconds of tallying before the screen shows how long it has been
+
+
+def deadline_for(par_seconds: float) -> float:
+    """Wall seconds the tally may take: a quick par search and five runs of the day, generously."""
+    return 90.0 + 3.0 * float(par_seconds)
 
 
 @dataclass
@@ -117,6 +128,9 @@ class ResultsScene(Screen):
         self.scenario = rnd.scenario
         self.outcome: Outcome | None = rnd.extra.get("outcome")
         self.error: str | None = None
+        self.unfinished = bool(rnd.extra.get("day_unfinished")) and self.outcome is None
+        if self.unfinished:  # nothing to tally: the run screen said why
+            self.error = rnd.extra.get("run_error") or "The day could not finish."
         self.job: Job | None = None
         self.next_try = 0.0  # while par is computed elsewhere: when to look for it again
         self.revealed_at = -10.0 if self.outcome is not None else None  # when the outcome first showed
@@ -132,6 +146,11 @@ class ResultsScene(Screen):
     def ready(self) -> bool:
         return self.outcome is not None
 
+    @property
+    def settled(self) -> bool:
+        """Nothing more is coming: an outcome, or a message that there will be none."""
+        return self.outcome is not None or self.error is not None
+
     def start(self) -> bool:
         """Start tallying once par is settled: kept, computed in the background, or to be searched
         quickly; while a background computation of par runs, wait for it (it is usually well along)."""
@@ -142,7 +161,8 @@ class ResultsScene(Screen):
             self.next_try = self.age + 0.25  # look again in a moment, not every frame
             return False
         opts = flow.options(self.app)
-        self.job = Job(compute, self.round, opts.replications, par, opts.par_seconds, name="results")
+        self.job = Job(compute, self.round, opts.replications, par, opts.par_seconds, name="results",
+                       process=True, deadline=deadline_for(opts.par_seconds))
         return True
 
     def wait(self, timeout: float = 120.0) -> bool:
@@ -163,11 +183,20 @@ class ResultsScene(Screen):
     def tick(self, dt):
         self.start()
         if self.job is not None and self.job.done:
-            if self.job.error:
+            if self.job.timed_out:
+                self.error = (f"{self.job.error} This map may keep work going round in a loop. "
+                              "Try again with another map, or go on.")
+            elif self.job.error:
                 self.error = self.job.error
             else:
                 self.outcome = self.round.extra["outcome"] = self.job.result
+                self.round.result = self.outcome.result  # computed in the job's process: kept here
                 self.revealed_at = self.age
+            self.job = None
+
+    def leave(self) -> None:
+        if self not in self.app.stack and self.job is not None:  # off the stack: the tally stops with it
+            self.job.cancel()
             self.job = None
 
     def next(self) -> None:
@@ -224,7 +253,8 @@ class ResultsScene(Screen):
     def draw_waiting(self, surface) -> None:
         cx, cy = T.W // 2, T.H // 2 - 40
         if self.error:
-            T.text(surface, "The day could not be tallied.", (cx, cy - 40), T.SIZE_HEAD, T.BAD, "bold", anchor="center")
+            title = "No result for this day." if self.unfinished else "The day could not be tallied."
+            T.text(surface, title, (cx, cy - 40), T.SIZE_HEAD, T.BAD, "bold", anchor="center")
             T.paragraph(surface, self.error, pygame.Rect(cx - 600, cy + 20, 1200, 200), T.SIZE_BODY, T.TEXT_DIM)
             return
         progress = flow.par_progress(self.scenario) if self.job is None else None
@@ -240,6 +270,10 @@ class ResultsScene(Screen):
             a = self.age * 3 - i * 0.6
             r = 12 + 6 * max(0.0, math.sin(a))
             pygame.draw.circle(surface, T.ACCENT, (cx - 60 + i * 60, cy + 100), int(r))
+        job = self.job
+        if job is not None and job.elapsed >= SLOW_NOTE:
+            T.text(surface, f"Still working: {job.elapsed:.0f} s (we stop at {job.deadline:.0f} s)", (cx, cy + 160),
+                   T.SIZE_SMALL, T.TEXT_DIM, anchor="center")
 
     def draw_headline(self, surface, box, o: Outcome) -> None:
         from engine.scoring import MAP_POINTS, RULES_POINTS, rules_points

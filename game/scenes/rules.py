@@ -20,6 +20,9 @@ from ..widgets import Button, Choice, Slider
 from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 
 DEBOUNCE = 0.15  # seconds a lever must rest before its forecast is asked for
+PREVIEW_DEADLINE = 20.0  # wall seconds a forecast may take (it is asked for 0.3 s of work) before we stop it
+SLOW_FORECAST = ("This map takes far too long to forecast: it may keep work going round in a loop. "
+                 "Go back to the map to check it, or start the day.")
 LEVERS_RIGHT = 1270  # the levers' area ends here; the forecast panel takes the rest
 COL_GAP = 36
 ROW_GAP = 24
@@ -209,18 +212,27 @@ class RulesScene(Screen):
         for rules in (self.defaults, self.round.rules):
             k = _key(rules)
             if k not in self.forecasts:
-                self.job, self.job_key = Job(self._compute, dict(rules), name="preview"), k
+                self.job, self.job_key = Job(self._compute, dict(rules), name="preview", process=True,
+                                             deadline=PREVIEW_DEADLINE), k
                 return
 
     def tick(self, dt):
         if self.par is None and int(self.age) != int(self.age - dt):  # par computed in the background?
             self.par = flow.par_for(self.scenario, self.app)
         if self.job is not None and self.job.done:
-            self.forecasts[self.job_key] = self.job.result if self.job.error is None else self.job.error
+            if self.job.timed_out:
+                self.forecasts[self.job_key] = SLOW_FORECAST
+            else:
+                self.forecasts[self.job_key] = self.job.result if self.job.error is None else self.job.error
             self.job = self.job_key = None
         dragging = any(getattr(w, "dragging", False) for w in self.widgets.values())
         if not dragging and self.age - self.changed_at >= DEBOUNCE:
             self.request()
+
+    def leave(self) -> None:
+        if self not in self.app.stack and self.job is not None:  # off the stack: the forecast stops with it
+            self.job.cancel()
+            self.job = self.job_key = None
 
     def wait_forecast(self, timeout: float = 10.0) -> object:
         """Finish the forecasts the current levers need now (tests and the autoplay)."""
@@ -285,15 +297,17 @@ class RulesScene(Screen):
         T.text(surface, "FORECAST", (x, y), T.SIZE_SMALL, T.ACCENT, "semibold")
         f, base = self.forecast(), self.baseline_forecast
         stale = self.job is not None or f is None
-        status = "updating…" if stale else ("" if isinstance(f, str) else
+        slow = self.job is not None and self.job.elapsed >= 3.0
+        status = f"updating… {self.job.elapsed:.0f} s" if slow else "updating…" if stale else ("" if isinstance(f, str) else
                                             f"{f.replications} simulated day{'s' if f.replications != 1 else ''}"
                                             if f.method == "simulation" else "quick estimate")
         T.text(surface, status, (box.right - 32, y), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
         if f is None:
             f = self._latest()
         if isinstance(f, str):
-            T.paragraph(surface, "The forecast needs a complete map. Go back and connect every card.",
-                        pygame.Rect(x, y + 60, w, 200), T.SIZE_BODY, T.TEXT_DIM)
+            why = SLOW_FORECAST if f == SLOW_FORECAST else \
+                "The forecast needs a complete map. Go back and connect every card."
+            T.paragraph(surface, why, pygame.Rect(x, y + 60, w, 200), T.SIZE_BODY, T.TEXT_DIM)
             return
         kp = f.kpis if f is not None else {}
         bk = base.kpis if base is not None and not isinstance(base, str) else {}

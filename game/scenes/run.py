@@ -13,8 +13,27 @@ to the Day with `Day.apply_rules` and holds from that moment on; it is also kept
 
 When the day is over, the results run is made: `engine.sim.run(scenario, round.pmap, round.rules,
 seed=round.run_seed)` with the scenario's replications (or the flow options' `replications`), in a
-background thread, and then `on_done()` is called. A lever pulled mid-day is in force for the whole of
-those days: the results say what the final rules are worth.
+background job (a forked child process with a deadline, game.jobs), and then `on_done()` is called. A
+lever pulled mid-day is in force for the whole of those days: the results say what the final rules are
+worth.
+
+The game never waits on the engine. A map can make a day that never ends (a caller sent back to the card
+it left, round and round in no time, or for ever in the drain), and a compiled engine holds the
+interpreter for as long as one piece of a day lasts, so the frame loop must never run an unproven piece:
+- A scout (`scout_day`) plays the same day (same seed, rules, and the levers pulled so far, at the same
+  moments) ahead in a forked child, reporting how far it got; the watched day on the main thread never
+  goes past what the scout has proven finishes. A scout that stops getting further for `scout_stall`
+  wall seconds, whose clock runs past `RUNAWAY` horizons, or that raises, is stopped (killed), and the
+  day is declared unable to finish where the scout was stuck.
+- The watched day is fed a frame's budget of trace records at a time (`FRAME_BUDGET` of wall time; Skip
+  to the end spends `SKIP_BUDGET` a frame, a fast-forward over a few frames with a progress line). It is
+  also watched by itself: a clock past `RUNAWAY` horizons, `RECORD_FLOOD` records without the clock
+  moving, or an exception, ends it the same way.
+- A day that cannot finish ends calmly: the end card says so in a player's words with a way back to the
+  map and on to the results, which then show that there is no result (`extra["day_unfinished"]`); the
+  timeline and KPIs of what did run are kept. No results run is made: it would be the same endless day.
+With `background=False` (tests) the day and the results run are played in this thread, as before, with
+the watched day's own guards only.
 
 What this scene leaves in the round for the results screen:
 - `round.result`: the `engine.sim.RunResult` of that run (None if it failed; then `extra["run_error"]`).
@@ -26,11 +45,12 @@ What this scene leaves in the round for the results screen:
   "arrivals": [count, ...]}`. Buckets after the horizon (the drain) are included.
 - `round.extra["watched_kpis"]`: the watched day's own KPIs (`Day.kpis()`).
 - `round.extra["rule_changes"]`: `[(sim_time, rule_id, old, new), ...]` in the order they were made.
+- `round.extra["day_unfinished"]`: True when the day could not finish (then `run_error` says why).
 """
 from __future__ import annotations
 
 import math
-import threading
+import time
 from functools import lru_cache
 from typing import Callable
 
@@ -42,6 +62,7 @@ from engine.sim import Day, run as run_days
 from .. import portraits
 from .. import theme as T
 from ..board import Board
+from ..jobs import Job
 from ..scene import Scene
 from ..widgets import Button
 from .rules import lever_widget
@@ -61,6 +82,61 @@ BOARD_RECT = pygame.Rect(16, TOP_H, T.W - 32, STRIP.top - 12 - TOP_H)
 CLOCK_X, SPEED_X, STAFF_X, TODAY_X, BUTTONS_X = 16, 330, 790, 1236, 1592
 TODAY_W, BUTTONS_W = BUTTONS_X - TODAY_X, T.W - 16 - BUTTONS_X
 TOKEN_R = 6
+
+FRAME_BUDGET = 0.008  # wall seconds of engine work a frame may spend on the watched day
+SKIP_BUDGET = 0.030  # ... while fast-forwarding to the end
+RUNAWAY = 10.0  # a day still going after this many horizons will not end
+RECORD_FLOOD = 250_000  # trace records with the clock standing still: callers going round in no time
+SCOUT_SLICES = 200  # the scout reports its progress this many times a horizon
+SCOUT_STALL = 8.0  # wall seconds the scout may go without getting further
+TALLY_DEADLINE = 300.0  # wall seconds for the results run
+GATE_NOTE = 0.5  # wall seconds the day waits on the scout before the screen says so
+
+
+def loop_words(scenario) -> str:
+    """What the end card says of a day that cannot finish, in the scenario's own terms."""
+    noun = {"call_center": "callers", "logistics": "jobs", "supply_chain": "orders"}.get(scenario.domain, "work")
+    return f"This map keeps {noun} going round in a loop; the day cannot finish. Back to the map to fix it."
+
+
+def failure_words(detail) -> str:
+    """What the end card says of a day the engine stopped with an error: its message, without the
+    exception's class name (a job's errors read 'SomeError: message')."""
+    detail = " ".join(str(detail).split())
+    head, sep, rest = detail.partition(": ")
+    if sep and head.isidentifier() and rest:
+        detail = rest
+    detail = detail.rstrip(".")[:160] or "the engine gave no reason"
+    return f"The day stopped with a problem: {detail}. Back to the map to try another way."
+
+
+class RunawayDay(Exception):
+    """The scout's day ran far past its horizon: it will not end."""
+
+
+def scout_day(scenario, pmap, rules, seed, changes, progress) -> float:
+    """The watched day, played ahead in a child process (see the module docstring): replication 0 on the
+    same seed, the levers of `changes` [(sim_time, {rule: value})] pulled at the same moments. Reports
+    `progress(proven_time, 0)` every `1/SCOUT_SLICES` of the horizon, `progress(inf, 1)` at the end."""
+    day = Day(scenario, pmap=pmap, rules=rules, seed=seed, replication=0)
+    horizon = float(scenario.time.horizon)
+    step = horizon / SCOUT_SLICES
+    pending = sorted(changes, key=lambda change: change[0])
+    reached = 0.0
+    while not day.done:
+        target = reached + step
+        if pending and pending[0][0] < target:
+            target = pending[0][0]
+        for _ in day.advance(target):
+            pass
+        while pending and pending[0][0] <= target:
+            day.apply_rules(pending.pop(0)[1])
+        reached = target
+        if day.now > horizon * RUNAWAY:
+            raise RunawayDay(f"the clock passed {RUNAWAY:g} times the day's length")
+        progress(reached, 0)
+    progress(math.inf, 1)
+    return day.now
 
 
 def _token_image(colour) -> pygame.Surface:
@@ -255,19 +331,24 @@ class RunScene(Scene):
     name = "run"
 
     def __init__(self, app, round, on_done: Callable[[], None] | None = None,
-                 on_back: Callable[[], None] | None = None, *, background: bool = True,
-                 replications: int | None = None, hold: float = HOLD_SECONDS):
+                 on_back: Callable[[], None] | None = None, *, on_map: Callable[[], None] | None = None,
+                 background: bool = True, replications: int | None = None, hold: float = HOLD_SECONDS,
+                 scout_stall: float = SCOUT_STALL):
         super().__init__(app)
         self.round = round
         self.scenario = sc = round.scenario
         self.on_done = on_done
         self.on_back = on_back
+        self.on_map = on_map or on_back  # the way back when the day cannot finish
         self.background = background
+        self.scout_stall = scout_stall
         opts = getattr(app, "flow_options", None)
         self.replications = replications if replications is not None else getattr(opts, "replications", None)
         self.hold = hold
         self.rules = dict(round.rules)
         self.pmap = round.pmap
+        round.extra.pop("day_unfinished", None)  # a new day: what an earlier one left no longer holds
+        round.extra.pop("run_error", None)
         try:
             self.day = Day(sc, pmap=self.pmap, rules=self.rules, seed=round.run_seed, replication=0, trace=True)
         except Exception as exc:  # a map that cannot run: say so rather than stop the game
@@ -288,12 +369,25 @@ class RunScene(Scene):
         self.result = None
         self.error: str | None = None
         self.progress = (0, 0)
-        self._thread: threading.Thread | None = None
+        self._tally_job: Job | None = None
         self._done_called = False
+        # the watched day's feed: a generator of trace records left mid-way when a frame's budget ran out
+        self._feed = None
+        self._feed_target = 0.0
+        self._still_records = 0  # records since the clock last moved
+        self._still_clock = -1.0
+        self.skipping = False
+        self.stuck: str | None = None  # why the day cannot finish, once it is known
+        # the scout: how far the day is proven to finish; where it will not go on, and why
+        self.scout: Job | None = None
+        self.proven = math.inf if not background else 0.0
+        self._proven_at = 0.0  # wall time (perf_counter) the scout last got further
+        self.doomed: tuple[float, str] | None = None
+        self.gated = 0.0  # wall seconds the watched day has waited on the scout
         self.cancelled = False
         self.levers_open = False
         self._paused_before_levers = False
-        self.live = self.day.kpis()
+        self.live = self._kpis()
         self._live_age = 0.0
         self.kinds = {sid: s.kind for sid, s in sc.steps.items()}
         self.horizon_hours = self.horizon * sc.time.hours_per_unit
@@ -308,6 +402,8 @@ class RunScene(Scene):
         if isinstance(self.day, _NoDay):
             self.error = self.round.extra["run_error"]
             self.ended_at = 0.0
+        elif background:
+            self._send_scout()
 
     # ---- set-up ----------------------------------------------------------------------------------
     def _build_board(self) -> None:
@@ -348,6 +444,12 @@ class RunScene(Scene):
         self.b_skip = Button((bx, STRIP.bottom - 94, bw, 80), "Skip to the end", self.skip, kind="primary")
         self.b_results = Button((bx, STRIP.bottom - 94, bw, 80), "See the results", self._call_done,
                                 kind="primary")
+        card = self.end_rect(True)
+        half = (card.width - 3 * 40) // 2
+        self.b_fix = Button((card.left + 40, card.bottom - 116, half, 80), "Back to the map", self._fix,
+                            kind="primary")
+        self.b_after = Button((card.right - 40 - half, card.bottom - 116, half, 80), "See the results",
+                              self._call_done)
 
     def lever_rect(self) -> pygame.Rect:
         n_sliders = sum(1 for r in self.scenario.rules if r.kind == "slider")
@@ -394,11 +496,17 @@ class RunScene(Scene):
         old = self.round.rules.get(rule_id)
         if old == value or self.ended_at is not None:
             return
-        self.day.apply_rules({rule_id: value})
+        try:
+            self.day.apply_rules({rule_id: value})
+        except Exception as exc:  # an engine that misbehaves: the day ends calmly, the game goes on
+            self._give_up(failure_words(exc))
+            return
         self.round.rules[rule_id] = value
         self.rules[rule_id] = value
         self.changes.append((self.day.now, rule_id, old, value))
         self.busy = dict(self.day.busy_counts())
+        if self.background:  # the day from here on is another day: the scout proves it again
+            self._send_scout()
         rule = self.scenario.rule(rule_id)
         self.banners.append([None, f"From {self.clock()}: {rule.label} {self._value_text(rule, old)} → "
                                    f"{self._value_text(rule, value)}", 0.0])
@@ -410,14 +518,27 @@ class RunScene(Scene):
         return f"{value:g}" if isinstance(value, float) else str(value)
 
     def skip(self) -> None:
-        """Play the rest of the day at once (no tokens), then the results."""
-        self._advance_to(math.inf, animate=False)
+        """Play the rest of the day without tokens, then the results: a fast-forward over the next frames
+        (at once with `background=False`)."""
+        if self.ended_at is not None:
+            return
+        self.levers_open = False
+        if self.background:
+            self.skipping = True
+            self.paused = False
+        else:
+            self._advance_to(math.inf, animate=False)
 
-    def seek(self, sim_time: float) -> None:
-        """Jump to `sim_time` (scenario units) as if played: the callers of the last moment are in flight."""
-        if sim_time > self.sim_time:
-            self._advance_to(float(sim_time))
-            self.live = self.day.kpis()
+    def seek(self, sim_time: float, timeout: float = 60.0) -> None:
+        """Jump to `sim_time` (scenario units) as if played: the callers of the last moment are in flight.
+        For screenshots and tests: it waits (up to `timeout` wall seconds) for the scout and the feed."""
+        end = time.perf_counter() + timeout
+        while sim_time > self.sim_time + 1e-12 and self.ended_at is None and time.perf_counter() < end:
+            self._watch_scout()
+            self._advance_to(float(sim_time), budget=max(0.0, end - time.perf_counter()))
+            if self.sim_time < sim_time and self.ended_at is None:
+                time.sleep(0.01)  # the scout has not proven that far yet
+        self.live = self._kpis()
 
     # ---- the day -------------------------------------------------------------------------------------
     def day_number(self, t: float | None = None) -> int:
@@ -440,18 +561,101 @@ class RunScene(Scene):
         m = int(m) % (24 * 60)
         return f"{m // 60:02d}:{m % 60:02d}"
 
-    def _advance_to(self, target: float, animate: bool = True) -> None:
-        day = self.day
-        if day.done:
+    # ---- the scout -----------------------------------------------------------------------------------
+    def _send_scout(self) -> None:
+        """(Re)start the scout on the day as it stands: the levers pulled so far, at their moments."""
+        if self.scout is not None:
+            self.scout.cancel()
+        changes, rules = [], dict(self.round.rules)
+        for t, rule_id, old, _new in self.changes:  # the rules the day began with, then each change
+            rules[rule_id] = old
+        for t, rule_id, _old, new in self.changes:
+            changes.append((t, {rule_id: new}))
+        self.proven = min(self.proven, self.day.now)
+        self._proven_at = time.perf_counter()
+        self.doomed = None
+        self.scout = Job(scout_day, self.scenario, self.pmap, rules, self.round.run_seed, changes,
+                         name="scout", process=True, with_progress=True)  # no deadline: stalls are watched
+
+    def _watch_scout(self) -> None:
+        """Take the scout's progress; declare the day doomed where the scout stopped getting further."""
+        scout = self.scout
+        if scout is None or self.doomed is not None:
             return
-        prev = self.sim_time
+        reached = float(scout.progress[0])
+        if reached > self.proven:
+            self.proven, self._proven_at = reached, time.perf_counter()
+        if scout.done:
+            self.scout = None
+            if scout.error is None:
+                self.proven = math.inf
+                return
+            endless = scout.timed_out or scout.error.startswith(("RunawayDay", "MemoryError"))
+            self.doomed = (self.proven, loop_words(self.scenario) if endless else failure_words(scout.error))
+        elif time.perf_counter() - self._proven_at > self.scout_stall:
+            scout.cancel()  # getting no further: a day that cannot end (or cannot end in time)
+            self.scout = None
+            self.doomed = (self.proven, loop_words(self.scenario))
+
+    # ---- the watched day -------------------------------------------------------------------------------
+    def _kpis(self) -> dict:
+        try:
+            return self.day.kpis()
+        except Exception:  # an engine that misbehaves: no numbers rather than no game
+            return {}
+
+    def _advance_to(self, target: float, animate: bool = True, budget: float | None = None) -> None:
+        """Feed the watched day towards `target` (inf: its end) for at most `budget` wall seconds (None: no
+        limit), never past what the scout has proven; what is left is fed on the next frames."""
+        day = self.day
+        if day.done or self.ended_at is not None:
+            return
+        if self.doomed is not None and day.now >= self.doomed[0] - 1e-9 and self._feed is None:
+            self._give_up(self.doomed[1])
+            return
+        wanted = target
+        target = min(target, self.proven)
+        deadline = math.inf if budget is None else time.perf_counter() + budget
+        try:
+            while True:
+                if self._feed is None:
+                    if target <= day.now and not math.isinf(target):
+                        break
+                    self._feed = day.advance(None if math.isinf(target) else target)
+                    self._feed_target = target
+                if not self._consume(self._feed, animate, deadline):
+                    break  # the frame's budget is spent: go on next frame
+                self._feed = None
+                if day.done or self.ended_at is not None or self._feed_target >= target:
+                    break
+        except Exception as exc:  # an engine that misbehaves: the day ends calmly, the game goes on
+            self._feed = None
+            self._give_up(failure_words(exc))
+            return
+        if self.ended_at is not None:
+            return
+        reached = self._feed_target if self._feed is None else day.now
+        self.sim_time = day.now if math.isinf(reached) else max(self.sim_time, min(reached, max(day.now, reached)))
+        self.gated = self.gated + 1 / 60 if wanted > self.proven and self._feed is None else 0.0
+        if day.now > self.horizon * RUNAWAY:
+            self._give_up(loop_words(self.scenario))
+        elif day.done:
+            self._end_of_day()
+
+    def _consume(self, feed, animate: bool, deadline: float) -> bool:
+        """Take the feed's records into the picture until it ends (True) or `deadline` passes (False)."""
+        day = self.day
         rate = max(1e-9, self.rate_1x * self.speed)
+        target = self._feed_target
         links, born = [], []
         index = self.link_index
         kinds = self.kinds
         tl = self.timeline
         wall = self.wall
-        for rec in day.advance(None if math.isinf(target) else target):
+        finished = True
+        late = False  # past the deadline: stop once the records caught up with the day's clock
+        n = 0
+        for rec in feed:
             k = rec[0]
             if k == "move":
                 t, ent, src, port, dst = rec[1], rec[2], rec[3], rec[4], rec[5]
@@ -473,51 +677,126 @@ class RunScene(Scene):
             elif k == "event":
                 if rec[4]:
                     self.banners.append([rec[3], rec[4], 0.0])
+            n += 1
+            if late and rec[1] >= day.now:  # the budget is spent and the day's clock is shown in full
+                finished = False
+                break
+            if n & 255 == 0:
+                if self._runaway(rec[1]):
+                    finished = False
+                    break
+                late = time.perf_counter() > deadline
         if links:
             self.tokens.spawn(links, born)
-        self.sim_time = day.now if math.isinf(target) else max(prev, min(target, max(day.now, target)))
-        if day.done:
-            self._end_of_day()
+        return finished
+
+    def _runaway(self, clock) -> bool:
+        """Every 256 records: a clock far past the horizon, or standing still under a flood of records."""
+        if not isinstance(clock, (int, float)) or clock > self._still_clock:
+            self._still_clock = clock if isinstance(clock, (int, float)) else self._still_clock
+            self._still_records = 0
+        else:
+            self._still_records += 256
+        if self._still_records >= RECORD_FLOOD or self.day.now > self.horizon * RUNAWAY:
+            self._give_up(loop_words(self.scenario))
+            return True
+        return False
+
+    def _give_up(self, words: str) -> None:
+        """The day cannot finish: end it here, keep what ran, say so; no results run (the same day again)."""
+        if self.ended_at is not None:
+            return
+        self.stuck = self.error = words
+        self._feed = None
+        self.skipping = False
+        if self.scout is not None:
+            self.scout.cancel()
+            self.scout = None
+        extra = self.round.extra
+        extra["run_error"] = words
+        extra["day_unfinished"] = True
+        self.round.result = None
+        self.ended_at = self.wall
+        self.levers_open = False
+        self.banners.clear()
+        self.live = self._kpis()
+        end = max(1e-9, min(self.day.now, self.horizon * RUNAWAY))
+        try:
+            extra["timeline"] = self.timeline.as_dict(end)
+        except Exception:
+            extra.pop("timeline", None)
+        extra["watched_kpis"] = dict(self.live)
+        extra["rule_changes"] = list(self.changes)
+
+    def _fix(self) -> None:
+        if self.on_map is not None:
+            self.stop_work()
+            self.on_map()
 
     def _end_of_day(self) -> None:
         if self.ended_at is not None:
             return
         self.ended_at = self.wall
+        self.skipping = False
         self.levers_open = False
         self.banners.clear()
+        if self.scout is not None:  # the watched day itself got there
+            self.scout.cancel()
+            self.scout = None
         day = self.day
         end = day.end_time if day.end_time else day.now
-        self.live = day.kpis()
+        self.live = self._kpis()
         extra = self.round.extra
         extra["timeline"] = self.timeline.as_dict(max(end, 1e-9))
         extra["watched_kpis"] = dict(self.live)
         extra["rule_changes"] = list(self.changes)
         if self.background:
-            self._thread = threading.Thread(target=self._tally, name="results-run", daemon=True)
-            self._thread.start()
+            self._tally_job = Job(run_days, self.scenario, self.pmap, dict(self.round.rules),
+                                  replications=self.replications, seed=self.round.run_seed, name="results-run",
+                                  process=True, with_progress=True, deadline=TALLY_DEADLINE)
         else:
             self._tally()
 
     def _tally(self) -> None:
-        """The results run: the scenario's replications on the same map, rules and seed."""
+        """The results run, in this thread: the scenario's replications on the same map, rules and seed."""
         try:
             self.result = run_days(self.scenario, self.pmap, dict(self.round.rules), replications=self.replications,
                                    seed=self.round.run_seed, progress=self._progress)
         except Exception as exc:  # the results screen says so rather than the game stopping
             self.error = f"{type(exc).__name__}: {exc}"
+        self._keep_tally()
+
+    def _keep_tally(self) -> None:
         if self.cancelled:
             return
         self.round.result = self.result
         if self.error:
             self.round.extra["run_error"] = self.error
 
+    def _watch_tally(self) -> None:
+        job = self._tally_job
+        if job is None:
+            return
+        self.progress = job.progress
+        if job.done:
+            self._tally_job = None
+            if job.error is None:
+                self.result = job.result
+            elif job.timed_out:
+                self.error = "The results took far too long to tally, so we stopped."
+            else:
+                self.error = job.error
+            self._keep_tally()
+
     def _progress(self, done: int, total: int) -> None:
         self.progress = (done, total)
 
     @property
     def tallied(self) -> bool:
-        return self.ended_at is not None and (self._thread is None or not self._thread.is_alive()) and (
-            self.result is not None or self.error is not None)
+        if self.ended_at is None:
+            return False
+        self._watch_tally()
+        return self._tally_job is None and (self.result is not None or self.error is not None)
 
     def _call_done(self) -> None:
         if not self.tallied or self._done_called:
@@ -525,6 +804,25 @@ class RunScene(Scene):
         self._done_called = True
         if self.on_done:
             self.on_done()
+
+    def leave(self) -> None:
+        """Off the stack (not merely covered): the day's background work stops with it. A day already
+        known not to finish (the round timer ended it early) tells the results so: nothing to tally."""
+        if self in self.app.stack:
+            return
+        self._watch_scout()
+        if self.doomed is not None and self.ended_at is None:
+            self.round.extra["run_error"] = self.doomed[1]
+            self.round.extra["day_unfinished"] = True
+        self.stop_work()
+
+    def stop_work(self) -> None:
+        """Stop the scout and the results run; a result still coming must not write into the round."""
+        self.cancelled = True
+        for job in (self.scout, self._tally_job):
+            if job is not None:
+                job.cancel()
+        self.scout = self._tally_job = None
 
     # ---- frame -------------------------------------------------------------------------------------
     def update(self, dt, events):
@@ -550,7 +848,7 @@ class RunScene(Scene):
                 elif e.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.ended_at is not None:
                     self._call_done()
                 elif e.key == pygame.K_ESCAPE and self.on_back is not None and self.ended_at is None:
-                    self.cancelled = True  # a results run still going must not write into the round
+                    self.stop_work()  # a results run still going must not write into the round
                     self.on_back()
         self.wall += dt
         # one banner at a time; the next waits its turn (shorter turns while others wait)
@@ -561,20 +859,47 @@ class RunScene(Scene):
             limit = BANNER_SECONDS if len(self.banners) == 1 else BANNER_SECONDS / 2
             if first[2] >= limit:
                 self.banners.pop(0)
-        if not self.paused and self.ended_at is None:
-            self._advance_to(self.sim_time + dt * self.rate_1x * self.speed)
+        self._watch_scout()
+        if self.ended_at is None and (self.skipping or not self.paused):
+            if self.skipping:
+                target = math.inf
+                self._advance_to(target, animate=False, budget=SKIP_BUDGET)
+            else:
+                target = self.sim_time + dt * self.rate_1x * self.speed
+                self._advance_to(target, budget=FRAME_BUDGET)
+            held = self.ended_at is None and self._feed is None and self.proven < target
+            self.gated = self.gated + dt if held else 0.0
         self._live_age += dt
         if self._live_age > 0.25 and self.ended_at is None:
             self._live_age = 0.0
-            self.live = self.day.kpis()
-        if self.ended_at is not None and self.tallied and self.wall - self.ended_at >= self.hold:
+            self.live = self._kpis()
+        if (self.ended_at is not None and self.stuck is None and self.tallied
+                and self.wall - self.ended_at >= self.hold):
             self._call_done()
 
     def buttons(self) -> list[Button]:
         if self.ended_at is not None:
-            self.b_results.enabled = self.tallied
+            self.b_results.enabled = self.b_after.enabled = self.tallied
+            if self.stuck is not None:
+                return [self.b_fix, self.b_after] if self.on_map is not None else [self.b_after]
             return [self.b_results]
         return [self.b_pause, *self.b_speeds, self.b_levers, self.b_skip]
+
+    def end_rect(self, stuck: bool | None = None) -> pygame.Rect:
+        """The end-of-day card: taller when it must explain why the day could not finish."""
+        stuck = self.stuck is not None if stuck is None else stuck
+        w, h = (1000, 420) if stuck else (840, 300)
+        return pygame.Rect(BOARD_RECT.centerx - w // 2, BOARD_RECT.centery - h // 2, w, h)
+
+    def status_line(self) -> str | None:
+        """A line over the board while the day is not simply playing: fast-forwarding, or getting ready."""
+        if self.ended_at is not None:
+            return None
+        if self.skipping:
+            return f"Fast-forwarding to the end of the day… {self.clock()}"
+        if self.gated >= GATE_NOTE:
+            return "Getting the rest of the day ready…"
+        return None
 
     # ---- drawing -----------------------------------------------------------------------------------
     def draw(self, surface):
@@ -590,6 +915,18 @@ class RunScene(Scene):
             self._draw_levers(surface)
         if self.ended_at is not None:
             self._draw_end(surface)
+        else:
+            self._draw_status(surface)
+
+    def _draw_status(self, surface) -> None:
+        line = self.status_line()
+        if line is None:
+            return
+        img = T.render(line, T.SIZE_BODY, T.TEXT, "semibold")
+        box = img.get_rect().inflate(56, 24)
+        box.midbottom = (BOARD_RECT.centerx, BOARD_RECT.bottom - 20)
+        T.panel(surface, box, T.PANEL_HI, radius=box.height // 2, border=T.ACCENT, width=3)
+        surface.blit(img, img.get_rect(center=box.center))
 
     def _draw_top(self, surface) -> None:
         T.text(surface, "The day", (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
@@ -618,7 +955,7 @@ class RunScene(Scene):
         T.text(surface, self.clock(), (x, top + 6), T.SIZE_TITLE, T.TEXT, "bold")
         now = self.day.now
         if self.ended_at is not None:
-            state = "Day over"
+            state = "Day over" if self.stuck is None else "Day stopped"
         elif now >= self.horizon:
             state = "Closed: finishing the queue"
         elif self.paused:
@@ -632,7 +969,7 @@ class RunScene(Scene):
         for b in self.buttons():
             if b in self.b_speeds:
                 b.kind = "primary" if (not self.paused and abs(self._mult(b) - self.speed) < 1e-9) else "normal"
-            if b is not self.b_results:
+            if b not in (self.b_results, self.b_fix, self.b_after):
                 b.draw(surface)
         self._draw_pause_icon(surface)
         if self.ended_at is None:
@@ -646,7 +983,7 @@ class RunScene(Scene):
                         T.SIZE_SMALL, T.TEXT_DIM)
         self._draw_staff(surface, STAFF_X + 12, top + 14)
         self._draw_live(surface, TODAY_X + 12, top + 14)
-        if self.ended_at is not None and self.tallied:
+        if self.ended_at is not None and self.stuck is None and self.tallied:
             self.b_results.draw(surface)
 
     def _draw_pause_icon(self, surface) -> None:
@@ -813,7 +1150,10 @@ class RunScene(Scene):
         self.b_close_levers.draw(surface)
 
     def _draw_end(self, surface) -> None:
-        box = pygame.Rect(BOARD_RECT.centerx - 420, BOARD_RECT.centery - 150, 840, 300)
+        if self.stuck is not None:
+            self._draw_stuck(surface)
+            return
+        box = self.end_rect()
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.ACCENT, width=3)
         T.text(surface, "That's the day!", (box.centerx, box.top + 40), T.SIZE_HEAD, T.TEXT, "bold", anchor="midtop")
         if self.error:
@@ -830,3 +1170,17 @@ class RunScene(Scene):
         pygame.draw.rect(surface, T.PANEL, bar, border_radius=9)
         frac = 1.0 if self.tallied else (done / total if total else 0.05)
         pygame.draw.rect(surface, T.ACCENT, (bar.left, bar.top, int(bar.width * frac), bar.height), border_radius=9)
+
+    def _draw_stuck(self, surface) -> None:
+        """The day that cannot finish: why, in the player's words, and the ways on."""
+        box = self.end_rect()
+        T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.WARN, width=4)
+        T.text(surface, "This day cannot finish", (box.centerx, box.top + 36), T.SIZE_HEAD, T.TEXT, "bold",
+               anchor="midtop")
+        T.paragraph(surface, self.stuck, pygame.Rect(box.left + 60, box.top + 112, box.width - 120, 120),
+                    T.SIZE_BODY, T.TEXT)
+        when = f"at {self.clock()}" if self.day.now <= self.horizon else "after closing time"
+        T.text(surface, f"It stopped {when}. The results show what ran until then.",
+               (box.centerx, box.bottom - 168), T.SIZE_SMALL, T.TEXT_DIM, anchor="midtop")
+        for b in self.buttons():
+            b.draw(surface)
