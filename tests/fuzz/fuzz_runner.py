@@ -175,7 +175,8 @@ def hang_signature(text: str) -> str:
 
 
 def raw_controls(data: bytes) -> list[str]:
-    """The control, escape and bidi characters of `data` a terminal would act on, and undecodable bytes."""
+    """The control, escape, line-separator and bidi characters of `data` that a terminal (or a log reader)
+    would act on, and bytes that are not UTF-8."""
     text = data.decode("utf-8", "surrogateescape")
     bad = []
     for ch in text:
@@ -183,7 +184,7 @@ def raw_controls(data: bytes) -> list[str]:
             continue
         if "\udc80" <= ch <= "\udcff":
             bad.append(f"byte 0x{ord(ch) - 0xDC00:02x}")
-        elif unicodedata.category(ch) == "Cc" or ch in BIDI:
+        elif unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI:  # Zl, Zp: U+2028, U+2029
             bad.append(repr(ch))
     return sorted(set(bad))
 
@@ -213,7 +214,8 @@ def judge_step(step: Step, files: list[str], operator: str = "?") -> Finding | N
     out, err = _text(step.stdout), _text(step.stderr)
     both = out + err
     if step.exit_code is None:
-        return Finding("hang", f"hang in {what}: {hang_signature(err)} [{operator}]", _tail(err, 16))
+        dump = "\n".join(ln for ln in err.splitlines() if not ln.startswith("Extension modules"))
+        return Finding("hang", f"hang in {what}: {hang_signature(err)} [{operator}]", _tail(dump, 12))
     if "MemoryError" in both or step.exit_code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):
         where = traceback_signature(both)[1] if "Traceback" in both else f"signal {-step.exit_code}" if step.exit_code < 0 else "?"
         return Finding("memory", f"memory in {what}: {where}", _tail(both))
@@ -227,7 +229,7 @@ def judge_step(step: Step, files: list[str], operator: str = "?") -> Finding | N
         return Finding("control", f"raw {', '.join(controls[:3])} in {what} output", _tail(both).encode(
             "unicode_escape").decode("ascii")[:600])
     if step.exit_code == 2:
-        for line in both.splitlines():
+        for line in both.split("\n"):
             if not line.strip():
                 continue
             m = POSITION.match(line)
@@ -238,14 +240,17 @@ def judge_step(step: Step, files: list[str], operator: str = "?") -> Finding | N
 
 
 def judge(result: Result, files: list[str], scenario_case: bool, operator: str = "?") -> Finding | None:
+    """The case's finding: the first command's that broke a promise. `simulate` refusing (exit 2) a
+    scenario that `validate` accepted is a finding of its own, whatever the message looks like."""
     for step in result.steps:
-        finding = judge_step(step, files, operator)
+        refused = scenario_case and step.command[0] == "simulate" and step.exit_code == 2
+        finding = None if refused else judge_step(step, files, operator)
+        if refused:
+            first = _text(step.stdout + step.stderr).strip().split("\n")[0]
+            finding = Finding("refused", f"validate accepts, simulate refuses: {_normalise(first, files)}",
+                              _tail(_text(step.stdout + step.stderr)))
         if finding:
             return finding
-    if scenario_case and len(result.steps) == 2 and result.steps[1].exit_code == 2:
-        first = _text(result.steps[1].stdout + result.steps[1].stderr).strip().splitlines()[:1]
-        return Finding("refused", f"validate accepts, simulate refuses: {_normalise(first[0] if first else '', files)}",
-                       _tail(_text(result.steps[1].stdout + result.steps[1].stderr)))
     return None
 
 
