@@ -1,19 +1,11 @@
 """Every example in the docs works: complete scenarios load, fragments are at least valid YAML."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 import yaml
 
+from docs_examples import COMPLETE, DOC, FRAGMENTS
 from engine.scenario import loads
-
-ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "scenario-format.md"
-BLOCKS = re.findall(r"```yaml\n(.*?)```", DOC.read_text(), flags=re.S)
-COMPLETE = [b for b in BLOCKS if not b.lstrip().startswith("# fragment")]
-FRAGMENTS = [b for b in BLOCKS if b.lstrip().startswith("# fragment")]
 
 
 def test_the_doc_has_examples_of_both_kinds():
