@@ -441,8 +441,16 @@ class Day:
 
     def _set_rate(self, j: int, r: float, now: float) -> None:
         """A new arrival rate from `now`: the time left to the next arrival, in unit-rate time, is kept,
-        so the arrival process stays the same stream of unit-rate gaps (exact for piecewise rates)."""
+        so the arrival process stays the same stream of unit-rate gaps (exact for piecewise rates).
+
+        From the horizon on the source is closed: its pending arrival, if any, lies beyond the horizon and
+        is never taken, and a change then (an event that outlasts the day, a rule changed while the day
+        drains) must not move it. Rescaling it would put it in the past, before `now`: the clock would run
+        backwards and arrivals start again (issue 10: 1,991 arrivals for 1,500 expected)."""
         old = self.rate[j]
+        if now >= self.horizon:
+            self.rate[j] = r
+            return
         mass = (self._next[j] - now) * old if (old > 0 and self._next[j] < INF) else self._mass[j]
         self.rate[j] = r
         if r > 0:
