@@ -1058,7 +1058,60 @@ def loads(text: str, name: str = "<string>") -> Scenario:
         problems = check(doc)
         if problems:
             raise ScenarioError(problems)
-        return build(doc.data, None if name.startswith("<") else name)
+        scenario = build(doc.data, None if name.startswith("<") else name)
+        problems = expert_map_problems(scenario, doc)
+        if problems:
+            raise ScenarioError(problems)
+        return scenario
+
+
+def expert_map_problems(scenario: Scenario, doc: Document) -> list[Problem]:
+    """What would stop the expert maps from running, by the map check itself (`engine.maps.map_problems`:
+    one judge for the player's map and the file's), at the edge concerned; then the same for each rule at
+    its default, its extremes and each of its choices, at the rule (what `validate` accepts, `simulate`
+    runs with any rule value in range). A few model builds per rule: cheap."""
+    from .maps import map_problems
+
+    maps = [(("reference",), scenario.reference)]
+    maps += [(("alternatives", k), alt) for k, alt in enumerate(scenario.alternatives)]
+    out: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+
+    def where(path: tuple, raw_items: list, index: int | None) -> Position:
+        if index is None or index >= len(raw_items):
+            return doc.where(path, "key")
+        item = raw_items[index]
+        return doc.where(path + (index,) + (("edge",) if isinstance(item, dict) else ()))
+
+    for path, pmap in maps:
+        raw_items = _l(doc.data.get(path[0])) if len(path) == 1 else _l(_l(doc.data.get(path[0]))[path[1]])
+        for p in map_problems(scenario, pmap):
+            seen.add((p.kind, p.message))
+            pos = where(path, raw_items, p.edge_index)
+            out.append(Problem(doc.name, pos.line, pos.col, f"{label(path)}: {p.message}"))
+    for i, rule in enumerate(scenario.rules):
+        raw_rule = _d(_l(doc.data.get("rules"))[i])
+        if isinstance(rule, Choice):
+            trials = [(v, ("rules", i, "choices", v)) for v in rule.options]
+        else:
+            trials = [(rule.default, ("rules", i, "default")), (rule.min, ("rules", i, "min")),
+                      (rule.max, ("rules", i, "max"))]
+        for value, at in trials:
+            try:
+                variant = apply_rules(scenario, {rule.id: value})
+            except (RuleError, ScenarioError, ValueError, KeyError, TypeError):
+                continue  # the rule checks above have said what is wrong with it
+            for path, _ in maps:
+                pmap = variant.reference if len(path) == 1 else variant.alternatives[path[1]]
+                for p in map_problems(variant, pmap):
+                    if (p.kind, p.message) in seen:
+                        continue
+                    seen.add((p.kind, p.message))
+                    pos = doc.where(at, "key" if at[2] == "choices" or at[2] not in raw_rule else "value")
+                    shown = value if isinstance(value, str) else f"{value:g}"
+                    out.append(Problem(doc.name, pos.line, pos.col,
+                                       f"rule '{rule.id}' at {shown} breaks {label(path)}: {p.message}"))
+    return sorted(out, key=lambda p: (p.line, p.col))
 
 
 def load(path) -> Scenario:
