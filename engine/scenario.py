@@ -1091,12 +1091,7 @@ def expert_map_problems(scenario: Scenario, doc: Document) -> list[Problem]:
             out.append(Problem(doc.name, pos.line, pos.col, f"{label(path)}: {p.message}"))
     for i, rule in enumerate(scenario.rules):
         raw_rule = _d(_l(doc.data.get("rules"))[i])
-        if isinstance(rule, Choice):
-            trials = [(v, ("rules", i, "choices", v)) for v in rule.options]
-        else:
-            trials = [(rule.default, ("rules", i, "default")), (rule.min, ("rules", i, "min")),
-                      (rule.max, ("rules", i, "max"))]
-        for value, at in trials:
+        for value, at in _rule_trials(rule, i):
             try:
                 variant = apply_rules(scenario, {rule.id: value})
             except (RuleError, ScenarioError, ValueError, KeyError, TypeError):
@@ -1125,12 +1120,63 @@ def load(path) -> Scenario:
 
 
 def validate_file(path) -> list[Problem]:
-    """Every problem of a file (empty when it is a valid scenario). Never raises for bad input."""
+    """Every problem of a file (empty when it is a valid scenario). Never raises for bad input.
+
+    Past the format and the maps, the run's work budget (`engine.budget`) for the file's replications,
+    at the defaults and at each rule's extremes and choices: what `validate` accepts, `simulate` runs."""
     try:
-        load(path)
-        return []
+        scenario = load(path)
     except ScenarioError as e:
         return e.problems
+    return work_problems(scenario, rule_trials=True)
+
+
+def work_problems(scenario: Scenario, pmap: ProcessMap | None = None, replications: int | None = None,
+                  reps_option: str | None = None, rule_trials: bool = False) -> list[Problem]:
+    """`engine.budget.problems` as FILE:LINE:COL problems at the value to change (the file is read again
+    for positions, only when there is something to say). A problem about a command-line option
+    (`reps_option`) has line 0. With `rule_trials`, each rule's default, extremes and choices too."""
+    from .budget import problems as over
+
+    found = [(None, path, message) for path, message in over(scenario, pmap, replications, reps_option)]
+    if rule_trials:
+        said = {m for _, _, m in found}
+        for i, rule in enumerate(scenario.rules):
+            for value, at in _rule_trials(rule, i):
+                try:
+                    variant = apply_rules(scenario, {rule.id: value})
+                except (RuleError, ScenarioError, ValueError, KeyError, TypeError):
+                    continue
+                for _, message in over(variant, pmap, replications, reps_option):
+                    if message not in said:
+                        said.add(message)
+                        shown = value if isinstance(value, str) else f"{value:g}"
+                        found.append((at, None, f"rule '{rule.id}' at {shown}: {message}"))
+    if not found:
+        return []
+    name = scenario.path or "<scenario>"
+    doc = None
+    if scenario.path:
+        try:
+            doc = parse(read_text(scenario.path), scenario.path)
+        except (YamlError, OSError):
+            doc = None
+    out = []
+    for at, path, message in found:
+        if path is None and at is None:
+            out.append(Problem(name, 0, 0, message))
+            continue
+        pos = doc.where(at or path, "key" if at and at[2] == "choices" else "value") if doc else Position(1, 1)
+        out.append(Problem(name, pos.line, pos.col, message))
+    return out
+
+
+def _rule_trials(rule, i: int) -> list[tuple[Any, tuple]]:
+    """The values of rule number `i` worth trying (default, extremes, every choice) and where each is."""
+    if isinstance(rule, Choice):
+        return [(v, ("rules", i, "choices", v)) for v in rule.options]
+    return [(rule.default, ("rules", i, "default")), (rule.min, ("rules", i, "min")),
+            (rule.max, ("rules", i, "max"))]
 
 
 def rule_value(scenario: Scenario, rule_id: str, value) -> Any:
