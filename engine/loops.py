@@ -60,8 +60,8 @@ class _Move:
     """A way a step can send an entity on: to `dst` (None: it ends there) through `port`.
 
     `sure` is False for ways out only some runs take (abandoned, overflow, out of stock); `instant` is True
-    when passing the step this way can take no time; `never` says why a port is never taken (then the move
-    is not listed as possible, but the message may name it)."""
+    when passing the step this way can take no time. Ports never taken are not moves (`_moves` lists them
+    apart, with why, for the message)."""
 
     port: str
     dst: str | None
@@ -344,8 +344,16 @@ def _trap(scenario, kind, group, moves, never, targets, depth, order) -> "MapPro
     blocked = [f"'{port}' is never taken ({why})" + ("" if one else f" at '{_label(scenario, s)}'")
                for s in group for port, why in never[s] if targets.get((s, port)) not in members]
     unsure = sorted({m.port for s in group for m in moves[s] if not m.sure and m.dst not in members})
+    fix_port: str | None = None
+    decided = [(s, kind.values[scenario.steps[s].by]) for s in group  # type: ignore[attr-defined]
+               if scenario.steps[s].kind == "route" and scenario.steps[s].by in kind.values]  # type: ignore[attr-defined]
     if blocked:
         why = "; ".join(blocked) + ", and every other way out leads back in"
+    elif decided and all(len([m for m in moves[s] if m.sure]) == 1 for s, _ in decided):
+        s, value = decided[0]
+        where = "" if one else f" at '{_label(scenario, s)}'"
+        why = f"'{value}', the port they always take{where}, leads back in"
+        fix_port = value
     else:
         why = f"every way out of {'it' if one else 'these cards'} is wired back in"
     if unsure:
@@ -353,6 +361,8 @@ def _trap(scenario, kind, group, moves, never, targets, depth, order) -> "MapPro
                 "out": "those who find the shelf empty"}
         why += " (only " + " or ".join(only.get(p, p) for p in unsure) + " would ever leave)"
     fix = "Link one of its ports to an exit." if one else "Link one of their ports to an exit."
+    if fix_port is not None:
+        fix = f"Link '{fix_port}' to another card."
     return MapProblem("trap", f"{_who(scenario, kind, group)} who reach {_names(scenario, group)} go round "
                       f"and round: {why}. {fix}", step=edge.src, port=edge.port, edge=edge, steps=tuple(group))
 

@@ -64,7 +64,7 @@ _RELEASE: Final = 5  # an entity leaves a step where it waited for stock or for 
 
 INF: Final = math.inf
 #: The work left of a day without a limit: more events than any day could process.
-_UNLIMITED: Final = 1 << 62
+_UNLIMITED: Final = 1 << 60  # within mypyc's unboxed integers (63 bits with the tag)
 #: A heap entry: (time, sequence, kind, a, b).
 _Ev = tuple[float, int, int, Any, Any]
 TRACE_CHUNK = 4096  # trace records buffered before `Day.advance` hands them out
