@@ -1171,8 +1171,19 @@ def work_problems(scenario: Scenario, pmap: ProcessMap | None = None, replicatio
     return out
 
 
+#: What a rule may set without changing whether a map can hold work for ever or how much work a day is
+#: (staffing, money, labels): rules that set only these need no trial.
+_NEUTRAL = re.compile(r"^(resources\.[^.]+\.(count|cost_per_hour|schedule)|fixed_costs\..*|"
+                      r"steps\.[^.]+\.(cost_per_entity|cost_per_batch|revenue|penalty|late|unit_cost|order_cost|"
+                      r"holding_cost|label|help)(\..*)?)$")
+
+
 def _rule_trials(rule, i: int) -> list[tuple[Any, tuple]]:
-    """The values of rule number `i` worth trying (default, extremes, every choice) and where each is."""
+    """The values of rule number `i` worth trying (default, extremes, every choice) and where each is;
+    none for a rule that sets only what cannot trap work or change a day's work (`_NEUTRAL`)."""
+    values = rule.options.values() if isinstance(rule, Choice) else [rule.assignments(rule.default)]
+    if all(_NEUTRAL.match(path) for sets in values for path, _ in sets):
+        return []
     if isinstance(rule, Choice):
         return [(v, ("rules", i, "choices", v)) for v in rule.options]
     return [(rule.default, ("rules", i, "default")), (rule.min, ("rules", i, "min")),
