@@ -138,6 +138,7 @@ def format_halfwidth(name: str, half: float, scenario) -> str:
 
 
 def cmd_simulate(args) -> int:
+    from engine.budget import CannotRun
     from engine.plan import MapError
     from engine.sim import run
 
@@ -146,13 +147,16 @@ def cmd_simulate(args) -> int:
     rules = parse_rules(args.rule, scenario)
     if args.reps is not None and args.reps < 1:
         raise BadInput("--reps must be at least 1")
+    limited = not getattr(args, "no_work_limit", False)
+    if limited:
+        check_work(scenario, pmap, rules, args.reps)
     if args.events_csv:
         writable_file(args.events_csv)  # refused before the run, not after it
     progress = Progress("simulating")
     try:
         result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
                      progress=lambda done, total: progress(done, total, f"replication {done}/{total}"),
-                     workers=args.workers)
+                     workers=args.workers, work_limit=limited)
         if args.events_csv:
             from engine.files import WriteError
             from engine.trace import export_event_log
@@ -161,7 +165,7 @@ def cmd_simulate(args) -> int:
                 export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
             except WriteError as e:
                 raise BadInput(str(e)) from None
-    except MapError as e:
+    except (MapError, CannotRun) as e:
         raise BadInput(str(e)) from None
     finally:
         progress.close()
@@ -182,6 +186,16 @@ def cmd_simulate(args) -> int:
     return EXIT_OK
 
 
+def check_work(scenario, pmap, rules, reps) -> None:
+    """Refuse a run out of reach before it starts (engine.budget), at the value to change; exit 2."""
+    from engine.scenario import apply_rules, work_problems
+
+    ruled = apply_rules(scenario, rules) if rules else scenario
+    problems = work_problems(ruled, pmap, reps, f"--reps {reps}" if reps is not None else None)
+    if problems:
+        raise BadInput("\n".join(str(p) if p.line else f"error: {p.message}" for p in problems), bare=True)
+
+
 def _json_default(o):
     if hasattr(o, "item"):
         return o.item()
@@ -189,12 +203,16 @@ def _json_default(o):
 
 
 def cmd_optimize(args) -> int:
+    from engine.budget import CannotRun
     from engine.optimize import optimize
 
     scenario = load_scenario(args.file)
     pmap = load_player_map(args.map, scenario) if args.map else None
     if not scenario.rules:
         raise BadInput(f"{shown(args.file)}: the scenario has no rules to optimise")
+    limited = not getattr(args, "no_work_limit", False)
+    if limited:
+        check_work(scenario, pmap, None, None)
     if args.write_par:
         from engine.optimize import par_path
 
@@ -202,7 +220,9 @@ def cmd_optimize(args) -> int:
     progress = Progress("optimising", delay=0.0)
     try:
         result = optimize(scenario, pmap=pmap, seed=args.seed, seconds=args.seconds,
-                          progress=lambda frac, msg="": progress(frac, 1.0, msg))
+                          progress=lambda frac, msg="": progress(frac, 1.0, msg), work_limit=limited)
+    except CannotRun as e:
+        raise BadInput(str(e)) from None
     finally:
         progress.close()
     if args.write_par:
@@ -383,7 +403,8 @@ def headless_main_job() -> int:
     if status == EXIT_OK and main_scenario.exists():
         print()
         status = cmd_simulate(argparse.Namespace(file=str(main_scenario), map=None, rule=None, reps=None,
-                                                 seed=None, json=False, events_csv=None, workers=None))
+                                                 seed=None, json=False, events_csv=None, workers=None,
+                                                 no_work_limit=False))
     return status
 
 
@@ -446,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes to spread replications over (default: every core; same numbers either way)")
     p.add_argument("--events-csv", metavar="FILE",
                    help="also write the event log of the first replication (XES-style columns, for pm4py)")
+    p.add_argument("--no-work-limit", action="store_true",
+                   help="run even what the work budget refuses (over 50 million events or 2 GiB), and let a "
+                        "day go on past its limit")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("optimize", help="search the rule values for the best score: baseline, par, best rules")
@@ -456,6 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON: {scenario, baseline, par, best_rules}")
     p.add_argument("--write-par", action="store_true",
                    help="keep the result beside the scenario (NAME.par.json) so the game never waits for it")
+    p.add_argument("--no-work-limit", action="store_true",
+                   help="search even a scenario the work budget refuses, and let its days go on past their limit")
     p.set_defaults(func=cmd_optimize)
 
     p = sub.add_parser("screenshots", help="write a PNG of every screen and state worth seeing into DIR")

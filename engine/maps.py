@@ -42,7 +42,9 @@ class MapProblem:
 
     `kind` is a stable code for screens and tests: `no_source`, `unknown_step`, `unknown_port`,
     `exit_port` (an edge leaving an exit), `into_source`, `duplicate_port`, `unreachable`,
-    `unconnected_port`, `dead_end` (steps that can never reach an exit), and for map files `file`.
+    `unconnected_port`, `dead_end` (steps that can never reach an exit), `trap` (a loop whose every way
+    out has probability 0, see `engine.loops`), `zero_time_loop` (a loop that takes no time), and for map
+    files `file`.
     `step`, `port` and `edge` say what to highlight; `steps` every step concerned (the cards cut off
     behind an unreachable one, the cards of a closed loop); `edge_index` is the edge's position in the
     map's list, so a file's line and column can be found for it.
@@ -91,7 +93,9 @@ def map_problems(scenario: Scenario, pmap: ProcessMap) -> list[MapProblem]:
     into a source, at most one edge leaves each port; at least one source is placed; every placed step
     is reachable from a source; every port of a placed step is connected (an unconnected optional port,
     `abandoned`, is allowed: those entities end as abandoned); no step is trapped in a loop with no way
-    to an exit. Cycles with a way out (rework) are allowed.
+    to an exit. Cycles with a way out (rework) are allowed. On a map sound as a drawing, then, no loop
+    may hold work for ever (`engine.loops`): none whose every way out has probability 0 for some
+    entities (`done -> same step`, `resolve: 0` wired back), none that takes no time.
 
     A problem is reported where the player has to act: for a group of cards cut off from the sources,
     once, at the card that needs an incoming edge (the others are listed in `steps`); for a step whose
@@ -207,6 +211,10 @@ def map_problems(scenario: Scenario, pmap: ProcessMap) -> list[MapProblem]:
         problems.append(MapProblem(
             "dead_end", f"Work that reaches {labels} goes round for ever: give the {word} a way to an "
             f"exit.", step=group[0], steps=tuple(group)))
+    if not problems:  # the map is sound as a drawing: can it hold work for ever all the same?
+        from .loops import loop_problems  # the same judgement, on probabilities and durations
+
+        problems += loop_problems(scenario, pmap)
     return problems
 
 

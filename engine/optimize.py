@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from .budget import CannotRun as _CannotRun
 from .model import Choice, ProcessMap, Scenario, Slider
 from .scoring import objective_score
 
@@ -88,12 +89,17 @@ class SimEvaluator(Evaluator):
     numbers are the ones a full run reports.
     """
 
-    def __init__(self, scenario: Scenario, pmap: ProcessMap | None = None, seed: int | None = None):
+    def __init__(self, scenario: Scenario, pmap: ProcessMap | None = None, seed: int | None = None,
+                 deadline: float | None = None, work_limit: bool = True):
         super().__init__()
         self.scenario = scenario
         self.pmap = pmap
         self.seed = scenario.run.seed if seed is None else seed
         self._plans: dict[tuple, Any] = {}
+        # A `time.monotonic()` value: no day is started after it, and a day running past it is dropped
+        # (checked between slices of the day), so the search ends on time whatever a day costs.
+        self.deadline = deadline
+        self.work_limit = work_limit
 
     def _run(self, rules: Rules, start: int, stop: int) -> list[float]:
         from . import sim
@@ -107,9 +113,24 @@ class SimEvaluator(Evaluator):
         if plan is None:
             plan = self._plans[k] = sim.compile_for(self.scenario, self.pmap,
                                                     full if self.scenario.rules else None)
-        return [per_rep_score(plan.scenario, sim.Day(self.scenario, seed=self.seed, replication=r,
-                                                     plan=plan).finish())
-                for r in range(start, stop)]
+            if not self.work_limit:
+                plan.work_limit = 0
+        if self.deadline is None:
+            return [per_rep_score(plan.scenario, sim.Day(self.scenario, seed=self.seed, replication=r,
+                                                         plan=plan).finish())
+                    for r in range(start, stop)]
+        out = []
+        for r in range(start, stop):
+            left = self.deadline - time.monotonic()
+            day = _day_within(sim, self.scenario, plan, self.seed, r, time.perf_counter() + left) if left > 0 else None
+            if day is None:
+                raise OutOfTime(f"the search's {len(out) + start} replication(s) of a setting took all its time")
+            out.append(per_rep_score(plan.scenario, day))
+        return out
+
+
+class OutOfTime(Exception):
+    """The search's deadline passed during an evaluation: the setting's scores are incomplete."""
 
 
 def _per_replication(result) -> Sequence[Mapping[str, float]]:
@@ -233,36 +254,39 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
 
     evaluator.scores(current, full)
     passes = 0
-    while not over_budget():
-        passes += 1
-        if passes > expected:
-            expected = passes + 1
-        moved = False
-        for n_done, rule in enumerate(levers, 1):
-            if over_budget():
-                break
-            stride = strides.get(rule.id)
-            values = _candidates(rule, current[rule.id], stride)
-            settings = [{**current, rule.id: v} for v in values]
-            best = _halving(evaluator, current, settings, first, full, over_budget)[rule.id]
-            if best != current[rule.id]:
-                current[rule.id] = best
-                moved = True
-            elif stride is not None and stride.notches > 1:
-                stride.notches = max(1, stride.notches // 2)
-                moved = True  # a finer look is still to come
-            report(f"pass {passes}: {rule.label or rule.id} = {current[rule.id]}", n_done)
-        if not moved and not over_budget():
-            # Converged one lever at a time: look one notch away on two sliders at once.
-            pairs = _pair_moves(levers, current)
-            if pairs:
-                best = _halving(evaluator, current, [current, *pairs], first, full, over_budget)
-                if _key(best) != _key(current):
-                    current = dict(best)
+    try:
+        while not over_budget():
+            passes += 1
+            if passes > expected:
+                expected = passes + 1
+            moved = False
+            for n_done, rule in enumerate(levers, 1):
+                if over_budget():
+                    break
+                stride = strides.get(rule.id)
+                values = _candidates(rule, current[rule.id], stride)
+                settings = [{**current, rule.id: v} for v in values]
+                best = _halving(evaluator, current, settings, first, full, over_budget)[rule.id]
+                if best != current[rule.id]:
+                    current[rule.id] = best
                     moved = True
-                    report(f"pass {passes}: two levers together", len(levers))
-        if not moved:
-            break
+                elif stride is not None and stride.notches > 1:
+                    stride.notches = max(1, stride.notches // 2)
+                    moved = True  # a finer look is still to come
+                report(f"pass {passes}: {rule.label or rule.id} = {current[rule.id]}", n_done)
+            if not moved and not over_budget():
+                # Converged one lever at a time: look one notch away on two sliders at once.
+                pairs = _pair_moves(levers, current)
+                if pairs:
+                    best = _halving(evaluator, current, [current, *pairs], first, full, over_budget)
+                    if _key(best) != _key(current):
+                        current = dict(best)
+                        moved = True
+                        report(f"pass {passes}: two levers together", len(levers))
+            if not moved:
+                break
+    except OutOfTime:  # an evaluation met the deadline: the last setting scored in full stands
+        pass
     return current
 
 
@@ -319,7 +343,7 @@ def start_points(scenario: Scenario) -> list[Rules]:
 def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | None = None,
              progress: ProgressFn | None = None, *, seconds: float | None = 50.0, seed: int | None = None,
              replications: int | None = None, first: int = 2, starts: Sequence[Mapping] | None = None,
-             evaluator: Evaluator | None = None) -> OptimizeResult:
+             evaluator: Evaluator | None = None, work_limit: bool = True) -> OptimizeResult:
     """Find par for `scenario` on `pmap` (the reference map by default).
 
     The search (see `search`) runs from each of `starts` (default `start_points`: the defaults and two
@@ -328,15 +352,24 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
     default, so `optimize` ends within a minute); baseline and par are reported on `replications` (the
     scenario's `run.replications` by default) with `seed` (its `run.seed`), the same days for both.
     `progress(fraction, message)` is called after each lever is tried, and once with 1.0 at the end.
+
+    The time limit holds whatever a day costs: the deadline is checked between evaluations, and the
+    simulator (`SimEvaluator`) also between days and between slices of a day. A scenario whose run is out
+    of reach (`engine.budget`) is refused before anything runs (`OverBudget`), and one whose first setting
+    cannot be scored in time ends with `CannotRun`, unless `work_limit` is False.
     """
+    from .budget import CannotRun, check
+
     t0 = time.monotonic()
     reps = replications or scenario.run.replications
-    ev = evaluator or SimEvaluator(scenario, pmap, seed)
+    deadline = t0 + seconds if seconds else None
+    if work_limit and evaluator is None:
+        check(scenario, pmap, reps)
+    ev = evaluator or SimEvaluator(scenario, pmap, seed, deadline=deadline, work_limit=work_limit)
     defaults = scenario.default_rules()
     points = [{**defaults, **p} for p in starts] if starts is not None else start_points(scenario)
     if budget is None:
         budget = min(6000, reps * 20 * max(1, len(scenario.rules)) * len(points))
-    deadline = t0 + seconds if seconds else None
     best = dict(defaults)
     for i, point in enumerate(points):
         if i and ((deadline is not None and time.monotonic() >= deadline) or ev.used >= budget):
@@ -346,12 +379,23 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
             if progress is not None:
                 progress(min(0.99, (i + frac) / len(points)), f"start {i + 1} of {len(points)}, {msg}")
 
-        found = search(scenario.rules, point, ev, reps, first=first, budget=budget, deadline=deadline,
-                       progress=inner)
+        try:
+            found = search(scenario.rules, point, ev, reps, first=first, budget=budget, deadline=deadline,
+                           progress=inner)
+        except OutOfTime:  # even the start point could not be scored in time
+            if i == 0:
+                raise CannotRun(f"{reps} replications of one setting take longer than the {seconds:g} s the "
+                                "search may use: give it more time (--seconds) or fewer replications "
+                                "(run.replications)") from None
+            break
         if ev.mean(found, reps) > ev.mean(best, reps):
             best = found
-    base_scores = ev.scores(defaults, reps)
-    best_scores = ev.scores(best, reps)
+    try:
+        base_scores = ev.scores(defaults, reps)
+        best_scores = ev.scores(best, reps)
+    except OutOfTime:
+        raise CannotRun(f"the search ran out of its {seconds:g} s before the default rules were scored: give it "
+                        "more time (--seconds)") from None
     baseline = math.fsum(base_scores) / reps
     par = math.fsum(best_scores) / reps
     if not par > baseline:
@@ -774,16 +818,47 @@ def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
         return None
 
 
+#: Seconds a background par search may run past its own time limit (starting a process, reading the
+#: scenario, scoring the winner) before the parent stops it.
+PAR_GRACE = 15.0
+
+
+def _limit_memory(extra: int) -> None:
+    """In the child: cap its address space at what it uses now plus `extra` bytes, so a runaway day ends
+    in a MemoryError there instead of swapping the kiosk (Unix; elsewhere the time limit alone holds)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = used + extra
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass
+
+
 def _par_worker(path: str, budget, seconds, queue) -> None:  # runs in the child process
     try:
+        from .budget import MAX_DAY_BYTES
         from .scenario import load
 
         sc = load(path)
+        from . import sim  # noqa: F401  (imported before the cap: the engine's own size is not the search's)
+
+        _limit_memory(MAX_DAY_BYTES)
         res = optimize(sc, budget=budget, seconds=seconds,
                        progress=lambda f, m: queue.put(("progress", f, m)))
         queue.put(("done", res))
     except BaseException as exc:  # the parent shows it; the child has nobody else to tell
-        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+        if isinstance(exc, MemoryError):
+            queue.put(("error", "the par search ran out of the memory it may use"))
+        elif isinstance(exc, _CannotRun):  # said for a person already
+            queue.put(("error", str(exc)))
+        else:
+            queue.put(("error", f"{type(exc).__name__}: {exc}"))
 
 
 class ParJob:
@@ -800,6 +875,10 @@ class ParJob:
         self._proc = ctx.Process(target=_par_worker, args=(str(scenario_path), budget, seconds, self._queue),
                                  daemon=True)
         self._proc.start()
+        # the parent's own clock: a child that overruns its time limit (a day that would not end, a
+        # machine swapping) is stopped after `seconds` + PAR_GRACE, whatever happens inside it
+        self._stop_at = None if not seconds else time.monotonic() + seconds + PAR_GRACE
+        self.seconds = seconds
         self.progress = 0.0
         self.message = ""
         self.result: OptimizeResult | None = None
@@ -818,6 +897,10 @@ class ParJob:
             except _queue.Empty:
                 if not self._proc.is_alive() and self._queue.empty():
                     self.error = self.error or f"the par computation stopped (exit code {self._proc.exitcode})"
+                elif self._stop_at is not None and time.monotonic() > self._stop_at:
+                    self._proc.kill()
+                    self.error = (f"the par computation took longer than its {self.seconds:g} s and was "
+                                  "stopped")
                 break
             if item[0] == "progress":
                 self.progress, self.message = item[1], item[2]

@@ -15,6 +15,10 @@ from typing import Any, Callable, Mapping
 
 #: At least this many replications per worker before forking pays for itself.
 MIN_PER_WORKER = 4
+#: Replications handed to a worker at once: enough to make the hand-over cheap, few enough that a huge run
+#: (`--reps 1000000000 --no-work-limit`) never ships a worker a chunk too big to hold (a MemoryError
+#: there used to leave the pool waiting for ever).
+MAX_CHUNK = 64
 
 _JOB: tuple | None = None  # (scenario, rules, seed, plan), set before forking, read by the workers
 
@@ -79,7 +83,7 @@ def replicate(scenario, rules: Mapping[str, Any] | None, seed: int, plan, reps: 
         out = []
         pool = ctx.Pool(workers, initializer=_default_signals)
         try:
-            for kpis in pool.imap(_one, range(reps), chunksize=max(1, reps // (workers * 4))):
+            for kpis in pool.imap(_one, range(reps), chunksize=max(1, min(MAX_CHUNK, reps // (workers * 4)))):
                 out.append(kpis)
                 if progress is not None:
                     progress(len(out), reps)

@@ -101,6 +101,8 @@ class Plan:
     pool_steps: list[list[int]] = field(default_factory=list)  # service steps each pool serves, in order
     # inventory: the target of `out` (a lost sale); `out` above holds `ok` (inventory) and `out` (batch)
     stock_out: list[int] = field(default_factory=list)
+    # the events after which a day of this plan is stopped (engine.budget.day_limit); 0: never
+    work_limit: int = 0
 
 
 def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
@@ -188,7 +190,15 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
     plan.pool_steps = [[i for i in range(n) if plan.svc_pools[i] and p in plan.svc_pools[i]]  # type: ignore[operator]
                        for p in range(len(pools))]
     plan.in_cycle = _in_cycle(n, [(index[e.src], index[e.dst]) for e in pmap.edges])
+    plan.work_limit = _work_limit(scenario, pmap)
     return plan
+
+
+def _work_limit(scenario: Scenario, pmap: ProcessMap) -> int:
+    """The day's work limit, from its expected work (engine.budget): once per plan, not per day."""
+    from .budget import day_limit, estimate
+
+    return day_limit(estimate(scenario, pmap))
 
 
 def _compile_service(plan: Plan, i: int, s: Service, pool_index, attr_names, to) -> None:

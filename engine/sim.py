@@ -49,6 +49,7 @@ from .model import ProcessMap, Scenario
 from .plan import (BATCH, BRANCH, DELAY, END_ABANDONED, EXIT, INVENTORY, ROUTE, SERVICE, MapError, Plan,
                    compile_plan)
 from .stock import LOST, MET, Stock
+from .budget import MAX_INSTANT_HOPS, StuckInLoop, WorkLimitExceeded
 
 __all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compile_for"]
 
@@ -62,6 +63,8 @@ _CHANGE: Final = 4
 _RELEASE: Final = 5  # an entity leaves a step where it waited for stock or for its batch (engine.stock)
 
 INF: Final = math.inf
+#: The work left of a day without a limit: more events than any day could process.
+_UNLIMITED: Final = 1 << 60  # within mypyc's unboxed integers (63 bits with the tag)
 #: A heap entry: (time, sequence, kind, a, b).
 _Ev = tuple[float, int, int, Any, Any]
 TRACE_CHUNK = 4096  # trace records buffered before `Day.advance` hands them out
@@ -150,7 +153,7 @@ class Day:
 
     def __init__(self, scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
                  seed: int | None = None, replication: int = 0, trace: bool = False,
-                 plan: Plan | None = None):
+                 plan: Plan | None = None, work_limit: int | None = None):
         self.base_scenario = scenario
         self.rules = dict(rules or {})
         self.plan = plan if plan is not None else compile_for(scenario, pmap, self.rules)
@@ -183,6 +186,11 @@ class Day:
         self.revenue_total = 0.0  # cross-sell revenue at services (revenue at exits is added in `kpis`)
         self.cost_total = 0.0  # per-entity costs of steps
         self._ids: Iterator[int] = count()
+        # Events this day may still process before it is stopped (engine.budget): the plan's limit unless
+        # given here; 0 for none (--no-work-limit).
+        limit = self.plan.work_limit if work_limit is None else int(work_limit)
+        self.work_limit = limit
+        self._work_left = limit if limit > 0 else _UNLIMITED
         self._generation = 0  # bumped when rules change mid-day: stale schedule pieces are ignored
         self._duration_sets: dict[int, list] = {}  # step -> [(event index, distribution)] set by events
         self._setup_state()
@@ -441,8 +449,16 @@ class Day:
 
     def _set_rate(self, j: int, r: float, now: float) -> None:
         """A new arrival rate from `now`: the time left to the next arrival, in unit-rate time, is kept,
-        so the arrival process stays the same stream of unit-rate gaps (exact for piecewise rates)."""
+        so the arrival process stays the same stream of unit-rate gaps (exact for piecewise rates).
+
+        From the horizon on the source is closed: its pending arrival, if any, lies beyond the horizon and
+        is never taken, and a change then (an event that outlasts the day, a rule changed while the day
+        drains) must not move it. Rescaling it would put it in the past, before `now`: the clock would run
+        backwards and arrivals start again (issue 10: 1,991 arrivals for 1,500 expected)."""
         old = self.rate[j]
+        if now >= self.horizon:
+            self.rate[j] = r
+            return
         mass = (self._next[j] - now) * old if (old > 0 and self._next[j] < INF) else self._mass[j]
         self.rate[j] = r
         if r > 0:
@@ -639,6 +655,11 @@ class Day:
         end_time = self.end_time
         now = self.now
         ta, ja = self._next_arrival()
+        # The guards (engine.budget): events left to this day, and steps an entity may pass in one move
+        # without time passing. Two integer operations per event: within the noise of the benchmark.
+        work_left: int = self._work_left
+        max_hops: int = MAX_INSTANT_HOPS
+        hops: int
         # The types of the loop's locals (read by compiled builds; nothing at run time in Python)
         e: Entity
         st: rngs.IndexedStream
@@ -656,7 +677,11 @@ class Day:
         while True:
             if trace is not None and len(trace) >= limit:
                 self.now, self.end_time = now, end_time
+                self._work_left = work_left
                 return False
+            work_left -= 1
+            if work_left < 0:
+                self._over_budget(now)
             ht = heap[0][0] if heap else INF
             if ta < ht:  # ---- an arrival
                 now = ta
@@ -769,6 +794,7 @@ class Day:
                     continue
 
             # ---- entity e leaves step s through `port` for step `nxt`; zero-time steps are done here
+            hops = 0
             while True:
                 if trace is not None:
                     trace.append(("move", now, e.id, ids[s], port, ids[nxt] if nxt >= 0 else None))
@@ -839,12 +865,18 @@ class Day:
                     b = bisect_right(branch_cum[s], u)  # the last cumulative probability is 1: b is in range
                     port = branch_ports[s][b]
                     nxt = branch_to[s][b]
+                    hops += 1
+                    if hops > max_hops:
+                        self._stuck(e, s, now)
                     continue
                 if kd == ROUTE:
                     s = nxt
                     pos = route_pos[s][e.etype]
                     port = e.attrs[pos] if pos >= 0 else None
                     nxt = route_to[s].get(port, END_ABANDONED)
+                    hops += 1
+                    if hops > max_hops:
+                        self._stuck(e, s, now)
                     continue
                 if kd == DELAY:
                     e.at = nxt
@@ -865,6 +897,9 @@ class Day:
                 if kd == INVENTORY:  # one unit from the shelf (engine.stock)
                     s = nxt
                     got = stock_demand(e, s, now)
+                    hops += 1
+                    if hops > max_hops:
+                        self._stuck(e, s, now)
                     if got == MET:
                         port = "ok"
                         nxt = out[s]
@@ -884,7 +919,27 @@ class Day:
         else:  # nothing left to happen
             self.now = max(now, self.now)
         self.end_time = end_time
+        self._work_left = work_left
         return True
+
+    def _over_budget(self, now: float) -> None:
+        """Stop a day that did far more work than expected (engine.budget), saying what to look at."""
+        self.now = now
+        unit = self.scenario.time.unit
+        raise WorkLimitExceeded(
+            f"the day was stopped at {now:,.6g} {unit}s of {self.horizon:g}, after {self.work_limit:,} events, "
+            f"far more than it should take: something in it never ends (work going round a loop for ever, "
+            f"a rate or a replenishment far too high). Check the map and the scenario, or run with "
+            f"--no-work-limit to let it go on")
+
+    def _stuck(self, e: Entity, s: int, now: float) -> None:
+        """Stop a day in which an entity passes step after step without time passing (engine.budget)."""
+        self.now = now
+        label = getattr(self.scenario.steps.get(self.plan.ids[s]), "label", "") or self.plan.ids[s]
+        raise StuckInLoop(
+            f"at {now:,.6g} {self.scenario.time.unit}s an entity passed {MAX_INSTANT_HOPS:,} steps without time "
+            f"passing, last '{label}': the map has a loop that takes no time. Break the loop, or let it pass "
+            f"a step that takes time")
 
     # ---- public --------------------------------------------------------------------------------
 
@@ -1157,17 +1212,22 @@ class RunResult:
 
 def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
         replications: int | None = None, seed: int | None = None,
-        progress: Callable[[int, int], None] | None = None, workers: int | None = 1) -> RunResult:
+        progress: Callable[[int, int], None] | None = None, workers: int | None = 1,
+        work_limit: bool = True) -> RunResult:
     """Simulate `replications` days (the scenario's `run.replications` by default) of the scenario with
     a map (the reference by default) and rule values (the defaults by default).
 
     Replication r uses the seed's child r, so replication r of two runs with the same seed meets the same
     entities whatever the rules. `progress(done, total)` is called after each replication. `workers`
     spreads replications over processes (None: every core; see engine.parallel), with the same numbers.
+    `work_limit=False` lets a day go on past its work limit (engine.budget; the command line's
+    --no-work-limit); it is stopped with WorkLimitExceeded otherwise.
     """
     all_rules = scenario.default_rules()
     all_rules.update(rules or {})
     plan = compile_for(scenario, pmap, rules)
+    if not work_limit:
+        plan.work_limit = 0
     reps = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
     per_rep = replicate(scenario, rules, seed, plan, reps, workers, progress)
