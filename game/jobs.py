@@ -41,6 +41,18 @@ CANCELLED = "Stopped."
 MEMORY_MB = 1500
 
 
+def describe(exc: BaseException) -> str:
+    """What a screen says of a failed computation: the engine's own words when it refused the work (a map
+    that cannot run, a day past its work limit: they are written for the player), else the error's kind and
+    text (the traceback goes to the log)."""
+    from engine.budget import CannotRun
+    from engine.plan import MapError
+
+    if isinstance(exc, (MapError, CannotRun)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
@@ -81,7 +93,7 @@ def _child(conn, fn, args, kwargs, with_progress: bool, memory_mb: float) -> Non
             kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}
         conn.send(("ok", fn(*args, **kwargs)))
     except BaseException as exc:  # the parent shows it; nobody else would read it here
-        conn.send(("error", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+        conn.send(("error", describe(exc), traceback.format_exc()))
     finally:
         conn.close()
 
@@ -124,7 +136,7 @@ class Job:
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:  # reported to the scene, which shows it calmly
-                self._finish(error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
+                self._finish(error=describe(exc), trace=traceback.format_exc())
             else:
                 self._finish(result=result)
 

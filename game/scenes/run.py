@@ -62,7 +62,7 @@ from engine.sim import Day, run as run_days
 from .. import portraits
 from .. import theme as T
 from ..board import Board
-from ..jobs import Job
+from ..jobs import Job, describe
 from ..scene import Scene
 from ..widgets import Button
 from .rules import lever_widget
@@ -763,7 +763,7 @@ class RunScene(Scene):
             self.result = run_days(self.scenario, self.pmap, dict(self.round.rules), replications=self.replications,
                                    seed=self.round.run_seed, progress=self._progress)
         except Exception as exc:  # the results screen says so rather than the game stopping
-            self.error = f"{type(exc).__name__}: {exc}"
+            self.error = describe(exc)
         self._keep_tally()
 
     def _keep_tally(self) -> None:
