@@ -32,6 +32,7 @@ from .yamlpos import Document, Position, Problem, YamlError, no_gc, parse, read_
 
 FORMAT_VERSION = 1
 SUM_TOLERANCE = 1e-6
+MAX_COUNT = 100000  # units in a pool, written or made by an event's scale
 
 
 class ScenarioError(Exception):
@@ -79,7 +80,12 @@ _DIST_PARAMS = {  # kind -> (form, names): how the parameters are written
 
 def _check_dist(value, path, ck: Checker) -> bool:
     if _scalar(value) and not isinstance(value, str):
-        return NONNEG.check(value, path, ck)
+        if not NONNEG.check(value, path, ck):
+            return False
+        problem = Distribution.constant(value).problem()
+        if problem:
+            ck.error(path, f"{label(path)}: {problem}")
+        return not problem
     if not isinstance(value, dict) or len(value) != 1:
         ck.error(path, f"{label(path)} must be a distribution such as {{exponential: {{mean: 4}}}} or a number, "
                        f"not {what(value)}" + (" of several keys" if isinstance(value, dict) and value else ""))
@@ -109,7 +115,7 @@ def _dist_params(kind: str, params) -> tuple[float, ...]:
         return float(x)
 
     if form == "number" or (form == "mapping" and len(names) == 1 and _scalar(params)):
-        return (num(params, names[0], positive=kind == "exponential" and False),)
+        return _in_range(kind, (num(params, names[0]),))
     if form == "mapping":
         if not isinstance(params, dict):
             raise ValueError(f"{kind} needs {{{', '.join(f'{n}: ...' for n in names)}}}, not {what(params)}")
@@ -120,17 +126,25 @@ def _dist_params(kind: str, params) -> tuple[float, ...]:
         if missing:
             raise ValueError(f"{kind} needs '{missing[0]}'")
         out = tuple(num(params[n], n, positive=(n == "mean" and kind in ("lognormal", "gamma"))) for n in names)
-        return out
+        return _in_range(kind, out)
     if form == "list":
         if not isinstance(params, list) or len(params) != len(names):
             raise ValueError(f"{kind} needs a list [{', '.join(names)}], not {what(params)}")
         out = tuple(num(x, n) for x, n in zip(params, names))
         if list(out) != sorted(out):
             raise ValueError(f"{kind} needs {' <= '.join(names)}, not {list(params)}")
-        return out
+        return _in_range(kind, out)
     if not isinstance(params, list) or not params:
         raise ValueError(f"empirical needs a list of observed values, not {what(params)}")
-    return tuple(num(x, "value") for x in params)
+    return _in_range(kind, tuple(num(x, "value") for x in params))
+
+
+def _in_range(kind: str, params: tuple[float, ...]) -> tuple[float, ...]:
+    """`params` when they can be sampled soundly (engine.distributions judges), else ValueError."""
+    problem = Distribution(kind, params).problem()
+    if problem:
+        raise ValueError(problem)
+    return params
 
 
 def to_distribution(value) -> Distribution:
@@ -341,9 +355,9 @@ FORMAT = Map({
         "patience": Field(DIST),
     }, title="entity"), min_items=1), True),
     "resources": Field(DictOf(Map({
-        "label": Field(TEXT), "help": Field(TEXT), "count": Field(Num(0, 100000, integer=True), True),
+        "label": Field(TEXT), "help": Field(TEXT), "count": Field(Num(0, MAX_COUNT, integer=True), True),
         "cost_per_hour": Field(NONNEG), "skills": Field(ListOf(ID)),
-        "schedule": Field(ListOf(Tuple((NONNEG, Num(0, 100000, integer=True)), ("from", "count")), min_items=1)),
+        "schedule": Field(ListOf(Tuple((NONNEG, Num(0, MAX_COUNT, integer=True)), ("from", "count")), min_items=1)),
     }, title="resource"))),
     "steps": Field(DictOf(STEP, min_items=1), True),
     "reference": Field(ListOf(EDGE, min_items=1), True, "the expert map"),
@@ -755,6 +769,51 @@ class _Semantics:
                 self.ck.error(path + ("at",), f"the event at {at:g} happens after the day ends ({horizon:g})")
             if "say" in ev:
                 self.line(ev["say"], path + ("say",))
+        self.event_scales()
+
+    def event_scales(self):
+        """What an event's `scale` makes of a duration or a staff count stays within what the format allows:
+        the factors of all the events on a path are multiplied, as events that overlap would be."""
+        factors: dict[str, list[tuple[float, int]]] = {}
+        for i, ev in enumerate(_l(self.raw.get("events"))):
+            for p, f in _d(_d(ev).get("scale")).items():
+                if isinstance(p, str) and _dynamic_path(p) and _num(f) and f > 0 and f != 1:
+                    factors.setdefault(p, []).append((float(f), i))
+        for p, found in factors.items():
+            for grow in (True, False):
+                mine = [(f, i) for f, i in found if (f > 1) == grow]
+                if not mine:
+                    continue
+                total = math.prod(f for f, _ in mine)
+                f, i = max(mine) if grow else min(mine)
+                problem = self.scaled_problem(p, total)
+                if problem:
+                    both = f" (with the other events on it, {total:g})" if len(mine) > 1 else ""
+                    self.ck.error(("events", i, "scale", p), f"event {i + 1} scales '{p}' by {f:g}{both}: {problem}")
+
+    def scaled_problem(self, dotted: str, factor: float) -> str | None:
+        """Why `dotted` (a duration, lead time or pool count) multiplied by `factor` is out of range, or None."""
+        top, name, what = dotted.split(".")
+        if top == "resources":
+            pool = _d(self.pools.get(name))
+            counts = [pool.get("count")] + [pc[1] for pc in _l(pool.get("schedule")) if isinstance(pc, list) and len(pc) == 2]
+            most = max((c for c in counts if _num(c)), default=0)
+            if most * factor > MAX_COUNT:
+                return f"the count would reach {most * factor:g}, above {MAX_COUNT}"
+            return None
+        step = _d(self.steps.get(name))
+        written = [step.get(what)] + (list(_d(step.get("duration_by_pool")).values()) if what == "duration" else [])
+        written += [_d(ev).get("set", {}).get(dotted) for ev in _l(self.raw.get("events")) if isinstance(_d(ev).get("set"), dict)]
+        for value in written:
+            if value is None:
+                continue
+            try:
+                problem = to_distribution(value).scaled(factor).problem()
+            except (TypeError, ValueError):  # reported where the value is written
+                continue
+            if problem:
+                return f"the {what.replace('_', ' ')} would be out of range: {problem}"
+        return None
 
     def objective(self):
         obj = _d(self.raw.get("objective"))
