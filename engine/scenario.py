@@ -821,7 +821,7 @@ class _Semantics:
         score = obj.get("score", "profit")
         if isinstance(score, (str, int, float)) and not isinstance(score, bool):
             try:
-                expression.parse(score, names)
+                expression.parse(score, names, defines="score")
             except expression.ExpressionError as e:
                 # Point at the offending token when the expression is written plainly on its line.
                 text = str(score)
@@ -978,7 +978,7 @@ def build(raw: dict, path: str | None = None) -> Scenario:
         for ev in _l(raw.get("events")))
     obj = raw["objective"]
     names = _kpi_names(raw)
-    objective = Objective(expression.parse(obj.get("score", "profit"), names),
+    objective = Objective(expression.parse(obj.get("score", "profit"), names, defines="score"),
                           tuple(Target(k, t.get("min"), t.get("max")) for k, t in _d(obj.get("targets")).items()))
     advisors = {a: Advisor(a, v["name"], v.get("role", ""), v.get("portrait"), v.get("colour"))
                 for a, v in _d(raw.get("advisors")).items()}
