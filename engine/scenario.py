@@ -28,7 +28,7 @@ from .spec import (
     Checker, Custom, DictOf, Enum, Field, ListOf, Map, Num, Prob, Spec, Tagged, Text, Tuple, Union, label,
     suggest, what,
 )
-from .yamlpos import Document, Position, Problem, YamlError, no_gc, parse, read_text
+from .yamlpos import Document, Position, Problem, YamlError, no_gc, parse, read_text, shorten
 
 FORMAT_VERSION = 1
 SUM_TOLERANCE = 1e-6
@@ -1144,19 +1144,22 @@ def rule_value(scenario: Scenario, rule_id: str, value) -> Any:
     rule = scenario.rule(rule_id)
     if rule is None:
         ids = [r.id for r in scenario.rules]
-        raise RuleError(f"unknown rule '{rule_id}'{suggest(rule_id, ids)}"
+        raise RuleError(f"unknown rule '{shorten(rule_id)}'{suggest(rule_id, ids)}"
                         + (f" (rules: {', '.join(ids)})" if ids else " (this scenario has no rules)"))
     if isinstance(rule, Choice):
         if str(value) not in rule.options:
-            raise RuleError(f"rule '{rule_id}' has no choice '{value}'{suggest(str(value), rule.options)}"
+            raise RuleError(f"rule '{rule_id}' has no choice '{shorten(value)}'{suggest(str(value), rule.options)}"
                             f" (choices: {', '.join(rule.options)})")
         return str(value)
+    # What the user typed, as typed ('1e400', not inf), shortened: a value may be a line of junk.
+    shown = f"'{shorten(value, 24)}'" if isinstance(value, str) else None
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, not {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, "
+                        f"not {shown or what(value)}") from None
     if not (math.isfinite(v) and rule.min - 1e-9 <= v <= rule.max + 1e-9):
-        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, not {v:g}")
+        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, not {shown or f'{v:g}'}")
     if rule.integer:
         if not v.is_integer():
             raise RuleError(f"rule '{rule_id}' takes a whole number, not {v:g}")
