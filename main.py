@@ -37,7 +37,7 @@ class BadInput(Exception):
 
     def __init__(self, message: str = "", bare: bool = False, lines: list[str] | None = None):
         super().__init__(message or "\n".join(lines or ()))
-        self.bare = bare or lines is not None
+        self.bare = bare
         self.lines = list(lines) if lines is not None else str(self).split("\n")
 
 
@@ -49,11 +49,11 @@ def safe(text) -> str:
 
 
 def print_bad_input(e: BadInput) -> None:
-    if e.bare:
-        for line in e.lines:
+    for line in e.lines:
+        if e.bare:
             print(safe(line))
-    else:
-        print(f"error: {safe(e)}", file=sys.stderr)
+        else:
+            print(f"error: {safe(line)}", file=sys.stderr)
 
 
 def cmd_validate(args) -> int:
@@ -86,7 +86,7 @@ def load_scenario(path):
     try:
         return load(path)
     except ScenarioError as e:
-        raise BadInput(lines=[str(p) for p in e.problems]) from None
+        raise BadInput(lines=[str(p) for p in e.problems], bare=True) from None
 
 
 def load_player_map(path, scenario):
@@ -94,7 +94,7 @@ def load_player_map(path, scenario):
 
     pmap, problems = read_map(path, scenario)
     if problems:
-        raise BadInput(lines=[format_problem(p, str(path)) for p in problems])
+        raise BadInput(lines=[format_problem(p, str(path)) for p in problems], bare=True)
     return pmap
 
 
@@ -164,9 +164,12 @@ def cmd_simulate(args) -> int:
     from engine.plan import MapError
     from engine.sim import run
 
+    from engine.scenario import apply_rules
+
     scenario = load_scenario(args.file)
-    pmap = load_player_map(args.map, scenario) if args.map else None
     rules = parse_rules(args.rule, scenario)
+    # The map is checked against the day it will run: a rule may open a port (an overflow, a resolve below 1).
+    pmap = load_player_map(args.map, apply_rules(scenario, rules)) if args.map else None
     progress = Progress("simulating")
     try:
         result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
@@ -177,7 +180,7 @@ def cmd_simulate(args) -> int:
 
             export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
     except MapError as e:
-        raise BadInput(str(e)) from None
+        raise BadInput(lines=list(e.problems)) from None
     finally:
         progress.close()
     if args.json:

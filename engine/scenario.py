@@ -717,11 +717,16 @@ class _Semantics:
                     self.ck.error(path + ("default",), f"the default {d:g} is not min plus a whole number of steps of {st:g}")
                 if (hi - lo) / st > 10000:
                     self.ck.error(path + ("step",), f"a lever with {int((hi - lo) / st)} positions is too fine; raise the step")
+                # The ends, and one step in: a count moved by half steps is fine at 1 and 8, not at 1.5.
+                values = [lo, hi] + ([lo + st] if lo + st < hi else [])
                 for j, p in enumerate(paths):
                     where = path + ("sets",) + ((j,) if isinstance(sets, list) else ())
                     if self.path(p, where):
-                        for v in (lo, hi):
+                        for v in values:
+                            before = len(self.ck.problems)
                             self.try_value(p, v, where, f"rule '{rid}' at {v:g}")
+                            if len(self.ck.problems) > before:
+                                break
 
     def path(self, dotted: str, where, at="value", dynamic: bool = False) -> bool:
         """Whether a dotted rule/event path names a value of this scenario; reports why not."""
@@ -743,16 +748,37 @@ class _Semantics:
             self.ck.error(where, f"{who}: cannot set '{dotted}': {e}")
             return
         pos = self.ck.doc.where(where) if self.ck.doc else None
-        sub = Checker(None, self.ck.name, fallback=pos, prefix=f"{who} makes '{dotted}' = {value!r} invalid: ")
+        shown = shorten(repr(value), 60)
+        sub = Checker(None, self.ck.name, fallback=pos, prefix=f"{who} makes '{dotted}' = {shown} invalid: ")
         top, key = dotted.split(".")[0], dotted.split(".")[1]
+        sem = _Semantics(raw, sub)
         if top == "steps":
             STEP.check(raw["steps"][key], ("steps", key), sub)
-            sem = _Semantics(raw, sub)
             if isinstance(raw["steps"][key], dict):
                 sem.step(key, raw["steps"][key])
         elif FORMAT.at(top) is not None:  # only the section the value lives in: no echo of other problems
             FORMAT.at(top).check(raw[top], (top,), sub)
+            if top == "entities" and isinstance(raw[top].get(key), dict):
+                sem.entity(key, raw[top][key])
+            elif top == "resources" and isinstance(raw[top].get(key), dict):
+                sem.pool(key, raw[top][key])
+        if not sub.problems and self.ports_changed(raw, top, key):
+            # The value opens or closes a port (a resolve below 1, an overflow, a route's attribute): the
+            # expert maps must still run with it, or simulate would refuse the rule with no place to point.
+            sem.maps()
         self.ck.problems.extend(sub.problems)
+
+    def ports_changed(self, changed: dict, top: str, key: str) -> bool:
+        """Whether `changed` (this file with one value set) gives a step other ports than the file does."""
+        if top == "steps":
+            sids = [key]
+        elif top == "entities":
+            sids = [sid for sid, st in self.steps.items() if _d(st).get("kind") in ("route", "service")]
+        else:
+            return False
+        steps = _d(changed.get("steps"))
+        return any(step_ports(sid, _d(self.steps.get(sid)), self.raw) != step_ports(sid, _d(steps.get(sid)), changed)
+                   for sid in sids)
 
     def events(self):
         horizon = _d(self.raw.get("time")).get("horizon")
