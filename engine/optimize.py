@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
+from .kpis import mean
 from .model import Choice, ProcessMap, Scenario, Slider
 from .scoring import objective_score
 
@@ -74,7 +75,7 @@ class Evaluator:
 
     def mean(self, rules: Mapping[str, Any], replications: int) -> float:
         s = self.scores(rules, replications)
-        return math.fsum(s) / len(s)
+        return mean(s)
 
     def _run(self, rules: Rules, start: int, stop: int) -> list[float]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -352,8 +353,8 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
             best = found
     base_scores = ev.scores(defaults, reps)
     best_scores = ev.scores(best, reps)
-    baseline = math.fsum(base_scores) / reps
-    par = math.fsum(best_scores) / reps
+    baseline = mean(base_scores)
+    par = mean(best_scores)
     if not par > baseline:
         best, par, best_scores = dict(defaults), baseline, base_scores
     if progress is not None:
@@ -637,7 +638,7 @@ def preview(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[s
             break
     if not days:
         return _formula_preview(scenario, pmap, full, t0)
-    kpis = {k: math.fsum(d[k] for d in days) / len(days) for k in days[0]}
+    kpis = {k: mean([d[k] for d in days]) for k in days[0]}
     return Preview(kpis, "simulation", len(days), time.perf_counter() - t0)
 
 

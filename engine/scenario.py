@@ -53,7 +53,12 @@ class RuleError(ValueError):
 ID = Text(r"[A-Za-z0-9_][A-Za-z0-9_\-]*", "a name of letters, digits, _ and -")
 SLUG = Text(r"[a-z0-9][a-z0-9_\-]*", "a lowercase id of letters, digits, - and _")
 NONNEG = Num(0)
-MONEY = Num()
+#: Money and stock have a ceiling, so that a day's sums and their variance stay finite numbers: a trillion
+#: per entity, per hour or per unit is beyond any business, and 1e308 was a crash in the statistics.
+MAX_AMOUNT = 1e12
+MONEY = Num(-MAX_AMOUNT, MAX_AMOUNT)
+COST = Num(0, MAX_AMOUNT)
+QUANTITY = Num(0, MAX_AMOUNT)
 TEXT = Text()
 PATH = Text(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)+", "a dotted path such as resources.senior.count")
 KPI_NAME = Text(r"[a-z_]+(\.[A-Za-z0-9_\-]+)?", "a KPI name such as service_level or utilization.senior")
@@ -249,7 +254,7 @@ STEP_SPECS = {
     }, "where entities arrive, as a Poisson process"),
     "delay": _step({
         "duration": Field(DIST, True, "how long the step takes"),
-        "cost_per_entity": Field(NONNEG, doc="cost for each entity passing"),
+        "cost_per_entity": Field(COST, doc="cost for each entity passing"),
     }, "a step that takes time and no resource"),
     "branch": _step({
         "branches": Field(DictOf(Union((Prob(), Enum(("rest",))), "a probability or 'rest'"), min_items=1), True,
@@ -267,18 +272,19 @@ STEP_SPECS = {
                          doc="{chance, amount}: money the entity may bring (a cross-sell)"),
         "overflow": Field(Map({"after": Field(NONNEG, True, "the wait after which the entity leaves through 'overflow'")},
                               title="overflow"), doc="{after: WAIT}"),
-        "cost_per_entity": Field(NONNEG),
+        "cost_per_entity": Field(COST),
     }, "work done by a unit of a pool, after a wait in the queue"),
     "inventory": _step({
-        "initial": Field(NONNEG, doc="stock on the shelf at the start (default: the order-up-to level)"),
+        "initial": Field(QUANTITY, doc="stock on the shelf at the start (default: the order-up-to level)"),
         "policy": Field(Tagged("type", {
-            "sS": Map({"type": Field(TEXT, True), "s": Field(NONNEG, True), "S": Field(NONNEG, True)}, title="policy"),
-            "rQ": Map({"type": Field(TEXT, True), "r": Field(Num(-1e12), True), "Q": Field(Num(1, integer=True), True)}, title="policy"),
-            "base_stock": Map({"type": Field(TEXT, True), "S": Field(Num(0, integer=True), True),
+            "sS": Map({"type": Field(TEXT, True), "s": Field(QUANTITY, True), "S": Field(QUANTITY, True)}, title="policy"),
+            "rQ": Map({"type": Field(TEXT, True), "r": Field(Num(-MAX_AMOUNT, MAX_AMOUNT), True),
+                       "Q": Field(Num(1, MAX_AMOUNT, integer=True), True)}, title="policy"),
+            "base_stock": Map({"type": Field(TEXT, True), "S": Field(Num(0, MAX_AMOUNT, integer=True), True),
                                "forecast": Field(Map({
                                    "smoothing": Field(Prob(), True, "weight of the latest period's demand"),
-                                   "cover": Field(NONNEG, True, "time units of forecast demand added to S"),
-                                   "initial": Field(NONNEG, doc="demand per time unit forecast at the start"),
+                                   "cover": Field(QUANTITY, True, "time units of forecast demand added to S"),
+                                   "initial": Field(QUANTITY, doc="demand per time unit forecast at the start"),
                                }, title="forecast"), doc="{smoothing, cover}: order up to S + cover x forecast")},
                               title="policy"),
         }), True, "the replenishment policy"),
@@ -286,16 +292,16 @@ STEP_SPECS = {
                               "'continuous' or {period: P}"), doc="when stock is checked"),
         "lead_time": Field(DIST, True, "from order to delivery"),
         "supplier": Field(ID, doc="another inventory step that supplies this one"),
-        "unit_cost": Field(NONNEG), "order_cost": Field(NONNEG),
-        "holding_cost": Field(NONNEG, doc="per unit on the shelf per time unit"),
+        "unit_cost": Field(COST), "order_cost": Field(COST),
+        "holding_cost": Field(COST, doc="per unit on the shelf per time unit"),
         "when_out": Field(Enum(("backorder", "lost"))),
     }, "a stock point"),
     "batch": _step({
-        "size": Field(Num(1, integer=True), True), "max_wait": Field(NONNEG), "cost_per_batch": Field(NONNEG),
+        "size": Field(Num(1, integer=True), True), "max_wait": Field(NONNEG), "cost_per_batch": Field(COST),
     }, "entities move on together"),
     "exit": _step({
-        "outcome": Field(Enum(OUTCOMES)), "revenue": Field(MONEY), "penalty": Field(NONNEG),
-        "late": Field(Map({"after": Field(NONNEG, True), "penalty": Field(NONNEG, True)}, title="late")),
+        "outcome": Field(Enum(OUTCOMES)), "revenue": Field(MONEY), "penalty": Field(COST),
+        "late": Field(Map({"after": Field(NONNEG, True), "penalty": Field(COST, True)}, title="late")),
     }, "where entities leave"),
 }
 STEP = Tagged("kind", STEP_SPECS)
@@ -356,7 +362,7 @@ FORMAT = Map({
     }, title="entity"), min_items=1), True),
     "resources": Field(DictOf(Map({
         "label": Field(TEXT), "help": Field(TEXT), "count": Field(Num(0, MAX_COUNT, integer=True), True),
-        "cost_per_hour": Field(NONNEG), "skills": Field(ListOf(ID)),
+        "cost_per_hour": Field(COST), "skills": Field(ListOf(ID)),
         "schedule": Field(ListOf(Tuple((NONNEG, Num(0, MAX_COUNT, integer=True)), ("from", "count")), min_items=1)),
     }, title="resource"))),
     "steps": Field(DictOf(STEP, min_items=1), True),
@@ -369,7 +375,7 @@ FORMAT = Map({
         "score": Field(Union((TEXT, Num())), doc="an expression over KPI names; higher is better"),
         "targets": Field(DictOf(Map({"min": Field(Num()), "max": Field(Num())}, title="target"), key=KPI_NAME)),
     }, title="objective"), True),
-    "fixed_costs": Field(DictOf(Num(0), open_keys=True)),
+    "fixed_costs": Field(DictOf(COST, open_keys=True)),
     "advisors": Field(DictOf(Map({
         "name": Field(TEXT, True), "role": Field(TEXT), "portrait": Field(TEXT),
         "colour": Field(Text(r"#[0-9a-fA-F]{6}", "a colour such as \"#e07a5f\"")),
@@ -749,24 +755,36 @@ class _Semantics:
             return
         pos = self.ck.doc.where(where) if self.ck.doc else None
         shown = shorten(repr(value), 60)
-        sub = Checker(None, self.ck.name, fallback=pos, prefix=f"{who} makes '{dotted}' = {shown} invalid: ")
+        prefix = f"{who} makes '{dotted}' = {shown} invalid: "
+        sub = Checker(None, self.ck.name, fallback=pos, prefix=prefix)
         top, key = dotted.split(".")[0], dotted.split(".")[1]
-        sem = _Semantics(raw, sub)
-        if top == "steps":
-            STEP.check(raw["steps"][key], ("steps", key), sub)
-            if isinstance(raw["steps"][key], dict):
-                sem.step(key, raw["steps"][key])
-        elif FORMAT.at(top) is not None:  # only the section the value lives in: no echo of other problems
-            FORMAT.at(top).check(raw[top], (top,), sub)
-            if top == "entities" and isinstance(raw[top].get(key), dict):
-                sem.entity(key, raw[top][key])
-            elif top == "resources" and isinstance(raw[top].get(key), dict):
-                sem.pool(key, raw[top][key])
+        self.check_part(raw, top, key, sub)
         if not sub.problems and self.ports_changed(raw, top, key):
             # The value opens or closes a port (a resolve below 1, an overflow, a route's attribute): the
             # expert maps must still run with it, or simulate would refuse the rule with no place to point.
-            sem.maps()
+            _Semantics(raw, sub).maps()
+        if sub.problems:  # what the file has wrong anyway is reported where it is written, not again here
+            before = Checker(None, self.ck.name, fallback=pos)
+            self.check_part(self.raw, top, key, before)
+            known = {p.message for p in before.problems}
+            sub.problems = [p for p in sub.problems if p.message[len(prefix):] not in known]
         self.ck.problems.extend(sub.problems)
+
+    @staticmethod
+    def check_part(raw: dict, top: str, key: str, ck: Checker) -> None:
+        """Check only the part of `raw` that a value at `top.key...` lives in: one step, one entity, a section."""
+        sem = _Semantics(raw, ck)
+        part = _d(raw.get(top)).get(key)
+        if top == "steps":
+            STEP.check(part, ("steps", key), ck)
+            if isinstance(part, dict):
+                sem.step(key, part)
+        elif FORMAT.at(top) is not None and top in raw:
+            FORMAT.at(top).check(raw[top], (top,), ck)
+            if top == "entities" and isinstance(part, dict):
+                sem.entity(key, part)
+            elif top == "resources" and isinstance(part, dict):
+                sem.pool(key, part)
 
     def ports_changed(self, changed: dict, top: str, key: str) -> bool:
         """Whether `changed` (this file with one value set) gives a step other ports than the file does."""
