@@ -162,9 +162,8 @@ def format_halfwidth(name: str, half: float, scenario) -> str:
 
 def cmd_simulate(args) -> int:
     from engine.plan import MapError
-    from engine.sim import run
-
     from engine.scenario import apply_rules
+    from engine.sim import run
 
     scenario = load_scenario(args.file)
     rules = parse_rules(args.rule, scenario)
@@ -208,6 +207,7 @@ def _json_default(o):
 
 def cmd_optimize(args) -> int:
     from engine.optimize import optimize
+    from engine.plan import MapError
 
     scenario = load_scenario(args.file)
     pmap = load_player_map(args.map, scenario) if args.map else None
@@ -217,6 +217,8 @@ def cmd_optimize(args) -> int:
     try:
         result = optimize(scenario, pmap=pmap, seed=args.seed, seconds=args.seconds,
                           progress=lambda frac, msg="": progress(frac, 1.0, msg))
+    except MapError as e:
+        raise BadInput(lines=list(e.problems)) from None
     finally:
         progress.close()
     if args.write_par:
