@@ -103,7 +103,10 @@ def _check_dist(value, path, ck: Checker) -> bool:
     try:
         _dist_params(kind, params)
     except ValueError as e:
-        ck.error(path + (kind,), f"{label(path)}: {e}")
+        # At the parameter the message is about ({mean: 4, sd: 1e308}: at the sd) when there is one.
+        named = [n for n in _DIST_PARAMS[kind][1] if str(e).startswith(f"{kind} {n} ") and isinstance(params, dict)
+                 and n in params]
+        ck.error(path + (kind,) + tuple(named[:1]), f"{label(path)}: {e}")
         return False
     return True
 
