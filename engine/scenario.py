@@ -856,7 +856,7 @@ class _Semantics:
                 continue
             try:
                 problem = to_distribution(value).scaled(factor).problem()
-            except (TypeError, ValueError):  # reported where the value is written
+            except (TypeError, ValueError, KeyError, AttributeError):  # not a distribution: reported where written
                 continue
             if problem:
                 return f"the {what.replace('_', ' ')} would be out of range: {problem}"
