@@ -10,6 +10,10 @@
     python main.py results --export FILE  every workshop round as CSV (--reports DIR: a debrief per team)
 
 Exit codes: 0 success, 2 bad input (a file, a map, a rule value), 1 anything else.
+
+Whatever the user typed or a file holds is printed through `engine.yamlpos.printable`, so a control or
+escape character in a name shows as `\x1b` and cannot drive the terminal. Any failure that is not bad
+input prints one line `error: ...` and exits 1; `--debug` (before the command) shows the traceback.
 """
 from __future__ import annotations
 
@@ -26,11 +30,30 @@ DEFAULT_SCENARIO = "customer_service.yaml"
 
 
 class BadInput(Exception):
-    """Input the user can fix: printed (after 'error: ' unless `bare`), exit 2."""
+    """Input the user can fix: printed (after 'error: ' unless `bare`), exit 2.
 
-    def __init__(self, message: str, bare: bool = False):
-        super().__init__(message)
+    A bare message is one FILE:LINE:COL line per problem; `lines` keeps them apart, so that escaping a
+    line break inside one problem never merges or splits them."""
+
+    def __init__(self, message: str = "", bare: bool = False, lines: list[str] | None = None):
+        super().__init__(message or "\n".join(lines or ()))
         self.bare = bare
+        self.lines = list(lines) if lines is not None else str(self).split("\n")
+
+
+def safe(text) -> str:
+    """User text (a name, a path, a value) as it may be printed: see engine.yamlpos.printable."""
+    from engine.yamlpos import printable
+
+    return printable(text)
+
+
+def print_bad_input(e: BadInput) -> None:
+    for line in e.lines:
+        if e.bare:
+            print(safe(line))
+        else:
+            print(f"error: {safe(line)}", file=sys.stderr)
 
 
 def cmd_validate(args) -> int:
@@ -44,7 +67,7 @@ def cmd_validate(args) -> int:
         if problems:
             bad += 1
         elif not args.quiet:
-            print(f"{path}: ok", file=sys.stderr)
+            print(f"{safe(path)}: ok", file=sys.stderr)
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
@@ -63,7 +86,7 @@ def load_scenario(path):
     try:
         return load(path)
     except ScenarioError as e:
-        raise BadInput("\n".join(map(str, e.problems)), bare=True) from None
+        raise BadInput(lines=[str(p) for p in e.problems], bare=True) from None
 
 
 def load_player_map(path, scenario):
@@ -71,7 +94,7 @@ def load_player_map(path, scenario):
 
     pmap, problems = read_map(path, scenario)
     if problems:
-        raise BadInput("\n".join(format_problem(p, str(path)) for p in problems), bare=True)
+        raise BadInput(lines=[format_problem(p, str(path)) for p in problems], bare=True)
     return pmap
 
 
@@ -83,7 +106,7 @@ def parse_rules(pairs, scenario) -> dict:
     for pair in pairs or ():
         rid, sep, value = pair.partition("=")
         if not sep:
-            raise BadInput(f"--rule takes ID=VALUE, e.g. --rule seniors=6; got '{pair}'")
+            raise BadInput(f"--rule takes ID=VALUE, e.g. --rule seniors=6; got '{_shorten(pair)}'")
         try:
             out[rid.strip()] = rule_value(scenario, rid.strip(), value.strip())
         except RuleError as e:
@@ -140,14 +163,14 @@ def format_halfwidth(name: str, half: float, scenario) -> str:
 def cmd_simulate(args) -> int:
     from engine.budget import CannotRun
     from engine.plan import MapError
+    from engine.scenario import apply_rules
     from engine.sim import run
 
     scenario = load_scenario(args.file)
-    pmap = load_player_map(args.map, scenario) if args.map else None
     rules = parse_rules(args.rule, scenario)
-    if args.reps is not None and args.reps < 1:
-        raise BadInput("--reps must be at least 1")
     limited = not getattr(args, "no_work_limit", False)
+    # The map is checked against the day it will run: a rule may open a port (an overflow, a resolve below 1).
+    pmap = load_player_map(args.map, apply_rules(scenario, rules)) if args.map else None
     if limited:
         check_work(scenario, pmap, rules, args.reps)
     if args.events_csv:
@@ -165,7 +188,9 @@ def cmd_simulate(args) -> int:
                 export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
             except WriteError as e:
                 raise BadInput(str(e)) from None
-    except (MapError, CannotRun) as e:
+    except MapError as e:
+        raise BadInput(lines=list(e.problems)) from None
+    except CannotRun as e:
         raise BadInput(str(e)) from None
     finally:
         progress.close()
@@ -173,16 +198,16 @@ def cmd_simulate(args) -> int:
         json.dump(_finite(result.to_json()), sys.stdout, indent=2, allow_nan=False, default=_json_default)
         print()
         return EXIT_OK
-    print(f"{scenario.title}: {result.replications} replication(s), seed {result.seed}"
-          + (f", map {args.map}" if args.map else ", reference map"))
+    print(safe(f"{scenario.title}: {result.replications} replication(s), seed {result.seed}"
+               + (f", map {args.map}" if args.map else ", reference map")))
     if result.rules:
-        print("rules: " + ", ".join(f"{k}={v}" for k, v in result.rules.items()))
+        print(safe("rules: " + ", ".join(f"{k}={v}" for k, v in result.rules.items())))
     width = max(len(n) for n in result.summary)
     print(f"{'KPI':<{width}}  {'mean':>16}  {'95 % half-width':>18}")
     for name, (mean, half) in result.summary.items():
         print(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  {format_halfwidth(name, half, scenario):>18}")
     if args.events_csv:
-        print(f"event log of replication 1 written to {shown(args.events_csv)}")
+        print(f"event log of replication 1 written to {safe(args.events_csv)}")
     return EXIT_OK
 
 
@@ -205,11 +230,12 @@ def _json_default(o):
 def cmd_optimize(args) -> int:
     from engine.budget import CannotRun
     from engine.optimize import optimize
+    from engine.plan import MapError
 
     scenario = load_scenario(args.file)
     pmap = load_player_map(args.map, scenario) if args.map else None
     if not scenario.rules:
-        raise BadInput(f"{shown(args.file)}: the scenario has no rules to optimise")
+        raise BadInput(f"{safe(args.file)}:1:1: the scenario has no rules to optimise", bare=True)
     limited = not getattr(args, "no_work_limit", False)
     if limited:
         check_work(scenario, pmap, None, None)
@@ -221,6 +247,8 @@ def cmd_optimize(args) -> int:
     try:
         result = optimize(scenario, pmap=pmap, seed=args.seed, seconds=args.seconds,
                           progress=lambda frac, msg="": progress(frac, 1.0, msg), work_limit=limited)
+    except MapError as e:
+        raise BadInput(lines=list(e.problems)) from None
     except CannotRun as e:
         raise BadInput(str(e)) from None
     finally:
@@ -233,19 +261,19 @@ def cmd_optimize(args) -> int:
             save_par(scenario, result, par_path(args.file))
         except WriteError as e:
             raise BadInput(str(e)) from None
-        print(f"par written to {shown(par_path(args.file))}", file=sys.stderr)
+        print(f"par written to {safe(par_path(args.file))}", file=sys.stderr)
     if args.json:
         json.dump(_finite(result.to_json(scenario.id)), sys.stdout, indent=2, default=_json_default)
         print()
         return EXIT_OK
-    print(f"{scenario.title}: {result.replications} replication(s) per setting, seed {result.seed}")
+    print(safe(f"{scenario.title}: {result.replications} replication(s) per setting, seed {result.seed}"))
     print(f"baseline (default rules): {result.baseline:,.0f} ± {result.baseline_ci:,.0f}")
     print(f"par (best rules found):   {result.par:,.0f} ± {result.par_ci:,.0f}")
     width = max(len(r.id) for r in scenario.rules)
     for rule in scenario.rules:
         value = result.best_rules.get(rule.id)
         mark = "" if value == rule.default else f"   (default {rule.default})"
-        print(f"  {rule.id:<{width}}  {value}{mark}")
+        print(safe(f"  {rule.id:<{width}}  {value}{mark}"))
     return EXIT_OK
 
 
@@ -291,13 +319,6 @@ def cmd_screenshots(args) -> int:
     return screenshots(args.dir, args.size or (1920, 1080))
 
 
-def shown(text) -> str:
-    """User text (a path, a team name, an email) as it is safe to print: control characters escaped."""
-    from engine.files import printable
-
-    return printable(text)
-
-
 def writable_file(path):
     """`path` checked as a file to write (engine.files.check_target): BadInput when it is a folder, a
     device, a pipe, or in a missing folder. Called before the work whose result it will hold."""
@@ -341,14 +362,14 @@ def cmd_leads(args) -> int:
         try:
             if args.forget:
                 n = store.forget_lead(args.forget)
-                print(f"{n} lead(s) with {shown(args.forget)} deleted", file=sys.stderr)
+                print(f"{n} lead(s) with {safe(args.forget)} deleted", file=sys.stderr)
             if args.export:
                 n = export_leads(store, args.export)
-                print(f"{n} lead(s) written to {shown(args.export)}", file=sys.stderr)
+                print(f"{n} lead(s) written to {safe(args.export)}", file=sys.stderr)
         except (WriteError, StoreError) as e:
             raise BadInput(str(e)) from None
         if not (args.export or args.forget):
-            print(f"{len(store.leads())} lead(s) in {shown(store.path)}")
+            print(f"{len(store.leads())} lead(s) in {safe(store.path)}")
     return EXIT_OK
 
 
@@ -367,23 +388,23 @@ def cmd_results(args) -> int:
         try:
             if args.export:
                 n = export_results(store, args.export, workshop=args.workshop, team=args.team)
-                print(f"{n} round(s) written to {shown(args.export)}", file=sys.stderr)
+                print(f"{n} round(s) written to {safe(args.export)}", file=sys.stderr)
             if events_dir is not None:
                 for r, name in event_log_names(store.rounds(team=args.team, workshop=args.workshop)):
                     path = events_dir / name
                     export_round_events(r, path, folders=folders)
-                    print(f"event log of {shown(r.team)}, round {r.round} written to {shown(path)}",
+                    print(f"event log of {safe(r.team)}, round {r.round} written to {safe(path)}",
                           file=sys.stderr)
             if reports_dir is not None:
                 files = (write_debrief(store, args.team, reports_dir, args.workshop, folders=folders) if args.team
                          else write_debriefs(store, reports_dir, workshop=args.workshop, folders=folders))
                 for path in files:
-                    print(f"debrief written to {shown(path)}", file=sys.stderr)
+                    print(f"debrief written to {safe(path)}", file=sys.stderr)
         except (ExportError, WriteError) as e:
-            raise BadInput(shown(e)) from None
+            raise BadInput(safe(e)) from None
         if not (args.export or args.events or args.reports):
             for r in store.rounds(team=args.team, workshop=args.workshop):
-                print(f"{shown(r.workshop)}  {shown(r.team):<20} round {r.round:>2}  {shown(r.scenario):<20} "
+                print(f"{safe(r.workshop)}  {safe(r.team):<20} round {r.round:>2}  {safe(r.scenario):<20} "
                       f"{r.score:>5}  {r.stars} star(s)")
     return EXIT_OK
 
@@ -395,7 +416,7 @@ def headless_main_job() -> int:
     status = EXIT_OK
     for path in sorted(builtin_dir().glob("*.yaml")):
         problems = validate_file(path)
-        print(f"{path.name}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        print(safe(f"{path.name}: {'ok' if not problems else f'{len(problems)} problem(s)'}"))
         for p in problems:
             print(f"  {p}")
             status = EXIT_BAD_INPUT
@@ -406,6 +427,56 @@ def headless_main_job() -> int:
                                                  seed=None, json=False, events_csv=None, workers=None,
                                                  no_work_limit=False))
     return status
+
+
+def _shorten(text: str) -> str:
+    from engine.yamlpos import shorten
+
+    return safe(shorten(text, 40))
+
+
+MAX_SEED = 2**63 - 1  # as run.seed in a scenario file
+
+
+def seed_value(text: str) -> int:
+    """--seed: a whole number from 0 (numpy's seed sequences take no negative seed)."""
+    try:
+        value = int(text.strip()) if len(text) <= 40 else None
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 0 to {MAX_SEED}, not '{_shorten(text)}'")
+    return value
+
+
+def at_least_one(text: str) -> int:
+    """--reps, --workers: a whole number of at least 1."""
+    try:
+        value = int(text.strip()) if len(text) <= 40 else None
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"takes a whole number of at least 1, not '{_shorten(text)}'")
+    return value
+
+
+def seconds_value(text: str) -> float:
+    """--seconds: a finite time limit above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"takes a number of seconds above 0, not '{_shorten(text)}'")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it quotes of the command line escaped (an unknown option may hold anything)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {safe(message)}\n")
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -438,7 +509,7 @@ def game_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python main.py", parents=[game_options()],
         description="ProcessPlay: map a business process, pull the levers of its rules, run the day. "
                     "With no command, the game starts.",
@@ -460,10 +531,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a scenario file")
     p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
     p.add_argument("--rule", action="append", metavar="ID=VALUE", help="a rule value; repeat for several")
-    p.add_argument("--reps", type=int, metavar="N", help="replications (default: the scenario's run.replications)")
-    p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's run.seed)")
+    p.add_argument("--reps", type=at_least_one, metavar="N", help="replications (default: the scenario's run.replications)")
+    p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
     p.add_argument("--json", action="store_true", help="print JSON: {scenario, replications, seed, rules, kpis}")
-    p.add_argument("--workers", type=int, metavar="N",
+    p.add_argument("--workers", type=at_least_one, metavar="N",
                    help="processes to spread replications over (default: every core; same numbers either way)")
     p.add_argument("--events-csv", metavar="FILE",
                    help="also write the event log of the first replication (XES-style columns, for pm4py)")
@@ -475,8 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("optimize", help="search the rule values for the best score: baseline, par, best rules")
     p.add_argument("file", metavar="FILE", help="a scenario file")
     p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
-    p.add_argument("--seed", type=int, metavar="S", help="random seed (default: the scenario's run.seed)")
-    p.add_argument("--seconds", type=float, default=50.0, metavar="T", help="time limit of the search (default 50)")
+    p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
+    p.add_argument("--seconds", type=seconds_value, default=50.0, metavar="T", help="time limit of the search (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON: {scenario, baseline, par, best_rules}")
     p.add_argument("--write-par", action="store_true",
                    help="keep the result beside the scenario (NAME.par.json) so the game never waits for it")
@@ -505,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a folder of custom scenarios the rounds were played on (repeatable)")
     p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
     p.set_defaults(func=cmd_results)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
     return parser
 
 
@@ -515,16 +587,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return func(args)
     except BadInput as e:
-        if e.bare:
-            print(e)
-        else:
-            print(f"error: {e}", file=sys.stderr)
+        print_bad_input(e)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as e:  # the last resort: one line, not a traceback (bad input is caught above)
+        if args.debug or os.environ.get("PROCESSPLAY_DEBUG"):
+            raise
+        print(f"error: unexpected failure: {safe(type(e).__name__)}: {_shorten(str(e).splitlines()[0] if str(e) else '')} "
+              "(run 'python main.py --debug ...' for the traceback)", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

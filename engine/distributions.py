@@ -3,6 +3,14 @@
 A distribution is written in YAML as a one-key mapping (`{exponential: {mean: 4}}`) or a bare number
 (a constant). Here it is a small immutable value with a mean and a vectorised `sample`, so the engine can
 draw a whole block of durations in one numpy call.
+
+`problem()` is the one judge of which parameters can be sampled: every value is 0 or from `MIN_VALUE` to
+`MAX_VALUE`, and a coefficient of variation (gamma's `cv`, lognormal's sd / mean) is at most `MAX_CV`.
+Beyond those, float64 gives way: a lognormal sd of 1e308 overflows `(sd / mean) ** 2`, a gamma cv of
+1e-300 makes `cv * cv` zero and its shape infinite, an exponential mean of 1e308 draws infinities, and a
+cv far above 10 leaves most gamma draws underflowed to exactly 0. Inside them every kind samples finite,
+non-negative values whose mean is the one written (the tests draw them at the corners). The file check
+calls it, so what `validate` accepts, `simulate` can draw.
 """
 from __future__ import annotations
 
@@ -12,6 +20,17 @@ import numpy as np
 
 #: The distribution names of the format, in the order the docs list them.
 KINDS = ("constant", "exponential", "uniform", "triangular", "normal", "lognormal", "gamma", "empirical")
+#: The names of the parameters, by kind, as the format writes them (empirical: every value is a `value`).
+PARAMETERS = {"constant": ("value",), "exponential": ("mean",), "uniform": ("low", "high"),
+              "triangular": ("low", "mode", "high"), "normal": ("mean", "sd"), "lognormal": ("mean", "sd"),
+              "gamma": ("mean", "cv"), "empirical": ()}
+#: A value other than 0 lies in MIN_VALUE..MAX_VALUE: a billion time units is 1,900 years of minutes, and
+#: a billionth of a second is below anything a process takes. Sums of a day's draws stay far from overflow.
+MIN_VALUE = 1e-9
+MAX_VALUE = 1e9
+#: The largest coefficient of variation (sd / mean) of gamma and lognormal: beyond it the draws are almost
+#: all exactly 0 or astronomically large, and a day's mean says nothing of the mean written.
+MAX_CV = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +52,19 @@ class Distribution:
     @staticmethod
     def exponential(mean: float) -> "Distribution":
         return Distribution("exponential", (float(mean),))
+
+    def problem(self) -> str | None:
+        """Why these parameters cannot be sampled soundly (out of the allowed range), or None."""
+        names = PARAMETERS.get(self.kind) or ("value",) * len(self.params)
+        for name, value in zip(names, self.params):
+            top = MAX_CV if (self.kind, name) == ("gamma", "cv") else MAX_VALUE
+            if not (value == 0 or MIN_VALUE <= value <= top):
+                return f"{self.kind} {name} must be 0 or from {MIN_VALUE:g} to {top:g}, not {value:g}"
+        if self.kind == "lognormal" and self.params[1] > MAX_CV * self.params[0]:
+            mean, sd = self.params
+            return (f"lognormal sd must be at most {MAX_CV:g} times the mean (here {MAX_CV * mean:g}), "
+                    f"not {sd:g}")
+        return None
 
     def mean(self) -> float:
         """The expected value (for normal, of the untruncated variable; close when mean >> sd)."""

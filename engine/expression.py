@@ -62,8 +62,11 @@ class Expression:
         return self.text
 
 
-def parse(text, known: Iterable[str]) -> Expression:
-    """Parse `text` (or a bare number) as an expression over the KPI names in `known`."""
+def parse(text, known: Iterable[str], defines: str | None = None) -> Expression:
+    """Parse `text` (or a bare number) as an expression over the KPI names in `known`.
+
+    `defines` names the KPI the expression computes (the objective's `score`): it may not read itself,
+    which would ask for a value before it exists."""
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
         raise ExpressionError("the score must be an expression such as 'profit - 20 * abandoned'")
     text = str(text)
@@ -78,7 +81,7 @@ def parse(text, known: Iterable[str]) -> Expression:
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError("cannot read the expression") from None
     offset = len(text) - len(text.lstrip())
-    compiler = _Compiler(frozenset(known), offset)
+    compiler = _Compiler(frozenset(known) - {defines}, offset, defines)
     try:
         fn = compiler.compile(tree.body)
     except RecursionError:
@@ -87,9 +90,10 @@ def parse(text, known: Iterable[str]) -> Expression:
 
 
 class _Compiler:
-    def __init__(self, known: frozenset[str], offset: int):
+    def __init__(self, known: frozenset[str], offset: int, defines: str | None = None):
         self.known = known
         self.offset = offset
+        self.defines = defines
         self.names: set[str] = set()
 
     def fail(self, node, message: str):
@@ -103,6 +107,9 @@ class _Compiler:
             return lambda k: value
         if isinstance(node, (ast.Name, ast.Attribute)):
             name = self.dotted(node)
+            if name == self.defines:
+                self.fail(node, f"the {name} cannot be computed from itself; write it from other KPIs, "
+                                "e.g. 'profit - 20 * abandoned'")
             if name not in self.known:
                 if isinstance(node, ast.Attribute) and name.split(".")[0] not in {n.split(".")[0] for n in self.known if "." in n}:
                     self.fail(node, f"attribute access is not allowed ('{name}' is not a KPI)")

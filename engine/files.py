@@ -24,25 +24,12 @@ import errno
 import os
 import stat
 import tempfile
-import unicodedata
 from pathlib import Path
 from typing import IO, Iterator
 
+from .yamlpos import printable
+
 __all__ = ["WriteError", "atomic_file", "write_text", "check_target", "ensure_folder", "printable", "reason"]
-
-
-def printable(text: object) -> str:
-    """`text` with control, format and line/paragraph-separator characters shown as escapes (`\\x1b`,
-    `\\n`, `\\u202e`), everything else (letters of every script, emoji) as it is."""
-    out = []
-    for ch in str(text):
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
-            code = ord(ch)
-            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or
-                       (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"))
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 class WriteError(OSError):

@@ -29,15 +29,29 @@ def t975(df: int) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3
 
 
+def total(values: Iterable[float]) -> float:
+    """The exact sum (fsum) of finite values; IEEE's inf or nan, never an exception, when a value is infinite
+    or the sum overflows (a score may divide by zero: +inf in one replication, -inf in another)."""
+    values = list(values)
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):
+        return sum(values, 0.0)
+
+
+def mean(values: Sequence[float]) -> float:
+    return total(values) / len(values) if len(values) else math.nan
+
+
 def mean_ci(values: Sequence[float]) -> tuple[float, float]:
     """(mean, 95 % half-width); the half-width is 0 for a single replication or identical values."""
     n = len(values)
     if n == 0:
         return (math.nan, math.nan)
-    m = math.fsum(values) / n
+    m = total(values) / n
     if n == 1:
         return (m, 0.0)
-    var = math.fsum((v - m) ** 2 for v in values) / (n - 1)
+    var = total((v - m) * (v - m) for v in values) / (n - 1)  # x * x is inf where x ** 2 raises
     return (m, t975(n - 1) * math.sqrt(var / n))
 
 

@@ -676,9 +676,20 @@ def loads_map(text: str, name: str = "<map>", scenario: Scenario | None = None) 
 
 
 def load_map(path: str | os.PathLike, scenario: Scenario | None = None) -> ProcessMap:
-    """Read a player's map file (see `loads_map`)."""
-    with open(path, encoding="utf-8") as f:
-        return loads_map(f.read(), os.fspath(path), scenario)
+    """Read a player's map file (see `loads_map`); MapFileError when it cannot be read."""
+    return loads_map(_read_file(path), os.fspath(path), scenario)
+
+
+def _read_file(path: str | os.PathLike) -> str:
+    """A map file's text through the scenarios' reader (engine.yamlpos.read_text): special files refused
+    before they are opened, bytes that are not UTF-8 placed at their line and column."""
+    from .yamlpos import YamlError, read_text
+
+    try:
+        return read_text(path, what="map")
+    except YamlError as exc:
+        raise MapFileError(os.fspath(path), [MapProblem("file", p.message, line=p.line, col=p.col)
+                                             for p in exc.problems]) from None
 
 
 def read_map(path: str | os.PathLike, scenario: Scenario) -> tuple[ProcessMap | None, list[MapProblem]]:
@@ -687,12 +698,7 @@ def read_map(path: str | os.PathLike, scenario: Scenario) -> tuple[ProcessMap | 
     problem and exit 2 when there are any. The map is None when the file could not be read at all."""
     name = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as exc:
-        return None, [MapProblem("file", f"cannot read the map: {exc.strerror or exc}")]
-    try:
-        read = _read(text, name, scenario)
+        read = _read(_read_file(path), name, scenario)
     except MapFileError as exc:
         return None, list(exc.problems)
     out = []

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from .budget import CannotRun as _CannotRun
+from .kpis import mean
 from .model import Choice, ProcessMap, Scenario, Slider
 from .scoring import objective_score
 
@@ -75,7 +76,7 @@ class Evaluator:
 
     def mean(self, rules: Mapping[str, Any], replications: int) -> float:
         s = self.scores(rules, replications)
-        return math.fsum(s) / len(s)
+        return mean(s)
 
     def _run(self, rules: Rules, start: int, stop: int) -> list[float]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -396,8 +397,8 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
     except OutOfTime:
         raise CannotRun(f"the search ran out of its {seconds:g} s before the default rules were scored: give it "
                         "more time (--seconds)") from None
-    baseline = math.fsum(base_scores) / reps
-    par = math.fsum(best_scores) / reps
+    baseline = mean(base_scores)
+    par = mean(best_scores)
     if not par > baseline:
         best, par, best_scores = dict(defaults), baseline, base_scores
     if progress is not None:
@@ -681,7 +682,7 @@ def preview(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[s
             break
     if not days:
         return _formula_preview(scenario, pmap, full, t0)
-    kpis = {k: math.fsum(d[k] for d in days) / len(days) for k in days[0]}
+    kpis = {k: mean([d[k] for d in days]) for k in days[0]}
     return Preview(kpis, "simulation", len(days), time.perf_counter() - t0)
 
 

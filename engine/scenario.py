@@ -28,10 +28,11 @@ from .spec import (
     Checker, Custom, DictOf, Enum, Field, ListOf, Map, Num, Prob, Spec, Tagged, Text, Tuple, Union, label,
     suggest, what,
 )
-from .yamlpos import Document, Position, Problem, YamlError, no_gc, parse, read_text
+from .yamlpos import Document, Position, Problem, YamlError, no_gc, parse, read_text, shorten
 
 FORMAT_VERSION = 1
 SUM_TOLERANCE = 1e-6
+MAX_COUNT = 100000  # units in a pool, written or made by an event's scale
 
 
 class ScenarioError(Exception):
@@ -52,7 +53,12 @@ class RuleError(ValueError):
 ID = Text(r"[A-Za-z0-9_][A-Za-z0-9_\-]*", "a name of letters, digits, _ and -")
 SLUG = Text(r"[a-z0-9][a-z0-9_\-]*", "a lowercase id of letters, digits, - and _")
 NONNEG = Num(0)
-MONEY = Num()
+#: Money and stock have a ceiling, so that a day's sums and their variance stay finite numbers: a trillion
+#: per entity, per hour or per unit is beyond any business, and 1e308 was a crash in the statistics.
+MAX_AMOUNT = 1e12
+MONEY = Num(-MAX_AMOUNT, MAX_AMOUNT)
+COST = Num(0, MAX_AMOUNT)
+QUANTITY = Num(0, MAX_AMOUNT)
 TEXT = Text()
 PATH = Text(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)+", "a dotted path such as resources.senior.count")
 KPI_NAME = Text(r"[a-z_]+(\.[A-Za-z0-9_\-]+)?", "a KPI name such as service_level or utilization.senior")
@@ -79,7 +85,12 @@ _DIST_PARAMS = {  # kind -> (form, names): how the parameters are written
 
 def _check_dist(value, path, ck: Checker) -> bool:
     if _scalar(value) and not isinstance(value, str):
-        return NONNEG.check(value, path, ck)
+        if not NONNEG.check(value, path, ck):
+            return False
+        problem = Distribution.constant(value).problem()
+        if problem:
+            ck.error(path, f"{label(path)}: {problem}")
+        return not problem
     if not isinstance(value, dict) or len(value) != 1:
         ck.error(path, f"{label(path)} must be a distribution such as {{exponential: {{mean: 4}}}} or a number, "
                        f"not {what(value)}" + (" of several keys" if isinstance(value, dict) and value else ""))
@@ -92,7 +103,10 @@ def _check_dist(value, path, ck: Checker) -> bool:
     try:
         _dist_params(kind, params)
     except ValueError as e:
-        ck.error(path + (kind,), f"{label(path)}: {e}")
+        # At the parameter the message is about ({mean: 4, sd: 1e308}: at the sd) when there is one.
+        named = [n for n in _DIST_PARAMS[kind][1] if str(e).startswith(f"{kind} {n} ") and isinstance(params, dict)
+                 and n in params]
+        ck.error(path + (kind,) + tuple(named[:1]), f"{label(path)}: {e}")
         return False
     return True
 
@@ -109,7 +123,7 @@ def _dist_params(kind: str, params) -> tuple[float, ...]:
         return float(x)
 
     if form == "number" or (form == "mapping" and len(names) == 1 and _scalar(params)):
-        return (num(params, names[0], positive=kind == "exponential" and False),)
+        return _in_range(kind, (num(params, names[0]),))
     if form == "mapping":
         if not isinstance(params, dict):
             raise ValueError(f"{kind} needs {{{', '.join(f'{n}: ...' for n in names)}}}, not {what(params)}")
@@ -120,17 +134,25 @@ def _dist_params(kind: str, params) -> tuple[float, ...]:
         if missing:
             raise ValueError(f"{kind} needs '{missing[0]}'")
         out = tuple(num(params[n], n, positive=(n == "mean" and kind in ("lognormal", "gamma"))) for n in names)
-        return out
+        return _in_range(kind, out)
     if form == "list":
         if not isinstance(params, list) or len(params) != len(names):
             raise ValueError(f"{kind} needs a list [{', '.join(names)}], not {what(params)}")
         out = tuple(num(x, n) for x, n in zip(params, names))
         if list(out) != sorted(out):
             raise ValueError(f"{kind} needs {' <= '.join(names)}, not {list(params)}")
-        return out
+        return _in_range(kind, out)
     if not isinstance(params, list) or not params:
         raise ValueError(f"empirical needs a list of observed values, not {what(params)}")
-    return tuple(num(x, "value") for x in params)
+    return _in_range(kind, tuple(num(x, "value") for x in params))
+
+
+def _in_range(kind: str, params: tuple[float, ...]) -> tuple[float, ...]:
+    """`params` when they can be sampled soundly (engine.distributions judges), else ValueError."""
+    problem = Distribution(kind, params).problem()
+    if problem:
+        raise ValueError(problem)
+    return params
 
 
 def to_distribution(value) -> Distribution:
@@ -235,7 +257,7 @@ STEP_SPECS = {
     }, "where entities arrive, as a Poisson process"),
     "delay": _step({
         "duration": Field(DIST, True, "how long the step takes"),
-        "cost_per_entity": Field(NONNEG, doc="cost for each entity passing"),
+        "cost_per_entity": Field(COST, doc="cost for each entity passing"),
     }, "a step that takes time and no resource"),
     "branch": _step({
         "branches": Field(DictOf(Union((Prob(), Enum(("rest",))), "a probability or 'rest'"), min_items=1), True,
@@ -253,18 +275,19 @@ STEP_SPECS = {
                          doc="{chance, amount}: money the entity may bring (a cross-sell)"),
         "overflow": Field(Map({"after": Field(NONNEG, True, "the wait after which the entity leaves through 'overflow'")},
                               title="overflow"), doc="{after: WAIT}"),
-        "cost_per_entity": Field(NONNEG),
+        "cost_per_entity": Field(COST),
     }, "work done by a unit of a pool, after a wait in the queue"),
     "inventory": _step({
-        "initial": Field(NONNEG, doc="stock on the shelf at the start (default: the order-up-to level)"),
+        "initial": Field(QUANTITY, doc="stock on the shelf at the start (default: the order-up-to level)"),
         "policy": Field(Tagged("type", {
-            "sS": Map({"type": Field(TEXT, True), "s": Field(NONNEG, True), "S": Field(NONNEG, True)}, title="policy"),
-            "rQ": Map({"type": Field(TEXT, True), "r": Field(Num(-1e12), True), "Q": Field(Num(1, integer=True), True)}, title="policy"),
-            "base_stock": Map({"type": Field(TEXT, True), "S": Field(Num(0, integer=True), True),
+            "sS": Map({"type": Field(TEXT, True), "s": Field(QUANTITY, True), "S": Field(QUANTITY, True)}, title="policy"),
+            "rQ": Map({"type": Field(TEXT, True), "r": Field(Num(-MAX_AMOUNT, MAX_AMOUNT), True),
+                       "Q": Field(Num(1, MAX_AMOUNT, integer=True), True)}, title="policy"),
+            "base_stock": Map({"type": Field(TEXT, True), "S": Field(Num(0, MAX_AMOUNT, integer=True), True),
                                "forecast": Field(Map({
                                    "smoothing": Field(Prob(), True, "weight of the latest period's demand"),
-                                   "cover": Field(NONNEG, True, "time units of forecast demand added to S"),
-                                   "initial": Field(NONNEG, doc="demand per time unit forecast at the start"),
+                                   "cover": Field(QUANTITY, True, "time units of forecast demand added to S"),
+                                   "initial": Field(QUANTITY, doc="demand per time unit forecast at the start"),
                                }, title="forecast"), doc="{smoothing, cover}: order up to S + cover x forecast")},
                               title="policy"),
         }), True, "the replenishment policy"),
@@ -272,16 +295,16 @@ STEP_SPECS = {
                               "'continuous' or {period: P}"), doc="when stock is checked"),
         "lead_time": Field(DIST, True, "from order to delivery"),
         "supplier": Field(ID, doc="another inventory step that supplies this one"),
-        "unit_cost": Field(NONNEG), "order_cost": Field(NONNEG),
-        "holding_cost": Field(NONNEG, doc="per unit on the shelf per time unit"),
+        "unit_cost": Field(COST), "order_cost": Field(COST),
+        "holding_cost": Field(COST, doc="per unit on the shelf per time unit"),
         "when_out": Field(Enum(("backorder", "lost"))),
     }, "a stock point"),
     "batch": _step({
-        "size": Field(Num(1, integer=True), True), "max_wait": Field(NONNEG), "cost_per_batch": Field(NONNEG),
+        "size": Field(Num(1, integer=True), True), "max_wait": Field(NONNEG), "cost_per_batch": Field(COST),
     }, "entities move on together"),
     "exit": _step({
-        "outcome": Field(Enum(OUTCOMES)), "revenue": Field(MONEY), "penalty": Field(NONNEG),
-        "late": Field(Map({"after": Field(NONNEG, True), "penalty": Field(NONNEG, True)}, title="late")),
+        "outcome": Field(Enum(OUTCOMES)), "revenue": Field(MONEY), "penalty": Field(COST),
+        "late": Field(Map({"after": Field(NONNEG, True), "penalty": Field(COST, True)}, title="late")),
     }, "where entities leave"),
 }
 STEP = Tagged("kind", STEP_SPECS)
@@ -341,9 +364,9 @@ FORMAT = Map({
         "patience": Field(DIST),
     }, title="entity"), min_items=1), True),
     "resources": Field(DictOf(Map({
-        "label": Field(TEXT), "help": Field(TEXT), "count": Field(Num(0, 100000, integer=True), True),
-        "cost_per_hour": Field(NONNEG), "skills": Field(ListOf(ID)),
-        "schedule": Field(ListOf(Tuple((NONNEG, Num(0, 100000, integer=True)), ("from", "count")), min_items=1)),
+        "label": Field(TEXT), "help": Field(TEXT), "count": Field(Num(0, MAX_COUNT, integer=True), True),
+        "cost_per_hour": Field(COST), "skills": Field(ListOf(ID)),
+        "schedule": Field(ListOf(Tuple((NONNEG, Num(0, MAX_COUNT, integer=True)), ("from", "count")), min_items=1)),
     }, title="resource"))),
     "steps": Field(DictOf(STEP, min_items=1), True),
     "reference": Field(ListOf(EDGE, min_items=1), True, "the expert map"),
@@ -355,7 +378,7 @@ FORMAT = Map({
         "score": Field(Union((TEXT, Num())), doc="an expression over KPI names; higher is better"),
         "targets": Field(DictOf(Map({"min": Field(Num()), "max": Field(Num())}, title="target"), key=KPI_NAME)),
     }, title="objective"), True),
-    "fixed_costs": Field(DictOf(Num(0), open_keys=True)),
+    "fixed_costs": Field(DictOf(COST, open_keys=True)),
     "advisors": Field(DictOf(Map({
         "name": Field(TEXT, True), "role": Field(TEXT), "portrait": Field(TEXT),
         "colour": Field(Text(r"#[0-9a-fA-F]{6}", "a colour such as \"#e07a5f\"")),
@@ -703,11 +726,16 @@ class _Semantics:
                     self.ck.error(path + ("default",), f"the default {d:g} is not min plus a whole number of steps of {st:g}")
                 if (hi - lo) / st > 10000:
                     self.ck.error(path + ("step",), f"a lever with {int((hi - lo) / st)} positions is too fine; raise the step")
+                # The ends, and one step in: a count moved by half steps is fine at 1 and 8, not at 1.5.
+                values = [lo, hi] + ([lo + st] if lo + st < hi else [])
                 for j, p in enumerate(paths):
                     where = path + ("sets",) + ((j,) if isinstance(sets, list) else ())
                     if self.path(p, where):
-                        for v in (lo, hi):
+                        for v in values:
+                            before = len(self.ck.problems)
                             self.try_value(p, v, where, f"rule '{rid}' at {v:g}")
+                            if len(self.ck.problems) > before:
+                                break
 
     def path(self, dotted: str, where, at="value", dynamic: bool = False) -> bool:
         """Whether a dotted rule/event path names a value of this scenario; reports why not."""
@@ -729,16 +757,49 @@ class _Semantics:
             self.ck.error(where, f"{who}: cannot set '{dotted}': {e}")
             return
         pos = self.ck.doc.where(where) if self.ck.doc else None
-        sub = Checker(None, self.ck.name, fallback=pos, prefix=f"{who} makes '{dotted}' = {value!r} invalid: ")
+        shown = shorten(repr(value), 60)
+        prefix = f"{who} makes '{dotted}' = {shown} invalid: "
+        sub = Checker(None, self.ck.name, fallback=pos, prefix=prefix)
         top, key = dotted.split(".")[0], dotted.split(".")[1]
-        if top == "steps":
-            STEP.check(raw["steps"][key], ("steps", key), sub)
-            sem = _Semantics(raw, sub)
-            if isinstance(raw["steps"][key], dict):
-                sem.step(key, raw["steps"][key])
-        elif FORMAT.at(top) is not None:  # only the section the value lives in: no echo of other problems
-            FORMAT.at(top).check(raw[top], (top,), sub)
+        self.check_part(raw, top, key, sub)
+        if not sub.problems and self.ports_changed(raw, top, key):
+            # The value opens or closes a port (a resolve below 1, an overflow, a route's attribute): the
+            # expert maps must still run with it, or simulate would refuse the rule with no place to point.
+            _Semantics(raw, sub).maps()
+        if sub.problems:  # what the file has wrong anyway is reported where it is written, not again here
+            before = Checker(None, self.ck.name, fallback=pos)
+            self.check_part(self.raw, top, key, before)
+            known = {p.message for p in before.problems}
+            sub.problems = [p for p in sub.problems if p.message[len(prefix):] not in known]
         self.ck.problems.extend(sub.problems)
+
+    @staticmethod
+    def check_part(raw: dict, top: str, key: str, ck: Checker) -> None:
+        """Check only the part of `raw` that a value at `top.key...` lives in: one step, one entity, a section."""
+        sem = _Semantics(raw, ck)
+        part = _d(raw.get(top)).get(key)
+        if top == "steps":
+            STEP.check(part, ("steps", key), ck)
+            if isinstance(part, dict):
+                sem.step(key, part)
+        elif FORMAT.at(top) is not None and top in raw:
+            FORMAT.at(top).check(raw[top], (top,), ck)
+            if top == "entities" and isinstance(part, dict):
+                sem.entity(key, part)
+            elif top == "resources" and isinstance(part, dict):
+                sem.pool(key, part)
+
+    def ports_changed(self, changed: dict, top: str, key: str) -> bool:
+        """Whether `changed` (this file with one value set) gives a step other ports than the file does."""
+        if top == "steps":
+            sids = [key]
+        elif top == "entities":
+            sids = [sid for sid, st in self.steps.items() if _d(st).get("kind") in ("route", "service")]
+        else:
+            return False
+        steps = _d(changed.get("steps"))
+        return any(step_ports(sid, _d(self.steps.get(sid)), self.raw) != step_ports(sid, _d(steps.get(sid)), changed)
+                   for sid in sids)
 
     def events(self):
         horizon = _d(self.raw.get("time")).get("horizon")
@@ -755,6 +816,51 @@ class _Semantics:
                 self.ck.error(path + ("at",), f"the event at {at:g} happens after the day ends ({horizon:g})")
             if "say" in ev:
                 self.line(ev["say"], path + ("say",))
+        self.event_scales()
+
+    def event_scales(self):
+        """What an event's `scale` makes of a duration or a staff count stays within what the format allows:
+        the factors of all the events on a path are multiplied, as events that overlap would be."""
+        factors: dict[str, list[tuple[float, int]]] = {}
+        for i, ev in enumerate(_l(self.raw.get("events"))):
+            for p, f in _d(_d(ev).get("scale")).items():
+                if isinstance(p, str) and _dynamic_path(p) and _num(f) and f > 0 and f != 1:
+                    factors.setdefault(p, []).append((float(f), i))
+        for p, found in factors.items():
+            for grow in (True, False):
+                mine = [(f, i) for f, i in found if (f > 1) == grow]
+                if not mine:
+                    continue
+                total = math.prod(f for f, _ in mine)
+                f, i = max(mine) if grow else min(mine)
+                problem = self.scaled_problem(p, total)
+                if problem:
+                    both = f" (with the other events on it, {total:g})" if len(mine) > 1 else ""
+                    self.ck.error(("events", i, "scale", p), f"event {i + 1} scales '{p}' by {f:g}{both}: {problem}")
+
+    def scaled_problem(self, dotted: str, factor: float) -> str | None:
+        """Why `dotted` (a duration, lead time or pool count) multiplied by `factor` is out of range, or None."""
+        top, name, what = dotted.split(".")
+        if top == "resources":
+            pool = _d(self.pools.get(name))
+            counts = [pool.get("count")] + [pc[1] for pc in _l(pool.get("schedule")) if isinstance(pc, list) and len(pc) == 2]
+            most = max((c for c in counts if _num(c)), default=0)
+            if most * factor > MAX_COUNT:
+                return f"the count would reach {most * factor:g}, above {MAX_COUNT}"
+            return None
+        step = _d(self.steps.get(name))
+        written = [step.get(what)] + (list(_d(step.get("duration_by_pool")).values()) if what == "duration" else [])
+        written += [_d(ev).get("set", {}).get(dotted) for ev in _l(self.raw.get("events")) if isinstance(_d(ev).get("set"), dict)]
+        for value in written:
+            if value is None:
+                continue
+            try:
+                problem = to_distribution(value).scaled(factor).problem()
+            except (TypeError, ValueError, KeyError, AttributeError):  # not a distribution: reported where written
+                continue
+            if problem:
+                return f"the {what.replace('_', ' ')} would be out of range: {problem}"
+        return None
 
     def objective(self):
         obj = _d(self.raw.get("objective"))
@@ -762,7 +868,7 @@ class _Semantics:
         score = obj.get("score", "profit")
         if isinstance(score, (str, int, float)) and not isinstance(score, bool):
             try:
-                expression.parse(score, names)
+                expression.parse(score, names, defines="score")
             except expression.ExpressionError as e:
                 # Point at the offending token when the expression is written plainly on its line.
                 text = str(score)
@@ -919,7 +1025,7 @@ def build(raw: dict, path: str | None = None) -> Scenario:
         for ev in _l(raw.get("events")))
     obj = raw["objective"]
     names = _kpi_names(raw)
-    objective = Objective(expression.parse(obj.get("score", "profit"), names),
+    objective = Objective(expression.parse(obj.get("score", "profit"), names, defines="score"),
                           tuple(Target(k, t.get("min"), t.get("max")) for k, t in _d(obj.get("targets")).items()))
     advisors = {a: Advisor(a, v["name"], v.get("role", ""), v.get("portrait"), v.get("colour"))
                 for a, v in _d(raw.get("advisors")).items()}
@@ -1195,19 +1301,22 @@ def rule_value(scenario: Scenario, rule_id: str, value) -> Any:
     rule = scenario.rule(rule_id)
     if rule is None:
         ids = [r.id for r in scenario.rules]
-        raise RuleError(f"unknown rule '{rule_id}'{suggest(rule_id, ids)}"
+        raise RuleError(f"unknown rule '{shorten(rule_id)}'{suggest(rule_id, ids)}"
                         + (f" (rules: {', '.join(ids)})" if ids else " (this scenario has no rules)"))
     if isinstance(rule, Choice):
         if str(value) not in rule.options:
-            raise RuleError(f"rule '{rule_id}' has no choice '{value}'{suggest(str(value), rule.options)}"
+            raise RuleError(f"rule '{rule_id}' has no choice '{shorten(value)}'{suggest(str(value), rule.options)}"
                             f" (choices: {', '.join(rule.options)})")
         return str(value)
+    # What the user typed, as typed ('1e400', not inf), shortened: a value may be a line of junk.
+    shown = f"'{shorten(value, 24)}'" if isinstance(value, str) else None
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, not {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, "
+                        f"not {shown or what(value)}") from None
     if not (math.isfinite(v) and rule.min - 1e-9 <= v <= rule.max + 1e-9):
-        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, not {v:g}")
+        raise RuleError(f"rule '{rule_id}' takes a number from {rule.min:g} to {rule.max:g}, not {shown or f'{v:g}'}")
     if rule.integer:
         if not v.is_integer():
             raise RuleError(f"rule '{rule_id}' takes a whole number, not {v:g}")

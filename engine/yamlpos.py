@@ -5,12 +5,26 @@ mistypes a scenario deserves `FILE:LINE:COL: message` pointing at the very key, 
 node tree with the safe loader (the C one when present), refuses duplicates, and walks the tree itself,
 recording a `Position` for every path. It also turns away, with one clear line each, what is not a
 scenario at all: huge files, binary junk, empty files, alias bombs, a list at the top.
+
+Reading is the same for every file the command line or the game is given (scenarios and maps): `read_text`
+refuses what is not a regular file before opening it (a FIFO would block, /dev/zero never ends), then
+decodes UTF-8 with the line and column of the first bad byte. Values with YAML tags this format has no use
+for (`!!binary`, `!!set`, `!foo`), values a tag cannot read (`!!bool maybe`) and numbers too large for any
+setting are refused at their place rather than raising from deep inside PyYAML.
+
+A message may quote what the user wrote (a key, a value, a file name). `printable` shows the control and
+format characters in it escaped (`\x1b`, `\u202e`), so that printing a message can neither drive the
+terminal nor split one problem over two lines; `Problem.__str__` and the command line use it.
 """
 from __future__ import annotations
 
 import contextlib
 import gc
+import math
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,6 +59,17 @@ Path = tuple  # of str keys and int indices
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+#: Scalar tags that give a value a scenario can use (timestamps are read, then refused where text or a
+#: number is needed, with the key's own message). `!!binary`, `!foo` and the like are refused where they stand.
+_SCALAR_TAGS = frozenset((_STR, _INT, _FLOAT, _BOOL, _NULL, "tag:yaml.org,2002:timestamp"))
+#: Whole numbers with more digits than this are refused: no setting needs them, and Python will not even
+#: turn one of over 4,300 digits into text for a message.
+MAX_DIGITS = 300
+_TOO_BIG = 10 ** MAX_DIGITS
 _PLAIN_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _PLAIN_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
@@ -65,7 +90,57 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{printable(self.file)}:{self.line}:{self.col}: {printable(self.message)}"
+
+
+_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _unsafe(char: str) -> bool:
+    # Control (Cc), format (Cf: bidi overrides, zero-width spaces), line and paragraph separators, private
+    # use and lone surrogates (the bytes of a file name that is not UTF-8). The zero-width joiner stays:
+    # emoji in team names are built with it and it moves no cursor.
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs") and char != "\u200d"
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on one line of a terminal: control and format characters shown escaped
+    (`\x1b`, `\n`, `\u202e`), a byte that was not UTF-8 in a file name as `\xff`; all else unchanged."""
+    text = str(text)
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if not _unsafe(char):
+            out.append(char)
+            continue
+        code = ord(char)
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        elif code < 0x10000:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(f"\\U{code:08x}")
+    return "".join(out)
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    """`text` cut in the middle when longer than `limit`, for quoting a value in a one-line message."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    keep = (limit - 3) // 2
+    return f"{text[:keep]}...{text[-keep:]}"
+
+
+def _place(text: str, index: int) -> Position:
+    """The line and column of character `index` of `text`."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Position(text.count("\n", 0, index) + 1, index - line_start + 1)
 
 
 class Document:
@@ -104,37 +179,69 @@ def _pos(mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
-def read_text(path: str) -> str:
-    """A file's text, refusing what cannot be a scenario before any parsing (one line each)."""
-    import os
+def read_text(path, what: str = "scenario") -> str:
+    """A file's text, refusing what cannot be a `what` file (a scenario, a map) before any parsing, one
+    line each. Only a regular file is opened, and without blocking: a FIFO, a device or a folder is named
+    for what it is instead of hanging or reading for ever."""
+    name = os.fspath(path) if not isinstance(path, str) else path
+
+    def refuse(message: str, line: int = 1, col: int = 1):
+        return YamlError([Problem(str(name), line, col, message)])
 
     try:
-        size = os.path.getsize(path)
+        info = os.stat(path)
     except OSError as e:
-        raise YamlError([Problem(path, 1, 1, f"cannot read the file: {e.strerror or e}")]) from None
-    if size > MAX_BYTES:
-        raise YamlError([Problem(path, 1, 1, f"the file is {size / 1e6:.1f} MB; a scenario may be at most 2 MB")])
+        raise refuse(f"cannot read the file: {e.strerror or e}") from None
+    except ValueError:  # a NUL in the name
+        raise refuse("cannot read the file: its name holds a NUL character") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise refuse(f"this is a folder, not a {what} file")
+    if not stat.S_ISREG(info.st_mode):
+        raise refuse(f"this is not a regular file (a device, a pipe or a socket); give a {what} file")
+    if info.st_size > MAX_BYTES:
+        raise refuse(f"the file is {info.st_size / 1e6:.1f} MB; a {what} may be at most 2 MB")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as f:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise refuse(f"cannot read the file: {e.strerror or e}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by something else since the check above
+            raise refuse(f"this is not a regular file (a device, a pipe or a socket); give a {what} file")
+        with os.fdopen(fd, "rb") as f:
+            fd = -1
             raw = f.read(MAX_BYTES + 1)
     except OSError as e:
-        raise YamlError([Problem(path, 1, 1, f"cannot read the file: {e.strerror or e}")]) from None
-    return decode(raw, path)
+        raise refuse(f"cannot read the file: {e.strerror or e}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return decode(raw, str(name), what)
 
 
-def decode(raw: bytes, name: str) -> str:
+def decode(raw: bytes, name: str, what: str = "scenario") -> str:
+    """UTF-8 text (a byte-order mark allowed), or YamlError at the first byte that is not text."""
     if len(raw) > MAX_BYTES:
-        raise YamlError([Problem(name, 1, 1, "the file is over 2 MB; a scenario may be at most 2 MB")])
+        raise YamlError([Problem(name, 1, 1, f"the file is over 2 MB; a {what} may be at most 2 MB")])
     nul = raw.find(b"\0")
     if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        raise YamlError([Problem(name, line, 1, "this is not a text file (binary data found); expected YAML")])
+        pos = _byte_place(raw, nul)
+        raise YamlError([Problem(name, pos.line, pos.col,
+                                 "this is not a text file (binary data found); expected YAML")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        raise YamlError([Problem(name, line, 1, "this is not UTF-8 text; save the file as UTF-8")]) from None
+        pos = _byte_place(raw, e.start)
+        raise YamlError([Problem(name, pos.line, pos.col,
+                                 f"this is not UTF-8 text (byte \\x{raw[e.start]:02x}); save the file as UTF-8")]) from None
     return text
+
+
+def _byte_place(raw: bytes, offset: int) -> Position:
+    """The line and column (in characters) of byte `offset` of undecoded `raw`."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    before = raw[line_start:offset].decode("utf-8", "replace").lstrip("\ufeff")
+    return Position(raw.count(b"\n", 0, offset) + 1, len(before) + 1)
 
 
 def parse(text: str, name: str = "<string>") -> Document:
@@ -142,7 +249,8 @@ def parse(text: str, name: str = "<string>") -> Document:
     if len(text) > MAX_BYTES:
         raise YamlError([Problem(name, 1, 1, "the file is over 2 MB; a scenario may be at most 2 MB")])
     if "\0" in text:
-        raise YamlError([Problem(name, 1, 1, "this is not a text file (binary data found); expected YAML")])
+        pos = _place(text, text.index("\0"))
+        raise YamlError([Problem(name, pos.line, pos.col, "this is not a text file (binary data found); expected YAML")])
     with no_gc():
         return _parse(text, name)
 
@@ -168,10 +276,12 @@ def _parse(text: str, name: str) -> Document:
         pos = _pos(mark) if mark else Position(1, 1)
         what = (e.problem or e.context or "unreadable YAML").strip()
         raise YamlError([Problem(name, pos.line, pos.col, f"YAML syntax error: {what}")]) from None
+    except yaml.reader.ReaderError:
+        raise YamlError([_reader_problem(text, name)]) from None
     except yaml.YAMLError as e:
-        raise YamlError([Problem(name, 1, 1, f"YAML error: {e}")]) from None
-    except (ValueError, RecursionError) as e:  # e.g. "special characters are not allowed", deep nesting
-        raise YamlError([Problem(name, 1, 1, f"unreadable YAML: {e}")]) from None
+        raise YamlError([Problem(name, 1, 1, f"YAML error: {str(e).splitlines()[0] if str(e) else type(e).__name__}")]) from None
+    except (ValueError, RecursionError) as e:  # deep nesting, and what else the parser may raise
+        raise YamlError([Problem(name, 1, 1, f"unreadable YAML: {str(e).splitlines()[0] if str(e) else type(e).__name__}")]) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise YamlError([Problem(name, 1, 1, "the file is empty; a scenario starts with 'format: 1'")])
@@ -195,6 +305,22 @@ def _parse(text: str, name: str) -> Document:
     return doc
 
 
+def _reader_problem(text: str, name: str) -> Problem:
+    """PyYAML's reader refuses control characters with a character (or, the C reader, byte) offset and a
+    second line of its own: find the character here and say where it is as LINE:COL."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if found is None:
+        return Problem(name, 1, 1, "unreadable YAML: a character YAML does not allow")
+    pos = _place(text, found.start())
+    char = printable(found.group())
+    return Problem(name, pos.line, pos.col,
+                   f"the control character {char} is not allowed in YAML; delete it")
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 class _Walker:
     """Turns nodes into plain data, counting expansions so aliases cannot blow up memory or time."""
 
@@ -211,6 +337,8 @@ class _Walker:
             raise YamlError([Problem(self.doc.name, 1, 1,
                                      "the file expands to too many values (an alias bomb?); a scenario needs far fewer")])
         self.doc.values[path] = node.start_mark
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP, _SEQ):
+            self._problem(node, f"the YAML tag '{shorten(_tag_name(node.tag))}' is not used in this format; remove it")
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             seen: dict[Any, Position] = {}
@@ -221,12 +349,15 @@ class _Walker:
                 if not isinstance(knode, yaml.ScalarNode):
                     self._problem(knode, "a key must be a plain word, not a list or mapping")
                     continue
-                key = self._scalar(knode)
-                if isinstance(key, bool) or key is None:
-                    self._problem(knode, f"the key '{knode.value}' is read as {key!r} by YAML; put it in quotes")
+                if knode.tag in (_BOOL, _NULL):
+                    key = self._scalar(knode)
+                    if isinstance(key, bool) or key is None:
+                        self._problem(knode, f"the key '{shorten(knode.value)}' is read as {key!r} by YAML; put it in quotes")
+                        continue
+                elif knode.tag not in _SCALAR_TAGS:
+                    self._problem(knode, f"the YAML tag '{shorten(_tag_name(knode.tag))}' is not used in this format; remove it")
                     continue
-                if not isinstance(key, str):
-                    key = knode.value  # 1: or 2.5: as keys mean the text the author wrote
+                key = knode.value  # 1: or 2.5: as keys mean the text the author wrote
                 mark = knode.start_mark
                 if key in seen:
                     first = seen[key]
@@ -245,14 +376,34 @@ class _Walker:
         if tag == _STR:  # most scalars are text: no constructor needed
             return value
         if tag == _INT and _PLAIN_INT.fullmatch(value):
+            if len(value.lstrip("+-")) > MAX_DIGITS:
+                return self._out_of_range(node)
             return int(value)
         if tag == _FLOAT and _PLAIN_FLOAT.fullmatch(value):
-            return float(value)
+            number = float(value)
+            return number if math.isfinite(number) else self._out_of_range(node)
+        if tag == "tag:yaml.org,2002:value":  # YAML 1.1 reads a lone '=' so; here it is just text
+            return value
+        if tag not in _SCALAR_TAGS:
+            self._problem(node, f"the YAML tag '{shorten(_tag_name(tag))}' is not used in this format; remove it")
+            return value
         try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as e:
-            self._problem(node, f"unreadable value '{node.value}': {e}")
-            return node.value
+            result = self.constructor.construct_object(node, deep=True)
+        except Exception:  # PyYAML's constructors raise KeyError, AttributeError, ValueError... on bad text
+            self._problem(node, f"'{shorten(value)}' is not a valid {_tag_name(tag)} value")
+            return value
+        if isinstance(result, int) and not isinstance(result, bool) and abs(result) >= _TOO_BIG:
+            return self._out_of_range(node)  # 0x..., 1_000..., 1:30:... written long
+        if isinstance(result, float) and math.isinf(result) and "inf" not in value.lower():
+            return self._out_of_range(node)  # 1.0e+999: written as a number, read as infinity
+        return result
+
+    def _out_of_range(self, node):
+        digits = sum(c.isdigit() for c in node.value)
+        size = f" ({digits} digits)" if digits > 24 else ""
+        self._problem(node, f"the number {shorten(node.value, 24)}{size} is out of range; "
+                            "no setting takes a number this large")
+        return None
 
     def _problem(self, node, message: str):
         p = _pos(node.start_mark)

@@ -591,7 +591,7 @@ class Store:
 
 
 def _shown(text) -> str:
-    from engine.files import printable
+    from engine.yamlpos import printable
 
     return printable(text)
 

@@ -22,7 +22,8 @@ from types import SimpleNamespace
 import pygame
 import pytest
 
-from engine.files import WriteError, atomic_file, check_target, ensure_folder, printable
+from engine.files import WriteError, atomic_file, check_target, ensure_folder
+from engine.yamlpos import printable
 from engine.scenario import builtin_dir, load
 from game.report import FileNames, event_log_names, file_slug
 from game.store import SaveError, Store, email_key
