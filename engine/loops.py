@@ -43,6 +43,10 @@ MAX_CLASSES = 512
 #: A duration this small against the horizon cannot move the clock (time + duration == time in floats
 #: long before it adds up): it counts as no time.
 NO_TIME = 1e-12
+#: A way out taken less often than this per pass does not count: an entity would go round its loop about
+#: 1 / RARE times on average before it leaves (`resolve: 1e-300` is a trap in all but name). The work
+#: budget would see such a day only as "too much work", without saying where.
+RARE = 1e-4
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +134,10 @@ def _moves(scenario: Scenario, sid: str, kind: _Kind, targets: Mapping[tuple[str
         go("out")
     elif k == "branch":
         for port, prob in step.branches:  # type: ignore[attr-defined]
-            if prob > 0:
+            if prob >= RARE:
                 go(port)
             else:
-                never.append((port, "its probability is 0"))
+                never.append((port, "its probability is 0" if prob <= 0 else f"its probability is only {prob:.2g}"))
     elif k == "route":
         by = step.by  # type: ignore[attr-defined]
         ent = scenario.entities.get(kind.etype)
@@ -160,15 +164,18 @@ def _moves(scenario: Scenario, sid: str, kind: _Kind, targets: Mapping[tuple[str
         durations = [step.duration_for(p) for p in serving]  # type: ignore[attr-defined]
         instant = _instant(scenario, sid, durations)
         resolves = [step.resolve_for(p) for p in serving]  # type: ignore[attr-defined]
-        if any(r > 0 for r in resolves) or not resolves:
+        if any(r >= RARE for r in resolves) or not resolves:
             go("done", instant=instant)
         else:
-            never.append(("done", "it never resolves anything: resolve is 0"))
+            least = max(resolves)
+            never.append(("done", "it never resolves anything: resolve is 0" if least <= 0 else
+                          f"it almost never resolves anything: resolve is only {least:.2g}"))
         if "unresolved" in step.ports:
-            if any(r < 1 for r in resolves):
+            if any(r <= 1 - RARE for r in resolves):
                 go("unresolved", instant=instant)
             else:
-                never.append(("unresolved", "resolve is 1"))
+                never.append(("unresolved", "resolve is 1" if min(resolves) >= 1 else
+                              f"resolve is {min(resolves):.6g}, so almost every call is resolved"))
         if "overflow" in step.ports:
             after = step.overflow_after  # type: ignore[attr-defined]
             go("overflow", sure=False, instant=after is not None and after <= max(horizon, 1.0) * NO_TIME)

@@ -589,6 +589,8 @@ class _Read:
     pmap: ProcessMap
     edge_pos: tuple[dict[str, int], ...]
     step_pos: Mapping[str, dict[str, int]]
+    #: where a problem of the whole map (nothing arrives, no exit) is shown: the `edges` key, or 1:1
+    map_pos: Mapping[str, int] = field(default_factory=lambda: {"line": 1, "col": 1})
 
 
 def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
@@ -598,7 +600,7 @@ def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
 
     problems: list[MapProblem] = []
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        return _Read(ProcessMap(()), (), {})  # an empty file is an empty map
+        return _Read(ProcessMap(()), (), {})  # an empty file is an empty map: its problems stand at 1:1
     try:
         doc = parse(text, name)
     except YamlError as exc:
@@ -661,7 +663,7 @@ def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
     if problems:
         raise MapFileError(name, sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
     return _Read(ProcessMap(tuple(edges), layout=_frozen(layout), scenario=sid), tuple(edge_pos),
-                 step_pos)
+                 step_pos, at(("edges",), key=True) if "edges" in data else {"line": 1, "col": 1})
 
 
 def _frozen(d: dict) -> Mapping:
@@ -711,7 +713,7 @@ def read_map(path: str | os.PathLike, scenario: Scenario) -> tuple[ProcessMap | 
         elif p.step is not None:  # the first edge that mentions the step
             pos = next((read.edge_pos[i] for i, e in enumerate(read.pmap.edges)
                         if p.step in (e.src, e.dst) and i < len(read.edge_pos)), {})
-        out.append(_with_pos(p, **pos) if pos else p)
+        out.append(_with_pos(p, **(pos or read.map_pos)))
     return read.pmap, out
 
 

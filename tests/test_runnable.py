@@ -85,6 +85,17 @@ def test_a_map_file_with_the_loop_is_refused_at_its_line(tmp_path):
             path, line, "go round and round")
 
 
+def test_a_problem_of_the_whole_map_file_stands_at_its_edges_key(tmp_path):
+    """A map file whose source is not connected: the problem has no edge of its own, but still a place."""
+    path = tmp_path / "cut.map.yaml"
+    path.write_text("# a map cut short\nscenario: tutorial\nedges:\n  - \"desk.done -> fixed\"\n")
+    refused(cli("simulate", str(SCENARIOS / "tutorial.yaml"), "--map", str(path), "--reps", "1"),
+            path, 3, "Nothing arrives")
+    empty = tmp_path / "empty.map.yaml"
+    empty.write_text("")
+    refused(cli("simulate", str(SCENARIOS / "tutorial.yaml"), "--map", str(empty)), empty, 1, "Nothing arrives")
+
+
 def test_the_new_problems_fit_the_map_screen():
     """The map screen shows two problems in at most four lines of about 90 characters."""
     sc = fmt.load(SCENARIOS / "customer_service.yaml")
@@ -163,6 +174,16 @@ def test_resolve_zero_wired_back_to_the_same_step_is_refused(tmp_path, close):
     for command in ("validate", "simulate"):
         refused(cli(command, str(path)), path, 16, "go round and round", "'done' is never taken",
                 "resolve is 0")
+
+
+@pytest.mark.parametrize("resolve", ["1.0e-300", "0.00001"])
+def test_a_way_out_too_rare_to_count_is_a_trap_too(tmp_path, resolve):
+    """resolve 1e-300 is not 0, but a caller would go round about 1e300 times: the fuzzer's case 50."""
+    path = write(tmp_path, RESOLVE.replace("RESOLVE", resolve))
+    for command in ("validate", "simulate"):
+        refused(cli(command, str(path)), path, 16, "go round and round", "almost never resolves anything")
+    fine = write(tmp_path, RESOLVE.replace("RESOLVE", "0.001"), name="fine.yaml")
+    assert cli("simulate", str(fine), "--reps", "1").returncode == 0
 
 
 def test_a_branch_whose_way_out_has_probability_zero_is_refused(tmp_path):
