@@ -330,6 +330,7 @@ class _Walker:
         self.problems: list[Problem] = []
         # A constructor per file: it caches what it built by node, which must not outlive the file.
         self.constructor = yaml.constructor.SafeConstructor()
+        self.open: set[int] = set()  # the collections being walked now: the ancestors of the current node
 
     def walk(self, node, path: Path):
         self.count += 1
@@ -339,6 +340,20 @@ class _Walker:
         self.doc.values[path] = node.start_mark
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (_MAP, _SEQ):
             self._problem(node, f"the YAML tag '{shorten(_tag_name(node.tag))}' is not used in this format; remove it")
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.open:  # `top: &top {..., loop: *top}`: it would expand for ever
+                p = _pos(node.start_mark)
+                raise YamlError([Problem(self.doc.name, p.line, p.col,
+                                         "the mapping or list anchored here holds an alias to itself, so it "
+                                         "would repeat for ever; write the values out")])
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
+        return self._scalar(node)
+
+    def _collection(self, node, path: Path):
         if isinstance(node, yaml.MappingNode):
             out: dict = {}
             seen: dict[Any, Position] = {}
@@ -367,9 +382,7 @@ class _Walker:
                 self.doc.keys[path + (key,)] = mark
                 out[key] = self.walk(vnode, path + (key,))
             return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
 
     def _scalar(self, node):
         tag, value = node.tag, node.value

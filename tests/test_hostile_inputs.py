@@ -444,3 +444,19 @@ def test_a_value_quoted_in_a_message_cannot_add_a_line(tmp_path):
     assert problems and all("\n" not in str(p) for p in problems)
     run = cli("validate", path)
     assert run.returncode == 2 and len(run.stdout.strip().splitlines()) == len(problems)
+
+
+def test_an_alias_to_its_own_container_is_refused_at_once(tmp_path):
+    """The fuzzer's slow case: the whole scenario anchored and aliased inside itself expanded, level by
+    level, to 250,000 values (15 s and 1.2 GB) before the alias-bomb count stopped it."""
+    text = (ROOT / "scenarios" / "customer_service.yaml").read_text(encoding="utf-8")
+    whole = write(tmp_path, "whole.yaml", "&top\n" + text + "loop: *top\n")
+    listed = write(tmp_path, "listed.yaml", "format: 1\nsteps: &s [1, [2, *s]]\n")
+    for path, line, col in ((whole, 1, 1), (listed, 2, 8)):
+        run = cli("validate", path, timeout=30)
+        hit = assert_refused(run, "holds an alias to itself")
+        assert (int(hit["line"]), int(hit["col"])) == (line, col), run.stdout
+    from engine.yamlpos import parse
+
+    shared = parse("a: &x {b: [1, 2]}\nc: *x\nd: [*x, *x]\n", "shared.yaml").data  # reused, not looping: fine
+    assert shared == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}, "d": [{"b": [1, 2]}, {"b": [1, 2]}]}
