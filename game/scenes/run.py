@@ -353,7 +353,7 @@ class RunScene(Scene):
             self.day = Day(sc, pmap=self.pmap, rules=self.rules, seed=round.run_seed, replication=0, trace=True)
         except Exception as exc:  # a map that cannot run: say so rather than stop the game
             self.day = _NoDay(sc)
-            round.extra["run_error"] = f"This map cannot run: {exc}"
+            round.extra["run_error"] = f"This map cannot run. {describe(exc)}"
         round.day = self.day
         self.horizon = float(sc.time.horizon)
         self.rate_1x = self.horizon / DAY_SECONDS_1X  # sim units per wall second at 1x
@@ -399,9 +399,8 @@ class RunScene(Scene):
         self._build_board()
         self._build_buttons()
         self._build_levers()
-        if isinstance(self.day, _NoDay):
-            self.error = self.round.extra["run_error"]
-            self.ended_at = 0.0
+        if isinstance(self.day, _NoDay):  # the same card as a day that cannot finish, with its way back
+            self._give_up(self.round.extra["run_error"])
         elif background:
             self._send_scout()
 
@@ -888,7 +887,7 @@ class RunScene(Scene):
     def end_rect(self, stuck: bool | None = None) -> pygame.Rect:
         """The end-of-day card: taller when it must explain why the day could not finish."""
         stuck = self.stuck is not None if stuck is None else stuck
-        w, h = (1000, 420) if stuck else (840, 300)
+        w, h = (1100, 500) if stuck else (840, 300)  # stuck: room for five lines of why
         return pygame.Rect(BOARD_RECT.centerx - w // 2, BOARD_RECT.centery - h // 2, w, h)
 
     def status_line(self) -> str | None:
@@ -1177,7 +1176,7 @@ class RunScene(Scene):
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.WARN, width=4)
         T.text(surface, "This day cannot finish", (box.centerx, box.top + 36), T.SIZE_HEAD, T.TEXT, "bold",
                anchor="midtop")
-        T.paragraph(surface, self.stuck, pygame.Rect(box.left + 60, box.top + 112, box.width - 120, 120),
+        T.paragraph(surface, self.stuck, pygame.Rect(box.left + 60, box.top + 112, box.width - 120, 200),
                     T.SIZE_BODY, T.TEXT)
         when = f"at {self.clock()}" if self.day.now <= self.horizon else "after closing time"
         T.text(surface, f"It stopped {when}. The results show what ran until then.",
