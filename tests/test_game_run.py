@@ -194,8 +194,12 @@ def test_a_players_own_map_runs(scenario):
 def test_a_map_that_cannot_run_says_so_and_goes_on(scenario):
     app, scene, rnd, done = make(scenario, list(scenario.start_map.edges), hold=0.0)
     app.step(1 / 60, [])
+    assert "cannot run" in rnd.extra["run_error"] and rnd.extra["day_unfinished"]
+    assert scene.stuck == rnd.extra["run_error"]  # the card says why, with its two ways on
+    assert scene.buttons() == [scene.b_fix, scene.b_after] or scene.buttons() == [scene.b_after]
+    scene.b_after.on_click()
+    app.step(1 / 60, [])
     assert done == [True] and rnd.result is None
-    assert "cannot run" in rnd.extra["run_error"]
 
 
 def test_board_thumbnail(scenario):
