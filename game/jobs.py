@@ -93,7 +93,7 @@ def _child(conn, fn, args, kwargs, with_progress: bool, memory_mb: float) -> Non
             kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}
         conn.send(("ok", fn(*args, **kwargs)))
     except BaseException as exc:  # the parent shows it; nobody else would read it here
-        conn.send(("error", describe(exc), traceback.format_exc()))
+        conn.send(("error", describe(exc), traceback.format_exc(), type(exc).__name__))
     finally:
         conn.close()
 
@@ -112,6 +112,7 @@ class Job:
         self.result: Any = None
         self.error: str | None = None
         self.trace: str | None = None
+        self.error_kind: str | None = None
         self.progress: tuple[int, int] = (0, 0)
         self.deadline = deadline
         self.timed_out = False
@@ -136,7 +137,7 @@ class Job:
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:  # reported to the scene, which shows it calmly
-                self._finish(error=describe(exc), trace=traceback.format_exc())
+                self._finish(error=describe(exc), trace=traceback.format_exc(), kind=type(exc).__name__)
             else:
                 self._finish(result=result)
 
@@ -163,7 +164,7 @@ class Job:
                         self._finish(result=message[1])
                         break
                     else:
-                        self._finish(error=message[1], trace=message[2])
+                        self._finish(error=message[1], trace=message[2], kind=message[3])
                         break
             except (EOFError, OSError):
                 code = self._proc.exitcode if self._proc is not None else None
@@ -180,12 +181,14 @@ class Job:
     def _set_progress(self, done: int, total: int) -> None:
         self.progress = (done, total)
 
-    def _finish(self, result: Any = None, error: str | None = None, trace: str | None = None) -> None:
+    def _finish(self, result: Any = None, error: str | None = None, trace: str | None = None,
+                kind: str | None = None) -> None:
         """The first outcome wins: a result arriving after the job gave up is dropped."""
         with self._lock:
             if self._done.is_set():
                 return
             self.result, self.error, self.trace = result, error, trace
+            self.error_kind = kind  # the exception's class name, when the work raised one
             self.seconds = time.perf_counter() - self.started
             self._done.set()
 

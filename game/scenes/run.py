@@ -99,6 +99,19 @@ def loop_words(scenario) -> str:
     return f"This map keeps {noun} going round in a loop; the day cannot finish. Back to the map to fix it."
 
 
+#: Errors that mean the day would not end (the engine's guards, the scout's, memory): the card says so in
+#: the player's words (`loop_words`) rather than quoting the engine.
+ENDLESS = ("RunawayDay", "MemoryError", "StuckInLoop", "WorkLimitExceeded")
+
+
+def end_words(scenario, error, kind: str | None = None) -> str:
+    """What the end card says of a day stopped by `error` (an exception, or a job's message with the name
+    of its exception's class in `kind`)."""
+    if kind is None and isinstance(error, BaseException):
+        kind = type(error).__name__
+    return loop_words(scenario) if kind in ENDLESS else failure_words(error)
+
+
 def failure_words(detail) -> str:
     """What the end card says of a day the engine stopped with an error: its message, without the
     exception's class name (a job's errors read 'SomeError: message')."""
@@ -106,7 +119,7 @@ def failure_words(detail) -> str:
     head, sep, rest = detail.partition(": ")
     if sep and head.isidentifier() and rest:
         detail = rest
-    detail = detail.rstrip(".")[:160] or "the engine gave no reason"
+    detail = detail.rstrip(".")[:300] or "the engine gave no reason"  # the card has room for five lines
     return f"The day stopped with a problem: {detail}. Back to the map to try another way."
 
 
@@ -498,7 +511,7 @@ class RunScene(Scene):
         try:
             self.day.apply_rules({rule_id: value})
         except Exception as exc:  # an engine that misbehaves: the day ends calmly, the game goes on
-            self._give_up(failure_words(exc))
+            self._give_up(end_words(self.scenario, exc))
             return
         self.round.rules[rule_id] = value
         self.rules[rule_id] = value
@@ -589,8 +602,8 @@ class RunScene(Scene):
             if scout.error is None:
                 self.proven = math.inf
                 return
-            endless = scout.timed_out or scout.error.startswith(("RunawayDay", "MemoryError"))
-            self.doomed = (self.proven, loop_words(self.scenario) if endless else failure_words(scout.error))
+            self.doomed = (self.proven, loop_words(self.scenario) if scout.timed_out else
+                           end_words(self.scenario, scout.error, scout.error_kind))
         elif time.perf_counter() - self._proven_at > self.scout_stall:
             scout.cancel()  # getting no further: a day that cannot end (or cannot end in time)
             self.scout = None
@@ -629,7 +642,7 @@ class RunScene(Scene):
                     break
         except Exception as exc:  # an engine that misbehaves: the day ends calmly, the game goes on
             self._feed = None
-            self._give_up(failure_words(exc))
+            self._give_up(end_words(self.scenario, exc))
             return
         if self.ended_at is not None:
             return
