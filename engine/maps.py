@@ -335,7 +335,7 @@ def edge_flows(scenario: Scenario, pmap: ProcessMap) -> dict[Edge, float]:
         step = scenario.steps[s]
         if step.kind == "source":
             inject[index[s]] = _mean_rate(step, scenario.time.horizon)
-    if inject.sum() > 0:
+    if inject.sum() > 0 and np.isfinite(inject.sum()):
         inject /= inject.sum()
     shares = {s: port_shares(scenario, s) for s in nodes}
     for e in edges:

@@ -59,6 +59,11 @@ MAX_AMOUNT = 1e12
 MONEY = Num(-MAX_AMOUNT, MAX_AMOUNT)
 COST = Num(0, MAX_AMOUNT)
 QUANTITY = Num(0, MAX_AMOUNT)
+#: Times and rates too: a horizon or a rate of 1e308 made a day's expected arrivals infinite, and the
+#: work budget could not say which value to lower. 1e12 minutes is two million years; a billion arrivals
+#: a time unit is the ceiling of every other quantity drawn in a day (engine.distributions.MAX_VALUE).
+MAX_TIME = MAX_AMOUNT
+MAX_RATE = 1e9
 TEXT = Text()
 PATH = Text(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]+)+", "a dotted path such as resources.senior.count")
 KPI_NAME = Text(r"[a-z_]+(\.[A-Za-z0-9_\-]+)?", "a KPI name such as service_level or utilization.senior")
@@ -239,7 +244,8 @@ PRIORITY = Custom(_check_priority, {"type": "object", "minProperties": 1, "maxPr
                                     "additionalProperties": {"type": "array", "items": {"type": "string"}}},
                   "{attribute: [first, second, ...]}", types=(dict,))
 BY_POOL_PROB = Union((Prob(), DictOf(Prob())), "a probability, or a probability per pool")
-RATE = Union((NONNEG, ListOf(Tuple((NONNEG, NONNEG), ("from", "rate")), min_items=1)),
+RATE = Union((Num(0, MAX_RATE),
+              ListOf(Tuple((Num(0, MAX_TIME), Num(0, MAX_RATE)), ("from", "rate")), min_items=1)),
              "a rate per time unit, or a list of [from, rate] pieces")
 
 _COMMON = {"kind": Field(TEXT, True), "label": Field(TEXT, doc="the name on the card"),
@@ -350,7 +356,8 @@ FORMAT = Map({
     "title": Field(TEXT, True), "summary": Field(TEXT),
     "domain": Field(Enum(DOMAINS)), "currency": Field(TEXT),
     "time": Field(Map({
-        "unit": Field(Enum(tuple(HOURS_PER_UNIT))), "horizon": Field(Num(0, positive=True), True, "when arrivals stop"),
+        "unit": Field(Enum(tuple(HOURS_PER_UNIT))),
+        "horizon": Field(Num(0, MAX_TIME, positive=True), True, "when arrivals stop"),
         "warmup": Field(NONNEG), "close": Field(Enum(("drain", "cutoff"))),
         "clock_start": Field(Text(r"([01]?\d|2[0-3]):[0-5]\d", "a time such as 08:00")),
     }, title="time"), True),
@@ -849,6 +856,13 @@ class _Semantics:
                 return f"the count would reach {most * factor:g}, above {MAX_COUNT}"
             return None
         step = _d(self.steps.get(name))
+        if what == "rate":
+            rate = step.get("rate")
+            rates = [rate] if _num(rate) else [pr[1] for pr in _l(rate) if isinstance(pr, list) and len(pr) == 2]
+            most = max((r for r in rates if _num(r) and r <= MAX_RATE), default=0)  # above: said where written
+            if most * factor > MAX_RATE:
+                return f"the rate would reach {most * factor:g} a {_d(self.raw.get('time')).get('unit', 'minute')}, above {MAX_RATE:g}"
+            return None
         written = [step.get(what)] + (list(_d(step.get("duration_by_pool")).values()) if what == "duration" else [])
         written += [_d(ev).get("set", {}).get(dotted) for ev in _l(self.raw.get("events")) if isinstance(_d(ev).get("set"), dict)]
         for value in written:

@@ -107,7 +107,7 @@ class Num(Spec):
     def describe(self):
         kind = "a whole number" if self.integer else "a number"
         if self.positive and self.min is not None:
-            return f"{kind} above {self.min:g}"
+            return f"{kind} above {self.min:g}" + (f" and at most {self.max:g}" if self.max is not None else "")
         if self.min is not None and self.max is not None:
             return f"{kind} from {self.min:g} to {self.max:g}"
         if self.min is not None:

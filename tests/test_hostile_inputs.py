@@ -460,3 +460,17 @@ def test_an_alias_to_its_own_container_is_refused_at_once(tmp_path):
 
     shared = parse("a: &x {b: [1, 2]}\nc: *x\nd: [*x, *x]\n", "shared.yaml").data  # reused, not looping: fine
     assert shared == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}, "d": [{"b": [1, 2]}, {"b": [1, 2]}]}
+
+
+@pytest.mark.parametrize("edit, where, words", [
+    (("horizon: 240", "horizon: 1.0e+308"), (6, 31), "time.horizon must be a number above 0 and at most 1e+12"),
+    (("rate: 2.5}", "rate: 1.0e+308}"), (19, 48), "steps.incoming.rate must be a number from 0 to 1e+09"),
+    (("rate: 2.5}", "rate: 6.0e+8}"), (54, 52), "the rate would reach 1.2e+09 a minute, above 1e+09"),
+])
+def test_times_and_rates_that_would_make_a_day_infinite_are_refused_where_written(tmp_path, edit, where, words):
+    """A horizon or a rate of 1e308 made the expected arrivals infinite: the work budget then blamed the
+    wrong value and numpy warned on standard error (the long fuzz run's two findings)."""
+    run = cli("validate", write(tmp_path, "big.yaml", mutate(edit)))
+    hit = assert_refused(run, words)
+    assert (int(hit["line"]), int(hit["col"])) == where, run.stdout
+    assert len(located(run.stdout)) == 1 and not run.stderr.strip(), run.stdout + run.stderr

@@ -27,7 +27,7 @@ CASES = [
     ("unknown distribution", [("{gamma: {mean: 4", "{gama: {mean: 4")], 27, ["unknown distribution 'gama'", "did you mean 'gamma'"]),
     ("distribution param", [("{lognormal: {mean: 6, sd: 3}}", "{lognormal: {mean: 6, sdev: 3}}")], 30, ["lognormal", "sdev", "did you mean 'sd'"]),
     ("uniform order", [("[0.2, 0.6]", "[0.6, 0.2]")], 20, ["uniform needs low <= high"]),
-    ("negative rate", [("rate: 2.5", "rate: -2.5")], 19, ["rate", "at least 0"]),
+    ("negative rate", [("rate: 2.5", "rate: -2.5")], 19, ["rate", "from 0 to 1e+09"]),
     ("count as text", [("count: 5,", "count: five,")], 16, ["resources.junior.count", "whole number", "five"]),
     ("count fraction", [("count: 3,", "count: 3.5,")], 17, ["whole number", "3.5"]),
     ("unknown pool", [("pools: [junior, senior]", "pools: [junior, senor]")], 25, ["unknown pool 'senor'", "did you mean 'senior'"]),
