@@ -205,7 +205,8 @@ def cmd_simulate(args) -> int:
     width = max(len(n) for n in result.summary)
     print(f"{'KPI':<{width}}  {'mean':>16}  {'95 % half-width':>18}")
     for name, (mean, half) in result.summary.items():
-        print(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  {format_halfwidth(name, half, scenario):>18}")
+        print(safe(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  "
+                   f"{format_halfwidth(name, half, scenario):>18}"))  # the currency is the file's text
     if args.events_csv:
         print(f"event log of replication 1 written to {safe(args.events_csv)}")
     return EXIT_OK

@@ -429,6 +429,14 @@ def test_escaped_names_from_a_valid_file_are_printed_escaped(tmp_path):
     assert run.returncode == 0 and "\x1b" not in run.stdout and "A \\x1b[31mred\\x1b[0m centre" in run.stdout
 
 
+def test_a_currency_that_turns_text_around_is_printed_escaped(tmp_path):
+    """The long fuzz run's case 1436: a right-to-left override in the currency reversed every money line."""
+    path = write(tmp_path, "rtl.yaml", mutate(("domain: call_center", 'domain: call_center\ncurrency: "\u202eevil\u202c"')))
+    run = cli("simulate", path, "--reps", "1")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "\u202e" not in run.stdout and "\\u202eevil\\u202c" in run.stdout
+
+
 def test_a_file_name_with_an_escape_and_bad_bytes_is_printed_escaped(tmp_path):
     name = os.fsdecode(b"\x1b[31mred\xff.yaml")
     path = tmp_path / name
