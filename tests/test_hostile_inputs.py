@@ -19,18 +19,10 @@ import pytest
 from engine.distributions import MAX_CV, MAX_VALUE, MIN_VALUE, Distribution
 from engine.scenario import ScenarioError, loads, to_distribution, validate_file
 from engine.yamlpos import Problem, printable
+from test_validation import BASE, mutate  # the small contact centre every validator test edits
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE = (Path(__file__).parent / "data" / "base.yaml").read_text()
 LOCATED = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
-
-
-def mutate(*pairs: tuple[str, str]) -> str:
-    text = BASE
-    for old, new in pairs:
-        assert old in text, f"test set-up: {old!r} is not in base.yaml"
-        text = text.replace(old, new, 1)
-    return text
 
 
 def cli(*args, timeout: float = 60) -> subprocess.CompletedProcess:
