@@ -34,7 +34,7 @@ from typing import Any, Mapping
 from .model import ProcessMap, Scenario
 
 __all__ = ["CannotRun", "OverBudget", "WorkLimitExceeded", "StuckInLoop", "Work", "estimate", "problems",
-           "check", "day_limit", "MAX_RUN_EVENTS", "MAX_DAY_BYTES", "MAX_INSTANT_HOPS"]
+           "check", "day_limit", "cap_address_space", "MAX_RUN_EVENTS", "MAX_DAY_BYTES", "MAX_INSTANT_HOPS"]
 
 MAX_RUN_EVENTS = 50_000_000
 MAX_DAY_BYTES = 2 * 1024 ** 3
@@ -45,6 +45,24 @@ SLACK = 20
 MIN_DAY_EVENTS = 2_000_000
 #: Steps an entity may pass in one move at one instant (branches, routes, shelves) before it is stuck.
 MAX_INSTANT_HOPS = 10_000
+
+
+def cap_address_space(extra: int) -> None:
+    """In a child process that runs days: cap its address space at what it uses now plus `extra` bytes, so
+    a runaway day ends in a MemoryError there instead of swapping the machine (Linux; elsewhere the
+    parent's time limit alone holds). The background par search and the game's jobs both call it."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            used = int(f.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = used + int(extra)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):
+        pass
 
 
 class CannotRun(Exception):

@@ -824,32 +824,15 @@ def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
 PAR_GRACE = 15.0
 
 
-def _limit_memory(extra: int) -> None:
-    """In the child: cap its address space at what it uses now plus `extra` bytes, so a runaway day ends
-    in a MemoryError there instead of swapping the kiosk (Unix; elsewhere the time limit alone holds)."""
-    try:
-        import resource
-
-        with open("/proc/self/statm") as f:
-            used = int(f.read().split()[0]) * resource.getpagesize()
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = used + extra
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ImportError, OSError, ValueError, AttributeError):
-        pass
-
-
 def _par_worker(path: str, budget, seconds, queue) -> None:  # runs in the child process
     try:
-        from .budget import MAX_DAY_BYTES
+        from .budget import MAX_DAY_BYTES, cap_address_space
         from .scenario import load
 
         sc = load(path)
         from . import sim  # noqa: F401  (imported before the cap: the engine's own size is not the search's)
 
-        _limit_memory(MAX_DAY_BYTES)
+        cap_address_space(MAX_DAY_BYTES)
         res = optimize(sc, budget=budget, seconds=seconds,
                        progress=lambda f, m: queue.put(("progress", f, m)))
         queue.put(("done", res))

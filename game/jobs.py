@@ -67,27 +67,15 @@ def _rss_mb(pid: int) -> float | None:
         return None
 
 
-def _cap_memory(memory_mb: float) -> None:
-    """In the child: a hard ceiling on its address space (what it has now plus twice the allowance), so a
-    runaway day ends in a MemoryError here even when nobody polls the job any more."""
-    try:
-        import resource
-
-        with open("/proc/self/statm", "rb") as f:
-            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        cap = size + int(2 * memory_mb * 2**20)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
-    except (ImportError, OSError, ValueError, IndexError):
-        pass  # not on Linux: the parent's watch on the child's memory still holds
-
-
 def _child(conn, fn, args, kwargs, with_progress: bool, memory_mb: float) -> None:  # runs in the forked child
     import signal
 
     # SDL's handlers, inherited, would turn SIGTERM into a quit event nobody reads in here
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    _cap_memory(memory_mb)
+    from engine.budget import cap_address_space
+
+    cap_address_space(int(2 * memory_mb * 2**20))  # what it has now plus twice the allowance: a hard ceiling
     try:
         if with_progress:
             kwargs = {**kwargs, "progress": lambda done, total: conn.send(("progress", (done, total)))}

@@ -33,7 +33,8 @@ from game.scenes.results import ResultsScene
 from game.scenes.run import RUNAWAY, RunScene, _NoDay
 from game.session import Round
 
-SAFETY = 120  # seconds: a hang fails the test run with tracebacks instead of blocking it
+SAFETY = 300  # seconds: a hang fails the test run with tracebacks instead of blocking it (each test takes
+# a few seconds; the margin is for a loaded CI machine, where killing the whole run would be worse)
 
 
 @pytest.fixture(autouse=True)
