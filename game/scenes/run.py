@@ -99,6 +99,13 @@ def loop_words(scenario) -> str:
     return f"This map keeps {noun} going round in a loop; the day cannot finish. Back to the map to fix it."
 
 
+def slow_words(scenario) -> str:
+    """What the end card says when the day's simulation stopped getting further (the scout stalled): the
+    machine may only be very busy, so the map is not blamed outright."""
+    return ("This day is taking far too long to simulate, so we stopped it. The map may keep work going round "
+            "in a loop: back to the map to check it.")
+
+
 #: Errors that mean the day would not end (the engine's guards, the scout's, memory): the card says so in
 #: the player's words (`loop_words`) rather than quoting the engine.
 ENDLESS = ("RunawayDay", "MemoryError", "StuckInLoop", "WorkLimitExceeded")
@@ -602,12 +609,12 @@ class RunScene(Scene):
             if scout.error is None:
                 self.proven = math.inf
                 return
-            self.doomed = (self.proven, loop_words(self.scenario) if scout.timed_out else
+            self.doomed = (self.proven, slow_words(self.scenario) if scout.timed_out else
                            end_words(self.scenario, scout.error, scout.error_kind))
         elif time.perf_counter() - self._proven_at > self.scout_stall:
             scout.cancel()  # getting no further: a day that cannot end (or cannot end in time)
             self.scout = None
-            self.doomed = (self.proven, loop_words(self.scenario))
+            self.doomed = (self.proven, slow_words(self.scenario))
 
     # ---- the watched day -------------------------------------------------------------------------------
     def _kpis(self) -> dict:
