@@ -129,7 +129,7 @@ class Kiosk(Layer):
         if rnd is None or rnd is self.round:
             return
         self.round = rnd
-        self.left = float(self.options.round_seconds or rnd.scenario.kiosk.round_seconds)
+        self.left = self.round_seconds()
         self.grace = None
         if self.options.daily and rnd.seed is None:
             from engine.scoring import daily_seed
@@ -353,7 +353,7 @@ class Kiosk(Layer):
         T.panel(surface, r, T.BG_LIGHT, radius=r.height // 2, border=colour, width=3)
         c = (r.left + 36, r.centery)
         pygame.draw.circle(surface, colour, c, 20, 3)
-        total = float(self.options.round_seconds or self.round.scenario.kiosk.round_seconds)
+        total = self.round_seconds()
         a = -math.pi / 2 + 2 * math.pi * (1 - self.left / max(1.0, total))
         pygame.draw.line(surface, colour, c, (c[0] + 13 * math.cos(a), c[1] + 13 * math.sin(a)), 3)
         T.text(surface, f"{secs // 60}:{secs % 60:02d}", (r.left + 70, r.centery), T.SIZE_LABEL + 4, T.TEXT, "bold",
