@@ -8,6 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from engine.scenario import ScenarioError, loads
+from fuzz.fuzz_inputs import value_paths  # the fuzzer's walk of a parsed document
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [Path(__file__).parent / "data" / "base.yaml", *sorted((ROOT / "scenarios").glob("*.yaml"))]
@@ -20,16 +21,6 @@ GARBAGE = st.one_of(
     st.dictionaries(st.text(max_size=6), st.integers(-2, 2), max_size=2),
     st.sampled_from(["exponential", "rest", "a.out -> b", "-> ->", "resources.x.count", "", "1e999", "{}", "[]"]),
 )
-
-
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, prefix + (k,))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, prefix + (i,))
 
 
 def _must_not_crash(text: str) -> None:
@@ -46,7 +37,7 @@ def _must_not_crash(text: str) -> None:
 def mutated(draw):
     data = copy.deepcopy(draw(st.sampled_from(DATA)))
     for _ in range(draw(st.integers(1, 3))):
-        paths = [p for p in _paths(data) if p]
+        paths = [p for p in value_paths(data) if p]
         path = draw(st.sampled_from(paths))
         parent = data
         for key in path[:-1]:

@@ -327,14 +327,16 @@ TEXT_OPERATORS = [duplicate_line, delete_line, swap_lines, reindent, insert_tag,
 # Structural mutations (on the parsed document)
 
 
-def _paths(node, prefix=()):
+def value_paths(node, prefix=()):
+    """Every path (keys and list indices) in parsed YAML data, the root's () first; tests/test_fuzz_validation
+    walks documents with it too."""
     yield prefix
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _paths(value, prefix + (key,))
+            yield from value_paths(value, prefix + (key,))
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            yield from _paths(value, prefix + (i,))
+            yield from value_paths(value, prefix + (i,))
 
 
 def _parent(data, path):
@@ -375,7 +377,7 @@ def _set_edge(items: list, index: int, text: str) -> None:
 
 
 def replace_value(rng, data) -> str:
-    path = rng.choice([p for p in _paths(data) if p])
+    path = rng.choice([p for p in value_paths(data) if p])
     value = rng.choice(INTERESTING)
     _parent(data, path)[path[-1]] = copy.deepcopy(value)
     return f"{'.'.join(map(str, path))} = {_show(value)}"
@@ -388,7 +390,7 @@ def delete_key(rng, data) -> str:
     if rng.random() < 0.5:
         path = rng.choice(REQUIRED)
     else:
-        path = rng.choice([p for p in _paths(data) if p and isinstance(p[-1], str)])
+        path = rng.choice([p for p in value_paths(data) if p and isinstance(p[-1], str)])
     steps = _steps(data)
     if rng.random() < 0.3 and steps:  # a required key of a step: its kind, rate, pools, duration
         sid = rng.choice(steps)
@@ -479,7 +481,7 @@ def zero_time_loop(rng, data) -> str:
 
 
 def extreme_distribution(rng, data) -> str:
-    paths = [p for p in _paths(data) if p and p[-1] in ("duration", "patience", "lead_time", "travel")]
+    paths = [p for p in value_paths(data) if p and p[-1] in ("duration", "patience", "lead_time", "travel")]
     if not paths:
         return "distribution: none"
     path = rng.choice(paths)
@@ -534,7 +536,7 @@ def many_replications(rng, data) -> str:
 
 
 def rename_key(rng, data) -> str:
-    paths = [p for p in _paths(data) if p and isinstance(p[-1], str)]
+    paths = [p for p in value_paths(data) if p and isinstance(p[-1], str)]
     path = rng.choice(paths)
     parent = _parent(data, path)
     new = rng.choice(["", "résumé", "\x1b[31mred", "a" * 5000, "kind", "steps", "1", "x.y", "tab\there"])
