@@ -304,10 +304,10 @@ def cmd_play(args) -> int:
               "(python main.py --help lists every command).", file=sys.stderr)
         return headless_main_job()
     if getattr(args, "autoplay", False):
-        from game.autoplay import run_autoplay
+        from game.tools.autoplay import run_autoplay
 
         return run_autoplay(args)
-    from game.app import run_game
+    from game.core.app import run_game
 
     return run_game(args)
 
@@ -315,7 +315,7 @@ def cmd_play(args) -> int:
 def cmd_screenshots(args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from game.screenshots import main as screenshots
+    from game.tools.screenshots import main as screenshots
 
     return screenshots(args.dir, args.size or (1920, 1080))
 
@@ -344,7 +344,7 @@ def writable_folder(path):
 def open_store(args):
     """The database of `--data DIR` (or the user's data folder); BadInput (exit 2) when it cannot be
     opened there: a file named as the folder, a read-only folder, not a database."""
-    from game.store import Store, StoreError
+    from game.data.store import Store, StoreError
 
     try:
         return Store.open(getattr(args, "data", None))
@@ -354,8 +354,8 @@ def open_store(args):
 
 def cmd_leads(args) -> int:
     from engine.files import WriteError
-    from game.exports import export_leads
-    from game.store import StoreError
+    from game.data.exports import export_leads
+    from game.data.store import StoreError
 
     if args.export:
         writable_file(args.export)
@@ -376,8 +376,8 @@ def cmd_leads(args) -> int:
 
 def cmd_results(args) -> int:
     from engine.files import WriteError
-    from game.exports import ExportError, export_results, export_round_events
-    from game.report import event_log_names, write_debrief, write_debriefs
+    from game.data.exports import ExportError, export_results, export_round_events
+    from game.data.report import event_log_names, write_debrief, write_debriefs
 
     folders = getattr(args, "scenarios", None) or ()
     # the folders asked for made, and every target checked, before anything is written

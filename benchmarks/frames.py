@@ -33,7 +33,7 @@ FIRST_FRAME = r"""
 import os, sys, time
 sys.path.insert(0, {root!r})
 import pygame
-from game.app import App, first_scene
+from game.core.app import App, first_scene
 pygame.init()
 app = App((1920, 1080), headless=True)
 which = {which!r}
@@ -41,8 +41,8 @@ if which == "title":
     app.stack.push(first_scene(app))
 else:
     from engine.scenario import builtin_dir, load
-    from game.session import Round
-    from game.layout import auto_layout
+    from game.play.round import Round
+    from game.ui.layout import auto_layout
     from game.scenes.mapeditor import LAYOUT_RECT
     from game.scenes.run import RunScene
     sc = load(builtin_dir() / "customer_service.yaml")
@@ -74,11 +74,11 @@ def frames(n_frames: int, tokens: int) -> dict[str, float]:
     import pygame
 
     from engine.scenario import builtin_dir, load
-    from game.app import App
-    from game.layout import auto_layout
+    from game.core.app import App
+    from game.ui.layout import auto_layout
     from game.scenes.mapeditor import LAYOUT_RECT
     from game.scenes.run import RunScene
-    from game.session import Round
+    from game.play.round import Round
 
     pygame.init()
     app = App((1920, 1080), headless=True)

@@ -2,7 +2,7 @@
 
     python benchmarks/soak.py [--minutes 30] [--fps 30] [--seed 1]
 
-The kiosk (game.kiosk, with its crash guard) runs headless on a throw-away data folder. Simulated
+The kiosk (game.modes.kiosk.mode, with its crash guard) runs headless on a throw-away data folder. Simulated
 visitors come and go: each taps and drags at random places for a while (sometimes with a finger, so the
 touch path and SDL's mouse copies are exercised too), then leaves; between visitors the stand stays
 alone long enough for "Still there?" and the idle reset. Frames are stepped as fast as the machine goes,
@@ -116,9 +116,9 @@ def soak(minutes: float = 30.0, fps: int = 30, seed: int = 1, data_dir=None, war
     """Run the kiosk for `minutes` of simulated time; returns what was measured."""
     import pygame
 
-    from game import flow
-    from game.app import App
-    from game.kiosk import KioskOptions, install
+    from game.play import flow
+    from game.core.app import App
+    from game.modes.kiosk.mode import KioskOptions, install
 
     pygame.init()
     tmp = None
@@ -161,7 +161,7 @@ def soak(minutes: float = 30.0, fps: int = 30, seed: int = 1, data_dir=None, war
     if st is not None:
         st.close()
     log = ""
-    from game.modes import log_path
+    from game.modes.shared import log_path
 
     if log_path(app).exists():
         log = log_path(app).read_text()

@@ -33,7 +33,7 @@ def mode_app(tmp_path):
     let finish and its store closed (the kiosk, workshop and demo tests build on it)."""
     import pygame
 
-    from game.app import App
+    from game.core.app import App
 
     pygame.init()
     a = App((1920, 1080), headless=True)

@@ -2,16 +2,16 @@
 along the bottom (the primary action always bottom right) and the keys every screen answers to
 (Enter continues, Esc goes back).
 
-Which screen follows which is `game.flow`'s business, not the screens': a screen says "done" or "back"
+Which screen follows which is `game.play.flow`'s business, not the screens': a screen says "done" or "back"
 and the flow decides where that leads.
 """
 from __future__ import annotations
 
 import pygame
 
-from .. import theme as T
-from ..scene import Scene
-from ..widgets import Button
+from game.ui import theme as T
+from game.core.scene import Scene
+from game.ui.widgets import Button
 
 MARGIN = 64  # logical px around the screen's content
 HEADER_H = 150  # the title band at the top

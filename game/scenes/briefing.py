@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pygame
 
-from .. import flow, portraits, words
-from .. import theme as T
-from ..widgets import Button
-from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.play import flow
+from game.ui import portraits, words
+from game.ui import theme as T
+from game.ui.widgets import Button
+from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 
 CHARS_PER_SECOND = 55
 CAST_W = 480  # the left column

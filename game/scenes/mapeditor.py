@@ -11,7 +11,7 @@ What the player can do, with a finger or a mouse:
   the empty board removes it;
 - move a card by dragging it; remove it (with its links) by dropping it back on the tray, or by selecting
   it and pressing Remove or the Delete key; a link is selected by tapping it;
-- undo and redo (buttons, Ctrl+Z, Ctrl+Y or Ctrl+Shift+Z); tidy up (the auto-layout of game.layout);
+- undo and redo (buttons, Ctrl+Z, Ctrl+Y or Ctrl+Shift+Z); tidy up (the auto-layout of game.ui.layout);
 - check the map (Enter): problems are said in words and their cards and ports ringed, without using an
   attempt; a runnable map uses an attempt, is scored 0-100 and, after a miss, the advisors give up to two
   hints. After the last attempt or a perfect map the best attempt's map comes back with the expert's
@@ -29,13 +29,13 @@ import pygame
 from engine.maps import Attempt, Attempts, map_problems, reveal_lines
 from engine.model import Edge, ProcessMap, frozen_map
 
-from .. import portraits
-from .. import theme as T
-from ..board import (KIND_COLOURS, KIND_ORDER, Board, Highlights, arrowhead, card_size, draw_icon,
-                     link_curve, port_marker)
-from ..layout import auto_layout, place_near
-from ..scene import Scene
-from ..widgets import MIN_TARGET, Button
+from game.ui import portraits
+from game.ui import theme as T
+from game.ui.board import (KIND_COLOURS, KIND_ORDER, Board, Highlights, arrowhead, card_size, draw_icon,
+                           link_curve, port_marker)
+from game.ui.layout import auto_layout, place_near
+from game.core.scene import Scene
+from game.ui.widgets import MIN_TARGET, Button
 
 TOP_H = 100
 MARGIN = 16

@@ -6,7 +6,7 @@ run the run screen already made); the default rules and par are run on the exper
 and replications (common random numbers: the same callers on the same days), which is how
 `engine.optimize.baseline_and_par` defines them; `engine.scoring.grade` turns them into stars and the
 headline; `engine.optimize.bottlenecks` ranks the losses. All of it is computed in a background job (a
-forked child process, game.jobs) while the screen shows that it is tallying and for how long.
+forked child process, game.core.jobs) while the screen shows that it is tallying and for how long.
 
 The screen never waits for ever: the job has a deadline (`deadline_for`), past which it is stopped and the
 screen says, calmly, that the day could not be tallied, with the usual ways on. A round whose watched
@@ -21,11 +21,12 @@ from typing import Any
 
 import pygame
 
-from .. import charts, flow, words
-from .. import theme as T
-from ..jobs import Job
-from ..widgets import Button
-from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.ui import charts, words
+from game.play import flow
+from game.ui import theme as T
+from game.core.jobs import Job
+from game.ui.widgets import Button
+from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 
 ROW1_TOP, ROW1_H = HEADER_H + 12, 236
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
@@ -48,7 +49,7 @@ class Outcome:
     par_run: Any  # RunResult: expert map, par's rules
     grade: Any  # engine.scoring.Grade
     losses: list  # engine.optimize.Loss, ranked
-    hourly: Any  # game.daystats.Hourly
+    hourly: Any  # game.play.daystats.Hourly
     money: dict[str, list[tuple[str, float]]]  # "revenue"/"cost" -> rows
     par_source: str  # "kept" (beside the scenario), "quick" (a short search just now)
 
@@ -95,7 +96,7 @@ def compute(rnd, replications: int | None, par, par_seconds: float = 20.0, chart
     from engine.optimize import bottlenecks, optimize
     from engine.scoring import grade
 
-    from ..daystats import hourly
+    from game.play.daystats import hourly
 
     sc = rnd.scenario
     seed = rnd.run_seed
@@ -405,8 +406,8 @@ class ResultsScene(Screen):
         if self._map_image is not None and self._map_image.get_size() == size:
             return self._map_image
         try:
-            from ..board import Board, Highlights
-            from ..layout import auto_layout
+            from game.ui.board import Board, Highlights
+            from game.ui.layout import auto_layout
         except ImportError:  # the map's drawing is not in this build
             return None
         sc, rnd = self.scenario, self.round

@@ -13,11 +13,12 @@ import math
 
 import pygame
 
-from .. import charts, flow, words
-from .. import theme as T
-from ..jobs import Job
-from ..widgets import Button, Choice, Slider
-from . import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.ui import charts, words
+from game.play import flow
+from game.ui import theme as T
+from game.core.jobs import Job
+from game.ui.widgets import Button, Choice, Slider
+from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 
 DEBOUNCE = 0.15  # seconds a lever must rest before its forecast is asked for
 PREVIEW_DEADLINE = 20.0  # wall seconds a forecast may take (it is asked for 0.3 s of work) before we stop it

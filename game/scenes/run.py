@@ -13,7 +13,7 @@ to the Day with `Day.apply_rules` and holds from that moment on; it is also kept
 
 When the day is over, the results run is made: `engine.sim.run(scenario, round.pmap, round.rules,
 seed=round.run_seed)` with the scenario's replications (or the flow options' `replications`), in a
-background job (a forked child process with a deadline, game.jobs), and then `on_done()` is called. A
+background job (a forked child process with a deadline, game.core.jobs), and then `on_done()` is called. A
 lever pulled mid-day is in force for the whole of those days: the results say what the final rules are
 worth.
 
@@ -59,13 +59,13 @@ import pygame
 
 from engine.sim import Day, run as run_days
 
-from .. import portraits
-from .. import theme as T
-from ..board import Board
-from ..jobs import Job, describe
-from ..scene import Scene
-from ..widgets import Button
-from .rules import lever_widget
+from game.ui import portraits
+from game.ui import theme as T
+from game.ui.board import Board
+from game.core.jobs import Job, describe
+from game.core.scene import Scene
+from game.ui.widgets import Button
+from game.scenes.rules import lever_widget
 
 
 DAY_SECONDS_1X = 90.0  # wall seconds for the scenario's horizon at 1x
@@ -430,7 +430,7 @@ class RunScene(Scene):
         layout = dict(self.round.layout)
         placed = self.pmap.steps
         if any(s not in layout for s in placed):
-            from ..layout import auto_layout
+            from game.ui.layout import auto_layout
 
             layout = auto_layout(sc, list(self.round.edges), placed, BOARD_RECT)
         self.board = Board(sc, list(self.round.edges), layout)
@@ -1060,7 +1060,7 @@ class RunScene(Scene):
 
     def live_rows(self) -> list[tuple[str, str, tuple]]:
         """Today's numbers: arrivals, the scenario's targets (or waiting and giving up), profit."""
-        from .. import words
+        from game.ui import words
 
         k, sc = self.live, self.scenario
         rows = [(words.label("arrivals", sc), f"{k.get('arrivals', 0):,.0f}", T.TEXT)]

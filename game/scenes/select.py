@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pygame
 
-from .. import flow, icons
-from .. import theme as T
-from ..widgets import Button, pointer, primary
-from . import Screen, content_rect, primary_rect, secondary_rect
+from game.play import flow
+from game.ui import icons
+from game.ui import theme as T
+from game.ui.widgets import Button, pointer, primary
+from game.scenes import Screen, content_rect, primary_rect, secondary_rect
 
 CARD_W, CARD_H, GAP = 540, 660, 48
 PER_PAGE = 3

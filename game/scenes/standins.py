@@ -1,12 +1,12 @@
-"""A stand-in for the map editor, used by `game.flow` only while game/scenes/mapeditor.py is missing or
+"""A stand-in for the map editor, used by `game.play.flow` only while game/scenes/mapeditor.py is missing or
 fails to import: it lists the expert map and lets the round go on with it, so every other screen stays
 playable and testable."""
 from __future__ import annotations
 
-from .. import flow
-from .. import theme as T
-from ..widgets import Button
-from . import Screen, content_rect, primary_rect, secondary_rect
+from game.play import flow
+from game.ui import theme as T
+from game.ui.widgets import Button
+from game.scenes import Screen, content_rect, primary_rect, secondary_rect
 
 
 class MapStandIn(Screen):

@@ -7,9 +7,9 @@ import random
 
 import pygame
 
-from .. import flow
-from .. import theme as T
-from . import MARGIN, Screen
+from game.play import flow
+from game.ui import theme as T
+from game.scenes import MARGIN, Screen
 
 TAGLINE = "Map the process. Pull the levers. Beat par."
 PITCH = "Run a business for a day: find where it loses money, and fix it."

@@ -6,7 +6,7 @@ or more mutations. Everything follows from the case's number: `make_case(number)
 by its number alone (`python benchmarks/fuzz.py --replay NUMBER`).
 
 Seeds: the built-in scenarios (`scenarios/*.yaml`), the complete examples of `docs/scenario-format.md`
-(read by `tests/docs_examples.py`, as the doc test reads them) and, for map cases, the expert map of each
+(read by `tests/engine/docs_examples.py`, as the doc test reads them) and, for map cases, the expert map of each
 built-in scenario written out as a map file (the shape `engine.maps.dumps_map` writes).
 
 Mutations act at three levels:
@@ -43,7 +43,7 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT / "tests") not in sys.path:  # the doc examples' reader, shared with tests/test_docs.py
+if str(ROOT / "tests") not in sys.path:  # the doc examples' reader, shared with tests/engine/test_docs.py
     sys.path.insert(0, str(ROOT / "tests"))
 
 from docs_examples import COMPLETE as DOC_EXAMPLES  # noqa: E402

@@ -1,0 +1,200 @@
+"""The application: a window, a logical surface scaled into it, the scene stack, and the frame loop.
+
+Scenes draw on a 1920x1080 logical surface; the app scales it into the window (letterboxed when the
+window's shape differs) and converts pointer positions back, so every scene works in logical pixels at
+any window size from 1280x720 to 3840x2160. Touch is handled once: SDL's finger events become pointer
+events at logical positions, and the mouse events SDL synthesises from the same touches are dropped.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Iterable
+
+import pygame
+
+from game.ui import theme as T
+from game.core.scene import Scene, SceneStack
+
+POINTER_TYPES = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
+#: what counts as someone at the machine (the kiosk's idle timer)
+INPUT_TYPES = POINTER_TYPES + (pygame.KEYDOWN, pygame.MOUSEWHEEL, pygame.TEXTINPUT)
+FINGER_TO_MOUSE = {pygame.FINGERDOWN: pygame.MOUSEBUTTONDOWN, pygame.FINGERUP: pygame.MOUSEBUTTONUP,
+                   pygame.FINGERMOTION: pygame.MOUSEMOTION}
+
+
+class App:
+    """Owns the window (or an off-screen surface when headless) and runs the scenes."""
+
+    def __init__(self, size: tuple[int, int] = (1280, 720), *, fullscreen: bool = False, headless: bool = False,
+                 title: str = "ProcessPlay"):
+        self.headless = headless
+        self.window_size = size
+        self.surface = pygame.Surface(T.LOGICAL_SIZE)
+        self.stack = SceneStack()
+        self.time = 0.0
+        self.frames = 0
+        self.running = True
+        self.mode = "play"  # or "kiosk", "facilitator", "demo" (game.modes.kiosk.mode, game.modes.workshop.mode, game.modes.demo.mode)
+        self.idle = 0.0  # seconds since the last input
+        #: objects above the scene stack: `filter(dt, events) -> events` before the scenes see the input,
+        #: `draw(surface)` after they drew (the kiosk's timer and "Still there?", the demo's shortcuts)
+        self.layers: list = []
+        #: when set, an exception in a frame's update or draw goes here instead of stopping the game
+        self.on_error = None
+        self.window: pygame.Surface | None = None
+        if not pygame.get_init():
+            pygame.init()
+        if not headless:
+            flags = pygame.FULLSCREEN if fullscreen else pygame.RESIZABLE
+            self.window = pygame.display.set_mode((0, 0) if fullscreen else size, flags)
+            self.window_size = self.window.get_size()
+            pygame.display.set_caption(title)
+        self.clock = pygame.time.Clock()
+
+    # --- geometry -------------------------------------------------------------------------------
+    def viewport(self, size: tuple[int, int] | None = None) -> pygame.Rect:
+        """Where the logical surface lands in a window of `size`: scaled to fit, centred."""
+        ww, wh = size or self.window_size
+        scale = min(ww / T.W, wh / T.H)
+        w, h = int(T.W * scale), int(T.H * scale)
+        return pygame.Rect((ww - w) // 2, (wh - h) // 2, w, h)
+
+    def to_logical(self, pos) -> tuple[int, int]:
+        vp = self.viewport()
+        x = (pos[0] - vp.left) * T.W / max(1, vp.width)
+        y = (pos[1] - vp.top) * T.H / max(1, vp.height)
+        return int(x), int(y)
+
+    def translate(self, events: Iterable[pygame.event.Event]) -> list[pygame.event.Event]:
+        """Window events as the scenes want them: pointer positions in logical pixels, touch handled once."""
+        out = []
+        for e in events:
+            if e.type in POINTER_TYPES:
+                if getattr(e, "touch", False):
+                    continue  # SDL's copy of a finger event: the finger event itself is used
+                d = dict(e.dict)
+                d["pos"] = self.to_logical(e.pos)
+                out.append(pygame.event.Event(e.type, d))
+            elif e.type in FINGER_TO_MOUSE:
+                vw, vh = self.window_size
+                d = {"pos": self.to_logical((e.x * vw, e.y * vh)), "button": 1, "touch": True,
+                     "finger_id": getattr(e, "finger_id", 0)}
+                if e.type == pygame.FINGERMOTION:
+                    d["buttons"] = (1, 0, 0)
+                    d["rel"] = (int(e.dx * T.W), int(e.dy * T.H))
+                out.append(pygame.event.Event(FINGER_TO_MOUSE[e.type], d))
+            elif e.type == pygame.VIDEORESIZE:
+                self.window_size = (e.w, e.h)
+                out.append(e)
+            else:
+                out.append(e)
+        return out
+
+    # --- the loop --------------------------------------------------------------------------------
+    def step(self, dt: float, raw_events: Iterable[pygame.event.Event]) -> None:
+        """One frame: input, update, draw onto the logical surface."""
+        events = self.translate(raw_events)
+        for e in events:
+            if e.type == pygame.QUIT:
+                self.running = False
+        self.time += dt
+        self.idle = 0.0 if any(e.type in INPUT_TYPES for e in events) else self.idle + dt
+        try:
+            for layer in list(self.layers):
+                events = layer.filter(dt, events)
+            self.stack.update(dt, events)
+            self.surface.fill(T.BG)
+            self.stack.draw(self.surface)
+            for layer in list(self.layers):
+                layer.draw(self.surface)
+        except Exception as exc:
+            if self.on_error is None:
+                raise
+            self.on_error(exc)  # game.core.guard: logged, and the kiosk starts again from its attract mode
+        self.frames += 1
+
+    def present(self) -> None:
+        if self.window is None:
+            return
+        self.window_size = self.window.get_size()
+        vp = self.viewport()
+        self.window.fill(T.BLACK)
+        if vp.size == T.LOGICAL_SIZE:
+            self.window.blit(self.surface, vp)
+        else:
+            self.window.blit(pygame.transform.smoothscale(self.surface, vp.size), vp)
+        pygame.display.flip()
+
+    def run(self, frames: int | None = None, fps: int = 60) -> int:
+        """Run until quit (or for `frames` frames); returns an exit code."""
+        while self.running and (frames is None or self.frames < frames):
+            dt = self.clock.tick(fps) / 1000.0 if not self.headless else 1.0 / fps
+            self.step(min(dt, 0.1), pygame.event.get())
+            self.present()
+            if not len(self.stack):
+                self.running = False
+        return 0
+
+    def screenshot(self, path, size: tuple[int, int] | None = None) -> None:
+        """Save what the window would show at `size` (the logical surface, scaled), atomically (WriteError
+        when it cannot be written)."""
+        size = size or self.window_size
+        img = self.surface if tuple(size) == T.LOGICAL_SIZE else pygame.transform.smoothscale(self.surface, size)
+        from engine.files import atomic_file
+
+        with atomic_file(path, binary=True) as f:  # whole or not at all, never over a device or a folder
+            pygame.image.save(img, f, str(path))
+
+
+class PlaceholderTitle(Scene):
+    """Until the real scenes land: the name of the game and a way out."""
+
+    name = "title"
+
+    def update(self, dt, events):
+        for e in events:
+            if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
+                self.app.running = False
+
+    def draw(self, surface):
+        T.text(surface, "ProcessPlay", (T.W // 2, T.H // 2 - 60), T.SIZE_TITLE, T.TEXT, "bold", anchor="center")
+        T.text(surface, "Map it. Run it. Beat par.", (T.W // 2, T.H // 2 + 40), T.SIZE_HEAD, T.ACCENT,
+               "semibold", anchor="center")
+        T.text(surface, "Press Esc to quit", (T.W // 2, T.H - 80), T.SIZE_BODY, T.TEXT_DIM, anchor="center")
+
+
+def first_scene(app: App) -> Scene:
+    try:
+        from game.scenes.title import TitleScene  # the real title, once it exists
+    except ImportError:
+        return PlaceholderTitle(app)
+    return TitleScene(app)
+
+
+def run_game(args) -> int:
+    """`python main.py [play]`: open the window and play."""
+    headless = bool(getattr(args, "headless", False))
+    if headless:
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    try:
+        pygame.init()
+        size = getattr(args, "size", None) or (1280, 720)
+        kiosk = bool(getattr(args, "kiosk", False))  # a kiosk fills the display, whatever its size
+        app = App(size, fullscreen=bool(getattr(args, "fullscreen", False)) or (kiosk and not headless),
+                  headless=headless)
+    except pygame.error as e:
+        print(f"Cannot open a window here ({e}); try 'python main.py --help' for the command line.", file=sys.stderr)
+        return 1
+    from game.modes.shared import start_mode
+
+    if not start_mode(app, args):  # --kiosk, --facilitator, --demo; else the ordinary game
+        app.stack.push(first_scene(app))
+    started = time.perf_counter()
+    code = app.run(frames=getattr(args, "frames", None))
+    if headless:
+        print(f"ran {app.frames} frames headless in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    pygame.quit()
+    return code

@@ -1,0 +1,116 @@
+"""The crash guard: a screen that raises never shows a traceback to a visitor, nor closes the game.
+
+`CrashGuard(app, recover)` becomes `app.on_error`: an exception in a frame's update or draw (a scene's, or
+a layer's) is written with its traceback to the log file beside the database (game.data.store.LOG_NAME), and
+`recover()` puts the game back on its feet (the kiosk: its attract mode; the workshop: its teams; the
+demo: scenario select). A recovery that itself fails falls back to a plain "Tap to play" screen that
+cannot fail, so the loop goes on. The same traceback repeating every frame is logged once with a count,
+not sixty times a second.
+
+`write_log(app, text)` is that log's one writer: the guard's tracebacks, and what the modes log besides (a
+save the disk refused, a database that could not be opened). When the log itself cannot be written (the
+same full or read-only disk), the lines go to standard error instead, so a kiosk's start script still has
+them; they never stop the game. User text in a line (a team name) is escaped (engine.yamlpos.printable).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+
+import pygame
+
+from game.ui import theme as T
+from game.core.scene import Scene
+
+
+class SafeScreen(Scene):
+    """The last resort after a failed recovery: a calm screen; a tap calls `again`."""
+
+    name = "safe"
+
+    def __init__(self, app, again: Callable[[], None] | None = None):
+        super().__init__(app)
+        self.again = again
+
+    def update(self, dt, events):
+        if self.again and any(e.type in (pygame.MOUSEBUTTONUP, pygame.KEYDOWN) for e in events):
+            again, self.again = self.again, None
+            again()
+
+    def draw(self, surface):
+        surface.fill(T.BG)
+        T.text(surface, "ProcessPlay", (T.W // 2, T.H // 2 - 60), T.SIZE_TITLE, T.TEXT, "bold", anchor="center")
+        T.text(surface, "Tap to play", (T.W // 2, T.H // 2 + 60), T.SIZE_HEAD, T.ACCENT, "semibold", anchor="center")
+
+
+def write_log(app, text: str, note: str = "", log_path: Path | str | None = None) -> bool:
+    """Append `text` to the log beside the database (or `log_path`), stamped with the time, the mode and the
+    screen on top; False (and the lines on standard error) when the log cannot be written."""
+    from engine.yamlpos import printable
+
+    scene = getattr(getattr(getattr(app, "stack", None), "top", None), "name", "?")
+    stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    lines = "\n".join(printable(line) for line in text.rstrip("\n").split("\n"))
+    entry = f"--- {stamp} mode={getattr(app, 'mode', '?')} scene={scene} {note}\n{lines}\n\n"
+    try:
+        if log_path is None:
+            from game.modes.shared import log_path as default_log
+
+            log_path = default_log(app)
+        with open(log_path, "a", encoding="utf-8") as f:
+            f.write(entry)
+        return True
+    except OSError:  # a full or read-only disk must not stop the kiosk either
+        try:
+            sys.stderr.write(entry)
+        except (OSError, ValueError):
+            pass
+        return False
+
+
+class CrashGuard:
+    def __init__(self, app, recover: Callable[[], None], log_path: Path | str | None = None):
+        self.app = app
+        self.recover = recover
+        if log_path is None:
+            from game.modes.shared import log_path as default_log
+
+            log_path = default_log(app)
+        self.log_path = Path(log_path)
+        self.crashes = 0
+        self.last: str | None = None
+        self.repeats = 0
+        app.on_error = self
+        # a first line at start: the staff see when the machine started and where its data is, and the log
+        # exists (with room in its last block) before a full disk could keep it from being made
+        write_log(app, f"started; data in {self.log_path.parent}", "start", self.log_path)
+
+    def __call__(self, exc: BaseException) -> None:
+        self.crashes += 1
+        self.log(exc)
+        try:
+            self.recover()
+        except Exception as again:  # the recovery failed too: log it, and stand on the safe screen
+            self.log(again, note="while recovering")
+            self.app.stack.reset(SafeScreen(self.app, self._retry))
+
+    def _retry(self) -> None:
+        try:
+            self.recover()
+        except Exception as exc:
+            self.log(exc, note="while recovering")
+            self.app.stack.reset(SafeScreen(self.app, self._retry))
+
+    def log(self, exc: BaseException, note: str = "") -> None:
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        if text == self.last:
+            self.repeats += 1
+            if self.repeats not in (1, 10, 100, 1000):
+                return
+            text = f"(the same again, {self.repeats} times)\n"
+        else:
+            self.last, self.repeats = text, 0
+        write_log(self.app, text, note, self.log_path)

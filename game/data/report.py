@@ -1,0 +1,495 @@
+"""The debrief report of a workshop team: one page, as PNG and PDF, for the facilitator's wrap-up.
+
+The page shows the team's best round: the map they drew (left to right, from the arrivals to the ways
+out, their edges against the expert's), its KPIs against the targets, the default rules (baseline) and
+par on the same seed, their score round by round, the day hour by hour, and what the scenario's advisors
+say about it (a line per missed target, the hints for the most important missing edges).
+
+Two halves: `prepare` gathers the numbers (engine only; testable without a plotting library) and `draw`
+makes the page with matplotlib, imported here and only here, when a report is asked for: the game never
+pays for it at start-up.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import textwrap
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from game.data.exports import ExportError, find_scenario, round_map
+from game.data.store import RoundRecord, Store
+
+__all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments", "draw", "write_debrief",
+           "write_debriefs", "map_positions", "file_slug", "FileNames", "event_log_names"]
+
+#: Okabe-Ito, safe for colour-blind readers.
+BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#999999", "#222222"
+KEY_KPIS = ("score", "profit", "service_level", "abandon_rate", "mean_wait", "on_time_rate", "fill_rate",
+            "mean_time_in_system")
+MAX_KPI_ROWS = 7
+
+
+class ReportError(ExportError):
+    """A report that cannot be made (no rounds, no plotting library); `str(e)` says what to do."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    advisor: str  # the advisor's name as the scenario gives it
+    text: str
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    name: str
+    label: str
+    team: float | None
+    target: str  # "at least 80.0 %", or "" when the KPI has no target
+    met: bool | None  # None: no target
+    baseline: float | None
+    par: float | None
+
+
+@dataclass
+class Debrief:
+    team: str
+    workshop: str
+    scenario: Any  # engine Scenario of the best round
+    rounds: list[RoundRecord]
+    best: RoundRecord
+    edges: list  # the best round's edges (engine Edge)
+    comparison: Any  # engine.maps.MapComparison against the expert map
+    kpis: list[KpiRow]
+    comments: list[Comment]
+    baseline_score: float | None
+    par_score: float | None
+    hours: Any = None  # game.play.daystats.Hourly of the best round's day, or None
+    extra: dict = field(default_factory=dict)
+
+
+# --- the numbers ------------------------------------------------------------------------------------
+
+
+def _finite(v) -> float | None:
+    return None if v is None or not math.isfinite(float(v)) else float(v)
+
+
+def _advisor_names(scenario) -> list[str]:
+    return [a.name for a in scenario.advisors.values()] or ["Your coach"]
+
+
+def comments(scenario, record: RoundRecord, comparison=None, baseline: float | None = None,
+             par: float | None = None) -> list[Comment]:
+    """What the advisors say about a round: a line per missed target, the hints for the most important
+    missing edges (at most two), and a line on the rules against the baseline and par."""
+    from engine.maps import hints_for
+    from engine.scoring import reaches_par
+
+    from game.ui import words
+
+    names = _advisor_names(scenario)
+    by_id = {a.id: a.name for a in scenario.advisors.values()}
+    out: list[Comment] = []
+    missed = 0
+    for i, t in enumerate(scenario.objective.targets):
+        v = _finite(record.kpis.get(t.kpi))
+        if v is not None and t.met(v):
+            continue
+        missed += 1
+        said = words.value(t.kpi, v, scenario) if v is not None else "not measured"
+        out.append(Comment(names[i % len(names)],
+                           f"{words.label(t.kpi, scenario)} was {said}; the target is "
+                           f"{words.target_text(t, scenario)}."))
+    if scenario.objective.targets and not missed:
+        out.append(Comment(names[0], "Every target met: that is how the day should run."))
+    if comparison is not None:
+        for hint in hints_for(scenario, comparison, limit=2):
+            for line in hint.lines[:1]:
+                out.append(Comment(by_id.get(line.advisor, names[0]), line.text))
+        if comparison.perfect:
+            out.append(Comment(names[-1], "The map matches the expert's, edge for edge."))
+    score = _finite(record.kpis.get("score"))
+    if score is not None and baseline is not None:
+        who = names[min(1, len(names) - 1)]
+        if par is not None and reaches_par(score, par):
+            out.append(Comment(who, "The rules reached par: as good as the best settings we know."))
+        elif abs(score - baseline) < 0.5:
+            out.append(Comment(who, f"The business score equals the default settings' ({baseline:,.0f}): "
+                                    "try moving one lever at a time."))
+        elif score > baseline:
+            out.append(Comment(who, f"The rules beat the default settings ({score:,.0f} against {baseline:,.0f})"
+                                    + (f"; par is {par:,.0f}." if par is not None else ".")))
+        else:
+            out.append(Comment(who, f"The default settings would have scored {baseline:,.0f} against "
+                                    f"{score:,.0f}: try moving one lever at a time."))
+    return out
+
+
+def _kpi_names(scenario, kpis: dict) -> list[str]:
+    names = [t.kpi for t in scenario.objective.targets]
+    names += [k for k in KEY_KPIS if _finite(kpis.get(k)) is not None]
+    return list(dict.fromkeys(names))[:MAX_KPI_ROWS]
+
+
+def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
+            simulate: bool = True, replications: int | None = None) -> Debrief:
+    """The debrief of `team` (in `workshop`, or its latest one): its best round, with baseline and par
+    on that round's seed: as recorded with the round (what its results screen showed), else run again
+    when `simulate` (the default; a second or two per scenario) with the scenario's replications unless
+    `replications` says otherwise."""
+    from engine.maps import compare_map
+    from engine.model import ProcessMap
+
+    from game.ui import words
+
+    rounds = store.rounds(team=team, workshop=workshop)
+    if not rounds:
+        raise ReportError(f"no rounds recorded for team '{team}'" + (f" in {workshop}" if workshop else ""))
+    workshop = workshop or rounds[-1].workshop
+    rounds = [r for r in rounds if r.workshop == workshop]
+    best = max(rounds, key=lambda r: (r.score, r.round))
+    scenario = find_scenario(best.scenario, best.scenario_path, folders)
+    pmap = round_map(scenario, best) or scenario.reference
+    comparison = compare_map(scenario, ProcessMap(tuple(pmap.edges), scenario=scenario.id))
+    seed = best.seed if best.seed is not None else scenario.run.seed
+    base_kpis = dict(best.baseline_kpis or {})  # recorded as the results screen showed them, if it did
+    par_kpis = dict(best.par_kpis or {})
+    hours = None
+    if simulate:
+        from engine.optimize import load_par
+        from engine.sim import run
+
+        from game.play.daystats import hourly
+
+        defaults = scenario.default_rules()
+        if best.baseline_kpis is None:
+            base_kpis = run(scenario, None, defaults, replications, seed=seed, workers=1).means()
+        kept = load_par(scenario) if best.par_kpis is None else None
+        if kept is not None:
+            par_kpis = run(scenario, None, {**defaults, **kept.best_rules}, replications, seed=seed,
+                           workers=1).means()
+        rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
+        try:
+            hours = hourly(scenario, pmap, rules, seed)
+        except Exception:  # a chart the page can do without
+            hours = None
+    baseline = best.baseline if best.baseline is not None else _finite(base_kpis.get("score"))
+    par = best.par if best.par is not None else _finite(par_kpis.get("score"))
+    targets = {t.kpi: t for t in scenario.objective.targets}
+    rows = []
+    for name in _kpi_names(scenario, best.kpis):
+        v = _finite(best.kpis.get(name))
+        t = targets.get(name)
+        rows.append(KpiRow(name, words.label(name, scenario), v, words.target_short(t, scenario) if t else "",
+                           None if t is None else (v is not None and t.met(v)),
+                           _finite(base_kpis.get(name)), _finite(par_kpis.get(name))))
+    return Debrief(team, workshop, scenario, rounds, best, list(pmap.edges), comparison, rows,
+                   comments(scenario, best, comparison, baseline, par), baseline, par, hours)
+
+
+# --- the map, laid out left to right ------------------------------------------------------------------
+
+
+def map_positions(scenario, edges: Sequence) -> dict[str, tuple[float, float]]:
+    """Step -> (x, y): x is the layer (breadth-first distance from the arrivals, along the edges), y the
+    place within the layer, ordered by the mean height of what feeds it. Pure networkx: no pygame."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for e in edges:
+        if e.src in scenario.steps and e.dst in scenario.steps:
+            g.add_edge(e.src, e.dst)
+    sources = [s for s in g if scenario.steps[s].kind == "source"]
+    layer = dict(nx.multi_source_dijkstra_path_length(g, sources)) if sources else {}
+    for s in nx.topological_sort(g) if nx.is_directed_acyclic_graph(g) else list(g):
+        if s not in layer:
+            layer[s] = 1 + max((layer[p] for p in g.predecessors(s) if p in layer), default=-1)
+    last = max((layer[s] for s in g if scenario.steps[s].kind != "exit"), default=0)
+    for s in g:  # the ways out together in the last column, as a reader expects the day to end
+        if scenario.steps[s].kind == "exit":
+            layer[s] = last + 1
+    columns: dict[int, list[str]] = {}
+    for s in g:
+        columns.setdefault(layer[s], []).append(s)
+    pos: dict[str, tuple[float, float]] = {}
+    for x in sorted(columns):
+        col = columns[x]
+        feed = {s: [pos[p][1] for p in g.predecessors(s) if p in pos] for s in col}
+        col.sort(key=lambda s: sum(feed[s]) / len(feed[s]) if feed[s] else 0.0)
+        for i, s in enumerate(col):
+            pos[s] = (float(x), (len(col) - 1) / 2 - i)
+    return pos
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+
+def _matplotlib():
+    try:
+        import matplotlib
+    except ImportError:
+        raise ReportError("the debrief report needs matplotlib: pip install matplotlib "
+                          "(or reinstall ProcessPlay with pip install -e .)") from None
+    from matplotlib.figure import Figure  # no pyplot: no window, no global state
+
+    return matplotlib, Figure
+
+
+def _draw_map(ax, d: Debrief) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch
+
+    sc, cmp = d.scenario, d.comparison
+    expert = set(cmp.expert.edges)
+    shown = list(dict.fromkeys([*d.edges, *cmp.missing]))
+    pos = map_positions(sc, shown)
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [p[1] for p in pos.values()] or [0.0]
+    sx, sy = 1.6, 1.0  # spacing between layers and rows, in data units
+    w, h = 1.1, 0.62
+    boxes = {}
+    for s, (x, y) in pos.items():
+        step = sc.steps[s]
+        colour = {"source": GREEN, "exit": GREY}.get(step.kind, BLUE)
+        box = FancyBboxPatch((x * sx - w / 2, y * sy - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
+                             facecolor="white", edgecolor=colour, linewidth=1.6, zorder=3)
+        ax.add_patch(box)
+        boxes[s] = box
+        ax.text(x * sx, y * sy, textwrap.fill(step.label or s, 12), ha="center", va="center", fontsize=6,
+                color=INK, zorder=4)
+    ports = {}
+    for e in shown:
+        ports.setdefault(e.src, set()).add(e.port)
+    for e in shown:
+        if e.src not in pos or e.dst not in pos:
+            continue
+        if e in cmp.missing and e not in d.edges:
+            style = dict(color=GREY, linestyle=":", linewidth=1.2)
+        elif e in expert or e in cmp.given:
+            style = dict(color=BLUE, linestyle="-", linewidth=1.3)
+        else:
+            style = dict(color=VERMILLION, linestyle="--", linewidth=1.3)
+        (x0, y0), (x1, y1) = pos[e.src], pos[e.dst]
+        back = x1 <= x0
+        ax.annotate("", xy=(x1 * sx, y1 * sy), xytext=(x0 * sx, y0 * sy), zorder=2,
+                    arrowprops=dict(arrowstyle="-|>", mutation_scale=9, patchA=boxes[e.src], patchB=boxes[e.dst],
+                                    connectionstyle=f"arc3,rad={0.45 if back else 0.08}", **style))
+        if len(ports[e.src]) > 1 and (sc.steps[e.src].kind in ("branch", "route") or style["color"] != BLUE):
+            ax.text((x0 + (x1 - x0) * 0.45) * sx, (y0 + (y1 - y0) * 0.45) * sy + 0.12, e.port, fontsize=5.5,
+                    color=style["color"], ha="center", zorder=5,
+                    bbox=dict(facecolor="white", edgecolor="none", pad=0.5, alpha=0.85))
+    ax.set_xlim(min(xs) * sx - 0.9, max(xs) * sx + 0.9)
+    ax.set_ylim(min(ys) * sy - 0.9, max(ys) * sy + 0.7)
+    ax.axis("off")
+    ax.set_title(f"The map of round {d.best.round}: {cmp.score}/100 against the expert's", fontsize=9, loc="left")
+    handles = [Line2D([], [], color=BLUE, lw=1.3, label="as the expert"),
+               Line2D([], [], color=VERMILLION, lw=1.3, ls="--", label="not in the expert map"),
+               Line2D([], [], color=GREY, lw=1.2, ls=":", label="missing")]
+    ax.legend(handles=handles, loc="lower left", fontsize=6, frameon=False, ncol=3, bbox_to_anchor=(0, -0.04))
+
+
+def _draw_kpis(ax, d: Debrief) -> None:
+    from game.ui import words
+
+    sc = d.scenario
+    ax.axis("off")
+    ax.set_title("KPIs: targets, default rules, par (same seed)", fontsize=9, loc="left")
+    header = ["KPI", "Team", "Target", "Default", "Par"]
+    cells, colours = [], []
+    for r in d.kpis:
+        mark = "" if r.met is None else (" ✓" if r.met else " ✗")
+        cells.append([r.label, words.value(r.name, r.team, sc) + mark, r.target or "–",
+                      words.value(r.name, r.baseline, sc), words.value(r.name, r.par, sc)])
+        tint = "white" if r.met is None else ("#d9f0e8" if r.met else "#f8dccc")
+        colours.append(["white", tint, "white", "white", "white"])
+    if not cells:
+        ax.text(0, 0.5, "No KPIs were recorded for this round.", fontsize=8)
+        return
+    rows = len(cells) + 1
+    table = ax.table(cellText=cells, colLabels=header, cellColours=colours, cellLoc="left",
+                     colWidths=[0.3, 0.18, 0.16, 0.18, 0.18], bbox=[0, 1 - 0.085 * rows, 1, 0.085 * rows])
+    table.auto_set_font_size(False)
+    table.set_fontsize(6.4)
+    for (row, _), cell in table.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        if row == 0:
+            cell.set_text_props(weight="bold")
+    if d.baseline_score is not None:
+        par = f", par {d.par_score:,.0f}" if d.par_score is not None else ""
+        ax.text(0, 0.97 - 0.085 * rows, f"Business score {d.best.kpis.get('score') or 0:,.0f}: default rules "
+                         f"{d.baseline_score:,.0f}{par}.", fontsize=7, transform=ax.transAxes, color=INK, va="top")
+
+
+def _draw_rounds(ax, d: Debrief) -> None:
+    labels = [f"R{r.round}" + (f"\n{r.scenario}" if len({x.scenario for x in d.rounds}) > 1 else "") for r in d.rounds]
+    scores = [r.score for r in d.rounds]
+    colours = [BLUE if r is not d.best else ORANGE for r in d.rounds]
+    bars = ax.bar(range(len(scores)), scores, color=colours, width=0.6)
+    for bar, r in zip(bars, d.rounds):
+        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 15, f"{r.score}\n{r.stars}/3 stars",
+                ha="center", va="bottom", fontsize=6)
+    ax.set_xticks(range(len(scores)), labels, fontsize=7)
+    ax.set_ylim(0, 1150)
+    ax.set_yticks([0, 250, 500, 750, 1000])
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_title("Score by round (out of 1,000)", fontsize=9, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_day(ax, d: Debrief) -> None:
+    h = d.hours
+    ax.set_title("The best round's day" + (f", by {h.per}" if h else ""), fontsize=9, loc="left")
+    if h is None or not h.labels:
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No hour-by-hour figures for this round.", ha="center", fontsize=8, transform=ax.transAxes)
+        return
+    xs = range(len(h.labels))
+    ax.bar(xs, h.queue, color="#cfe3f1", width=0.8, label="waiting (mean)")
+    ax.set_ylabel("waiting", fontsize=7)
+    ax.tick_params(labelsize=6)
+    step = max(1, math.ceil(len(h.labels) / 7))
+    ax.set_xticks(list(xs)[::step], h.labels[::step])
+    ax.spines[["top"]].set_visible(False)
+    if any(v is not None for v in h.service_level):
+        ax2 = ax.twinx()
+        pts = [(x, v * 100) for x, v in zip(xs, h.service_level) if v is not None]
+        ax2.plot([p[0] for p in pts], [p[1] for p in pts], color=ORANGE, marker="o", markersize=2.5, linewidth=1.4)
+        ax2.set_ylim(0, 105)
+        ax2.set_ylabel("service level %", fontsize=7, color=ORANGE)
+        ax2.tick_params(labelsize=6)
+        ax2.spines[["top"]].set_visible(False)
+
+
+def _draw_comments(ax, d: Debrief) -> None:
+    ax.axis("off")
+    ax.set_title("What the advisors say", fontsize=9, loc="left")
+    y = 0.98
+    for c in d.comments[:6]:
+        body = textwrap.fill(c.text, 58)
+        ax.text(0, y, c.advisor, fontsize=7, weight="bold", color=BLUE, va="top", transform=ax.transAxes)
+        ax.text(0, y - 0.075, body, fontsize=6.8, color=INK, va="top", transform=ax.transAxes)
+        y -= 0.075 + 0.07 * (body.count("\n") + 1) + 0.04
+        if y < 0.05:
+            break
+
+
+def draw(d: Debrief):
+    """The debrief page as a matplotlib Figure (A4 landscape)."""
+    _, Figure = _matplotlib()
+    fig = Figure(figsize=(11.69, 8.27), dpi=150, layout=None)
+    fig.patch.set_facecolor("white")
+    stars = "★" * d.best.stars + "☆" * (3 - d.best.stars)
+    fig.text(0.04, 0.955, f"{d.team}: debrief", fontsize=18, weight="bold", color=INK)
+    fig.text(0.04, 0.925, f"{d.scenario.title} · workshop {d.workshop} · {len(d.rounds)} round(s) · best round "
+                          f"{d.best.round}: {d.best.score} / 1,000  {stars}", fontsize=10, color=INK)
+    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.88, bottom=0.06, hspace=0.3, wspace=0.22,
+                          height_ratios=[1.25, 1], width_ratios=[1, 1, 1.15])
+    _draw_map(fig.add_subplot(gs[0, :2]), d)
+    _draw_kpis(fig.add_subplot(gs[0, 2]), d)
+    _draw_rounds(fig.add_subplot(gs[1, 0]), d)
+    _draw_day(fig.add_subplot(gs[1, 1]), d)
+    _draw_comments(fig.add_subplot(gs[1, 2]), d)
+    return fig
+
+
+# Characters no file name may hold on Windows, macOS or Linux, and the names Windows keeps for devices.
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+SLUG_BYTES = 80  # per slug, in UTF-8: two slugs and a prefix stay well under the 255-byte limit of a name
+
+
+def _keeps(ch: str) -> bool:
+    """Letters, marks and digits of every script (a Devanagari vowel sign is a mark), and the underscore."""
+    return ch == "_" or unicodedata.category(ch)[0] in "LMN"
+
+
+def file_slug(name: str, default: str = "team") -> str:
+    """A file-name part from a team's or workshop's name that keeps its letters in every script:
+    NFC-normalised, lower-cased, each run of anything else (spaces, punctuation, characters a file name
+    cannot hold on Windows, macOS or Linux, controls) one hyphen, at most SLUG_BYTES bytes of UTF-8.
+    "Команда 1" -> "команда-1", "チーム" -> "チーム", "Ops academy, 23 Nov" -> "ops-academy-23-nov";
+    `default` when nothing is left. Names that differ only in case or punctuation give the same slug:
+    `FileNames` adds a suffix within one export."""
+    text = unicodedata.normalize("NFC", str(name)).lower()
+    slug = "".join(ch if _keeps(ch) else "-" for ch in text)
+    slug = re.sub(r"-{2,}", "-", slug).strip("-_")
+    encoded = slug.encode("utf-8")
+    if len(encoded) > SLUG_BYTES:
+        slug = encoded[:SLUG_BYTES].decode("utf-8", "ignore").rstrip("-_")
+    slug = unicodedata.normalize("NFC", slug)
+    if not slug:
+        return default
+    if slug in _WINDOWS_DEVICES:  # "con.png" opens the console on Windows
+        slug += "-"
+    return slug
+
+
+class FileNames:
+    """The file names of one export, none colliding: the same key (a team) always gets the same stem, and
+    a stem another key already holds gets a suffix (-2, -3, ...). Stems are compared case-folded, as the
+    file systems of Windows and macOS compare names."""
+
+    def __init__(self):
+        self.by_key: dict[object, str] = {}
+        self.taken: set[str] = set()
+
+    def stem(self, key: object, base: str) -> str:
+        if key in self.by_key:
+            return self.by_key[key]
+        stem, n = base, 1
+        while unicodedata.normalize("NFC", stem).casefold() in self.taken:
+            n += 1
+            stem = f"{base}-{n}"
+        self.taken.add(unicodedata.normalize("NFC", stem).casefold())
+        self.by_key[key] = stem
+        return stem
+
+
+def event_log_names(rounds: Iterable[RoundRecord]) -> list[tuple[RoundRecord, str]]:
+    """Each round with the file name of its event log, `events-WORKSHOP-TEAM-round-N.csv`, unique within
+    the list (teams whose names slug alike get a suffix)."""
+    names = FileNames()
+    out = []
+    for r in rounds:
+        stem = names.stem((r.workshop, r.team), f"events-{file_slug(r.workshop, 'workshop')}-{file_slug(r.team)}")
+        out.append((r, f"{stem}-round-{r.round}.csv"))
+    return out
+
+
+def write_debrief(store: Store, team: str, out_dir: str | os.PathLike, workshop: str | None = None,
+                  formats: Sequence[str] = ("png", "pdf"), folders: Iterable[str | os.PathLike] = (),
+                  simulate: bool = True, replications: int | None = None, stem: str | None = None) -> list[Path]:
+    """Write `debrief-TEAM.png` and `.pdf` (each atomically) into `out_dir`, made if missing (`stem`: the
+    file name without its extension, when a caller keeps names unique); the files written."""
+    from engine.files import ensure_folder
+
+    _matplotlib()  # fail before any work when it is missing
+    out = ensure_folder(out_dir)
+    fig = draw(prepare(store, team, workshop, folders, simulate, replications))
+    from game.data.exports import atomic_bytes
+
+    written = []
+    for fmt in formats:
+        path = out / f"{stem or 'debrief-' + file_slug(team)}.{fmt}"
+        with atomic_bytes(path) as f:
+            fig.savefig(f, format=fmt, facecolor="white")
+        written.append(path)
+    return written
+
+
+def write_debriefs(store: Store, out_dir: str | os.PathLike, workshop: str | None = None,
+                   folders: Iterable[str | os.PathLike] = (), simulate: bool = True) -> list[Path]:
+    """A debrief for every team of `workshop` (default: the latest workshop); the files written."""
+    workshop = workshop or (store.workshops() or [None])[-1]
+    teams = [t for t in store.teams(workshop) if t.rounds] if workshop else []
+    if not teams:
+        raise ReportError("no workshop rounds recorded yet")
+    written: list[Path] = []
+    names = FileNames()
+    for t in teams:
+        stem = names.stem(t.name, f"debrief-{file_slug(t.name)}")
+        written += write_debrief(store, t.name, out_dir, workshop, folders=folders, simulate=simulate, stem=stem)
+    return written

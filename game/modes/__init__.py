@@ -1,0 +1,1 @@
+"""The kiosk, workshop and demo modes, each in its folder, and what they share (shared)."""

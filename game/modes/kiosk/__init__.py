@@ -1,0 +1,1 @@
+"""Kiosk mode: a trade-show stand that plays itself until someone taps."""

@@ -1,0 +1,1 @@
+"""Workshop mode: a facilitator's teams play rounds, compared on a board."""

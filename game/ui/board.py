@@ -1,0 +1,655 @@
+"""A process map drawn as cards and curves: the map editor's board, the run's backdrop, thumbnails.
+
+`Board(scenario, edges, layout)` draws the cards placed in `layout` (card centres, in the editor's logical
+pixels) and the `edges` between their ports. Every kind of step has its colour, outline and icon, so
+cards stay apart without reading; ports show their state by shape as well as colour (filled disc:
+connected; open ring: still needs a link; small diamond: optional, may stay open). Edges are cubic curves
+from a port on a card's right side to the left side of the next card, with an arrowhead.
+
+Drawing at another size: `fit(rect)` (or `draw(surface, rect)`) scales and centres the layout into `rect`;
+with no rect the layout is drawn where it stands (scale 1), which is what the editor wants. Every
+geometric query (`card_rect`, `port_pos`, `input_pos`, `edge_points`, `hit_test`) answers in the
+coordinates of the last fit.
+
+`Highlights` says what to stand out: selected or faulty cards and ports, edges to mark as extra or
+missing (the reveal), ghost cards for steps the player never placed, and a short badge under a card (the
+results screen's "1,840 USD lost to hang-ups").
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+import pygame
+
+from engine.model import Edge, Scenario, Step
+
+from game.ui import theme as T
+
+CARD_W = 216
+LABEL_SIZE = T.SIZE_SMALL
+LINE_H = 30
+PAD = 12
+ROW_H = 48  # one port row (a kiosk target is at least 48 px); the first row also holds the kind icon
+PORT_R = 11
+PORT_HIT = 34  # a port answers a press this far from its handle (a 68 px target)
+CURVE_SAMPLES = 24
+
+KIND_COLOURS = {
+    "source": T.GREEN, "delay": T.SKY, "branch": T.YELLOW, "route": T.ORANGE, "service": T.BLUE,
+    "inventory": T.PURPLE, "batch": T.PURPLE, "exit": (150, 162, 184),
+}
+KIND_NAMES = {
+    "source": "Arrivals", "delay": "Takes time", "branch": "Random split", "route": "Sort by type",
+    "service": "Staffed desk", "inventory": "Stock", "batch": "Batch", "exit": "Way out",
+}
+KIND_ORDER = ("source", "delay", "branch", "route", "service", "inventory", "batch", "exit")
+
+#: Colours of highlight styles (each also changes a line's width or adds a marker: never colour alone).
+STYLE_COLOURS = {
+    "selected": T.SKY, "armed": T.YELLOW, "problem": T.VERMILION, "hot": T.ORANGE, "missing": T.GREEN,
+    "extra": T.VERMILION, "matched": T.GREEN, "ghost": T.GREEN,
+}
+EDGE_COLOUR = (150, 172, 206)
+
+
+@dataclass
+class Highlights:
+    """What a drawing of the board stresses. Styles: selected, armed, problem, hot, missing, extra."""
+
+    cards: dict[str, str] = field(default_factory=dict)  # step -> style
+    ports: dict[tuple[str, str], str] = field(default_factory=dict)  # (step, port) -> style
+    edges: dict[Edge, str] = field(default_factory=dict)  # an edge on the board -> style
+    ghost_edges: tuple[Edge, ...] = ()  # edges drawn dashed though not on the board (missing ones)
+    ghost_cards: dict[str, tuple[float, float]] = field(default_factory=dict)  # unplaced step -> centre
+    badges: dict[str, str] = field(default_factory=dict)  # step -> a short line under its card
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What lies under a point: a port, a card, an edge, or nothing (kind None)."""
+
+    kind: str | None
+    step: str | None = None
+    port: str | None = None
+    edge: Edge | None = None
+
+
+# --------------------------------------------------------------------------------------------------
+# Card geometry, in layout units (scale 1)
+
+
+def shown_ports(step: Step) -> tuple[str, ...]:
+    return tuple(step.ports)
+
+
+def label_lines(step: Step) -> list[str]:
+    """The card's label wrapped to its width: at most three lines."""
+    return _label_lines(step.label or step.id)
+
+
+@lru_cache(maxsize=1024)
+def _label_lines(label: str) -> list[str]:
+    lines = T.wrap(label, CARD_W - 2 * PAD, LABEL_SIZE, "semibold")
+    if len(lines) > 3:
+        lines = lines[:2] + [T.ellipsize(" ".join(lines[2:]), CARD_W - 2 * PAD, LABEL_SIZE, "semibold")]
+    return lines
+
+
+def rows(step: Step) -> int:
+    """Rows under the label: one per port when there are several, else one (icon, lone port)."""
+    n = len(shown_ports(step))
+    return n if n > 1 else 1
+
+
+def card_size(step: Step) -> tuple[int, int]:
+    """(width, height) of a step's card at scale 1."""
+    return CARD_W, PAD + LINE_H * len(label_lines(step)) + 2 + rows(step) * ROW_H + 6
+
+
+def _cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    pts = []
+    for i in range(samples):
+        t = i / (samples - 1)
+        u = 1 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        pts.append((a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1]))
+    return pts
+
+
+def _bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left."""
+    x0, y0 = p0
+    x3, y3 = p3
+    dx = x3 - x0
+    # forwards, the control points stay between the two cards so the curve never crosses a card
+    reach = min(max(60.0, dx * 0.5), dx * 0.9) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
+    return _cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
+
+
+def _resample(points: Sequence, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    """`samples` points equally spaced along a polyline (tokens then glide at an even pace)."""
+    lengths = [0.0]
+    for a, b in zip(points, points[1:]):
+        lengths.append(lengths[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
+    total = lengths[-1] or 1.0
+    out, j = [], 0
+    for i in range(samples):
+        d = total * i / (samples - 1)
+        while j < len(points) - 2 and lengths[j + 1] < d:
+            j += 1
+        seg = (lengths[j + 1] - lengths[j]) or 1.0
+        t = min(1.0, max(0.0, (d - lengths[j]) / seg))
+        a, b = points[j], points[j + 1]
+        out.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+    return out
+
+
+def _rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
+    """A path through `corners` with each inner corner rounded (a quadratic arc of `radius`)."""
+    pts = [corners[0]]
+    for prev, c, nxt in zip(corners, corners[1:], corners[2:]):
+        d1 = math.hypot(c[0] - prev[0], c[1] - prev[1]) or 1.0
+        d2 = math.hypot(nxt[0] - c[0], nxt[1] - c[1]) or 1.0
+        r = min(radius, d1 / 2, d2 / 2)
+        a = (c[0] - (c[0] - prev[0]) * r / d1, c[1] - (c[1] - prev[1]) * r / d1)
+        b = (c[0] + (nxt[0] - c[0]) * r / d2, c[1] + (nxt[1] - c[1]) * r / d2)
+        for k in range(7):
+            t = k / 6
+            u = 1 - t
+            pts.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
+    pts.append(corners[-1])
+    return pts
+
+
+def link_curve(p0, p3) -> list[tuple[float, float]]:
+    """The curve a link from a port at `p0` to a point `p3` is drawn with (a link being dragged)."""
+    return _bezier(p0, p3)
+
+
+def _dist2_to_segment(p, a, b) -> float:
+    ax, ay = a
+    bx, by = b
+    px, py = p
+    vx, vy = bx - ax, by - ay
+    n = vx * vx + vy * vy
+    t = 0.0 if n == 0 else max(0.0, min(1.0, ((px - ax) * vx + (py - ay) * vy) / n))
+    qx, qy = ax + t * vx - px, ay + t * vy - py
+    return qx * qx + qy * qy
+
+
+# --------------------------------------------------------------------------------------------------
+# Icons, drawn with primitives in a box of `s` pixels
+
+
+def draw_icon(surface: pygame.Surface, kind: str, centre, s: int = 28, colour=None) -> None:
+    """The kind's pictogram (arrivals arrow, clock, fork, signpost, person, box, stack, flag)."""
+    c = colour or KIND_COLOURS.get(kind, T.TEXT)
+    x, y = int(centre[0]), int(centre[1])
+    h = s // 2
+    w = max(2, s // 9)
+    if kind == "source":  # an arrow into a bar
+        pygame.draw.line(surface, c, (x - h, y), (x + h // 3, y), w + 1)
+        pygame.draw.polygon(surface, c, [(x + h // 3 + 2, y), (x - 2, y - h + 3), (x - 2, y + h - 3)])
+        pygame.draw.line(surface, c, (x + h, y - h + 2), (x + h, y + h - 2), w + 1)
+    elif kind == "delay":  # a clock
+        pygame.draw.circle(surface, c, (x, y), h, w)
+        pygame.draw.line(surface, c, (x, y), (x, y - h + 5), w)
+        pygame.draw.line(surface, c, (x, y), (x + h - 6, y), w)
+    elif kind == "branch":  # a fork
+        pygame.draw.line(surface, c, (x - h, y), (x - 2, y), w + 1)
+        pygame.draw.line(surface, c, (x - 2, y), (x + h, y - h + 2), w + 1)
+        pygame.draw.line(surface, c, (x - 2, y), (x + h, y + h - 2), w + 1)
+        pygame.draw.circle(surface, c, (x - 2, y), w + 2)
+    elif kind == "route":  # three arrows out
+        for dy in (-h + 3, 0, h - 3):
+            pygame.draw.line(surface, c, (x - h, y), (x + h - 4, y + dy), w)
+            pygame.draw.circle(surface, c, (x + h - 4, y + dy), w + 1)
+    elif kind == "service":  # a person
+        pygame.draw.circle(surface, c, (x, y - h // 2), max(3, h // 2 - 1))
+        pygame.draw.ellipse(surface, c, (x - h + 2, y + 1, 2 * h - 4, h + 2))
+    elif kind == "inventory":  # a box with shelves
+        pygame.draw.rect(surface, c, (x - h, y - h + 2, 2 * h, 2 * h - 4), w)
+        pygame.draw.line(surface, c, (x - h, y), (x + h - 1, y), w)
+    elif kind == "batch":  # stacked squares
+        for k in (4, 0, -4):
+            pygame.draw.rect(surface, c, (x - h + 4 + k, y - h + 4 - k, h + 2, h + 2), w)
+    else:  # exit: a flag
+        pygame.draw.line(surface, c, (x - h + 4, y - h + 1), (x - h + 4, y + h - 1), w + 1)
+        pygame.draw.polygon(surface, c, [(x - h + 5, y - h + 1), (x + h - 1, y - h // 2 + 1), (x - h + 5, y)])
+
+
+def port_marker(surface: pygame.Surface, pos, state: str, r: int = PORT_R) -> None:
+    """A port handle: `connected` filled disc, `missing` open ring with a bar, `optional` small diamond,
+    `problem` / `armed` a thick ring in the highlight colour around the handle."""
+    x, y = int(pos[0]), int(pos[1])
+    if state == "connected":
+        pygame.draw.circle(surface, T.BG, (x, y), r + 3)
+        pygame.draw.circle(surface, T.GREEN, (x, y), r)
+        pygame.draw.circle(surface, T.TEXT, (x, y), r, 2)
+    elif state == "optional":
+        d = r - 1
+        pts = [(x, y - d), (x + d, y), (x, y + d), (x - d, y)]
+        pygame.draw.polygon(surface, T.BG, pts)
+        pygame.draw.polygon(surface, T.TEXT_DIM, pts, 3)
+    else:  # missing
+        pygame.draw.circle(surface, T.BG, (x, y), r + 3)
+        pygame.draw.circle(surface, T.ORANGE, (x, y), r, 4)
+        pygame.draw.line(surface, T.ORANGE, (x, y - r // 2), (x, y + r // 2 - 1), 3)
+
+
+def dashed_lines(surface, colour, points: Sequence, width: int = 3, dash: float = 14.0, gap: float = 9.0) -> None:
+    """A dashed polyline (for edges that are missing rather than drawn)."""
+    draw_on = True
+    left = dash
+    for a, b in zip(points, points[1:]):
+        ax, ay = a
+        bx, by = b
+        seg = math.hypot(bx - ax, by - ay)
+        pos = 0.0
+        while seg - pos > 1e-6:
+            step = min(left, seg - pos)
+            t0, t1 = pos / seg, (pos + step) / seg
+            if draw_on:
+                pygame.draw.line(surface, colour, (ax + (bx - ax) * t0, ay + (by - ay) * t0),
+                                 (ax + (bx - ax) * t1, ay + (by - ay) * t1), width)
+            pos += step
+            left -= step
+            if left <= 1e-6:
+                draw_on = not draw_on
+                left = dash if draw_on else gap
+
+
+def arrowhead(surface, colour, tip, prev, size: float = 16.0) -> None:
+    dx, dy = tip[0] - prev[0], tip[1] - prev[1]
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    bx, by = tip[0] - ux * size, tip[1] - uy * size
+    pygame.draw.polygon(surface, colour, [tip, (bx - uy * size * 0.55, by + ux * size * 0.55),
+                                          (bx + uy * size * 0.55, by - ux * size * 0.55)])
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+class Board:
+    """A scenario's cards at `layout` positions with `edges` between their ports.
+
+    `edges` and `layout` are kept by reference: the editor changes its own list and dict and the board
+    sees the change (call `changed()` after moving cards so cached curves are recomputed).
+    """
+
+    def __init__(self, scenario: Scenario, edges: list[Edge] | Sequence[Edge] = (),
+                 layout: Mapping[str, tuple[float, float]] | None = None):
+        self.scenario = scenario
+        self.edges = edges if isinstance(edges, list) else list(edges)
+        self.layout = layout if isinstance(layout, dict) else dict(layout or {})
+        self.scale = 1.0
+        self.offset = (0.0, 0.0)
+        self._cards: dict[tuple, pygame.Surface] = {}
+        self._curves: dict[tuple, list] = {}
+
+    # ---- transform -------------------------------------------------------------------------------
+    def bounds(self, steps: Iterable[str] | None = None) -> pygame.Rect | None:
+        """The layout-space rectangle holding every placed card (None when nothing is placed)."""
+        rects = [self._world_rect(s) for s in (steps if steps is not None else self.layout)
+                 if s in self.scenario.steps]
+        if not rects:
+            return None
+        return rects[0].unionall(rects[1:])
+
+    def fit(self, rect: pygame.Rect | None, margin: int = 24, grow: bool = False,
+            extra: Mapping[str, tuple[float, float]] | None = None) -> None:
+        """Scale and centre the layout into `rect` (never enlarged unless `grow`); None: scale 1."""
+        self._curves.clear()
+        if rect is None:
+            self.scale, self.offset = 1.0, (0.0, 0.0)
+            return
+        rect = pygame.Rect(rect)
+        rects = [self._world_rect(s) for s in self.layout if s in self.scenario.steps]
+        rects += [self._world_rect(s, xy) for s, xy in (extra or {}).items()]
+        if not rects:
+            self.scale, self.offset = 1.0, (0.0, 0.0)
+            return
+        # the links too: a loop back or a link to a way out in the same column bulges past the cards
+        self.scale, self.offset = 1.0, (0.0, 0.0)
+        for e in self.edges:
+            pts = self.edge_points(e, extra)
+            if pts:
+                xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                rects.append(pygame.Rect(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)) + 1,
+                                         int(max(ys) - min(ys)) + 1))
+        self._curves.clear()
+        b = rects[0].unionall(rects[1:]).inflate(2 * margin + 24, 2 * margin + 24)  # room for badges
+        s = min(rect.width / max(1, b.width), rect.height / max(1, b.height))
+        if not grow:
+            s = min(1.0, s)
+        self.scale = s
+        self.offset = (rect.centerx - b.centerx * s, rect.centery - b.centery * s)
+
+    def to_screen(self, xy) -> tuple[float, float]:
+        return self.offset[0] + xy[0] * self.scale, self.offset[1] + xy[1] * self.scale
+
+    def to_layout(self, pos) -> tuple[float, float]:
+        return (pos[0] - self.offset[0]) / self.scale, (pos[1] - self.offset[1]) / self.scale
+
+    def changed(self) -> None:
+        """Cards moved or edges changed: forget cached curves."""
+        self._curves.clear()
+
+    # ---- geometry --------------------------------------------------------------------------------
+    def _world_rect(self, step_id: str, centre=None) -> pygame.Rect:
+        w, h = card_size(self.scenario.steps[step_id])
+        cx, cy = centre if centre is not None else self.layout[step_id]
+        return pygame.Rect(int(round(cx - w / 2)), int(round(cy - h / 2)), w, h)
+
+    def card_rect(self, step_id: str, centre=None) -> pygame.Rect:
+        """The card's rectangle on screen."""
+        r = self._world_rect(step_id, centre)
+        x, y = self.to_screen(r.topleft)
+        return pygame.Rect(int(round(x)), int(round(y)), max(1, int(round(r.width * self.scale))),
+                           max(1, int(round(r.height * self.scale))))
+
+    def _row_y(self, step: Step, row: int, top: float) -> float:
+        return top + (PAD + LINE_H * len(label_lines(step)) + 2 + ROW_H * row + ROW_H / 2) * self.scale
+
+    def port_pos(self, step_id: str, port: str, centre=None) -> tuple[float, float]:
+        """Where the port's handle is drawn: on the card's right side, in its row."""
+        step = self.scenario.steps[step_id]
+        r = self.card_rect(step_id, centre)
+        ports = shown_ports(step)
+        row = ports.index(port) if port in ports and len(ports) > 1 else 0
+        return r.right, self._row_y(step, row, r.top)
+
+    def input_pos(self, step_id: str, centre=None) -> tuple[float, float]:
+        """Where edges arrive: the middle of the card's left side."""
+        r = self.card_rect(step_id, centre)
+        return r.left, r.top + min(r.height / 2, (PAD + LINE_H) * self.scale + 6)
+
+    def edge_points(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None) -> list:
+        """The edge's curve on screen as a polyline from the port to the arrow's tip."""
+        src_c = self.layout.get(edge.src) or (ghosts or {}).get(edge.src)
+        dst_c = self.layout.get(edge.dst) or (ghosts or {}).get(edge.dst)
+        if src_c is None or dst_c is None:
+            return []
+        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset)
+        pts = self._curves.get(key)
+        if pts is None:
+            pts = self._route(edge, src_c, dst_c)
+            if len(self._curves) > 4096:
+                self._curves.clear()
+            self._curves[key] = pts
+        return pts
+
+    def _route(self, edge: Edge, src_c, dst_c) -> list:
+        """Forward links arrive at the next card's left side. A link to a card in the same column
+        arrives from the right when that card has no ports (a way out), else from above or below;
+        a link back to an earlier column (rework) loops round to the left side."""
+        p0 = self.port_pos(edge.src, edge.port, src_c)
+        p0 = (p0[0] + PORT_R * self.scale, p0[1])
+        src_r = self.card_rect(edge.src, src_c)
+        dst_r = self.card_rect(edge.dst, dst_c)
+        s = self.scale
+        same_column = abs(dst_r.centerx - src_r.centerx) < CARD_W * 0.6 * s and edge.src != edge.dst
+        if same_column and dst_r.left < p0[0] + 20:
+            reach = 70 * s + min(120 * s, abs(dst_r.centery - p0[1]) * 0.25)
+            if not self.scenario.steps[edge.dst].ports:
+                p3 = (dst_r.right + 2, dst_r.top + min(dst_r.height / 2, (PAD + LINE_H) * s + 6))
+                return _cubic(p0, (p0[0] + reach, p0[1]), (p3[0] + reach, p3[1]), p3)
+            below = dst_r.centery > src_r.centery
+            p3 = (dst_r.centerx + 40 * s, dst_r.top - 2 if below else dst_r.bottom + 2)
+            c2 = (p3[0], p3[1] - reach if below else p3[1] + reach)
+            return _cubic(p0, (p0[0] + reach, p0[1]), c2, p3)
+        p3 = self.input_pos(edge.dst, dst_c)
+        if p3[0] < p0[0] + 30 and edge.src != edge.dst:
+            # back to an earlier column (a folded layout's next band, or rework): round the cards along
+            # a channel between them (or above both), not diagonally across the board
+            r = 24 * s
+            if dst_r.top > src_r.bottom + 10:
+                channel = (src_r.bottom + dst_r.top) / 2
+            elif src_r.top > dst_r.bottom + 10:
+                channel = (src_r.top + dst_r.bottom) / 2
+            else:
+                channel = min(src_r.top, dst_r.top) - 28 * s
+            out_x = p0[0] + 36 * s
+            in_x = p3[0] - 40 * s
+            channel = self._free_channel(channel, in_x, out_x, min(src_r.top, dst_r.top) - 40 * s,
+                                         max(src_r.bottom, dst_r.bottom) + 40 * s)
+            path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
+            return _resample(path)
+        pts = _bezier(p0, p3)
+        others = [self.card_rect(sid).inflate(6, 6) for sid in self.layout
+                  if sid in self.scenario.steps and sid not in (edge.src, edge.dst)]
+        if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
+            # a long link would cross a card on its way: go along a free channel between the columns
+            out_x, in_x = p0[0] + 26 * s, p3[0] - 30 * s
+            lo, hi = min(p0[1], p3[1]) - 400 * s, max(p0[1], p3[1]) + 400 * s
+            channel = self._free_channel((p0[1] + p3[1]) / 2, out_x + 1, in_x - 1, lo, hi)
+            path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], 20 * s)
+            return _resample(path)
+        return pts
+
+    def _free_channel(self, prefer: float, x0: float, x1: float, lo: float, hi: float) -> float:
+        """The height nearest `prefer` (within lo..hi) at which a line from x0 to x1 crosses no card."""
+        cards = [self.card_rect(sid).inflate(8, 12) for sid in self.layout if sid in self.scenario.steps]
+        left, width = int(min(x0, x1)), int(abs(x1 - x0)) + 1
+        step = 6
+        for k in range(0, int(max(prefer - lo, hi - prefer) / step) + 2):
+            for y in ((prefer + k * step, prefer - k * step) if k else (prefer,)):
+                if lo <= y <= hi and pygame.Rect(left, int(y) - 2, width, 4).collidelist(cards) < 0:
+                    return y
+        return prefer
+
+    def port_state(self, step_id: str, port: str) -> str:
+        step = self.scenario.steps[step_id]
+        if any(e.src == step_id and e.port == port for e in self.edges):
+            return "connected"
+        return "optional" if port in step.optional_ports else "missing"
+
+    def hit_test(self, pos) -> Hit:
+        """The port, card or edge under `pos` (ports first: they sit on the cards' edges)."""
+        best = None
+        best_d = (PORT_HIT * max(self.scale, 0.6)) ** 2
+        for sid in reversed(list(self.layout)):
+            step = self.scenario.steps.get(sid)
+            if step is None:
+                continue
+            for port in shown_ports(step):
+                px, py = self.port_pos(sid, port)
+                d = (px - pos[0]) ** 2 + (py - pos[1]) ** 2
+                if d < best_d:
+                    best, best_d = Hit("port", sid, port), d
+        if best is not None:
+            return best
+        for sid in reversed(list(self.layout)):  # the last placed is drawn on top
+            if sid in self.scenario.steps and self.card_rect(sid).collidepoint(pos):
+                ports = shown_ports(self.scenario.steps[sid])
+                r = self.card_rect(sid)
+                if len(ports) > 1 and pos[0] > r.centerx:  # the right half of a port row is that port
+                    for port in ports:
+                        if abs(self.port_pos(sid, port)[1] - pos[1]) < ROW_H * self.scale / 2:
+                            return Hit("port", sid, port)
+                return Hit("card", sid)
+        reach = (16 * max(self.scale, 0.6)) ** 2
+        for e in self.edges:
+            pts = self.edge_points(e)
+            if any(_dist2_to_segment(pos, a, b) < reach for a, b in zip(pts, pts[1:])):
+                return Hit("edge", e.src, e.port, e)
+        return Hit(None)
+
+    # ---- drawing ---------------------------------------------------------------------------------
+    def thumbnail(self, size: tuple[int, int], highlights: Highlights | None = None,
+                  background=T.BG_LIGHT) -> pygame.Surface:
+        """The whole map drawn small on a surface of `size` (a scenario card, a results corner)."""
+        img = pygame.Surface(size)
+        img.fill(background)
+        self.draw(img, img.get_rect(), highlights)
+        return img
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect | None = None,
+             highlights: Highlights | None = None, labels: bool = True, edges: bool = True,
+             cards: bool = True) -> None:
+        """Draw edges, then cards, then port handles (with `highlights`); fits into `rect` when given."""
+        hl = highlights or Highlights()
+        if rect is not None:
+            self.fit(rect, extra=hl.ghost_cards)
+        if cards:
+            for sid, xy in hl.ghost_cards.items():
+                if sid in self.scenario.steps and sid not in self.layout:
+                    self._draw_ghost(surface, sid, xy, labels)
+        if edges:
+            self.draw_edges(surface, hl)
+        if cards:
+            for sid in self.layout:
+                if sid in self.scenario.steps:
+                    self.draw_card(surface, sid, hl, labels)
+
+    def draw_edges(self, surface: pygame.Surface, hl: Highlights | None = None) -> None:
+        hl = hl or Highlights()
+        w = max(2, int(round(4 * self.scale)))
+        for e in self.edges:
+            pts = self.edge_points(e)
+            if len(pts) < 2:
+                continue
+            style = hl.edges.get(e)
+            colour = STYLE_COLOURS.get(style, EDGE_COLOUR)
+            width = w + 2 if style else w
+            if style == "extra":
+                dashed_lines(surface, colour, pts, width)
+                self._marker(surface, pts, "×", colour)
+            else:
+                pygame.draw.lines(surface, colour, False, pts, width)
+            arrowhead(surface, colour, pts[-1], pts[-3], 16 * max(self.scale, 0.6))
+        for e in hl.ghost_edges:
+            pts = self.edge_points(e, hl.ghost_cards)
+            if len(pts) < 2:
+                continue
+            colour = STYLE_COLOURS["missing"]
+            dashed_lines(surface, colour, pts, w + 1)
+            arrowhead(surface, colour, pts[-1], pts[-3], 16 * max(self.scale, 0.6))
+            self._marker(surface, pts, "+", colour)
+
+    def _marker(self, surface, pts, sign: str, colour) -> None:
+        mx, my = pts[len(pts) // 2]
+        r = max(10, int(15 * self.scale))
+        pygame.draw.circle(surface, T.BG, (int(mx), int(my)), r + 2)
+        pygame.draw.circle(surface, colour, (int(mx), int(my)), r, 3)
+        T.text(surface, sign, (mx, my - 1), max(18, int(T.SIZE_SMALL * self.scale)), colour, "bold",
+               anchor="center")
+
+    def _text_size(self) -> int:
+        return max(12, int(round(LABEL_SIZE * self.scale)))
+
+    def _card_surface(self, step: Step, states: tuple) -> pygame.Surface:
+        """The card body (shape, label, icon, port names) at the current scale, cached."""
+        key = (step.id, states, round(self.scale, 4))
+        img = self._cards.get(key)
+        if img is not None:
+            return img
+        w, h = card_size(step)
+        s = self.scale
+        sw, sh = max(1, int(round(w * s))), max(1, int(round(h * s)))
+        img = pygame.Surface((sw + 2, sh + 2), pygame.SRCALPHA)
+        r = pygame.Rect(1, 1, sw, sh)
+        colour = KIND_COLOURS.get(step.kind, T.TEXT)
+        self._shape(img, step.kind, r, T.PANEL, colour)
+        size = self._text_size()
+        y = r.top + PAD * s
+        lines = label_lines(step)
+        if s >= 0.45:
+            for line in lines:
+                T.text(img, T.ellipsize(line, int((w - 2 * PAD) * s), size, "semibold"),
+                       (r.left + PAD * s + 2, y), size, T.TEXT, "semibold")
+                y += LINE_H * s
+        row_top = r.top + (PAD + LINE_H * len(lines) + 2) * s
+        draw_icon(img, step.kind, (r.left + (PAD + 14) * s, row_top + ROW_H * s / 2), max(12, int(28 * s)), colour)
+        ports = shown_ports(step)
+        if len(ports) > 1 and s >= 0.45:
+            for i, (port, state) in enumerate(zip(ports, states)):
+                cy = row_top + (i + 0.5) * ROW_H * s
+                c = {"connected": T.TEXT_DIM, "missing": T.ORANGE, "optional": T.TEXT_DIM}.get(state, T.TEXT_DIM)
+                name = port.replace("_", " ")
+                room = (w - 70) if i == 0 else (w - 40)  # the first row shares its width with the icon
+                T.text(img, T.ellipsize(name, int(room * s), size), (r.right - (PORT_R + 12) * s, cy), size, c,
+                       anchor="midright")
+        self._cards[key] = img
+        if len(self._cards) > 512:
+            self._cards.clear()
+        return img
+
+    @staticmethod
+    def _shape(surface, kind: str, r: pygame.Rect, fill, colour) -> None:
+        """Each kind's outline: arrivals round on the left, ways out round on the right, splits with cut
+        corners, stock with square corners, batches with a card behind, desks and delays rounded."""
+        rad = max(4, min(r.height // 2, 40))
+        if kind == "batch":
+            back = r.move(6, -6).clip(surface.get_rect())
+            pygame.draw.rect(surface, T.PANEL_HI, back, border_radius=10)
+            pygame.draw.rect(surface, colour, back, 2, border_radius=10)
+        if kind in ("branch", "route"):
+            c = min(22, r.height // 4)
+            pts = [(r.left + c, r.top), (r.right - c, r.top), (r.right - 1, r.top + c), (r.right - 1, r.bottom - c),
+                   (r.right - c, r.bottom - 1), (r.left + c, r.bottom - 1), (r.left, r.bottom - c), (r.left, r.top + c)]
+            pygame.draw.polygon(surface, fill, pts)
+            pygame.draw.polygon(surface, colour, pts, 3)
+            pygame.draw.line(surface, colour, (r.left + c, r.top + 2), (r.right - c, r.top + 2), 5)
+            return
+        radii = {"source": dict(border_top_left_radius=rad, border_bottom_left_radius=rad,
+                                border_top_right_radius=10, border_bottom_right_radius=10),
+                 "exit": dict(border_top_right_radius=rad, border_bottom_right_radius=rad,
+                              border_top_left_radius=10, border_bottom_left_radius=10),
+                 "inventory": dict(border_radius=2), "delay": dict(border_radius=22)}.get(kind, dict(border_radius=10))
+        pygame.draw.rect(surface, fill, r, **radii)
+        pygame.draw.rect(surface, colour, r, 3, **radii)
+        if kind == "service":  # a desk: a solid band along the top
+            band = pygame.Rect(r.left + 3, r.top + 3, r.width - 6, 6)
+            pygame.draw.rect(surface, colour, band, border_radius=3)
+        elif kind == "inventory":
+            pygame.draw.line(surface, colour, (r.left + 6, r.bottom - 8), (r.right - 6, r.bottom - 8), 2)
+        else:
+            band = pygame.Rect(r.left + (rad // 2 if kind == "source" else 3), r.top + 3,
+                               r.width - (rad // 2 if kind in ("source", "exit") else 0) - 6, 6)
+            pygame.draw.rect(surface, colour, band, border_radius=3)
+
+    def draw_card(self, surface: pygame.Surface, sid: str, hl: Highlights | None = None, labels: bool = True) -> None:
+        hl = hl or Highlights()
+        step = self.scenario.steps[sid]
+        ports = shown_ports(step)
+        states = tuple(self.port_state(sid, p) for p in ports)
+        r = self.card_rect(sid)
+        style = hl.cards.get(sid)
+        if style:
+            glow = r.inflate(14, 14)
+            pygame.draw.rect(surface, STYLE_COLOURS.get(style, T.SKY), glow, 5, border_radius=16)
+        img = self._card_surface(step, states if labels else tuple("x" for _ in states))
+        surface.blit(img, (r.left - 1, r.top - 1))
+        for port, state in zip(ports, states):
+            pos = self.port_pos(sid, port)
+            port_marker(surface, pos, state, max(6, int(PORT_R * max(self.scale, 0.6))))
+            pstyle = hl.ports.get((sid, port))
+            if pstyle:
+                pygame.draw.circle(surface, STYLE_COLOURS.get(pstyle, T.SKY), (int(pos[0]), int(pos[1])),
+                                   PORT_R + 8, 4)
+        badge = hl.badges.get(sid)
+        if badge:
+            size = T.SIZE_SMALL
+            img = T.render(badge, size, T.TEXT, "semibold")
+            box = img.get_rect(midtop=(r.centerx, r.bottom + 8)).inflate(20, 8)
+            T.panel(surface, box, T.BG_LIGHT, radius=10, border=STYLE_COLOURS.get(style, T.ORANGE))
+            surface.blit(img, img.get_rect(center=box.center))
+
+    def _draw_ghost(self, surface, sid: str, xy, labels: bool) -> None:
+        r = self.card_rect(sid, xy)
+        step = self.scenario.steps[sid]
+        pts = [r.topleft, r.topright, r.bottomright, r.bottomleft, r.topleft]
+        pygame.draw.rect(surface, T.BG_LIGHT, r, border_radius=12)
+        dashed_lines(surface, T.GREEN, pts, 3)
+        if labels and self.scale >= 0.45:
+            size = self._text_size()
+            y = r.top + PAD * self.scale
+            for line in label_lines(step):
+                T.text(surface, line, (r.left + PAD * self.scale, y), size, T.TEXT_DIM, "semibold")
+                y += LINE_H * self.scale
+            T.text(surface, "not placed", (r.left + PAD * self.scale, y + 4), size, T.GREEN)

@@ -1,0 +1,122 @@
+"""The compiled engine (mypyc, engine/_fast/) gives the same numbers as the plain Python, to the last digit.
+
+These compare the compiled engine in this process with the pure-Python engine in a subprocess. Without a
+compiled build they are skipped, saying so, except where PROCESSPLAY_REQUIRE_COMPILED=1 (CI), where the build
+must be there and its absence fails. The hot modules are type-checked with the build's mypy settings: mypyc
+compiles only what type-checks, so a type error must fail here rather than quietly give a pure install.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine._build import FAST
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = os.environ.get("PROCESSPLAY_REQUIRE_COMPILED") == "1"
+SCENARIOS = [ROOT / "tests" / "data" / "base.yaml", *sorted((ROOT / "scenarios").glob("*.yaml"))]
+
+
+def _need_compiled() -> None:
+    if engine.BACKEND == "compiled":
+        return
+    if os.environ.get("PROCESSPLAY_ENGINE") == "pure":
+        pytest.skip("PROCESSPLAY_ENGINE=pure: this run tests the pure-Python engine alone")
+    if REQUIRED:
+        pytest.fail("PROCESSPLAY_REQUIRE_COMPILED=1, but the compiled engine is not in use "
+                    "(build it: PROCESSPLAY_REQUIRE_COMPILED=1 pip install -e .)")
+    pytest.skip("no compiled engine is built here (pip install -e . with a C compiler builds it)")
+
+
+def _python(code: str, **env: str) -> subprocess.CompletedProcess:
+    full = {**os.environ, **env}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=full, capture_output=True, text=True,
+                          timeout=300)
+
+
+def fingerprint() -> str:
+    """The engine's results as text: every KPI of two replications of each scenario, then every record of a
+    traced customer-service day and of a traced supply-chain day (floats by repr: every digit)."""
+    from engine import sim
+    from engine.scenario import load
+
+    lines = []
+    for path in SCENARIOS:
+        sc = load(str(path))
+        result = sim.run(sc, replications=2, seed=11)
+        for r, kpis in enumerate(result.per_replication):
+            lines += [f"{path.name} rep {r} {name} {value!r}" for name, value in kpis.items()]
+    for name in ("customer_service.yaml", "supply_chain.yaml"):
+        day = sim.Day(load(str(ROOT / "scenarios" / name)), seed=5, trace=True)
+        lines += [f"{name} trace {rec!r}" for rec in day.advance()]
+        lines += [f"{name} traced kpis {k} {v!r}" for k, v in day.kpis().items()]
+    return "\n".join(lines)
+
+
+def test_compiled_engine_gives_the_pure_engines_numbers():
+    _need_compiled()
+    from engine import sim
+
+    assert sim.__file__.endswith(tuple(EXTENSION_SUFFIXES))
+    ours = fingerprint()
+    code = ("import sys; sys.path.insert(0, 'tests/engine'); import engine, engine.sim\n"
+            "assert engine.BACKEND == 'pure' and engine.sim.__file__.endswith('.py'), engine.sim.__file__\n"
+            "from test_engine_compiled import fingerprint; sys.stdout.write(fingerprint())")
+    pure = _python(code, PROCESSPLAY_ENGINE="pure")
+    assert pure.returncode == 0, pure.stderr
+    assert ours.count("\n") > 10_000  # thousands of trace records, not an empty run
+    if pure.stdout != ours:
+        for a, b in zip(pure.stdout.splitlines(), ours.splitlines()):
+            assert b == a, "the compiled engine differs from the pure one"
+        assert len(pure.stdout) == len(ours), "the compiled engine gave another number of records"
+
+
+def test_an_edited_source_makes_the_compiled_engine_stale():
+    """A compiled copy never shadows an edited engine/*.py: pure Python runs, and one line says how to rebuild."""
+    _need_compiled()
+    code = ("import engine._build as b; b.source_hash = lambda folder=None: 'edited'\n"
+            "import engine, engine.sim; print(engine.BACKEND, engine.sim.__file__.endswith('.py'))")
+    out = _python(code, PROCESSPLAY_ENGINE="auto")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["pure", "True"]
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "stale" in out.stderr and "pip install -e ." in out.stderr
+    insist = _python(code, PROCESSPLAY_ENGINE="compiled")
+    assert insist.returncode != 0 and "PROCESSPLAY_ENGINE=compiled" in insist.stderr
+
+
+def test_simulate_prints_nothing_extra_with_a_current_build():
+    _need_compiled()
+    out = subprocess.run([sys.executable, "main.py", "simulate", "scenarios/customer_service.yaml", "--reps", "2"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PROCESSPLAY_ENGINE": "auto"})
+    assert out.returncode == 0 and out.stderr == ""
+
+
+def test_importing_the_engine_stays_light():
+    """`import engine` chooses nothing and loads no numpy: the choice waits for the first hot module."""
+    out = _python("import sys, engine; print('numpy' in sys.modules, 'engine.sim' in sys.modules)")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+    pure = _python("import engine, engine.sim; print(engine.BACKEND, engine.sim.__name__)", PROCESSPLAY_ENGINE="pure")
+    assert pure.stdout.split() == ["pure", "engine.sim"], pure.stderr
+
+
+def test_the_compiled_modules_type_check():
+    """mypy on the hot modules, with the settings the build gives mypyc (pyproject.toml [tool.mypy])."""
+    try:
+        import mypy  # noqa: F401
+    except ImportError:
+        if REQUIRED:
+            pytest.fail("PROCESSPLAY_REQUIRE_COMPILED=1, but mypy is not installed (it comes with .[test])")
+        pytest.skip("mypy is not installed (pip install -e \".[test]\" brings it)")
+    files = [f"engine/{m}.py" for m in FAST]
+    out = subprocess.run([sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", *files], cwd=ROOT,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr

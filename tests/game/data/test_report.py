@@ -1,0 +1,150 @@
+"""The team debrief: the advisors' comments, the map's layout, the page written as PNG and PDF."""
+from __future__ import annotations
+
+import struct
+import sys
+
+import pytest
+
+from engine.maps import compare_map
+from engine.model import ProcessMap
+from engine.scenario import builtin_dir, load
+from engine.sim import run
+from game.data.report import ReportError, comments, map_positions, prepare, write_debrief
+from game.data.store import Store
+
+SC = load(builtin_dir() / "customer_service.yaml")
+ADVISORS = {a.name for a in SC.advisors.values()}
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "data")
+    yield s
+    s.close()
+
+
+def _targets():
+    return {t.kpi: t for t in SC.objective.targets}
+
+
+def _meeting(met: bool):
+    """KPI values that meet every target, or miss every one."""
+    out = {}
+    for kpi, t in _targets().items():
+        if t.min is not None:
+            out[kpi] = t.min + 0.01 if met else t.min - 0.01
+        else:
+            out[kpi] = t.max - 0.01 if met else t.max + 0.01
+    return out
+
+
+def test_a_comment_per_missed_target_in_the_advisors_voices(store):
+    rec = store.add_round("Blue", SC.id, 300, kpis={**_meeting(False), "score": 900.0}, workshop="w")
+    said = comments(SC, rec, baseline=1000.0, par=1500.0)
+    targets = [c for c in said if "the target is" in c.text]
+    assert len(targets) == len(SC.objective.targets) >= 2
+    assert {c.advisor for c in targets} <= ADVISORS and len({c.advisor for c in targets}) >= 2
+    assert any("default settings would have scored 1,000" in c.text for c in said)
+
+
+def test_every_target_met_and_par_reached_are_said(store):
+    rec = store.add_round("Blue", SC.id, 900, kpis={**_meeting(True), "score": 1500.0}, workshop="w")
+    texts = [c.text for c in comments(SC, rec, baseline=1000.0, par=1500.0)]
+    assert "Every target met: that is how the day should run." in texts
+    assert any("reached par" in t for t in texts)
+    assert not any("the target is" in t for t in texts)
+
+
+def test_a_missing_hinted_edge_brings_its_hint(store):
+    hinted = next(e for e in SC.reference.edges if SC.hints.get(e))
+    edges = [e for e in SC.reference.edges if e != hinted]
+    rec = store.add_round("Blue", SC.id, 300, edges=edges, kpis=_meeting(True), workshop="w")
+    cmp = compare_map(SC, ProcessMap(tuple(edges), scenario=SC.id))
+    texts = [c.text for c in comments(SC, rec, cmp)]
+    assert any(line.text in texts for line in SC.hints[hinted])
+
+
+def test_the_map_reads_left_to_right_from_arrivals_to_ways_out():
+    pos = map_positions(SC, SC.reference.edges)
+    assert set(pos) == set(SC.reference.steps)
+    xs = {s: x for s, (x, _) in pos.items()}
+    sources = [s for s in pos if SC.steps[s].kind == "source"]
+    exits = [s for s in pos if SC.steps[s].kind == "exit"]
+    assert sources and all(xs[s] == 0 for s in sources)
+    assert exits and all(xs[s] == max(xs.values()) for s in exits)
+    assert len(set(pos.values())) == len(pos)  # no two cards on the same spot
+
+
+def _played(store, team="Blue Whales", rounds=2):
+    rules = SC.default_rules()
+    for i in range(rounds):
+        r = run(SC, None, rules, replications=2, seed=5 + i, workers=1)
+        store.add_round(team, SC.id, 400 + 100 * i, stars=i, map_score=100, rules=rules, edges=SC.reference.edges,
+                        kpis=r.summary, seed=5 + i, workshop="w1", scenario_path=SC.path)
+
+
+def test_prepare_compares_the_best_round_with_the_default_rules_on_its_seed(store):
+    _played(store)
+    d = prepare(store, "Blue Whales", replications=3)
+    assert d.best.round == 2 and d.workshop == "w1" and len(d.rounds) == 2
+    assert d.comparison.perfect
+    base = run(SC, None, SC.default_rules(), replications=3, seed=6, workers=1)
+    assert d.baseline_score == pytest.approx(base.mean("score"))
+    rows = {r.name: r for r in d.kpis}
+    assert list(rows)[:len(SC.objective.targets)] == [t.kpi for t in SC.objective.targets]
+    for kpi, t in _targets().items():
+        assert rows[kpi].met == t.met(d.best.kpis[kpi])
+        assert rows[kpi].baseline == pytest.approx(base.mean(kpi))
+    assert d.hours is not None and len(d.hours.labels) >= 4
+
+
+def test_prepare_uses_the_baseline_and_par_the_round_recorded(store):
+    kpis = {**_meeting(True), "score": 1200.0, "profit": 5000.0}
+    store.add_round("Blue", SC.id, 700, kpis=kpis, edges=SC.reference.edges, workshop="w", baseline=1000.0,
+                    par=1300.0, baseline_kpis={"profit": 4000.0, "score": 1000.0},
+                    par_kpis={"profit": 5500.0, "score": 1300.0})
+    d = prepare(store, "Blue", simulate=False)
+    rows = {r.name: r for r in d.kpis}
+    assert (rows["profit"].team, rows["profit"].baseline, rows["profit"].par) == (5000.0, 4000.0, 5500.0)
+    assert (d.baseline_score, d.par_score) == (1000.0, 1300.0)
+
+
+def test_the_debrief_is_written_as_png_and_pdf(store, tmp_path):
+    _played(store)
+    files = write_debrief(store, "Blue Whales", tmp_path, replications=2)
+    assert [f.name for f in files] == ["debrief-blue-whales.png", "debrief-blue-whales.pdf"]
+    png = files[0].read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert abs(width - 1754) <= 2 and abs(height - 1240) <= 2  # A4 landscape at 150 dpi
+    assert len(png) > 50_000  # a page with a map and charts, not a blank one
+    assert files[1].read_bytes()[:5] == b"%PDF-"
+
+
+def test_main_results_reports_writes_a_debrief_per_team(tmp_path, capsys):
+    import main
+
+    with Store.open(tmp_path / "d") as s:
+        _played(s, "Blue", rounds=1)
+        _played(s, "Red", rounds=1)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main.main(["--data", str(tmp_path / "d"), "results", "--reports", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["debrief-blue.pdf", "debrief-blue.png", "debrief-red.pdf",
+                                                     "debrief-red.png"]
+    assert main.main(["--data", str(tmp_path / "d"), "results", "--reports", str(out), "--team", "Nobody"]) == 2
+    assert "no rounds recorded for team 'Nobody'" in capsys.readouterr().err
+
+
+def test_no_rounds_no_report(store, tmp_path):
+    with pytest.raises(ReportError, match="no rounds"):
+        write_debrief(store, "Nobody", tmp_path)
+
+
+def test_without_matplotlib_the_report_says_how_to_get_it(store, tmp_path, monkeypatch):
+    _played(store, rounds=1)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
+    with pytest.raises(ReportError, match="pip install matplotlib"):
+        write_debrief(store, "Blue Whales", tmp_path)
+    assert list(tmp_path.glob("debrief-*")) == []

@@ -1,0 +1,242 @@
+"""The run scene, headless: pause and speed, a lever pulled mid-day reaching the engine's Day, tokens
+along the player's links, and the results run matching engine.sim.run for the same inputs."""
+from __future__ import annotations
+
+import math
+
+import pygame
+import pytest
+
+from engine.model import Edge
+from engine.scenario import builtin_dir, load
+from engine.sim import run
+from game.core.app import App
+from game.ui.layout import auto_layout
+from game.play.round import Round
+from game.scenes.mapeditor import LAYOUT_RECT
+from game.scenes.run import DAY_SECONDS_1X, MAX_TOKENS, SPEEDS, RunScene
+
+DOWN, UP = pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load(builtin_dir() / "customer_service.yaml")
+
+
+def make(scenario, edges=None, **kw):
+    pygame.init()
+    app = App((1920, 1080), headless=True)
+    rnd = Round(scenario)
+    rnd.edges = list(edges or scenario.reference.edges)
+    rnd.layout = auto_layout(scenario, rnd.edges, None, LAYOUT_RECT)
+    done = []
+    kw.setdefault("background", False)
+    kw.setdefault("replications", 2)
+    scene = RunScene(app, rnd, on_done=lambda: done.append(True), **kw)
+    app.stack.push(scene)
+    return app, scene, rnd, done
+
+
+def tap(app, pos):
+    app.step(1 / 60, [pygame.event.Event(DOWN, {"pos": pos, "button": 1}),
+                      pygame.event.Event(UP, {"pos": pos, "button": 1})])
+
+
+def test_one_x_plays_the_day_in_ninety_seconds(scenario):
+    app, scene, rnd, _ = make(scenario)
+    for _ in range(60):
+        app.step(1 / 60, [])
+    assert scene.sim_time == pytest.approx(scenario.time.horizon / DAY_SECONDS_1X, rel=1e-6)
+    assert scene.day.now == pytest.approx(scene.sim_time, abs=1e-9)
+    assert rnd.day is scene.day
+
+
+def test_pause_stops_sim_time(scenario):
+    app, scene, _, _ = make(scenario)
+    app.step(0.1, [])
+    tap(app, scene.b_pause.rect.center)
+    assert scene.paused
+    before = scene.day.now
+    for _ in range(30):
+        app.step(1 / 30, [])
+    assert scene.day.now == before
+    app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_SPACE, "mod": 0, "unicode": " "})])
+    assert not scene.paused
+    app.step(0.1, [])
+    assert scene.day.now > before
+
+
+def test_speed_buttons_change_the_sim_time_rate(scenario):
+    app, scene, _, _ = make(scenario)
+    rates = {}
+    for button, (label, mult) in zip(scene.b_speeds[:3], SPEEDS[:3]):
+        tap(app, button.rect.center)
+        assert scene.speed == mult
+        t0 = scene.sim_time
+        app.step(0.1, [])
+        rates[label] = (scene.sim_time - t0) / 0.1
+    base = scenario.time.horizon / DAY_SECONDS_1X
+    assert rates["1x"] == pytest.approx(base, rel=1e-6)
+    assert rates["10x"] == pytest.approx(10 * base, rel=1e-6)
+    assert rates["60x"] == pytest.approx(60 * base, rel=1e-6)
+
+
+def test_a_lever_pulled_mid_day_reaches_the_day(scenario):
+    app, scene, rnd, _ = make(scenario)
+    scene.set_speed(60)
+    while scene.day.now < 60:
+        app.step(1 / 60, [])
+    assert scene.day.busy_counts()["senior"][1] == 9
+    tap(app, scene.b_levers.rect.center)
+    assert scene.levers_open and scene.paused
+    seniors = next(w for w in scene.widgets if w.rule.id == "seniors")
+    tap(app, (seniors.track.right, seniors.track.centery))  # the slider's far end: 16 seniors
+    assert rnd.rules["seniors"] == 16
+    assert scene.day.busy_counts()["senior"][1] == 16
+    assert scene.day.rules["seniors"] == 16
+    assert scene.changes and scene.changes[0][1:] == ("seniors", 9, 16)
+    ivr = next(w for w in scene.widgets if w.rule.id == "ivr")
+    tap(app, ivr.segments()[1].center)
+    assert rnd.rules["ivr"] == "speech" and scene.day.rules["ivr"] == "speech"
+    tap(app, scene.b_close_levers.rect.center)
+    assert not scene.levers_open and not scene.paused
+    t = scene.day.now
+    app.step(0.2, [])
+    assert scene.day.now > t
+    assert scene.banners and "Senior reps" in scene.banners[0][1]
+
+
+def test_tokens_move_along_the_players_links(scenario):
+    app, scene, _, _ = make(scenario)
+    scene.set_speed(10)
+    for _ in range(30):
+        app.step(1 / 60, [])
+    pos, link = scene.tokens.positions(scene.wall)
+    assert 0 < len(pos) <= MAX_TOKENS
+    edges = scene.board.edges
+    assert {edges[i] for i in set(link.tolist())} <= set(edges)
+    # every token lies on its link's curve
+    for p, i in zip(pos[:50], link[:50]):
+        curve = scene.paths[i]
+        assert min(math.dist(p, c) for c in curve) < 40
+    scene.set_speed(400)
+    for _ in range(20):
+        app.step(1 / 60, [])
+        assert len(scene.tokens.alive(scene.wall)) <= MAX_TOKENS
+
+
+def test_events_appear_as_an_advisors_banner(scenario):
+    app, scene, _, _ = make(scenario)
+    scene.set_speed(400)
+    while scene.day.now < scenario.events[0].at + 0.5:
+        app.step(1 / 60, [])
+    assert any(b[0] == "rosa" and "Storm" in b[1] for b in scene.banners)
+
+
+def test_the_day_ends_and_the_result_is_the_engines_run(scenario):
+    app, scene, rnd, done = make(scenario, hold=0.0)
+    tap(app, scene.b_skip.rect.center)
+    assert scene.day.done and scene.ended_at is not None
+    app.step(1 / 60, [])
+    assert done == [True]
+    expected = run(scenario, rnd.pmap, rnd.rules, replications=2, seed=rnd.run_seed)
+    assert rnd.result.summary == expected.summary
+    assert rnd.result.per_replication == expected.per_replication
+    # the watched day is replication 0 of that run when no lever moved
+    assert rnd.extra["watched_kpis"] == expected.per_replication[0]
+    tl = rnd.extra["timeline"]
+    n = len(tl["hours"])
+    assert n >= scenario.time.horizon / 60 and tl["hours"][0] == "08:00"
+    assert len(tl["queue"]) == len(tl["service_level"]) == len(tl["arrivals"]) == n
+    assert sum(tl["arrivals"]) == expected.per_replication[0]["arrivals"]
+    assert all(v is None or 0 <= v <= 1 for v in tl["service_level"])
+    assert max(tl["queue"]) > 0
+
+
+def test_after_a_lever_the_results_use_the_final_rules(scenario):
+    app, scene, rnd, done = make(scenario, hold=0.0)
+    app.step(0.5, [])
+    scene.change_rule("juniors", 40)
+    scene.skip()
+    app.step(1 / 60, [])
+    assert done == [True]
+    expected = run(scenario, rnd.pmap, dict(rnd.rules, juniors=40), replications=2, seed=rnd.run_seed)
+    assert rnd.result.summary == expected.summary
+    assert rnd.extra["rule_changes"][0][1:] == ("juniors", 36, 40)
+
+
+def test_results_in_the_background_then_on_done(scenario):
+    import time
+
+    app, scene, rnd, done = make(scenario, background=True, hold=0.0)
+    scene.skip()
+    deadline = time.monotonic() + 30
+    while not done and time.monotonic() < deadline:
+        app.step(1 / 60, [])
+        time.sleep(0.01)
+    assert done == [True] and rnd.result is not None
+
+
+def test_a_players_own_map_runs(scenario):
+    edges = [e for e in scenario.reference.edges if str(e) != "tech_desk.overflow -> senior_desk"]
+    edges.append(Edge("tech_desk", "overflow", "resolved"))
+    app, scene, rnd, done = make(scenario, edges, hold=0.0)
+    scene.set_speed(60)
+    for _ in range(20):
+        app.step(1 / 60, [])
+    scene.skip()
+    app.step(1 / 60, [])
+    assert done and rnd.result.rules["juniors"] == 36
+    assert Edge("tech_desk", "overflow", "resolved") in scene.board.edges
+
+
+def test_a_map_that_cannot_run_says_so_and_goes_on(scenario):
+    app, scene, rnd, done = make(scenario, list(scenario.start_map.edges), hold=0.0)
+    app.step(1 / 60, [])
+    assert "cannot run" in rnd.extra["run_error"] and rnd.extra["day_unfinished"]
+    assert scene.stuck == rnd.extra["run_error"]  # the card says why, with its two ways on
+    assert scene.buttons() == [scene.b_fix, scene.b_after] or scene.buttons() == [scene.b_after]
+    scene.b_after.on_click()
+    app.step(1 / 60, [])
+    assert done == [True] and rnd.result is None
+
+
+def test_board_thumbnail(scenario):
+    from game.ui.board import Board, Highlights
+
+    pygame.init()
+    edges = list(scenario.reference.edges)
+    board = Board(scenario, edges, auto_layout(scenario, edges, None, LAYOUT_RECT))
+    img = board.thumbnail((640, 360), Highlights(cards={"tech_desk": "hot"}, badges={"tech_desk": "1,840 USD lost"}))
+    assert img.get_size() == (640, 360)
+
+
+def test_seek_jumps_with_callers_in_flight_and_esc_goes_back(scenario):
+    pygame.init()
+    app = App((1920, 1080), headless=True)
+    rnd = Round(scenario)
+    rnd.edges = list(scenario.reference.edges)
+    back = []
+    scene = RunScene(app, rnd, on_back=lambda: back.append(True), background=False, replications=1)
+    app.stack.push(scene)
+    scene.seek(240)
+    assert scene.day.now == pytest.approx(240) and scene.sim_time == pytest.approx(240)
+    app.step(1 / 60, [])
+    assert 0 < len(scene.tokens.alive(scene.wall)) <= MAX_TOKENS
+    assert set(scene.board.layout) == set(rnd.pmap.steps)  # no layout given: laid out for the run
+    app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_ESCAPE, "mod": 0, "unicode": ""})])
+    assert back == [True]
+
+
+def test_a_fortnight_is_charted_by_day(tmp_path):
+    sc = load(builtin_dir() / "supply_chain.yaml")
+    app, scene, rnd, done = make(sc, hold=0.0, replications=1)
+    assert scene.span_words() == "14 days"
+    scene.skip()
+    app.step(1 / 60, [])
+    tl = rnd.extra["timeline"]
+    assert tl["bucket"] == "day" and tl["hours"][:2] == ["Day 1", "Day 2"]
+    assert 14 <= len(tl["hours"]) <= 20
+    assert sum(tl["arrivals"]) == rnd.extra["watched_kpis"]["arrivals"]
+    assert scene.stock  # the shelves were reported
