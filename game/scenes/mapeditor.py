@@ -31,8 +31,9 @@ from engine.model import Edge, ProcessMap, frozen_map
 
 from game.ui import portraits
 from game.ui import theme as T
-from game.ui.board import (KIND_COLOURS, KIND_ORDER, Board, Highlights, arrowhead, card_size, draw_icon,
-                           link_curve, port_marker)
+from game.ui.board import Board, Highlights, draw_icon, port_marker
+from game.ui.cards import KIND_COLOURS, KIND_ORDER, card_size
+from game.ui.curves import arrowhead, link_curve
 from game.ui.layout import auto_layout, place_near
 from game.core.scene import Scene
 from game.ui.widgets import MIN_TARGET, Button

@@ -12,7 +12,8 @@ from game.core.app import App
 from game.ui.layout import auto_layout, overlaps
 from game.play.round import Round
 from game.scenes.mapeditor import BOARD, LAYOUT_RECT, MapEditorScene
-from game.ui.board import Board, card_size
+from game.ui.board import Board
+from game.ui.cards import card_size
 
 DOWN, UP, MOTION = pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION
 
