@@ -4,8 +4,8 @@
 the card or link selected, the problems of the last check, the note in the instruction line) around the
 parts that each do one thing: the `MapDraft` (the map and its undo history), the `Tray`, the `Board`
 drawing the draft, the `ScorePanel` of a checked attempt, the reveal's marks, and the idle hints. Input
-arrives through `update(dt, events)`: the buttons first, then the gestures (game.scenes.mapeditor.
-gestures, mixed in), which call the actions here. Each action changes the draft and then forgets what
+arrives through `update(dt, events)`: the buttons first, then the gestures (the `Gestures` mixin of
+game.scenes.mapeditor.gestures), which call the actions here. Each action changes the draft and then forgets what
 the change made stale: the last check's problems, a selection that is gone.
 
 Checking (`submit`): problems use no attempt; a runnable map is an attempt of `round.attempts`
