@@ -4,7 +4,9 @@
 pixels) and the `edges` between their ports. Every kind of step has its colour, outline and icon, so
 cards stay apart without reading; ports show their state by shape as well as colour (filled disc:
 connected; open ring: still needs a link; small diamond: optional, may stay open). Edges are cubic curves
-from a port on a card's right side to the left side of the next card, with an arrowhead.
+from a port on a card's right side to the left side of the next card, with an arrowhead. How big a card
+is and where its rows sit is `game.ui.cards`; the path a link takes round the other cards is
+`game.ui.curves`; this module draws them and answers what lies under a point.
 
 Drawing at another size: `fit(rect)` (or `draw(surface, rect)`) scales and centres the layout into `rect`;
 with no rect the layout is drawn where it stands (scale 1), which is what the editor wants. Every
@@ -17,9 +19,7 @@ results screen's "1,840 USD lost to hang-ups").
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 import pygame
@@ -27,25 +27,11 @@ import pygame
 from engine.model import Edge, Scenario, Step
 
 from game.ui import theme as T
+from game.ui.cards import (KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
+                           label_lines, row_centre, rows_top, shown_ports)
+from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
 
-CARD_W = 216
-LABEL_SIZE = T.SIZE_SMALL
-LINE_H = 30
-PAD = 12
-ROW_H = 48  # one port row (a kiosk target is at least 48 px); the first row also holds the kind icon
-PORT_R = 11
 PORT_HIT = 34  # a port answers a press this far from its handle (a 68 px target)
-CURVE_SAMPLES = 24
-
-KIND_COLOURS = {
-    "source": T.GREEN, "delay": T.SKY, "branch": T.YELLOW, "route": T.ORANGE, "service": T.BLUE,
-    "inventory": T.PURPLE, "batch": T.PURPLE, "exit": (150, 162, 184),
-}
-KIND_NAMES = {
-    "source": "Arrivals", "delay": "Takes time", "branch": "Random split", "route": "Sort by type",
-    "service": "Staffed desk", "inventory": "Stock", "batch": "Batch", "exit": "Way out",
-}
-KIND_ORDER = ("source", "delay", "branch", "route", "service", "inventory", "batch", "exit")
 
 #: Colours of highlight styles (each also changes a line's width or adds a marker: never colour alone).
 STYLE_COLOURS = {
@@ -53,6 +39,7 @@ STYLE_COLOURS = {
     "extra": T.VERMILION, "matched": T.GREEN, "ghost": T.GREEN,
 }
 EDGE_COLOUR = (150, 172, 206)
+
 
 
 @dataclass
@@ -78,110 +65,7 @@ class Hit:
 
 
 # --------------------------------------------------------------------------------------------------
-# Card geometry, in layout units (scale 1)
-
-
-def shown_ports(step: Step) -> tuple[str, ...]:
-    return tuple(step.ports)
-
-
-def label_lines(step: Step) -> list[str]:
-    """The card's label wrapped to its width: at most three lines."""
-    return _label_lines(step.label or step.id)
-
-
-@lru_cache(maxsize=1024)
-def _label_lines(label: str) -> list[str]:
-    lines = T.wrap(label, CARD_W - 2 * PAD, LABEL_SIZE, "semibold")
-    if len(lines) > 3:
-        lines = lines[:2] + [T.ellipsize(" ".join(lines[2:]), CARD_W - 2 * PAD, LABEL_SIZE, "semibold")]
-    return lines
-
-
-def rows(step: Step) -> int:
-    """Rows under the label: one per port when there are several, else one (icon, lone port)."""
-    n = len(shown_ports(step))
-    return n if n > 1 else 1
-
-
-def card_size(step: Step) -> tuple[int, int]:
-    """(width, height) of a step's card at scale 1."""
-    return CARD_W, PAD + LINE_H * len(label_lines(step)) + 2 + rows(step) * ROW_H + 6
-
-
-def _cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
-    pts = []
-    for i in range(samples):
-        t = i / (samples - 1)
-        u = 1 - t
-        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
-        pts.append((a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1]))
-    return pts
-
-
-def _bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
-    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left."""
-    x0, y0 = p0
-    x3, y3 = p3
-    dx = x3 - x0
-    # forwards, the control points stay between the two cards so the curve never crosses a card
-    reach = min(max(60.0, dx * 0.5), dx * 0.9) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
-    return _cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
-
-
-def _resample(points: Sequence, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
-    """`samples` points equally spaced along a polyline (tokens then glide at an even pace)."""
-    lengths = [0.0]
-    for a, b in zip(points, points[1:]):
-        lengths.append(lengths[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
-    total = lengths[-1] or 1.0
-    out, j = [], 0
-    for i in range(samples):
-        d = total * i / (samples - 1)
-        while j < len(points) - 2 and lengths[j + 1] < d:
-            j += 1
-        seg = (lengths[j + 1] - lengths[j]) or 1.0
-        t = min(1.0, max(0.0, (d - lengths[j]) / seg))
-        a, b = points[j], points[j + 1]
-        out.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
-    return out
-
-
-def _rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
-    """A path through `corners` with each inner corner rounded (a quadratic arc of `radius`)."""
-    pts = [corners[0]]
-    for prev, c, nxt in zip(corners, corners[1:], corners[2:]):
-        d1 = math.hypot(c[0] - prev[0], c[1] - prev[1]) or 1.0
-        d2 = math.hypot(nxt[0] - c[0], nxt[1] - c[1]) or 1.0
-        r = min(radius, d1 / 2, d2 / 2)
-        a = (c[0] - (c[0] - prev[0]) * r / d1, c[1] - (c[1] - prev[1]) * r / d1)
-        b = (c[0] + (nxt[0] - c[0]) * r / d2, c[1] + (nxt[1] - c[1]) * r / d2)
-        for k in range(7):
-            t = k / 6
-            u = 1 - t
-            pts.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
-    pts.append(corners[-1])
-    return pts
-
-
-def link_curve(p0, p3) -> list[tuple[float, float]]:
-    """The curve a link from a port at `p0` to a point `p3` is drawn with (a link being dragged)."""
-    return _bezier(p0, p3)
-
-
-def _dist2_to_segment(p, a, b) -> float:
-    ax, ay = a
-    bx, by = b
-    px, py = p
-    vx, vy = bx - ax, by - ay
-    n = vx * vx + vy * vy
-    t = 0.0 if n == 0 else max(0.0, min(1.0, ((px - ax) * vx + (py - ay) * vy) / n))
-    qx, qy = ax + t * vx - px, ay + t * vy - py
-    return qx * qx + qy * qy
-
-
-# --------------------------------------------------------------------------------------------------
-# Icons, drawn with primitives in a box of `s` pixels
+# Icons and port handles, drawn with primitives
 
 
 def draw_icon(surface: pygame.Surface, kind: str, centre, s: int = 28, colour=None) -> None:
@@ -238,37 +122,6 @@ def port_marker(surface: pygame.Surface, pos, state: str, r: int = PORT_R) -> No
         pygame.draw.circle(surface, T.BG, (x, y), r + 3)
         pygame.draw.circle(surface, T.ORANGE, (x, y), r, 4)
         pygame.draw.line(surface, T.ORANGE, (x, y - r // 2), (x, y + r // 2 - 1), 3)
-
-
-def dashed_lines(surface, colour, points: Sequence, width: int = 3, dash: float = 14.0, gap: float = 9.0) -> None:
-    """A dashed polyline (for edges that are missing rather than drawn)."""
-    draw_on = True
-    left = dash
-    for a, b in zip(points, points[1:]):
-        ax, ay = a
-        bx, by = b
-        seg = math.hypot(bx - ax, by - ay)
-        pos = 0.0
-        while seg - pos > 1e-6:
-            step = min(left, seg - pos)
-            t0, t1 = pos / seg, (pos + step) / seg
-            if draw_on:
-                pygame.draw.line(surface, colour, (ax + (bx - ax) * t0, ay + (by - ay) * t0),
-                                 (ax + (bx - ax) * t1, ay + (by - ay) * t1), width)
-            pos += step
-            left -= step
-            if left <= 1e-6:
-                draw_on = not draw_on
-                left = dash if draw_on else gap
-
-
-def arrowhead(surface, colour, tip, prev, size: float = 16.0) -> None:
-    dx, dy = tip[0] - prev[0], tip[1] - prev[1]
-    n = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / n, dy / n
-    bx, by = tip[0] - ux * size, tip[1] - uy * size
-    pygame.draw.polygon(surface, colour, [tip, (bx - uy * size * 0.55, by + ux * size * 0.55),
-                                          (bx + uy * size * 0.55, by - ux * size * 0.55)])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -352,21 +205,18 @@ class Board:
         return pygame.Rect(int(round(x)), int(round(y)), max(1, int(round(r.width * self.scale))),
                            max(1, int(round(r.height * self.scale))))
 
-    def _row_y(self, step: Step, row: int, top: float) -> float:
-        return top + (PAD + LINE_H * len(label_lines(step)) + 2 + ROW_H * row + ROW_H / 2) * self.scale
-
     def port_pos(self, step_id: str, port: str, centre=None) -> tuple[float, float]:
         """Where the port's handle is drawn: on the card's right side, in its row."""
         step = self.scenario.steps[step_id]
         r = self.card_rect(step_id, centre)
         ports = shown_ports(step)
         row = ports.index(port) if port in ports and len(ports) > 1 else 0
-        return r.right, self._row_y(step, row, r.top)
+        return r.right, r.top + row_centre(step, row) * self.scale
 
     def input_pos(self, step_id: str, centre=None) -> tuple[float, float]:
         """Where edges arrive: the middle of the card's left side."""
         r = self.card_rect(step_id, centre)
-        return r.left, r.top + min(r.height / 2, (PAD + LINE_H) * self.scale + 6)
+        return r.left, arrival_y(r, self.scale)
 
     def edge_points(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None) -> list:
         """The edge's curve on screen as a polyline from the port to the arrow's tip."""
@@ -384,63 +234,11 @@ class Board:
         return pts
 
     def _route(self, edge: Edge, src_c, dst_c) -> list:
-        """Forward links arrive at the next card's left side. A link to a card in the same column
-        arrives from the right when that card has no ports (a way out), else from above or below;
-        a link back to an earlier column (rework) loops round to the left side."""
-        p0 = self.port_pos(edge.src, edge.port, src_c)
-        p0 = (p0[0] + PORT_R * self.scale, p0[1])
-        src_r = self.card_rect(edge.src, src_c)
-        dst_r = self.card_rect(edge.dst, dst_c)
-        s = self.scale
-        same_column = abs(dst_r.centerx - src_r.centerx) < CARD_W * 0.6 * s and edge.src != edge.dst
-        if same_column and dst_r.left < p0[0] + 20:
-            reach = 70 * s + min(120 * s, abs(dst_r.centery - p0[1]) * 0.25)
-            if not self.scenario.steps[edge.dst].ports:
-                p3 = (dst_r.right + 2, dst_r.top + min(dst_r.height / 2, (PAD + LINE_H) * s + 6))
-                return _cubic(p0, (p0[0] + reach, p0[1]), (p3[0] + reach, p3[1]), p3)
-            below = dst_r.centery > src_r.centery
-            p3 = (dst_r.centerx + 40 * s, dst_r.top - 2 if below else dst_r.bottom + 2)
-            c2 = (p3[0], p3[1] - reach if below else p3[1] + reach)
-            return _cubic(p0, (p0[0] + reach, p0[1]), c2, p3)
-        p3 = self.input_pos(edge.dst, dst_c)
-        if p3[0] < p0[0] + 30 and edge.src != edge.dst:
-            # back to an earlier column (a folded layout's next band, or rework): round the cards along
-            # a channel between them (or above both), not diagonally across the board
-            r = 24 * s
-            if dst_r.top > src_r.bottom + 10:
-                channel = (src_r.bottom + dst_r.top) / 2
-            elif src_r.top > dst_r.bottom + 10:
-                channel = (src_r.top + dst_r.bottom) / 2
-            else:
-                channel = min(src_r.top, dst_r.top) - 28 * s
-            out_x = p0[0] + 36 * s
-            in_x = p3[0] - 40 * s
-            channel = self._free_channel(channel, in_x, out_x, min(src_r.top, dst_r.top) - 40 * s,
-                                         max(src_r.bottom, dst_r.bottom) + 40 * s)
-            path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
-            return _resample(path)
-        pts = _bezier(p0, p3)
-        others = [self.card_rect(sid).inflate(6, 6) for sid in self.layout
-                  if sid in self.scenario.steps and sid not in (edge.src, edge.dst)]
-        if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
-            # a long link would cross a card on its way: go along a free channel between the columns
-            out_x, in_x = p0[0] + 26 * s, p3[0] - 30 * s
-            lo, hi = min(p0[1], p3[1]) - 400 * s, max(p0[1], p3[1]) + 400 * s
-            channel = self._free_channel((p0[1] + p3[1]) / 2, out_x + 1, in_x - 1, lo, hi)
-            path = _rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], 20 * s)
-            return _resample(path)
-        return pts
-
-    def _free_channel(self, prefer: float, x0: float, x1: float, lo: float, hi: float) -> float:
-        """The height nearest `prefer` (within lo..hi) at which a line from x0 to x1 crosses no card."""
-        cards = [self.card_rect(sid).inflate(8, 12) for sid in self.layout if sid in self.scenario.steps]
-        left, width = int(min(x0, x1)), int(abs(x1 - x0)) + 1
-        step = 6
-        for k in range(0, int(max(prefer - lo, hi - prefer) / step) + 2):
-            for y in ((prefer + k * step, prefer - k * step) if k else (prefer,)):
-                if lo <= y <= hi and pygame.Rect(left, int(y) - 2, width, 4).collidelist(cards) < 0:
-                    return y
-        return prefer
+        """The edge's path from its port to its card, around the other cards (game.ui.curves.route)."""
+        cards = {sid: self.card_rect(sid) for sid in self.layout if sid in self.scenario.steps}
+        return route(self.port_pos(edge.src, edge.port, src_c), self.card_rect(edge.src, src_c),
+                     self.card_rect(edge.dst, dst_c), cards, (edge.src, edge.dst),
+                     not self.scenario.steps[edge.dst].ports, self.scale)
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]
@@ -475,7 +273,7 @@ class Board:
         reach = (16 * max(self.scale, 0.6)) ** 2
         for e in self.edges:
             pts = self.edge_points(e)
-            if any(_dist2_to_segment(pos, a, b) < reach for a, b in zip(pts, pts[1:])):
+            if any(dist2_to_segment(pos, a, b) < reach for a, b in zip(pts, pts[1:])):
                 return Hit("edge", e.src, e.port, e)
         return Hit(None)
 
@@ -563,7 +361,7 @@ class Board:
                 T.text(img, T.ellipsize(line, int((w - 2 * PAD) * s), size, "semibold"),
                        (r.left + PAD * s + 2, y), size, T.TEXT, "semibold")
                 y += LINE_H * s
-        row_top = r.top + (PAD + LINE_H * len(lines) + 2) * s
+        row_top = r.top + rows_top(step) * s
         draw_icon(img, step.kind, (r.left + (PAD + 14) * s, row_top + ROW_H * s / 2), max(12, int(28 * s)), colour)
         ports = shown_ports(step)
         if len(ports) > 1 and s >= 0.45:

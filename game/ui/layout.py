@@ -18,7 +18,7 @@ import pygame
 
 from engine.model import Edge, Scenario
 
-from game.ui.board import CARD_W, card_size, shown_ports
+from game.ui.cards import CARD_W, card_size, shown_ports
 
 MIN_GAP_X = 56  # free space between layers, for the curves and queue stacks
 FOLD_GAP_X = 40  # below this gap between layers, the layers fold into bands
@@ -96,6 +96,31 @@ def auto_layout(scenario: Scenario, edges: Sequence[Edge], steps: Iterable[str] 
             frac = (ports.index(e.port) + 0.5) / max(1, len(ports)) if e.port in ports else 0.5
             feeds[e.dst].append((e.src, frac))
             leads[e.src].append(e.dst)
+    _order_columns(columns, layer, feeds, leads)
+
+    # Too many layers for the width: fold them into bands, one under the other, each read left to right
+    # (the text stays at its reading size rather than the map shrinking).
+    n_bands = -(-n_layers // max_layers)
+    per_band = -(-n_layers // n_bands)  # balanced: 8 layers in two bands of 4, not 6 and 2
+    band_rects = _bands(scenario, columns, n_bands, per_band, rect)
+
+    # x: layers spread across the rect (packed to the middle when few)
+    spacing = CARD_W + MIN_GAP_X if per_band == 1 else (rect.width - CARD_W) / (per_band - 1)
+    spacing = max(CARD_W + 12, min(spacing, CARD_W + 3.2 * MIN_GAP_X))
+    span = spacing * (per_band - 1) + CARD_W
+    x0 = rect.left + max(0.0, (rect.width - span) / 2) + CARD_W / 2
+    out: dict[str, tuple[float, float]] = {}
+    for i, col in enumerate(columns):
+        band = band_rects[i // per_band]
+        x = x0 + (i % per_band) * spacing
+        _place_column(scenario, col, x, band, feeds, out, first=(i % per_band == 0 and i > 0))
+    return out
+
+
+def _order_columns(columns: list[list[str]], layer: Mapping[str, int], feeds, leads) -> None:
+    """Reorder each column (in place) by the barycentre of the ports that feed its cards, then of the
+    cards they lead to, sweeping forwards and backwards `SWEEPS` times: fewer crossings."""
+    n_layers = len(columns)
 
     def order(col_index: int, forward: bool) -> None:
         pos = {s: i for col in columns for i, s in enumerate(col)}
@@ -118,10 +143,11 @@ def auto_layout(scenario: Scenario, edges: Sequence[Edge], steps: Iterable[str] 
     for i in range(1, n_layers):
         order(i, True)
 
-    # Too many layers for the width: fold them into bands, one under the other, each read left to right
-    # (the text stays at its reading size rather than the map shrinking).
-    n_bands = -(-n_layers // max_layers)
-    per_band = -(-n_layers // n_bands)  # balanced: 8 layers in two bands of 4, not 6 and 2
+
+def _bands(scenario: Scenario, columns: list[list[str]], n_bands: int, per_band: int, rect: pygame.Rect
+           ) -> list[pygame.Rect]:
+    """The rectangles of the `n_bands` bands the layers fold into (`per_band` layers each), one under the
+    other, their heights shared out in proportion to what their tallest column needs."""
     band_need = []
     for b in range(n_bands):
         cols = columns[b * per_band:(b + 1) * per_band]
@@ -134,18 +160,7 @@ def auto_layout(scenario: Scenario, edges: Sequence[Edge], steps: Iterable[str] 
         h = int(free * need / max(1, sum(band_need)))
         band_rects.append(pygame.Rect(rect.left, top, rect.width, h))
         top += h + band_gap
-
-    # x: layers spread across the rect (packed to the middle when few)
-    spacing = CARD_W + MIN_GAP_X if per_band == 1 else (rect.width - CARD_W) / (per_band - 1)
-    spacing = max(CARD_W + 12, min(spacing, CARD_W + 3.2 * MIN_GAP_X))
-    span = spacing * (per_band - 1) + CARD_W
-    x0 = rect.left + max(0.0, (rect.width - span) / 2) + CARD_W / 2
-    out: dict[str, tuple[float, float]] = {}
-    for i, col in enumerate(columns):
-        band = band_rects[i // per_band]
-        x = x0 + (i % per_band) * spacing
-        _place_column(scenario, col, x, band, feeds, out, first=(i % per_band == 0 and i > 0))
-    return out
+    return band_rects
 
 
 def _place_column(scenario: Scenario, col: list[str], x: float, rect: pygame.Rect, feeds, out, first: bool) -> None:

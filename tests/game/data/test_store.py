@@ -24,8 +24,8 @@ def store(tmp_path):
 def test_opens_in_the_folder_given_with_wal_and_full_sync(tmp_path):
     with Store.open(tmp_path / "data") as s:
         assert s.path == tmp_path / "data" / DB_NAME
-        assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert s.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert s.backend.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert s.backend.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert s.schema_version() == SCHEMA_VERSION
         assert s.integrity() == "ok"
     assert (tmp_path / "data" / DB_NAME).exists()
@@ -203,8 +203,9 @@ def test_a_round_keeps_the_baseline_and_par_kpis_it_was_shown(store):
 
 def test_a_version_1_database_is_brought_up_to_date_with_its_rounds(tmp_path):
     with Store.open(tmp_path, migrations=MIGRATIONS[:1]) as s:
-        s.conn.execute("INSERT INTO teams (name, workshop, created) VALUES ('Blue', 'w', 'then')")
-        s.conn.execute("INSERT INTO rounds (team_id, round, scenario, score, created) VALUES (1, 1, 'cs', 400, 'then')")
+        s.backend.conn.execute("INSERT INTO teams (name, workshop, created) VALUES ('Blue', 'w', 'then')")
+        s.backend.conn.execute("INSERT INTO rounds (team_id, round, scenario, score, created)"
+                               " VALUES (1, 1, 'cs', 400, 'then')")
         assert s.schema_version() == 1
     with Store.open(tmp_path) as s:
         assert s.schema_version() == SCHEMA_VERSION >= 2
@@ -223,11 +224,11 @@ def test_team_names_are_checked(store):
 
 def test_a_failed_write_leaves_nothing_half_done(store):
     with pytest.raises(sqlite3.IntegrityError):
-        with store._write() as c:
+        with store.backend.write() as c:
             c.execute("INSERT INTO teams (name, workshop, created) VALUES ('A', 'w', 'now')")
             c.execute("INSERT INTO teams (name, workshop, created) VALUES ('A', 'w', 'now')")
     assert store.teams() == []
-    assert not store.conn.in_transaction
+    assert not store.backend.conn.in_transaction
 
 
 def test_writes_from_two_threads_each_land_once(store):
@@ -256,7 +257,7 @@ def test_a_new_migration_is_applied_once_and_keeps_the_rows(tmp_path):
     more = [*MIGRATIONS, ("ALTER TABLE scores ADD COLUMN booth TEXT NOT NULL DEFAULT 'A'",)]
     with Store.open(tmp_path, migrations=more) as s:
         assert s.schema_version() == SCHEMA_VERSION + 1
-        assert s.conn.execute("SELECT initials, booth FROM scores").fetchall() == [("ABC", "A")]
+        assert s.backend.conn.execute("SELECT initials, booth FROM scores").fetchall() == [("ABC", "A")]
     with Store.open(tmp_path, migrations=more) as s:  # not applied twice (it would fail: duplicate column)
         assert s.schema_version() == SCHEMA_VERSION + 1
 

@@ -369,8 +369,8 @@ def test_forget_matches_emails_by_unicode_case_folding(tmp_path, data):
         st.add_lead("Zoë again", "", "Zoe\u0308@Example.com", consent=True)  # decomposed, mixed case
         st.add_lead("Other", "", "other@example.com", consent=True)
         # a row as an older version kept it, written straight to the table
-        st.conn.execute("INSERT INTO leads (name, email, consent_at, created) VALUES ('Old', 'ZOË@example.COM',"
-                        " '2025-01-01', '2025-01-01')")
+        st.backend.conn.execute("INSERT INTO leads (name, email, consent_at, created)"
+                                " VALUES ('Old', 'ZOË@example.COM', '2025-01-01', '2025-01-01')")
     code, out, err = main("leads", "--forget", "ZOË@EXAMPLE.COM", "--data", data)
     assert code == 0 and err.startswith("3 lead(s)"), err
     with Store.open(data) as st:

@@ -12,7 +12,8 @@ from game.core.app import App
 from game.ui.layout import auto_layout, overlaps
 from game.play.round import Round
 from game.scenes.mapeditor import BOARD, LAYOUT_RECT, MapEditorScene
-from game.ui.board import Board, card_size
+from game.ui.board import Board
+from game.ui.cards import card_size
 
 DOWN, UP, MOTION = pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION
 
@@ -60,7 +61,7 @@ def tap(app, pos):
 
 
 def tray_rect(scene, step):
-    return dict(scene.tray_items())[step]
+    return dict(scene.tray.items())[step]
 
 
 def test_starts_from_the_start_map_with_a_layout(editor, scenario):
@@ -68,7 +69,7 @@ def test_starts_from_the_start_map_with_a_layout(editor, scenario):
     assert scene.edges == list(scenario.start_map.edges)
     assert set(scene.layout) == {"incoming", "ivr"}
     assert all(BOARD.collidepoint(xy) for xy in scene.layout.values())
-    assert "incoming" not in dict(scene.tray_items())
+    assert "incoming" not in dict(scene.tray.items())
     assert scene.instruction() == "Drag a card onto the board, then connect its ports"
 
 
@@ -79,7 +80,7 @@ def test_place_a_card_by_dragging_it_from_the_tray(editor):
     assert "self_service" in scene.layout
     x, y = scene.layout["self_service"]
     assert abs(x - 1200) < 5 and abs(y - 300) < 40
-    assert "self_service" not in dict(scene.tray_items())
+    assert "self_service" not in dict(scene.tray.items())
     assert scene.round.layout["self_service"] == scene.layout["self_service"]
 
 
@@ -165,7 +166,7 @@ def test_delete_key_removes_the_selected_card_and_its_links(editor):
     app.step(1 / 60, [key(pygame.K_DELETE)])
     assert "ivr" not in scene.layout
     assert scene.edges == []
-    assert "ivr" in dict(scene.tray_items())
+    assert "ivr" in dict(scene.tray.items())
 
 
 def test_dropping_a_card_on_the_tray_removes_it(editor):
@@ -267,15 +268,15 @@ def test_a_miss_counts_an_attempt_and_shows_hints(editor, scenario):
     _build(scene, edges)
     tap(app, scene.b_check.rect.center)
     assert scene.attempts.used == 1
-    assert scene.feedback_open and scene.last.counted
-    assert 0 < scene.last.score < 100
-    assert scene.round.map_score == scene.last.score
-    assert 1 <= len(scene.last.hints) <= 2
-    assert any("roll over" in line.text for h in scene.last.hints for line in h.lines)
+    assert scene.panel.is_open and scene.panel.attempt.counted
+    assert 0 < scene.panel.attempt.score < 100
+    assert scene.round.map_score == scene.panel.attempt.score
+    assert 1 <= len(scene.panel.attempt.hints) <= 2
+    assert any("roll over" in line.text for h in scene.panel.attempt.hints for line in h.lines)
     assert "Attempt 2 of 3" in _top_text(scene)
     scene.draw(app.surface)
-    tap(app, scene.b_again.rect.center)
-    assert not scene.feedback_open and scene.reveal is None
+    tap(app, scene.panel.b_again.rect.center)
+    assert not scene.panel.is_open and scene.reveal is None
 
 
 def _top_text(scene):
@@ -290,8 +291,8 @@ def test_the_reference_map_scores_100_and_continues(editor, scenario):
     assert attempt.score == 100
     assert compare_map(scenario, ProcessMap(tuple(scene.edges))).score == 100
     assert scene.round.map_score == 100 and scene.attempts.finished
-    assert scene.b_again.label == "Continue"
-    tap(app, scene.b_again.rect.center)
+    assert scene.panel.b_again.label == "Continue"
+    tap(app, scene.panel.b_again.rect.center)
     assert scene.done == [True]
     assert set(scene.round.edges) == set(scenario.reference.edges)
 
@@ -382,18 +383,18 @@ def test_a_long_tray_pages_at_touch_size():
     app = App((1920, 1080), headless=True)
     scene = MapEditorScene(app, Round(sc))
     app.stack.push(scene)
-    per_page, pages = scene.tray_pages()
+    per_page, pages = scene.tray.pages()
     assert pages == 2
-    first = [s for s, _ in scene.tray_items()]
-    assert all(r.height >= 64 for _, r in scene.tray_items())
-    tap(app, scene.b_page_down.rect.center)
-    second = [s for s, _ in scene.tray_items()]
+    first = [s for s, _ in scene.tray.items()]
+    assert all(r.height >= 64 for _, r in scene.tray.items())
+    tap(app, scene.tray.b_down.rect.center)
+    second = [s for s, _ in scene.tray.items()]
     assert second and not set(first) & set(second)
-    assert set(first) | set(second) == set(scene.tray_ids())
-    drag(app, scene.tray_items()[0][1].center, (1200, 500))
+    assert set(first) | set(second) == set(scene.tray.ids())
+    drag(app, scene.tray.items()[0][1].center, (1200, 500))
     assert second[0] in scene.layout
-    tap(app, scene.b_page_up.rect.center)
-    assert scene.tray_page == 0
+    tap(app, scene.tray.b_up.rect.center)
+    assert scene.tray.page == 0
 
 
 @pytest.mark.parametrize("name", ["customer_service", "supply_chain", "field_service", "tutorial"])

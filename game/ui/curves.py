@@ -1,0 +1,190 @@
+"""The curves links are drawn with, and the way a link finds its way between cards.
+
+A link leaves its port on the right side of a card and arrives at the left side of the next card, as a
+cubic Bézier sampled at `CURVE_SAMPLES` points (`bezier`): forwards, its control points stay between the
+two cards, so the curve never crosses them. `route` picks the path for a link between two cards:
+
+- to a card in the same column, the link arrives from the right when that card has no ports (a way out),
+  else from above or below;
+- back to an earlier column (rework, or a folded layout's next band), it goes round the cards along a
+  free horizontal channel between them (or above both), with rounded corners, instead of diagonally
+  across the board;
+- a forward curve that would cross another card goes along a free channel between the columns instead.
+
+Paths with corners are resampled to equally spaced points (`resample`), so tokens gliding along a link
+keep an even pace. Everything here is in screen coordinates and knows nothing of scenarios: the board
+(`game.ui.board`) passes the cards' rectangles in. `dashed_lines` and `arrowhead` draw the results.
+"""
+from __future__ import annotations
+
+import math
+from typing import Mapping, Sequence
+
+import pygame
+
+from game.ui.cards import CARD_W, PORT_R, arrival_y
+
+CURVE_SAMPLES = 24
+
+
+def cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    pts = []
+    for i in range(samples):
+        t = i / (samples - 1)
+        u = 1 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        pts.append((a * p0[0] + b * c1[0] + c * c2[0] + d * p3[0], a * p0[1] + b * c1[1] + c * c2[1] + d * p3[1]))
+    return pts
+
+
+def bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left."""
+    x0, y0 = p0
+    x3, y3 = p3
+    dx = x3 - x0
+    # forwards, the control points stay between the two cards so the curve never crosses a card
+    reach = min(max(60.0, dx * 0.5), dx * 0.9) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
+    return cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
+
+
+def resample(points: Sequence, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
+    """`samples` points equally spaced along a polyline (tokens then glide at an even pace)."""
+    lengths = [0.0]
+    for a, b in zip(points, points[1:]):
+        lengths.append(lengths[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
+    total = lengths[-1] or 1.0
+    out, j = [], 0
+    for i in range(samples):
+        d = total * i / (samples - 1)
+        while j < len(points) - 2 and lengths[j + 1] < d:
+            j += 1
+        seg = (lengths[j + 1] - lengths[j]) or 1.0
+        t = min(1.0, max(0.0, (d - lengths[j]) / seg))
+        a, b = points[j], points[j + 1]
+        out.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+    return out
+
+
+def rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
+    """A path through `corners` with each inner corner rounded (a quadratic arc of `radius`)."""
+    pts = [corners[0]]
+    for prev, c, nxt in zip(corners, corners[1:], corners[2:]):
+        d1 = math.hypot(c[0] - prev[0], c[1] - prev[1]) or 1.0
+        d2 = math.hypot(nxt[0] - c[0], nxt[1] - c[1]) or 1.0
+        r = min(radius, d1 / 2, d2 / 2)
+        a = (c[0] - (c[0] - prev[0]) * r / d1, c[1] - (c[1] - prev[1]) * r / d1)
+        b = (c[0] + (nxt[0] - c[0]) * r / d2, c[1] + (nxt[1] - c[1]) * r / d2)
+        for k in range(7):
+            t = k / 6
+            u = 1 - t
+            pts.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
+    pts.append(corners[-1])
+    return pts
+
+
+def link_curve(p0, p3) -> list[tuple[float, float]]:
+    """The curve a link from a port at `p0` to a point `p3` is drawn with (a link being dragged)."""
+    return bezier(p0, p3)
+
+
+def dist2_to_segment(p, a, b) -> float:
+    ax, ay = a
+    bx, by = b
+    px, py = p
+    vx, vy = bx - ax, by - ay
+    n = vx * vx + vy * vy
+    t = 0.0 if n == 0 else max(0.0, min(1.0, ((px - ax) * vx + (py - ay) * vy) / n))
+    qx, qy = ax + t * vx - px, ay + t * vy - py
+    return qx * qx + qy * qy
+
+
+def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect],
+          ends: tuple[str, str], dst_is_way_out: bool, scale: float) -> list[tuple[float, float]]:
+    """The polyline of a link from the handle at `port` on card `src` to card `dst` (rectangles on
+    screen, drawn at `scale`). `cards` are the rectangles of every card on the board, by step, and `ends`
+    the link's two steps (the same step twice for a loop onto itself); `dst_is_way_out` when the
+    destination has no ports."""
+    p0 = (port[0] + PORT_R * scale, port[1])
+    s = scale
+    loop = ends[0] == ends[1]
+    same_column = abs(dst.centerx - src.centerx) < CARD_W * 0.6 * s and not loop
+    if same_column and dst.left < p0[0] + 20:
+        reach = 70 * s + min(120 * s, abs(dst.centery - p0[1]) * 0.25)
+        if dst_is_way_out:
+            p3 = (dst.right + 2, arrival_y(dst, s))
+            return cubic(p0, (p0[0] + reach, p0[1]), (p3[0] + reach, p3[1]), p3)
+        below = dst.centery > src.centery
+        p3 = (dst.centerx + 40 * s, dst.top - 2 if below else dst.bottom + 2)
+        c2 = (p3[0], p3[1] - reach if below else p3[1] + reach)
+        return cubic(p0, (p0[0] + reach, p0[1]), c2, p3)
+    p3 = (dst.left, arrival_y(dst, s))
+    if p3[0] < p0[0] + 30 and not loop:
+        # back to an earlier column (a folded layout's next band, or rework): round the cards along
+        # a channel between them (or above both), not diagonally across the board
+        r = 24 * s
+        if dst.top > src.bottom + 10:
+            channel = (src.bottom + dst.top) / 2
+        elif src.top > dst.bottom + 10:
+            channel = (src.top + dst.bottom) / 2
+        else:
+            channel = min(src.top, dst.top) - 28 * s
+        out_x = p0[0] + 36 * s
+        in_x = p3[0] - 40 * s
+        channel = free_channel(channel, in_x, out_x, min(src.top, dst.top) - 40 * s,
+                               max(src.bottom, dst.bottom) + 40 * s, cards.values())
+        path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
+        return resample(path)
+    pts = bezier(p0, p3)
+    others = [r.inflate(6, 6) for step, r in cards.items() if step not in ends]
+    if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
+        # a long link would cross a card on its way: go along a free channel between the columns
+        out_x, in_x = p0[0] + 26 * s, p3[0] - 30 * s
+        lo, hi = min(p0[1], p3[1]) - 400 * s, max(p0[1], p3[1]) + 400 * s
+        channel = free_channel((p0[1] + p3[1]) / 2, out_x + 1, in_x - 1, lo, hi, cards.values())
+        path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], 20 * s)
+        return resample(path)
+    return pts
+
+
+def free_channel(prefer: float, x0: float, x1: float, lo: float, hi: float, cards) -> float:
+    """The height nearest `prefer` (within lo..hi) at which a line from x0 to x1 crosses none of the
+    `cards` (rectangles, given a margin here)."""
+    cards = [r.inflate(8, 12) for r in cards]
+    left, width = int(min(x0, x1)), int(abs(x1 - x0)) + 1
+    step = 6
+    for k in range(0, int(max(prefer - lo, hi - prefer) / step) + 2):
+        for y in ((prefer + k * step, prefer - k * step) if k else (prefer,)):
+            if lo <= y <= hi and pygame.Rect(left, int(y) - 2, width, 4).collidelist(cards) < 0:
+                return y
+    return prefer
+
+
+def dashed_lines(surface, colour, points: Sequence, width: int = 3, dash: float = 14.0, gap: float = 9.0) -> None:
+    """A dashed polyline (for edges that are missing rather than drawn)."""
+    draw_on = True
+    left = dash
+    for a, b in zip(points, points[1:]):
+        ax, ay = a
+        bx, by = b
+        seg = math.hypot(bx - ax, by - ay)
+        pos = 0.0
+        while seg - pos > 1e-6:
+            step = min(left, seg - pos)
+            t0, t1 = pos / seg, (pos + step) / seg
+            if draw_on:
+                pygame.draw.line(surface, colour, (ax + (bx - ax) * t0, ay + (by - ay) * t0),
+                                 (ax + (bx - ax) * t1, ay + (by - ay) * t1), width)
+            pos += step
+            left -= step
+            if left <= 1e-6:
+                draw_on = not draw_on
+                left = dash if draw_on else gap
+
+
+def arrowhead(surface, colour, tip, prev, size: float = 16.0) -> None:
+    dx, dy = tip[0] - prev[0], tip[1] - prev[1]
+    n = math.hypot(dx, dy) or 1.0
+    ux, uy = dx / n, dy / n
+    bx, by = tip[0] - ux * size, tip[1] - uy * size
+    pygame.draw.polygon(surface, colour, [tip, (bx - uy * size * 0.55, by + ux * size * 0.55),
+                                          (bx + uy * size * 0.55, by - ux * size * 0.55)])
