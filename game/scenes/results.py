@@ -10,8 +10,11 @@ forked child process, game.core.jobs) while the screen shows that it is tallying
 
 The screen never waits for ever: the job has a deadline (`deadline_for`), past which it is stopped and the
 screen says, calmly, that the day could not be tallied, with the usual ways on. A round whose watched
-day could not finish (`extra["day_unfinished"]`, set by the run screen) is not tallied at all (it would be
+day could not finish (`round.day_unfinished`, set by the run screen) is not tallied at all (it would be
 the same endless day): the screen says there is no result and why.
+
+Where to go next is given, not looked up: `on_next` (the primary button: the next scenario), `on_retry`
+(the same scenario again), `on_back` (scenario select; Esc too).
 """
 from __future__ import annotations
 
@@ -22,11 +25,11 @@ from typing import Any
 import pygame
 
 from game.ui import charts, words
-from game.play import flow
+from game.play.par import par_for, par_progress
 from game.ui import theme as T
 from game.core.jobs import Job
 from game.ui.widgets import Button
-from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
 ROW1_TOP, ROW1_H = HEADER_H + 12, 236
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
@@ -123,15 +126,16 @@ def compute(rnd, replications: int | None, par, par_seconds: float = 20.0, chart
 class ResultsScene(Screen):
     name = "results"
 
-    def __init__(self, app, rnd):
+    def __init__(self, app, rnd, *, on_next: Way = stay, on_retry: Way = stay, on_back: Way = stay):
         super().__init__(app)
         self.round = rnd
         self.scenario = rnd.scenario
-        self.outcome: Outcome | None = rnd.extra.get("outcome")
+        self.on_next, self.on_retry, self.go_back = on_next, on_retry, on_back
+        self.outcome: Outcome | None = rnd.outcome
         self.error: str | None = None
-        self.unfinished = bool(rnd.extra.get("day_unfinished")) and self.outcome is None
+        self.unfinished = rnd.day_unfinished and self.outcome is None
         if self.unfinished:  # nothing to tally: the run screen said why
-            self.error = rnd.extra.get("run_error") or "The day could not finish."
+            self.error = rnd.run_error or "The day could not finish."
         self.job: Job | None = None
         self.next_try = 0.0  # while par is computed elsewhere: when to look for it again
         self.revealed_at = -10.0 if self.outcome is not None else None  # when the outcome first showed
@@ -157,11 +161,11 @@ class ResultsScene(Screen):
         quickly; while a background computation of par runs, wait for it (it is usually well along)."""
         if self.outcome is not None or self.job is not None or self.error is not None or self.age < self.next_try:
             return False
-        par = flow.par_for(self.scenario, self.app)
-        if par is None and flow.par_progress(self.scenario) is not None:
+        par = par_for(self.scenario, self.app.settings)
+        if par is None and par_progress(self.scenario) is not None:
             self.next_try = self.age + 0.25  # look again in a moment, not every frame
             return False
-        opts = flow.options(self.app)
+        opts = self.app.settings
         self.job = Job(compute, self.round, opts.replications, par, opts.par_seconds, name="results",
                        process=True, deadline=deadline_for(opts.par_seconds))
         return True
@@ -190,7 +194,7 @@ class ResultsScene(Screen):
             elif self.job.error:
                 self.error = self.job.error
             else:
-                self.outcome = self.round.extra["outcome"] = self.job.result
+                self.outcome = self.round.outcome = self.job.result
                 self.round.result = self.outcome.result  # computed in the job's process: kept here
                 self.revealed_at = self.age
             self.job = None
@@ -201,7 +205,7 @@ class ResultsScene(Screen):
             self.job = None
 
     def next(self) -> None:
-        flow.next_scenario(self.app, self.round)
+        self.on_next()
 
     def toggle_view(self) -> None:
         self.view = "map" if self.view == "charts" else "charts"
@@ -214,10 +218,10 @@ class ResultsScene(Screen):
         return False
 
     def retry(self) -> None:
-        flow.retry(self.app, self.round)
+        self.on_retry()
 
     def on_back(self) -> None:
-        flow.done(self.app, self.round, "results")
+        self.go_back()
 
     # --- drawing -------------------------------------------------------------------------------
     def draw(self, surface):
@@ -258,7 +262,7 @@ class ResultsScene(Screen):
             T.text(surface, title, (cx, cy - 40), T.SIZE_HEAD, T.BAD, "bold", anchor="center")
             T.paragraph(surface, self.error, pygame.Rect(cx - 600, cy + 20, 1200, 200), T.SIZE_BODY, T.TEXT_DIM)
             return
-        progress = flow.par_progress(self.scenario) if self.job is None else None
+        progress = par_progress(self.scenario) if self.job is None else None
         if progress is not None:
             T.text(surface, "Working out par…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
             T.text(surface, f"The best rules we can find for this scenario: {progress:.0%} done.", (cx, cy + 10),

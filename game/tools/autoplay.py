@@ -19,7 +19,9 @@ import time
 import pygame
 
 from game.play import flow
+from game.scenes.mapeditor import LAYOUT_RECT
 from game.ui import theme as T
+from game.ui.layout import auto_layout
 
 
 class Autoplay:
@@ -82,17 +84,9 @@ class Autoplay:
         return self.key(pygame.K_RETURN)
 
     def _map_plan(self, scene) -> list:
-        if not hasattr(scene, "connect"):  # the stand-in
-            return [lambda: scene.use_reference()]
         sc = scene.scenario
         edges = list(sc.reference.edges)
-        try:
-            from game.ui.layout import auto_layout
-            from game.scenes.mapeditor import LAYOUT_RECT
-
-            spots = auto_layout(sc, edges, None, LAYOUT_RECT)
-        except Exception:
-            spots = {}
+        spots = auto_layout(sc, edges, None, LAYOUT_RECT)  # where the cards go, as the editor itself lays them
         plan = []
         order = list(dict.fromkeys(s for e in edges for s in (e.src, e.dst)))
         for sid in order:
@@ -157,7 +151,7 @@ def run_autoplay(args) -> int:
     except pygame.error as e:
         print(f"Cannot open a window here ({e}); try --headless.", file=sys.stderr)
         return 1
-    opts = flow.options(app)
+    opts = app.settings
     opts.attract = True
     opts.background_par = False
     if headless:

@@ -60,7 +60,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
 
     app = fresh("kiosk")
     k = install(app, KioskOptions(attract_replications=2, replications=3, attract_pace=0.2))
-    flow.options(app).background_par = False
+    app.settings.background_par = False
     st = store(app)
     for ini, score, stars in (("ADA", 861, 3), ("GRC", 774, 2), ("ALN", 702, 2), ("KAT", 655, 1), ("LIN", 590, 1)):
         st.add_score(ini, sc.id, score, stars)
@@ -147,7 +147,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
     (custom / "broken_example.yaml").write_text(BROKEN_EXAMPLE)
     app = fresh("workshop")
     ws = workshop(app, [custom], workshop="Ops academy, 23 Nov")
-    opts = flow.options(app)
+    opts = app.settings
     opts.replications, opts.background_par = 3, False
     frames(app, 0.2)
     save(app, "workshop_empty")
@@ -196,7 +196,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
 
     app = fresh("demo")
     d = demo(app)
-    flow.options(app).replications, flow.options(app).background_par = 4, False
+    app.settings.replications, app.settings.background_par = 4, False
     frames(app, 0.2)
     save(app, "demo_select")
     d.help = True
