@@ -8,7 +8,7 @@ until that search is done. `par_progress(scenario)` says how far it is. The jobs
 file for the whole process: every round of a scenario after the first finds its par ready.
 
 The flow asks for par when a round starts (so it is ready by the results); the rules screen (its gauge
-and stars) and the results' tally ask again.
+and stars) and the results' tally (game.play.outcome) ask again.
 """
 from __future__ import annotations
 

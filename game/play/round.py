@@ -7,7 +7,7 @@ change it; the engine computes everything from it. Nothing here draws.
 Every field is declared here, with the module that writes it, so a reader finds who hands what to whom:
 the flow keeps the phase and forgets an outcome the map or the rules may have changed; the run screen
 (game.scenes.run) leaves the watched day's read-outs and, when the day could not finish, why; the
-outcome (the results screen's tally) is kept once tallied; a mode keeps what it did with the round (recorded for a
+outcome (game.play.outcome) is kept once tallied; a mode keeps what it did with the round (recorded for a
 team, a lead saved).
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from engine.model import Edge, ProcessMap, Scenario, frozen_map
 
 if TYPE_CHECKING:  # pragma: no cover
-    from game.scenes.results import Outcome
+    from game.play.outcome import Outcome
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Round:
     timeline: dict[str, list] | None = None  # the watched day by clock hour (or by day)
     watched_kpis: dict[str, float] | None = None  # the watched day's own KPIs (Day.kpis())
     rule_changes: list[tuple] = field(default_factory=list)  # (sim_time, rule_id, old, new) mid-day
-    # --- the outcome, once tallied (game.scenes.results) -------------------------------------------------
+    # --- the outcome, once tallied (game.play.outcome) ---------------------------------------------------
     outcome: Outcome | None = None
     # --- what a mode did with the round --------------------------------------------------------------
     recorded: Any = None  # the workshop's record of it for the team (game.data.store.RoundRecord)

@@ -26,7 +26,7 @@ from game.core.app import App
 from game.core.jobs import TOO_LONG, Job
 from game.modes.kiosk.mode import KioskOptions, install
 from game.ui.layout import auto_layout
-from game.scenes import results as results_scene
+from game.play import outcome as tally_module
 from game.scenes import run as run_scene
 from game.scenes.mapeditor import LAYOUT_RECT
 from game.scenes.results import ResultsScene
@@ -170,7 +170,7 @@ def test_the_results_of_a_day_that_could_not_finish_say_so_without_tallying():
     app.stack.replace(results)
     for _ in range(5):
         app.step(1 / 60, [])
-    assert results.settled and not results.ready and results.job is None
+    assert results.settled and not results.ready and results.tally.job is None
     assert results.unfinished and "going round in a loop" in results.error
 
 
@@ -254,8 +254,8 @@ def never_ends(*args, **kwargs):
 
 
 def test_results_give_up_calmly_past_their_deadline(monkeypatch):
-    monkeypatch.setattr(results_scene, "compute", never_ends)
-    monkeypatch.setattr(results_scene, "deadline_for", lambda par_seconds: 1.0)
+    monkeypatch.setattr(tally_module, "tally", never_ends)
+    monkeypatch.setattr(tally_module, "deadline_for", lambda par_seconds: 1.0)
     pygame.init()
     app = App((1920, 1080), headless=True)
     app.settings.background_par = False
@@ -316,7 +316,7 @@ def test_the_kiosk_with_a_looping_map_returns_to_attract(mode_app, make):
 
 
 def test_the_watchdog_ends_a_results_screen_that_never_settles(mode_app, monkeypatch):
-    monkeypatch.setattr(results_scene, "compute", never_ends)
+    monkeypatch.setattr(tally_module, "tally", never_ends)
     app = mode_app
     k = kiosk(app, round_seconds=3.0)
     rnd = flow.start(app, load(builtin_dir() / "tutorial.yaml"), briefing=False)

@@ -160,7 +160,7 @@ def test_results_wait_for_par_computed_in_the_background(monkeypatch):
     scene = app.stack.top
     for _ in range(30):
         app.step(1 / 60, [])
-    assert scene.job is None and not scene.ready  # waiting for par, not tallying without it
+    assert scene.tally.job is None and not scene.ready  # waiting for par, not tallying without it
     assert par_module.par_progress(sc) == 0.4
     job.result = OptimizeResult(0.0, 0.0, sc.default_rules())
     assert scene.wait(60)
