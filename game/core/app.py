@@ -7,6 +7,8 @@ events at logical positions, and the mouse events SDL synthesises from the same 
 """
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -156,3 +158,19 @@ class App:
         with atomic_file(path, binary=True) as f:  # whole or not at all, never over a device or a folder
             pygame.image.save(img, f, str(path))
 
+
+def open_app(args, *, fullscreen: bool = False, hint: str) -> App | None:
+    """The App the command line asks for (`--size`, `--fullscreen`, `--headless`: SDL's dummy drivers then,
+    set before pygame starts); `fullscreen` forces it (a kiosk). None, with one line on stderr ending in
+    `hint`, when no window can be opened here."""
+    headless = bool(getattr(args, "headless", False))
+    if headless:
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    try:
+        pygame.init()
+        return App(getattr(args, "size", None) or (1280, 720), headless=headless,
+                   fullscreen=bool(getattr(args, "fullscreen", False)) or fullscreen)
+    except pygame.error as e:
+        print(f"Cannot open a window here ({e}); {hint}", file=sys.stderr)
+        return None

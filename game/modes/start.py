@@ -6,14 +6,13 @@ that mode (its layer, its crash guard, its screens given to the flow) and shows 
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
 
 import pygame
 
-from game.core.app import App
+from game.core.app import App, open_app
 from game.play import flow
 
 
@@ -50,24 +49,16 @@ def start_mode(app: App, args) -> bool:
 
 def run_game(args) -> int:
     """`python main.py [play]`: open the window and play."""
-    headless = bool(getattr(args, "headless", False))
-    if headless:
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    try:
-        pygame.init()
-        size = getattr(args, "size", None) or (1280, 720)
-        kiosk = bool(getattr(args, "kiosk", False))  # a kiosk fills the display, whatever its size
-        app = App(size, fullscreen=bool(getattr(args, "fullscreen", False)) or (kiosk and not headless),
-                  headless=headless)
-    except pygame.error as e:
-        print(f"Cannot open a window here ({e}); try 'python main.py --help' for the command line.", file=sys.stderr)
+    kiosk = bool(getattr(args, "kiosk", False)) and not getattr(args, "headless", False)
+    app = open_app(args, fullscreen=kiosk,  # a kiosk fills the display, whatever its size
+                   hint="try 'python main.py --help' for the command line.")
+    if app is None:
         return 1
     if not start_mode(app, args):
         flow.title(app)
     started = time.perf_counter()
     code = app.run(frames=getattr(args, "frames", None))
-    if headless:
+    if app.headless:
         print(f"ran {app.frames} frames headless in {time.perf_counter() - started:.2f} s", file=sys.stderr)
     pygame.quit()
     return code

@@ -12,7 +12,6 @@ exact spot, a lever's value), its public method is called instead, the one its o
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 
@@ -138,19 +137,12 @@ class Autoplay:
 
 def run_autoplay(args) -> int:
     """`python main.py play --autoplay [--headless --frames N]`: the game plays a round by itself."""
-    headless = bool(getattr(args, "headless", False))
-    if headless:
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from game.core.app import App
+    from game.core.app import open_app
 
-    try:
-        pygame.init()
-        app = App(getattr(args, "size", None) or (1280, 720), fullscreen=bool(getattr(args, "fullscreen", False)),
-                  headless=headless)
-    except pygame.error as e:
-        print(f"Cannot open a window here ({e}); try --headless.", file=sys.stderr)
+    app = open_app(args, hint="try --headless.")
+    if app is None:
         return 1
+    headless = app.headless
     opts = app.settings
     opts.attract = True
     opts.background_par = False
