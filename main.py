@@ -307,7 +307,7 @@ def cmd_play(args) -> int:
         from game.tools.autoplay import run_autoplay
 
         return run_autoplay(args)
-    from game.core.app import run_game
+    from game.modes.start import run_game
 
     return run_game(args)
 

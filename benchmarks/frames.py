@@ -33,12 +33,13 @@ FIRST_FRAME = r"""
 import os, sys, time
 sys.path.insert(0, {root!r})
 import pygame
-from game.core.app import App, first_scene
+from game.core.app import App
+from game.play import flow
 pygame.init()
 app = App((1920, 1080), headless=True)
 which = {which!r}
 if which == "title":
-    app.stack.push(first_scene(app))
+    flow.title(app)
 else:
     from engine.scenario import builtin_dir, load
     from game.play.round import Round

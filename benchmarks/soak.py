@@ -116,7 +116,6 @@ def soak(minutes: float = 30.0, fps: int = 30, seed: int = 1, data_dir=None, war
     """Run the kiosk for `minutes` of simulated time; returns what was measured."""
     import pygame
 
-    from game.play import flow
     from game.core.app import App
     from game.modes.kiosk.mode import KioskOptions, install
 
@@ -128,7 +127,7 @@ def soak(minutes: float = 30.0, fps: int = 30, seed: int = 1, data_dir=None, war
     app = App((1920, 1080), headless=True)
     app.data_dir = Path(data_dir)
     kiosk = install(app, KioskOptions(attract_replications=2, replications=2))
-    opts = flow.options(app)
+    opts = app.settings
     opts.background_par = False  # no par processes: the soak is about the kiosk, not the optimiser
     opts.par_seconds = 2.0
     visitors = Visitors(random.Random(seed))

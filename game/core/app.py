@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-from typing import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
 
 import pygame
 
+from game.core.scene import SceneStack
+from game.core.settings import Settings
 from game.ui import theme as T
-from game.core.scene import Scene, SceneStack
+
+if TYPE_CHECKING:  # pragma: no cover
+    from game.data.store import Store, UnavailableStore
 
 POINTER_TYPES = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
 #: what counts as someone at the machine (the kiosk's idle timer)
@@ -43,6 +47,13 @@ class App:
         self.layers: list = []
         #: when set, an exception in a frame's update or draw goes here instead of stopping the game
         self.on_error = None
+        #: what the session is set to (game.core.settings): replications, custom scenario folders, the
+        #: day's seed, a mode's own screens for places of the flow
+        self.settings = Settings()
+        #: where long-lived state lives (--data: a folder, or a database file); None: the store's default
+        self.data_dir: Path | str | None = None
+        #: the database, opened once by game.modes.shared.store (an UnavailableStore when it cannot be)
+        self.store: Store | UnavailableStore | None = None
         self.window: pygame.Surface | None = None
         if not pygame.get_init():
             pygame.init()
@@ -148,53 +159,18 @@ class App:
             pygame.image.save(img, f, str(path))
 
 
-class PlaceholderTitle(Scene):
-    """Until the real scenes land: the name of the game and a way out."""
-
-    name = "title"
-
-    def update(self, dt, events):
-        for e in events:
-            if e.type == pygame.KEYDOWN and e.key == pygame.K_ESCAPE:
-                self.app.running = False
-
-    def draw(self, surface):
-        T.text(surface, "ProcessPlay", (T.W // 2, T.H // 2 - 60), T.SIZE_TITLE, T.TEXT, "bold", anchor="center")
-        T.text(surface, "Map it. Run it. Beat par.", (T.W // 2, T.H // 2 + 40), T.SIZE_HEAD, T.ACCENT,
-               "semibold", anchor="center")
-        T.text(surface, "Press Esc to quit", (T.W // 2, T.H - 80), T.SIZE_BODY, T.TEXT_DIM, anchor="center")
-
-
-def first_scene(app: App) -> Scene:
-    try:
-        from game.scenes.title import TitleScene  # the real title, once it exists
-    except ImportError:
-        return PlaceholderTitle(app)
-    return TitleScene(app)
-
-
-def run_game(args) -> int:
-    """`python main.py [play]`: open the window and play."""
+def open_app(args, *, fullscreen: bool = False, hint: str) -> App | None:
+    """The App the command line asks for (`--size`, `--fullscreen`, `--headless`: SDL's dummy drivers then,
+    set before pygame starts); `fullscreen` forces it (a kiosk). None, with one line on stderr ending in
+    `hint`, when no window can be opened here."""
     headless = bool(getattr(args, "headless", False))
     if headless:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     try:
         pygame.init()
-        size = getattr(args, "size", None) or (1280, 720)
-        kiosk = bool(getattr(args, "kiosk", False))  # a kiosk fills the display, whatever its size
-        app = App(size, fullscreen=bool(getattr(args, "fullscreen", False)) or (kiosk and not headless),
-                  headless=headless)
+        return App(getattr(args, "size", None) or (1280, 720), headless=headless,
+                   fullscreen=bool(getattr(args, "fullscreen", False)) or fullscreen)
     except pygame.error as e:
-        print(f"Cannot open a window here ({e}); try 'python main.py --help' for the command line.", file=sys.stderr)
-        return 1
-    from game.modes.shared import start_mode
-
-    if not start_mode(app, args):  # --kiosk, --facilitator, --demo; else the ordinary game
-        app.stack.push(first_scene(app))
-    started = time.perf_counter()
-    code = app.run(frames=getattr(args, "frames", None))
-    if headless:
-        print(f"ran {app.frames} frames headless in {time.perf_counter() - started:.2f} s", file=sys.stderr)
-    pygame.quit()
-    return code
+        print(f"Cannot open a window here ({e}); {hint}", file=sys.stderr)
+        return None

@@ -1,13 +1,14 @@
 """The crash guard: a screen that raises never shows a traceback to a visitor, nor closes the game.
 
-`CrashGuard(app, recover)` becomes `app.on_error`: an exception in a frame's update or draw (a scene's, or
-a layer's) is written with its traceback to the log file beside the database (game.data.store.LOG_NAME), and
+`CrashGuard(app, recover, log_path)` becomes `app.on_error`: an exception in a frame's update or draw (a
+scene's, or a layer's) is written with its traceback to the log file (the modes keep it beside the
+database: game.modes.shared.log_path), and
 `recover()` puts the game back on its feet (the kiosk: its attract mode; the workshop: its teams; the
 demo: scenario select). A recovery that itself fails falls back to a plain "Tap to play" screen that
 cannot fail, so the loop goes on. The same traceback repeating every frame is logged once with a count,
 not sixty times a second.
 
-`write_log(app, text)` is that log's one writer: the guard's tracebacks, and what the modes log besides (a
+`write_log(app, text, note, log_path)` is that log's one writer: the guard's tracebacks, and what the modes log besides (a
 save the disk refused, a database that could not be opened). When the log itself cannot be written (the
 same full or read-only disk), the lines go to standard error instead, so a kiosk's start script still has
 them; they never stop the game. User text in a line (a team name) is escaped (engine.yamlpos.printable).
@@ -18,12 +19,15 @@ import datetime as _dt
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pygame
 
-from game.ui import theme as T
 from game.core.scene import Scene
+from game.ui import theme as T
+
+if TYPE_CHECKING:  # pragma: no cover
+    from game.core.app import App
 
 
 class SafeScreen(Scene):
@@ -46,20 +50,17 @@ class SafeScreen(Scene):
         T.text(surface, "Tap to play", (T.W // 2, T.H // 2 + 60), T.SIZE_HEAD, T.ACCENT, "semibold", anchor="center")
 
 
-def write_log(app, text: str, note: str = "", log_path: Path | str | None = None) -> bool:
-    """Append `text` to the log beside the database (or `log_path`), stamped with the time, the mode and the
-    screen on top; False (and the lines on standard error) when the log cannot be written."""
+def write_log(app: App, text: str, note: str, log_path: Path | str) -> bool:
+    """Append `text` to the log at `log_path`, stamped with the time, the mode and the screen on top; False
+    (and the lines on standard error) when the log cannot be written."""
     from engine.yamlpos import printable
 
-    scene = getattr(getattr(getattr(app, "stack", None), "top", None), "name", "?")
+    top = app.stack.top
+    scene = top.name if top is not None else "?"
     stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     lines = "\n".join(printable(line) for line in text.rstrip("\n").split("\n"))
-    entry = f"--- {stamp} mode={getattr(app, 'mode', '?')} scene={scene} {note}\n{lines}\n\n"
+    entry = f"--- {stamp} mode={app.mode} scene={scene} {note}\n{lines}\n\n"
     try:
-        if log_path is None:
-            from game.modes.shared import log_path as default_log
-
-            log_path = default_log(app)
         with open(log_path, "a", encoding="utf-8") as f:
             f.write(entry)
         return True
@@ -72,13 +73,9 @@ def write_log(app, text: str, note: str = "", log_path: Path | str | None = None
 
 
 class CrashGuard:
-    def __init__(self, app, recover: Callable[[], None], log_path: Path | str | None = None):
+    def __init__(self, app: App, recover: Callable[[], None], log_path: Path | str):
         self.app = app
         self.recover = recover
-        if log_path is None:
-            from game.modes.shared import log_path as default_log
-
-            log_path = default_log(app)
         self.log_path = Path(log_path)
         self.crashes = 0
         self.last: str | None = None

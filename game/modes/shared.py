@@ -3,20 +3,23 @@
 A `Layer` sits in `app.layers`, above the scene stack: each frame it sees the input before the scenes
 (`filter` may keep some for itself) and draws after them (a timer, a countdown, a shortcut card). The
 modes change the game by watching which screen is on top and acting on it, never by editing the
-screens: `swap(app, cls, make)` replaces the screen on top by one of the mode's own (its results screen
-with "Save my score", say) the frame after the flow put it there.
+screens; where a mode wants a screen of its own in the flow (the kiosk's results with "Save my score"),
+it gives the flow a builder for that place (`app.settings.screens`, game.core.settings), and the flow
+builds it in place of its own.
 
 Long-lived state (scores, leads, team rounds) is `game.data.store.Store`, in the data folder (`--data DIR`),
 opened once per app by `store(app)`. When it cannot be opened there (`--data` naming a file, a read-only
 folder, a broken database), the game goes on without saving: `store(app)` is then an `UnavailableStore`
 (empty boards, every save a SaveError), the reason is logged, and `storage_problem(app)` gives it to the
 screens that say so. A save the machine refuses later (a full disk) is `save_failed(app, error, what)`:
-logged with its reason, and the sentence a visitor reads returned.
+logged with its reason, and the sentence a visitor reads returned. `log(app, text, note)` writes a line
+in the log beside the database (game.core.guard.write_log).
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+
+from game.core.guard import write_log
 
 
 def data_dir(app=None) -> Path:
@@ -24,7 +27,7 @@ def data_dir(app=None) -> Path:
     a database file), else the store's default (made if missing; if it cannot be, `store(app)` says why)."""
     from game.data.store import database_path
 
-    path = database_path(getattr(app, "data_dir", None)).parent
+    path = database_path(app.data_dir if app is not None else None).parent
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -39,6 +42,11 @@ def log_path(app=None) -> Path:
     return data_dir(app) / LOG_NAME
 
 
+def log(app, text: str, note: str) -> bool:
+    """A line in the log beside the database; False when it could not be written (it went to stderr)."""
+    return write_log(app, text, note, log_path(app))
+
+
 class Layer:
     """A mode's presence above the scenes. Override what you need."""
 
@@ -47,14 +55,6 @@ class Layer:
 
     def draw(self, surface) -> None:
         pass
-
-
-def swap(app, cls, make) -> object | None:
-    """If the screen on top is exactly of class `cls`, replace it by `make(top)`; returns the new screen."""
-    top = app.stack.top
-    if top is not None and type(top) is cls:
-        return app.stack.replace(make(top))
-    return None
 
 
 def denied(initials: str) -> bool:
@@ -67,19 +67,15 @@ def denied(initials: str) -> bool:
 def store(app):
     """The app's database (game.data.store.Store in the data folder), opened once; an UnavailableStore, the
     reason logged, when it cannot be opened."""
-    st = getattr(app, "store", None)
-    if st is None:
+    if app.store is None:
         from game.data.store import Store, StoreError, UnavailableStore
 
         try:
-            st = Store.open(getattr(app, "data_dir", None))
+            app.store = Store.open(app.data_dir)
         except (StoreError, OSError) as e:
-            st = UnavailableStore(str(e))
-            from game.core.guard import write_log
-
-            write_log(app, f"The database cannot be opened, so nothing will be saved: {e}", "storage")
-        app.store = st
-    return st
+            app.store = UnavailableStore(str(e))
+            log(app, f"The database cannot be opened, so nothing will be saved: {e}", "storage")
+    return app.store
 
 
 def storage_problem(app) -> str | None:
@@ -94,9 +90,7 @@ def save_failed(app, error: Exception, what: str, who: str = "visitor") -> str:
     """A save the machine refused (game.data.store.SaveError: full disk, read-only disk, no database): logged
     with its reason beside the database, and the sentence to show returned. `what` is what was not saved
     ("your score"); `who` "visitor" (ask the staff) or "facilitator" (look at the log)."""
-    from game.core.guard import write_log
-
-    logged = write_log(app, f"Could not save {what}: {error}", "save failed")
+    logged = log(app, f"Could not save {what}: {error}", "save failed")
     if who == "visitor":
         return f"Sorry, we couldn't save {what}. Please tell the staff at the stand."
     where = f"the log {log_path(app)} says why" if logged else "the reason is on the terminal"
@@ -117,43 +111,3 @@ def draw_notice(surface, text: str, y: int | None = None) -> None:
         T.text(surface, line, (box.centerx, box.top + 42 + 44 * i), T.SIZE_LABEL, T.TEXT, "semibold",
                anchor="center")
 
-
-def outcome_of(rnd) -> Any:
-    """The results screen's tally of a round (game.scenes.results.Outcome), once computed."""
-    return rnd.extra.get("outcome")
-
-
-def start_mode(app, args) -> bool:
-    """Start the mode asked for on the command line (`--kiosk`, `--facilitator`, `--demo`); False when
-    none was, and the ordinary game starts."""
-    if getattr(args, "data", None):
-        app.data_dir = args.data
-    if getattr(args, "kiosk", False):
-        from game.modes.kiosk.mode import KioskOptions, install
-
-        opts = KioskOptions()
-        if getattr(args, "idle", None) is not None:
-            opts.idle_seconds = float(args.idle)
-        if app.headless:
-            opts.attract_replications = 2
-        install(app, opts)
-        if not app.headless:
-            import pygame
-
-            pygame.mouse.set_visible(False)
-        return True
-    if getattr(args, "facilitator", False):
-        from game.modes.workshop.mode import install
-
-        install(app, scenario_dirs=getattr(args, "scenarios", None) or [])
-        return True
-    if getattr(args, "demo", False):
-        from game.modes.demo.mode import install
-
-        install(app, scenario_dirs=getattr(args, "scenarios", None) or [])
-        return True
-    if getattr(args, "scenarios", None):  # custom scenarios in the ordinary game too
-        from game.play import flow
-
-        flow.options(app).scenario_dirs = [Path(d) for d in args.scenarios]
-    return False

@@ -1,1 +1,2 @@
-"""A round of play: its state (round), the order of its phases (flow), and what it came to."""
+"""A round of play: its state (round), the order of its phases and the screens' ways on (flow), the
+scenario catalogue, par, and what a round came to (outcome, daystats)."""

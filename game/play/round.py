@@ -1,15 +1,24 @@
 """The state of one round of play, passed from scene to scene.
 
 A round is one scenario played from briefing to results: the player's map (with where the cards stand),
-the map attempts, the rule values, and the outcome of the run. Scenes read and change it; the engine
-computes everything from it. Nothing here draws.
+the map attempts, the rule values, what the watched day left, and the outcome of the run. Scenes read and
+change it; the engine computes everything from it. Nothing here draws.
+
+Every field is declared here, with the module that writes it, so a reader finds who hands what to whom:
+the flow keeps the phase and forgets an outcome the map or the rules may have changed; the run screen
+(game.scenes.run) leaves the watched day's read-outs and, when the day could not finish, why; the
+outcome (game.play.outcome) is kept once tallied; a mode keeps what it did with the round (recorded for a
+team, a lead saved).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.model import Edge, ProcessMap, Scenario, frozen_map
+
+if TYPE_CHECKING:  # pragma: no cover
+    from game.play.outcome import Outcome
 
 
 @dataclass
@@ -25,7 +34,19 @@ class Round:
     rules: dict[str, Any] = field(default_factory=dict)  # rule id -> value chosen by the player
     result: Any = None  # what the run returned (KPIs per replication, summary)
     day: Any = None  # the engine Day being watched, for the run scene
-    extra: dict[str, Any] = field(default_factory=dict)  # what a scene keeps for later scenes
+    phase: str | None = None  # the flow's phase on screen ("briefing" ... "results")
+    # --- left by the run screen (game.scenes.run's docstring says what each holds) ---------------------
+    run_error: str | None = None  # why the day could not run, finish or be tallied
+    day_unfinished: bool = False  # the watched day could not finish: no results run was made
+    timeline: dict[str, list] | None = None  # the watched day by clock hour (or by day)
+    watched_kpis: dict[str, float] | None = None  # the watched day's own KPIs (Day.kpis())
+    rule_changes: list[tuple] = field(default_factory=list)  # (sim_time, rule_id, old, new) mid-day
+    # --- the outcome, once tallied (game.play.outcome) ---------------------------------------------------
+    outcome: Outcome | None = None
+    # --- what a mode did with the round --------------------------------------------------------------
+    recorded: Any = None  # the workshop's record of it for the team (game.data.store.RoundRecord)
+    save_failed: str | None = None  # the workshop could not keep it: the sentence the screen shows
+    lead_saved: bool = False  # the kiosk's visitor left their details after it
 
     def __post_init__(self):
         if not self.rules:

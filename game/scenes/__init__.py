@@ -2,10 +2,16 @@
 along the bottom (the primary action always bottom right) and the keys every screen answers to
 (Enter continues, Esc goes back).
 
-Which screen follows which is `game.play.flow`'s business, not the screens': a screen says "done" or "back"
-and the flow decides where that leads.
+Which screen follows which is `game.play.flow`'s business, not the screens': every screen is given its
+ways on as keyword arguments, callables of no arguments named for the player's move (`on_done`,
+`on_back`, and where a screen has more: `on_next`, `on_retry`, `on_play`; scenario select's `on_pick`
+takes the scenario picked), and calls them; it imports nothing of the flow. A screen built without one
+(a test driving one screen alone) stays where it is (`stay`). The `on_back` given is kept as `go_back`:
+`Screen.on_back` is the Esc hook, which a mode's screen may override.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import pygame
 
@@ -20,6 +26,13 @@ BUTTON_H = 88
 PRIMARY_W = 440
 FADE_IN = 0.15  # seconds a screen takes to appear out of the background
 SECONDARY_W = 300
+
+#: a way on from a screen: what it calls when the player makes that move
+Way = Callable[[], None]
+
+
+def stay() -> None:
+    """The way on of a screen built without one: nowhere."""
 
 
 def primary_rect() -> pygame.Rect:

@@ -2,18 +2,17 @@
 
 The cast stands on the left (the one speaking lit up), the day's targets under them; their lines appear
 on the right as speech bubbles, typed out. A tap (or Enter, or Space) finishes the line being typed, the
-next tap brings the next line; after the last, it goes on to the map. "Skip" jumps straight there and
-Esc goes back to scenario select.
+next tap brings the next line; after the last, it goes on (`on_done`: to the map). "Skip" jumps straight
+there and Esc goes back (`on_back`: to scenario select).
 """
 from __future__ import annotations
 
 import pygame
 
-from game.play import flow
 from game.ui import portraits, words
 from game.ui import theme as T
 from game.ui.widgets import Button
-from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
 CHARS_PER_SECOND = 55
 CAST_W = 480  # the left column
@@ -23,9 +22,10 @@ BUBBLE_LEFT = MARGIN + CAST_W + 56
 class BriefingScene(Screen):
     name = "briefing"
 
-    def __init__(self, app, rnd):
+    def __init__(self, app, rnd, *, on_done: Way = stay, on_back: Way = stay):
         super().__init__(app)
         self.round = rnd
+        self.on_done, self.go_back = on_done, on_back
         self.scenario = sc = rnd.scenario
         self.lines = list(sc.briefing)
         self.index = 0  # the line being said
@@ -63,13 +63,13 @@ class BriefingScene(Screen):
     def finish(self) -> None:
         if not self.finished:
             self.finished = True
-            flow.done(self.app, self.round, "briefing")
+            self.on_done()
 
     def on_continue(self) -> None:
         self.advance()
 
     def on_back(self) -> None:
-        flow.back(self.app, self.round, "briefing")
+        self.go_back()
 
     def _label(self) -> None:
         last = self.index + 1 >= len(self.lines)

@@ -1,32 +1,25 @@
 """Results: the headline score out of 1,000 and the stars, the KPIs against the targets, the default rules
 and par, the day hour by hour, where the money came from and went, and where the day lost most.
 
-Every number is the engine's. The player's run is `engine.sim.run` on the player's map and rules (or the
-run the run screen already made); the default rules and par are run on the expert map with the same seed
-and replications (common random numbers: the same callers on the same days), which is how
-`engine.optimize.baseline_and_par` defines them; `engine.scoring.grade` turns them into stars and the
-headline; `engine.optimize.bottlenecks` ranks the losses. All of it is computed in a background job (a
-forked child process, game.core.jobs) while the screen shows that it is tallying and for how long.
+The screen draws a round's outcome (game.play.outcome): every number in it is the engine's, computed
+there. While the outcome is being tallied (`Tally`, a background job with a deadline) the screen shows
+that it is, and for how long; when there is none (the tally gave up, or the watched day could not
+finish) it says so calmly, with the usual ways on.
 
-The screen never waits for ever: the job has a deadline (`deadline_for`), past which it is stopped and the
-screen says, calmly, that the day could not be tallied, with the usual ways on. A round whose watched
-day could not finish (`extra["day_unfinished"]`, set by the run screen) is not tallied at all (it would be
-the same endless day): the screen says there is no result and why.
+Where to go next is given, not looked up: `on_next` (the primary button: the next scenario), `on_retry`
+(the same scenario again), `on_back` (scenario select; Esc too).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
-
 import pygame
 
+from game.play.outcome import Outcome, Tally
 from game.ui import charts, words
-from game.play import flow
 from game.ui import theme as T
 from game.core.jobs import Job
 from game.ui.widgets import Button
-from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
 ROW1_TOP, ROW1_H = HEADER_H + 12, 236
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
@@ -34,106 +27,15 @@ GAP = 24
 REVEAL = 1.2  # seconds the headline takes to count up
 SLOW_NOTE = 5.0  # seconds of tallying before the screen shows how long it has been
 
-
-def deadline_for(par_seconds: float) -> float:
-    """Wall seconds the tally may take: a quick par search and five runs of the day, generously."""
-    return 90.0 + 3.0 * float(par_seconds)
-
-
-@dataclass
-class Outcome:
-    """Everything the screen shows, computed once."""
-
-    result: Any  # engine.sim.RunResult of the player's map and rules
-    baseline: Any  # RunResult: expert map, default rules, same seed and replications
-    par_run: Any  # RunResult: expert map, par's rules
-    grade: Any  # engine.scoring.Grade
-    losses: list  # engine.optimize.Loss, ranked
-    hourly: Any  # game.play.daystats.Hourly
-    money: dict[str, list[tuple[str, float]]]  # "revenue"/"cost" -> rows
-    par_source: str  # "kept" (beside the scenario), "quick" (a short search just now)
-
-    @property
-    def kpis(self) -> dict[str, float]:
-        """The player's KPI means, exactly as the engine reported them."""
-        return self.result.means()
-
-
-def money_rows(scenario, rules: dict, kpis: dict[str, float]) -> dict[str, list[tuple[str, float]]]:
-    """Revenue and cost split into what the KPIs allow exactly: fees at exits and the rest of the
-    revenue; fixed costs, penalties at exits and the rest of the cost (staff, per-entity costs, late
-    penalties...)."""
-    from engine.scenario import apply_rules
-
-    sc = apply_rules(scenario, rules) if scenario.rules else scenario
-    exits = [s for s in sc.steps.values() if s.kind == "exit"]
-    fees = sum(kpis.get(f"exits.{s.id}", 0.0) * s.revenue for s in exits)
-    penalties = sum(kpis.get(f"exits.{s.id}", 0.0) * s.penalty for s in exits)
-    fixed = sum(sc.fixed_costs.values())
-    revenue, cost = kpis.get("revenue", 0.0), kpis.get("cost", 0.0)
-    calls = scenario.domain == "call_center"
-    rev = [("Fees for work done", fees), ("Sales on the call" if calls else "Other revenue", revenue - fees)]
-    costs = [("Staff and other costs", cost - fixed - penalties), ("Fixed costs", fixed), ("Penalties", penalties)]
-    return {"revenue": [r for r in rev if abs(r[1]) >= 0.5], "cost": [c for c in costs if abs(c[1]) >= 0.5]}
-
-
-def map_score_of(rnd) -> int:
-    if rnd.map_score:
-        return int(rnd.map_score)
-    best = getattr(rnd.attempts, "best", None)
-    if best is not None:
-        return int(best.score)
-    from engine.maps import score_map
-
-    return score_map(rnd.scenario, rnd.pmap)
-
-
-def compute(rnd, replications: int | None, par, par_seconds: float = 20.0, chart_days: int = 2,
-            bottleneck_days: int = 2) -> Outcome:
-    """The whole outcome of a round (slow: run it on a Job). Without a kept `par`, a search of about
-    `par_seconds` finds one on the run's own seed and replications."""
-    from engine import sim
-    from engine.optimize import bottlenecks, optimize
-    from engine.scoring import grade
-
-    from game.play.daystats import hourly
-
-    sc = rnd.scenario
-    seed = rnd.run_seed
-    result = rnd.result if isinstance(rnd.result, sim.RunResult) else None
-    if result is None:
-        result = sim.run(sc, rnd.pmap, rnd.rules, replications=replications, seed=seed)
-        rnd.result = result
-    reps = result.replications
-    defaults = sc.default_rules()
-    baseline = sim.run(sc, None, defaults, replications=reps, seed=result.seed)
-    source = "kept"
-    if par is None and sc.rules:
-        par, source = optimize(sc, None, seconds=par_seconds, replications=reps, seed=result.seed), "quick"
-    base_score = baseline.mean("score")
-    par_run = sim.run(sc, None, {**defaults, **par.best_rules}, replications=reps, seed=result.seed) \
-        if par is not None else baseline
-    par_score = max(base_score, par_run.mean("score"))
-    g = grade(sc, result.summary, base_score, par_score, map_score_of(rnd))
-    losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=result.seed)
-    hours = hourly(sc, rnd.pmap, rnd.rules, result.seed, days=min(chart_days, reps))
-    return Outcome(result, baseline, par_run, g, losses, hours, money_rows(sc, rnd.rules, result.means()), source)
-
-
 class ResultsScene(Screen):
     name = "results"
 
-    def __init__(self, app, rnd):
+    def __init__(self, app, rnd, *, on_next: Way = stay, on_retry: Way = stay, on_back: Way = stay):
         super().__init__(app)
         self.round = rnd
         self.scenario = rnd.scenario
-        self.outcome: Outcome | None = rnd.extra.get("outcome")
-        self.error: str | None = None
-        self.unfinished = bool(rnd.extra.get("day_unfinished")) and self.outcome is None
-        if self.unfinished:  # nothing to tally: the run screen said why
-            self.error = rnd.extra.get("run_error") or "The day could not finish."
-        self.job: Job | None = None
-        self.next_try = 0.0  # while par is computed elsewhere: when to look for it again
+        self.on_next, self.on_retry, self.go_back = on_next, on_retry, on_back
+        self.tally = Tally(rnd, app.settings)
         self.revealed_at = -10.0 if self.outcome is not None else None  # when the outcome first showed
         self.view = "charts"  # or "map": the losses laid over the player's map
         self._map_image: pygame.Surface | None = None
@@ -143,6 +45,23 @@ class ResultsScene(Screen):
                         Button(secondary_rect(1), "Scenarios", self.on_back, kind="quiet"),
                         self.view_button]
 
+    # --- the tally, as the modes and tests read it ----------------------------------------------
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.tally.outcome
+
+    @property
+    def error(self) -> str | None:
+        return self.tally.error
+
+    @property
+    def unfinished(self) -> bool:
+        return self.tally.unfinished
+
+    @property
+    def job(self) -> Job | None:
+        return self.tally.job
+
     @property
     def ready(self) -> bool:
         return self.outcome is not None
@@ -150,58 +69,32 @@ class ResultsScene(Screen):
     @property
     def settled(self) -> bool:
         """Nothing more is coming: an outcome, or a message that there will be none."""
-        return self.outcome is not None or self.error is not None
-
-    def start(self) -> bool:
-        """Start tallying once par is settled: kept, computed in the background, or to be searched
-        quickly; while a background computation of par runs, wait for it (it is usually well along)."""
-        if self.outcome is not None or self.job is not None or self.error is not None or self.age < self.next_try:
-            return False
-        par = flow.par_for(self.scenario, self.app)
-        if par is None and flow.par_progress(self.scenario) is not None:
-            self.next_try = self.age + 0.25  # look again in a moment, not every frame
-            return False
-        opts = flow.options(self.app)
-        self.job = Job(compute, self.round, opts.replications, par, opts.par_seconds, name="results",
-                       process=True, deadline=deadline_for(opts.par_seconds))
-        return True
+        return self.tally.settled
 
     def wait(self, timeout: float = 120.0) -> bool:
-        """Finish the computation now (tests and the autoplay)."""
-        import time
-
-        end = time.monotonic() + timeout
-        while not self.ready and self.error is None and time.monotonic() < end:
-            self.start()
-            if self.job is not None:
-                self.job.wait(max(0.0, end - time.monotonic()))
-            else:
-                time.sleep(0.05)
-                self.next_try = 0.0
-            self.tick(0.0)
-        return self.ready
+        """Finish the tally now (tests and the autoplay)."""
+        ready = self.tally.wait(timeout)
+        if ready and self.revealed_at is None:
+            self.revealed_at = self.age
+        return ready
 
     def tick(self, dt):
-        self.start()
-        if self.job is not None and self.job.done:
-            if self.job.timed_out:
-                self.error = (f"{self.job.error} This map may keep work going round in a loop. "
-                              "Try again with another map, or go on.")
-            elif self.job.error:
-                self.error = self.job.error
-            else:
-                self.outcome = self.round.extra["outcome"] = self.job.result
-                self.round.result = self.outcome.result  # computed in the job's process: kept here
-                self.revealed_at = self.age
-            self.job = None
+        if self.tally.poll(dt):
+            self.revealed_at = self.age
 
     def leave(self) -> None:
-        if self not in self.app.stack and self.job is not None:  # off the stack: the tally stops with it
-            self.job.cancel()
-            self.job = None
+        if self not in self.app.stack:  # off the stack: the tally stops with it
+            self.tally.cancel()
 
+    # --- the ways on -----------------------------------------------------------------------------
     def next(self) -> None:
-        flow.next_scenario(self.app, self.round)
+        self.on_next()
+
+    def retry(self) -> None:
+        self.on_retry()
+
+    def on_back(self) -> None:
+        self.go_back()
 
     def toggle_view(self) -> None:
         self.view = "map" if self.view == "charts" else "charts"
@@ -212,12 +105,6 @@ class ResultsScene(Screen):
             self.toggle_view()
             return True
         return False
-
-    def retry(self) -> None:
-        flow.retry(self.app, self.round)
-
-    def on_back(self) -> None:
-        flow.done(self.app, self.round, "results")
 
     # --- drawing -------------------------------------------------------------------------------
     def draw(self, surface):
@@ -258,7 +145,7 @@ class ResultsScene(Screen):
             T.text(surface, title, (cx, cy - 40), T.SIZE_HEAD, T.BAD, "bold", anchor="center")
             T.paragraph(surface, self.error, pygame.Rect(cx - 600, cy + 20, 1200, 200), T.SIZE_BODY, T.TEXT_DIM)
             return
-        progress = flow.par_progress(self.scenario) if self.job is None else None
+        progress = self.tally.par_progress
         if progress is not None:
             T.text(surface, "Working out par…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
             T.text(surface, f"The best rules we can find for this scenario: {progress:.0%} done.", (cx, cy + 10),

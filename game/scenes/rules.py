@@ -14,11 +14,12 @@ import math
 import pygame
 
 from game.ui import charts, words
-from game.play import flow
 from game.ui import theme as T
 from game.core.jobs import Job
+from game.play.par import par_for
+from game.ui.levers import lever_widget
 from game.ui.widgets import Button, Choice, Slider
-from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
+from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
 DEBOUNCE = 0.15  # seconds a lever must rest before its forecast is asked for
 PREVIEW_DEADLINE = 20.0  # wall seconds a forecast may take (it is asked for 0.3 s of work) before we stop it
@@ -33,70 +34,13 @@ def _key(rules: dict) -> tuple:
     return tuple(sorted(rules.items()))
 
 
-def option_name(option: str) -> str:
-    return option.replace("_", " ").capitalize()
-
-
-VALUE_W = 170  # room for a slider's value, at the right end of its track
-
-
-def lever_widget(rule, box: pygame.Rect, value, on_change):
-    """The widget of one lever: a slider for a number, a row of options for a choice."""
-    if rule.kind == "slider":
-        return LeverSlider(box, rule.values(), value, rule.label, rule.unit, on_change=on_change)
-    return LeverChoice(box, list(rule.values()), value, rule.label, on_change=on_change,
-                       names={o: option_name(o) for o in rule.values()})
-
-
-class LeverSlider(Slider):
-    """A slider whose value sits at the end of its track, so a long label never runs into it."""
-
-    @property
-    def track(self) -> pygame.Rect:
-        return pygame.Rect(self.rect.left + 20, self.rect.bottom - 44, self.rect.width - 40 - VALUE_W, 10)
-
-    def draw(self, surface: pygame.Surface) -> None:
-        size = T.fit(self.label, self.rect.width, T.SIZE_BODY, "semibold")
-        T.text(surface, T.ellipsize(self.label, self.rect.width, size, "semibold"), self.rect.topleft, size, T.TEXT,
-               "semibold")
-        shown = f"{self.fmt(self.value)} {self.unit}".strip()
-        vsize = T.fit(shown, VALUE_W - 24, T.SIZE_LABEL, "bold")
-        T.text(surface, shown, (self.rect.right, self.track.centery), vsize, T.ACCENT, "bold", anchor="midright")
-        tr = self.track
-        pygame.draw.rect(surface, T.LINE, tr, border_radius=5)
-        pygame.draw.rect(surface, T.ACCENT, pygame.Rect(tr.left, tr.top, self.knob_x() - tr.left, tr.height),
-                         border_radius=5)
-        pygame.draw.circle(surface, T.TEXT, (self.knob_x(), tr.centery), 22 if self.dragging else 18)
-        pygame.draw.circle(surface, T.BLUE, (self.knob_x(), tr.centery), 10)
-
-
-class LeverChoice(Choice):
-    """A choice whose option names may take two lines, so "Virtual agent" is never cut to "Virtual ag…"."""
-
-    def draw(self, surface: pygame.Surface) -> None:
-        T.text(surface, self.label, (self.rect.left, self.rect.top), T.SIZE_BODY, T.TEXT, "semibold")
-        for option, seg in zip(self.options, self.segments()):
-            chosen = option == self.value
-            T.panel(surface, seg, T.BLUE if chosen else T.PANEL, radius=12, border=T.ACCENT if chosen else T.LINE)
-            name = ("✓ " if chosen else "") + self.names.get(option, option_name(option))
-            size = T.fit(name, seg.width - 16, T.SIZE_BODY, "semibold")
-            lines = [name] if T.font(size, "semibold").size(name)[0] <= seg.width - 16 else \
-                T.wrap(name, seg.width - 16, T.SIZE_SMALL, "semibold")[:2]
-            size = size if len(lines) == 1 else T.SIZE_SMALL
-            step = size + 4
-            y = seg.centery - step * (len(lines) - 1) / 2
-            for line in lines:
-                T.text(surface, T.ellipsize(line, seg.width - 12, size, "semibold"), (seg.centerx, y), size,
-                       T.TEXT if chosen else T.TEXT_DIM, "semibold", anchor="center")
-                y += step
-
-
 class RulesScene(Screen):
     name = "rules"
 
-    def __init__(self, app, rnd):
+    def __init__(self, app, rnd, *, on_done: Way = stay, on_back: Way = stay):
         super().__init__(app)
         self.round = rnd
+        self.on_done, self.go_back = on_done, on_back  # on to the day; back to the map
         self.scenario = sc = rnd.scenario
         self.defaults = sc.default_rules()
         for rid, v in self.defaults.items():
@@ -109,7 +53,7 @@ class RulesScene(Screen):
         self.job: Job | None = None
         self.job_key: tuple | None = None
         self.changed_at = -1.0  # self.age when a lever last moved
-        self.par = flow.par_for(sc, app)
+        self.par = par_for(sc, app.settings)
         self.layout()
         self.buttons = [Button(primary_rect(), "Run the day  ▶", self.go, kind="primary"),
                         Button(secondary_rect(0), "◀  Back to map", self.on_back, kind="quiet"),
@@ -164,10 +108,10 @@ class RulesScene(Screen):
             self.set_rule(rid, v)
 
     def go(self) -> None:
-        flow.done(self.app, self.round, "rules")
+        self.on_done()
 
     def on_back(self) -> None:
-        flow.back(self.app, self.round, "rules")
+        self.go_back()
 
     def handle(self, event) -> bool:
         if event.type == pygame.KEYDOWN:
@@ -219,7 +163,7 @@ class RulesScene(Screen):
 
     def tick(self, dt):
         if self.par is None and int(self.age) != int(self.age - dt):  # par computed in the background?
-            self.par = flow.par_for(self.scenario, self.app)
+            self.par = par_for(self.scenario, self.app.settings)
         if self.job is not None and self.job.done:
             if self.job.timed_out:
                 self.forecasts[self.job_key] = SLOW_FORECAST

@@ -12,7 +12,7 @@ multiples of it; pause stops sim time. The player may pull a lever mid-day (the 
 to the Day with `Day.apply_rules` and holds from that moment on; it is also kept in `round.rules`.
 
 When the day is over, the results run is made: `engine.sim.run(scenario, round.pmap, round.rules,
-seed=round.run_seed)` with the scenario's replications (or the flow options' `replications`), in a
+seed=round.run_seed)` with the scenario's replications (or the settings' `replications`), in a
 background job (a forked child process with a deadline, game.core.jobs), and then `on_done()` is called. A
 lever pulled mid-day is in force for the whole of those days: the results say what the final rules are
 worth.
@@ -30,22 +30,22 @@ interpreter for as long as one piece of a day lasts, so the frame loop must neve
   also watched by itself: a clock past `RUNAWAY` horizons, `RECORD_FLOOD` records without the clock
   moving, or an exception, ends it the same way.
 - A day that cannot finish ends calmly: the end card says so in a player's words with a way back to the
-  map and on to the results, which then show that there is no result (`extra["day_unfinished"]`); the
+  map and on to the results, which then show that there is no result (`round.day_unfinished`); the
   timeline and KPIs of what did run are kept. No results run is made: it would be the same endless day.
 With `background=False` (tests) the day and the results run are played in this thread, as before, with
 the watched day's own guards only.
 
 What this scene leaves in the round for the results screen:
-- `round.result`: the `engine.sim.RunResult` of that run (None if it failed; then `extra["run_error"]`).
+- `round.result`: the `engine.sim.RunResult` of that run (None if it failed; then `round.run_error`).
 - `round.day`: the Day that was watched.
-- `round.extra["timeline"]`: the watched day by clock hour (by day when the horizon is over 48 hours),
+- `round.timeline`: the watched day by clock hour (by day when the horizon is over 48 hours),
   lists of the same length: `{"hours": ["08:00", ...] (or ["Day 1", ...]), "bucket": "hour" or "day",
   "queue": [mean entities waiting over the bucket, ...], "service_level": [share served within the
   target wait among those who reached a desk in that bucket, or None when nobody did],
   "arrivals": [count, ...]}`. Buckets after the horizon (the drain) are included.
-- `round.extra["watched_kpis"]`: the watched day's own KPIs (`Day.kpis()`).
-- `round.extra["rule_changes"]`: `[(sim_time, rule_id, old, new), ...]` in the order they were made.
-- `round.extra["day_unfinished"]`: True when the day could not finish (then `run_error` says why).
+- `round.watched_kpis`: the watched day's own KPIs (`Day.kpis()`).
+- `round.rule_changes`: `[(sim_time, rule_id, old, new), ...]` in the order they were made.
+- `round.day_unfinished`: True when the day could not finish (then `round.run_error` says why).
 """
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ from game.ui.board import Board
 from game.core.jobs import Job, describe
 from game.core.scene import Scene
 from game.ui.widgets import Button
-from game.scenes.rules import lever_widget
+from game.ui.levers import lever_widget
 
 
 DAY_SECONDS_1X = 90.0  # wall seconds for the scenario's horizon at 1x
@@ -362,18 +362,17 @@ class RunScene(Scene):
         self.on_map = on_map or on_back  # the way back when the day cannot finish
         self.background = background
         self.scout_stall = scout_stall
-        opts = getattr(app, "flow_options", None)
-        self.replications = replications if replications is not None else getattr(opts, "replications", None)
+        self.replications = replications if replications is not None else app.settings.replications
         self.hold = hold
         self.rules = dict(round.rules)
         self.pmap = round.pmap
-        round.extra.pop("day_unfinished", None)  # a new day: what an earlier one left no longer holds
-        round.extra.pop("run_error", None)
+        round.day_unfinished = False  # a new day: what an earlier one left no longer holds
+        round.run_error = None
         try:
             self.day = Day(sc, pmap=self.pmap, rules=self.rules, seed=round.run_seed, replication=0, trace=True)
         except Exception as exc:  # a map that cannot run: say so rather than stop the game
             self.day = _NoDay(sc)
-            round.extra["run_error"] = f"This map cannot run. {describe(exc)}"
+            round.run_error = f"This map cannot run. {describe(exc)}"
         round.day = self.day
         self.horizon = float(sc.time.horizon)
         self.rate_1x = self.horizon / DAY_SECONDS_1X  # sim units per wall second at 1x
@@ -420,7 +419,7 @@ class RunScene(Scene):
         self._build_buttons()
         self._build_levers()
         if isinstance(self.day, _NoDay):  # the same card as a day that cannot finish, with its way back
-            self._give_up(self.round.extra["run_error"])
+            self._give_up(self.round.run_error)
         elif background:
             self._send_scout()
 
@@ -731,21 +730,21 @@ class RunScene(Scene):
         if self.scout is not None:
             self.scout.cancel()
             self.scout = None
-        extra = self.round.extra
-        extra["run_error"] = words
-        extra["day_unfinished"] = True
-        self.round.result = None
+        rnd = self.round
+        rnd.run_error = words
+        rnd.day_unfinished = True
+        rnd.result = None
         self.ended_at = self.wall
         self.levers_open = False
         self.banners.clear()
         self.live = self._kpis()
         end = max(1e-9, min(self.day.now, self.horizon * RUNAWAY))
         try:
-            extra["timeline"] = self.timeline.as_dict(end)
+            rnd.timeline = self.timeline.as_dict(end)
         except Exception:
-            extra.pop("timeline", None)
-        extra["watched_kpis"] = dict(self.live)
-        extra["rule_changes"] = list(self.changes)
+            rnd.timeline = None
+        rnd.watched_kpis = dict(self.live)
+        rnd.rule_changes = list(self.changes)
 
     def _fix(self) -> None:
         if self.on_map is not None:
@@ -765,10 +764,10 @@ class RunScene(Scene):
         day = self.day
         end = day.end_time if day.end_time else day.now
         self.live = self._kpis()
-        extra = self.round.extra
-        extra["timeline"] = self.timeline.as_dict(max(end, 1e-9))
-        extra["watched_kpis"] = dict(self.live)
-        extra["rule_changes"] = list(self.changes)
+        rnd = self.round
+        rnd.timeline = self.timeline.as_dict(max(end, 1e-9))
+        rnd.watched_kpis = dict(self.live)
+        rnd.rule_changes = list(self.changes)
         if self.background:
             self._tally_job = Job(run_days, self.scenario, self.pmap, dict(self.round.rules),
                                   replications=self.replications, seed=self.round.run_seed, name="results-run",
@@ -790,7 +789,7 @@ class RunScene(Scene):
             return
         self.round.result = self.result
         if self.error:
-            self.round.extra["run_error"] = self.error
+            self.round.run_error = self.error
 
     def _watch_tally(self) -> None:
         job = self._tally_job
@@ -831,8 +830,8 @@ class RunScene(Scene):
             return
         self._watch_scout()
         if self.doomed is not None and self.ended_at is None:
-            self.round.extra["run_error"] = self.doomed[1]
-            self.round.extra["day_unfinished"] = True
+            self.round.run_error = self.doomed[1]
+            self.round.day_unfinished = True
         self.stop_work()
 
     def stop_work(self) -> None:

@@ -1,56 +1,21 @@
 """Scenario select: a card per scenario, built-in ones first, then custom folders. A scenario that does
 not load is still listed, as a card showing its problems with LINE:COL, so one bad file never breaks the
-list. Tap a card to play it; Left/Right and Enter work too; Esc goes back to the title."""
+list (game.play.catalogue). Tap a card to play it (`on_pick(scenario)`); Left/Right and Enter work too;
+Esc goes back (`on_back`: to the title)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Callable
 
 import pygame
 
-from game.play import flow
+from game.play.catalogue import Entry
 from game.ui import icons
 from game.ui import theme as T
 from game.ui.widgets import Button, pointer, primary
-from game.scenes import Screen, content_rect, primary_rect, secondary_rect
+from game.scenes import Screen, Way, content_rect, primary_rect, secondary_rect, stay
 
 CARD_W, CARD_H, GAP = 540, 660, 48
 PER_PAGE = 3
-
-
-@dataclass
-class Entry:
-    """One file of the catalogue: the scenario, or why it could not be loaded."""
-
-    path: Path
-    scenario: object | None = None
-    problems: list[str] = field(default_factory=list)
-    custom: bool = False
-
-    @property
-    def title(self) -> str:
-        return self.scenario.title if self.scenario is not None else self.path.name
-
-
-def _load(path: Path, custom: bool) -> Entry:
-    from engine.scenario import ScenarioError, load
-
-    try:
-        return Entry(path, load(path), custom=custom)
-    except ScenarioError as e:
-        return Entry(path, None, [f"{p.line}:{p.col}: {p.message}" for p in e.problems], custom)
-    except Exception as e:  # unreadable file, or a loader bug: still a card, never a crash
-        return Entry(path, None, [f"{type(e).__name__}: {e}"], custom)
-
-
-def catalogue(dirs=()) -> list[Entry]:
-    """Every scenario file: the built-in folder's, then each of `dirs` (sorted by name within a folder)."""
-    from engine.scenario import builtin_dir
-
-    out = [_load(p, False) for p in sorted(Path(builtin_dir()).glob("*.yaml"))]
-    for d in dirs:
-        out += [_load(p, True) for p in sorted(Path(d).glob("*.y*ml"))]
-    return out
 
 
 def difficulty(scenario) -> str:
@@ -66,9 +31,11 @@ def minutes(scenario) -> str:
 class SelectScene(Screen):
     name = "select"
 
-    def __init__(self, app, entries: list[Entry] | None = None):
+    def __init__(self, app, entries: list[Entry], *, on_pick: Callable[[object], None] = lambda scenario: None,
+                 on_back: Way = stay):
         super().__init__(app)
-        self.entries = entries if entries is not None else catalogue(flow.options(app).scenario_dirs)
+        self.entries = entries
+        self.on_pick, self.go_back = on_pick, on_back
         self.focus = next((i for i, e in enumerate(self.entries) if e.scenario is not None), 0)
         self.page = self.focus // PER_PAGE
         self.pressed: int | None = None
@@ -121,14 +88,14 @@ class SelectScene(Screen):
         entry = self.entries[index]
         if entry.scenario is not None:
             self.chosen = entry.scenario
-            flow.start(self.app, entry.scenario)
+            self.on_pick(entry.scenario)
 
     def play_focused(self) -> None:
         if self.entries:
             self.pick(self.focus)
 
     def on_back(self) -> None:
-        flow.title(self.app)
+        self.go_back()
 
     def handle(self, event) -> bool:
         if event.type == pygame.KEYDOWN:

@@ -1,5 +1,5 @@
 """The title screen: the name, what the game is about, a quiet process graph with work flowing through it
-behind, and "Tap to play". Any tap, Enter or Space starts; Esc quits."""
+behind, and "Tap to play". Any tap, Enter or Space starts (`on_play`); Esc quits."""
 from __future__ import annotations
 
 import math
@@ -7,9 +7,8 @@ import random
 
 import pygame
 
-from game.play import flow
 from game.ui import theme as T
-from game.scenes import MARGIN, Screen
+from game.scenes import MARGIN, Screen, Way, stay
 
 TAGLINE = "Map the process. Pull the levers. Beat par."
 PITCH = "Run a business for a day: find where it loses money, and fix it."
@@ -83,14 +82,15 @@ class FlowBackdrop:
 class TitleScene(Screen):
     name = "title"
 
-    def __init__(self, app):
+    def __init__(self, app, *, on_play: Way = stay):
         super().__init__(app)
+        self.on_play = on_play
         self.backdrop = FlowBackdrop()
         self.veil = pygame.Surface((1300, 560), pygame.SRCALPHA)
         pygame.draw.rect(self.veil, (*T.BG, 215), self.veil.get_rect(), border_radius=40)
 
     def play(self) -> None:
-        flow.select(self.app)
+        self.on_play()
 
     def on_continue(self) -> None:
         self.play()

@@ -12,14 +12,15 @@ exact spot, a lever's value), its public method is called instead, the one its o
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 
 import pygame
 
 from game.play import flow
+from game.scenes.mapeditor import LAYOUT_RECT
 from game.ui import theme as T
+from game.ui.layout import auto_layout
 
 
 class Autoplay:
@@ -82,17 +83,9 @@ class Autoplay:
         return self.key(pygame.K_RETURN)
 
     def _map_plan(self, scene) -> list:
-        if not hasattr(scene, "connect"):  # the stand-in
-            return [lambda: scene.use_reference()]
         sc = scene.scenario
         edges = list(sc.reference.edges)
-        try:
-            from game.ui.layout import auto_layout
-            from game.scenes.mapeditor import LAYOUT_RECT
-
-            spots = auto_layout(sc, edges, None, LAYOUT_RECT)
-        except Exception:
-            spots = {}
+        spots = auto_layout(sc, edges, None, LAYOUT_RECT)  # where the cards go, as the editor itself lays them
         plan = []
         order = list(dict.fromkeys(s for e in edges for s in (e.src, e.dst)))
         for sid in order:
@@ -144,20 +137,13 @@ class Autoplay:
 
 def run_autoplay(args) -> int:
     """`python main.py play --autoplay [--headless --frames N]`: the game plays a round by itself."""
-    headless = bool(getattr(args, "headless", False))
-    if headless:
-        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from game.core.app import App
+    from game.core.app import open_app
 
-    try:
-        pygame.init()
-        app = App(getattr(args, "size", None) or (1280, 720), fullscreen=bool(getattr(args, "fullscreen", False)),
-                  headless=headless)
-    except pygame.error as e:
-        print(f"Cannot open a window here ({e}); try --headless.", file=sys.stderr)
+    app = open_app(args, hint="try --headless.")
+    if app is None:
         return 1
-    opts = flow.options(app)
+    headless = app.headless
+    opts = app.settings
     opts.attract = True
     opts.background_par = False
     if headless:

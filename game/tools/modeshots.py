@@ -1,216 +1,264 @@
 """`python -m game.tools.modeshots DIR [WxH]`: a PNG of every screen of the kiosk, workshop and demo modes.
 
 Each state is reached through the modes' own actions, headless, with a throw-away data folder, and saved
-at the size asked for (the logical surface scaled like a window), to be looked at.
+at the size asked for (the logical surface scaled like a window), to be looked at. `STATES` lists them in
+order, one small function each, sharing one `Session`.
 """
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
+
+import pygame
+
+from game.core.app import App
+from game.modes.shared import store
+from game.play import flow
+from game.ui import theme as T
 
 DT = 1 / 30
 
 
-def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    import pygame
+@dataclass
+class Session:
+    """One run of the modes' screenshots: the app of the mode being shot, where the PNGs go, what was saved,
+    and what a state leaves for the next (the kiosk, its visitor's round, the workshop)."""
 
-    from engine.scenario import builtin_dir, load
+    out: Path
+    size: tuple[int, int]
+    log: Callable[[Any], None]
+    folder: Path  # a throw-away data folder, a sub-folder per mode
+    scenario: Any  # customer service
+    app: Any = None
+    kiosk: Any = None
+    round: Any = None
+    workshop: Any = None
+    saved: list[str] = field(default_factory=list)
 
-    from game.play import flow
-    from game.core.app import App
+    def fresh(self, sub: str):
+        """A new headless app for a mode, keeping its data in its own sub-folder."""
+        self.app = App(T.LOGICAL_SIZE, headless=True)
+        self.app.data_dir = self.folder / sub
+        return self.app
 
-    pygame.init()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    saved: list[str] = []
-    tmp = tempfile.TemporaryDirectory()
-    sc = load(builtin_dir() / "customer_service.yaml")
-
-    def frames(app, seconds=0.0, events=()):
-        app.step(DT, list(events))
+    def frames(self, seconds: float = 0.0, events=()) -> None:
+        self.app.step(DT, list(events))
         for _ in range(int(seconds / DT)):
-            app.step(DT, [])
+            self.app.step(DT, [])
 
-    def save(app, name):
-        path = out / f"{len(saved) + 1:02d}_{name}.png"
-        app.screenshot(path, tuple(size))
-        saved.append(str(path))
-        log(path)
+    def save(self, name: str) -> None:
+        path = self.out / f"{len(self.saved) + 1:02d}_{name}.png"
+        self.app.screenshot(path, tuple(self.size))
+        self.saved.append(str(path))
+        self.log(path)
 
-    def tap(pos):
-        return [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
-                pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)]
 
-    def fresh(sub):
-        app = App(T_SIZE, headless=True)
-        app.data_dir = Path(tmp.name) / sub
-        return app
+def tap(pos) -> list:
+    return [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
+            pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)]
 
-    from game.ui import theme as T
 
-    T_SIZE = T.LOGICAL_SIZE
+# --- kiosk -------------------------------------------------------------------------------------------------
 
-    # --- kiosk ---------------------------------------------------------------------------------------
-    from game.modes.kiosk.mode import InitialsScene, KioskOptions, LeadScene, install
-    from game.modes.shared import store
 
-    app = fresh("kiosk")
-    k = install(app, KioskOptions(attract_replications=2, replications=3, attract_pace=0.2))
-    flow.options(app).background_par = False
+def _kiosk_attract(s: Session) -> None:
+    from game.modes.kiosk.mode import KioskOptions, install
+
+    app = s.fresh("kiosk")
+    s.kiosk = install(app, KioskOptions(attract_replications=2, replications=3, attract_pace=0.2))
+    app.settings.background_par = False
     st = store(app)
     for ini, score, stars in (("ADA", 861, 3), ("GRC", 774, 2), ("ALN", 702, 2), ("KAT", 655, 1), ("LIN", 590, 1)):
-        st.add_score(ini, sc.id, score, stars)
-    st.add_score("OLD", sc.id, 905, 3, day="2026-01-15")
-    frames(app, 2.0)
-    save(app, "kiosk_attract_title")
-    frames(app, 6.0)
-    save(app, "kiosk_attract_playing")
-    frames(app, 0.1, tap((600, 600)))
-    frames(app, 0.5)
-    save(app, "kiosk_select_timer")
-    rnd = flow.start(app, sc)
-    frames(app, 1.0)
-    save(app, "kiosk_briefing_timer")
+        st.add_score(ini, s.scenario.id, score, stars)
+    st.add_score("OLD", s.scenario.id, 905, 3, day="2026-01-15")
+    s.frames(2.0)
+    s.save("kiosk_attract_title")
+    s.frames(6.0)
+    s.save("kiosk_attract_playing")
+
+
+def _kiosk_round(s: Session) -> None:
+    """A visitor's round, its timer on every screen, to the time running out."""
+    app, k, sc = s.app, s.kiosk, s.scenario
+    s.frames(0.1, tap((600, 600)))
+    s.frames(0.5)
+    s.save("kiosk_select_timer")
+    s.round = rnd = flow.start(app, sc)
+    s.frames(1.0)
+    s.save("kiosk_briefing_timer")
     flow.go(app, rnd, "map")
-    frames(app, 0.5)
-    save(app, "kiosk_map_timer")
+    s.frames(0.5)
+    s.save("kiosk_map_timer")
     k.left = 24.0
     rnd.edges = list(sc.reference.edges)
-    flow.go(app, rnd, "run")
-    run = app.stack.top
-    if hasattr(run, "seek"):
-        run.seek(sc.time.horizon / 2)
-    frames(app, 0.2)
-    save(app, "kiosk_run_timer_low")
+    flow.go(app, rnd, "run").seek(sc.time.horizon / 2)
+    s.frames(0.2)
+    s.save("kiosk_run_timer_low")
     k.countdown = 7.4
-    frames(app, 0.0)
-    save(app, "kiosk_still_there")
+    s.frames(0.0)
+    s.save("kiosk_still_there")
     k.countdown = None
     k.left = 0.05
-    frames(app, 0.2)
-    save(app, "kiosk_times_up")
-    res = app.stack.top
-    frames(app, 0.1)
-    res = app.stack.top
-    if hasattr(res, "wait"):
-        res.wait(120)
-    frames(app, 4.0)
-    save(app, "kiosk_results")
-    ini = app.stack.replace(InitialsScene(app, rnd, k))
-    for ch in "JO":
-        ini.type(ch)
-    frames(app, 0.1)
-    save(app, "kiosk_initials")
-    ini.initials = ""
-    for ch in "FUK":
-        ini.type(ch)
-    frames(app, 0.1)
-    save(app, "kiosk_initials_denied")
+    s.frames(0.2)
+    s.save("kiosk_times_up")
+
+
+def _kiosk_results(s: Session) -> None:
+    s.frames(0.1)
+    s.app.stack.top.wait(120)
+    s.frames(4.0)
+    s.save("kiosk_results")
+
+
+def _kiosk_initials(s: Session) -> None:
+    from game.modes.kiosk.mode import InitialsScene
+
+    ini = s.app.stack.replace(InitialsScene(s.app, s.round, s.kiosk))
+    for letters, name in (("JO", "kiosk_initials"), ("FUK", "kiosk_initials_denied")):
+        ini.initials = ""
+        for ch in letters:
+            ini.type(ch)
+        s.frames(0.1)
+        s.save(name)
     ini.initials = ""
     for ch in "JOE":
         ini.type(ch)
     ini.save()
-    frames(app, 0.1)
-    save(app, "kiosk_boards")
-    lead = app.stack.replace(LeadScene(app, rnd, k, mine="JOE"))
+    s.frames(0.1)
+    s.save("kiosk_boards")
+
+
+def _kiosk_lead(s: Session) -> None:
+    from game.modes.kiosk.mode import LeadScene
+
+    lead = s.app.stack.replace(LeadScene(s.app, s.round, s.kiosk, mine="JOE"))
     for i, text in enumerate(("Joe Bloggs", "Acme Logistics", "joe.bloggs@acme")):
         lead.set_focus(i)
         for ch in text:
             lead.type(ch)
-    frames(app, 0.1)
-    save(app, "kiosk_lead_typing")
+    s.frames(0.1)
+    s.save("kiosk_lead_typing")
     for ch in ".com":
         lead.type(ch)
     lead.toggle_consent()
-    frames(app, 0.1)
-    save(app, "kiosk_lead_consent")
+    s.frames(0.1)
+    s.save("kiosk_lead_consent")
     lead.send()
-    frames(app, 0.1)
-    save(app, "kiosk_boards_after_lead")
-    st.close()
+    s.frames(0.1)
+    s.save("kiosk_boards_after_lead")
+    store(s.app).close()
 
-    # --- workshop ------------------------------------------------------------------------------------
-    from game.modes.workshop.mode import TeamBoardScene, TeamNameScene
-    from game.modes.workshop.mode import install as workshop
 
-    custom = Path(tmp.name) / "custom"
+# --- workshop ----------------------------------------------------------------------------------------------
+
+
+def _workshop_teams(s: Session) -> None:
+    """A workshop on a folder of custom scenarios (one broken), its first team named on the keyboard."""
+    from engine.scenario import builtin_dir
+
+    from game.modes.workshop.mode import TeamNameScene, install
+    from game.tools.screenshots import BROKEN_EXAMPLE
+
+    custom = s.folder / "custom"
     custom.mkdir()
     (custom / "my_calls.yaml").write_text((builtin_dir() / "customer_service.yaml").read_text()
                                           .replace("id: customer-service", "id: my-calls", 1)
                                           .replace("title: Customer service", "title: Our own call centre", 1))
-    from game.tools.screenshots import BROKEN_EXAMPLE
-
     (custom / "broken_example.yaml").write_text(BROKEN_EXAMPLE)
-    app = fresh("workshop")
-    ws = workshop(app, [custom], workshop="Ops academy, 23 Nov")
-    opts = flow.options(app)
-    opts.replications, opts.background_par = 3, False
-    frames(app, 0.2)
-    save(app, "workshop_empty")
+    app = s.fresh("workshop")
+    s.workshop = ws = install(app, [custom], workshop="Ops academy, 23 Nov")
+    app.settings.replications, app.settings.background_par = 3, False
+    s.frames(0.2)
+    s.save("workshop_empty")
     app.stack.push(TeamNameScene(app, ws))
     for ch in "Night shift":
         app.stack.top.type(ch)
-    frames(app, 0.1)
-    save(app, "workshop_team_name")
+    s.frames(0.1)
+    s.save("workshop_team_name")
     app.stack.top.add()
     for name in ("Blue team", "The Optimists"):
         ws.add_team(name)
-    ws.current = "Night shift"
-    slider = next(r for r in sc.rules if r.kind == "slider")
+
+
+def _workshop_results(s: Session) -> None:
+    """A round for each team (the expert map, a staffing lever set differently), then the teams."""
     from game.modes.demo.mode import expert_round
 
+    ws, sc = s.workshop, s.scenario
+    slider = next(r for r in sc.rules if r.kind == "slider")
     for team, level in (("Night shift", 0), ("Blue team", 4), ("The Optimists", -1)):
         ws.current = team
         r = expert_round(sc)
-        if team == "The Optimists":
-            r.edges = [e for e in r.edges][:-1] + [r.edges[-1]]
         r.rules[slider.id] = slider.values()[level]
-        flow.go(app, r, "results")
-        frames(app, 0.1)
-        top = app.stack.top
+        top = flow.go(s.app, r, "results")
+        s.frames(0.1)
         top.wait(120)
-        frames(app, 0.2)
-    save(app, "workshop_results")
+        s.frames(0.2)
+    s.save("workshop_results")
     ws.current = "Blue team"
     top.to_workshop()
-    frames(app, 0.2)
-    save(app, "workshop_teams")
-    flow.select(app)
-    sel = app.stack.top
+    s.frames(0.2)
+    s.save("workshop_teams")
+
+
+def _workshop_select_and_board(s: Session) -> None:
+    from game.modes.workshop.mode import TeamBoardScene
+
+    sel = flow.select(s.app)
     broken = next((i for i, e in enumerate(sel.entries) if e.scenario is None), 0)
     sel.move(broken - sel.focus)
-    frames(app, 0.1)
-    save(app, "workshop_select_custom")
-    app.stack.replace(TeamBoardScene(app, ws))
-    frames(app, 0.2)
-    save(app, "workshop_board")
-    store(app).close()
+    s.frames(0.1)
+    s.save("workshop_select_custom")
+    s.app.stack.replace(TeamBoardScene(s.app, s.workshop))
+    s.frames(0.2)
+    s.save("workshop_board")
+    store(s.app).close()
 
-    # --- demo ----------------------------------------------------------------------------------------
-    from game.modes.demo.mode import WhatIfScene
-    from game.modes.demo.mode import install as demo
 
-    app = fresh("demo")
-    d = demo(app)
-    flow.options(app).replications, flow.options(app).background_par = 4, False
-    frames(app, 0.2)
-    save(app, "demo_select")
+# --- demo --------------------------------------------------------------------------------------------------
+
+
+def _demo(s: Session) -> None:
+    from game.modes.demo.mode import WhatIfScene, expert_round, install
+
+    app = s.fresh("demo")
+    d = install(app)
+    app.settings.replications, app.settings.background_par = 4, False
+    s.frames(0.2)
+    s.save("demo_select")
     d.help = True
-    frames(app, 0.0)
-    save(app, "demo_shortcuts")
+    s.frames(0.0)
+    s.save("demo_shortcuts")
     d.help = False
-    w = app.stack.replace(WhatIfScene(app, expert_round(sc)))
-    frames(app, 0.1)
-    save(app, "demo_whatif_running")
-    w.wait(120)
-    frames(app, 0.1)
-    save(app, "demo_whatif")
-    tmp.cleanup()
-    return saved
+    what_if = app.stack.replace(WhatIfScene(app, expert_round(s.scenario)))
+    s.frames(0.1)
+    s.save("demo_whatif_running")
+    what_if.wait(120)
+    s.frames(0.1)
+    s.save("demo_whatif")
+
+
+STATES = (_kiosk_attract, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_lead, _workshop_teams,
+          _workshop_results, _workshop_select_and_board, _demo)
+
+
+def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
+    from engine.scenario import builtin_dir, load
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # before pygame starts: headless, silent
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    pygame.init()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        session = Session(out, tuple(size), log, Path(tmp), load(builtin_dir() / "customer_service.yaml"))
+        for state in STATES:
+            state(session)
+    return session.saved
 
 
 def main(argv=None) -> int:

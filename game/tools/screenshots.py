@@ -2,14 +2,23 @@
 
 Each state is reached the way a player reaches it (through `game.play.flow` and the screens' own actions),
 drawn headless and saved at the size asked for (the logical 1920x1080 surface, scaled like a window).
-A screen that does not exist yet in this build is skipped with a note instead of failing the rest.
+`STATES` lists them in order, one small function each, all sharing one `Session` (the app, the folder,
+the round carried from the map to the results).
 """
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
+
+import pygame
+
+from game.core.app import App
+from game.play import flow
+from game.play.round import Round
 
 FPS = 60
 BROKEN_EXAMPLE = """format: 1
@@ -47,150 +56,155 @@ def _hinted_map(scenario):
     return edges
 
 
-def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[tuple[str, str | None]]:
-    """Write the screenshots into `out_dir`; returns (name, path or None when skipped) in order."""
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    import pygame
+@dataclass
+class Session:
+    """One screenshot run: the headless app, where the PNGs go, and what was saved so far."""
 
-    from engine.scenario import builtin_dir, load
+    app: Any
+    out: Path
+    size: tuple[int, int]
+    log: Callable[[str], None]
+    scenario: Any  # customer service (or the first built-in scenario)
+    started: Any = None  # the round started from scenario select: its briefing, then its empty map
+    done: Any = None  # the round on the expert map, carried from the finished map to its results
+    shots: list[tuple[str, str | None]] = field(default_factory=list)
 
-    from game.play import flow
-    from game.core.app import App
-    from game.play.round import Round
+    def frames(self, n: int) -> None:
+        _frames(self.app, n)
 
-    from engine.files import ensure_folder
+    def save(self, name: str, note: str = "") -> None:
+        path = self.out / f"{sum(1 for _, p in self.shots if p) + 1:02d}_{name}.png"
+        self.app.screenshot(path, tuple(self.size))
+        self.shots.append((name, str(path)))
+        self.log(f"{path}{('  ' + note) if note else ''}")
 
-    pygame.init()
-    out = ensure_folder(out_dir)
-    app = App(tuple(size), headless=True)
-    opts = flow.options(app)
-    opts.replications = replications
-    opts.background_par = False
-    shots: list[tuple[str, str | None]] = []
+    def skip(self, name: str, why: str) -> None:
+        self.shots.append((name, None))
+        self.log(f"skipped {name}: {why}")
 
-    def save(name: str, note: str = "") -> None:
-        path = out / f"{sum(1 for _, p in shots if p) + 1:02d}_{name}.png"
-        app.screenshot(path, tuple(size))
-        shots.append((name, str(path)))
-        log(f"{path}{('  ' + note) if note else ''}")
 
-    def skip(name: str, why: str) -> None:
-        shots.append((name, None))
-        log(f"skipped {name}: {why}")
+# --- the states, in the order they are saved ------------------------------------------------------------
 
-    paths = sorted(Path(builtin_dir()).glob("*.yaml"))
-    main_path = next((p for p in paths if p.name == "customer_service.yaml"), paths[0] if paths else None)
-    scenario = load(main_path)
 
-    flow.title(app)
-    _frames(app, 90)
-    save("title")
+def _title(s: Session) -> None:
+    flow.title(s.app)
+    s.frames(90)
+    s.save("title")
 
-    flow.select(app)
-    _frames(app, 15)  # past the fade-in
-    save("select")
 
+def _select(s: Session) -> None:
+    flow.select(s.app)
+    s.frames(15)  # past the fade-in
+    s.save("select")
+
+
+def _select_custom_broken(s: Session) -> None:
+    settings = s.app.settings
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "broken_example.yaml").write_text(BROKEN_EXAMPLE)
-        opts.scenario_dirs = [Path(tmp)]
-        flow.select(app)
-        top = app.stack.top
-        broken = next((i for i, e in enumerate(getattr(top, "entries", [])) if e.scenario is None), None)
+        settings.scenario_dirs = [Path(tmp)]
+        top = flow.select(s.app)
+        broken = next((i for i, e in enumerate(top.entries) if e.scenario is None), None)
         if broken is not None:
             top.move(broken - top.focus)  # its page, the broken card in focus
-        _frames(app, 15)
-        save("select_custom_broken")
-        opts.scenario_dirs = []
+        s.frames(15)
+        s.save("select_custom_broken")
+        settings.scenario_dirs = []
 
-    rnd = flow.start(app, scenario)
-    top = app.stack.top
-    if getattr(top, "name", "") == "briefing":
-        for _ in range(min(2, max(0, len(top.lines) - 1)) * 2):
-            top.advance()
-        _frames(app, 50)  # part of the line typed, as a player sees it
-        save("briefing")
-    else:
-        skip("briefing", "the scenario has no briefing")
 
-    flow.go(app, rnd, "map")
-    editor = app.stack.top
-    real_editor = type(editor).__name__ == "MapEditorScene"
-    _frames(app, 15)
-    save("map_empty", "" if real_editor else "(the map editor is missing: its stand-in)")
+def _briefing(s: Session) -> None:
+    s.started = flow.start(s.app, s.scenario)
+    top = s.app.stack.top
+    if top.name != "briefing":
+        s.skip("briefing", "the scenario has no briefing")
+        return
+    for _ in range(min(2, max(0, len(top.lines) - 1)) * 2):
+        top.advance()
+    s.frames(50)  # part of the line typed, as a player sees it
+    s.save("briefing")
 
-    if real_editor:
-        hinted = Round(scenario)
-        hinted.edges = _hinted_map(scenario)
-        flow.go(app, hinted, "map")
-        ed = app.stack.top
-        _frames(app, 2)
-        if hasattr(ed, "submit"):
-            ed.submit()
-        _frames(app, 5)
-        save("map_hints")
 
-    done = Round(scenario)
-    done.edges = list(scenario.reference.edges)
-    flow.go(app, done, "map")
-    ed = app.stack.top
-    _frames(app, 2)
-    if real_editor and hasattr(ed, "submit"):
-        ed.submit()  # a perfect map: its score panel
-        _frames(app, 5)
-        save("map_finished")
-        if hasattr(ed, "finish"):
-            ed.finish()
-    else:
-        _frames(app, 15)
-        save("map_finished", "(stand-in)")
-        ed.use_reference()
-    if done.extra.get("phase") != "rules":
-        flow.go(app, done, "rules")
-    rules = app.stack.top
-    if scenario.rules:
-        first = scenario.rules[0]
+def _map_empty(s: Session) -> None:
+    flow.go(s.app, s.started, "map")
+    s.frames(15)
+    s.save("map_empty")
+
+
+def _map_hints(s: Session) -> None:
+    hinted = Round(s.scenario)
+    hinted.edges = _hinted_map(s.scenario)
+    editor = flow.go(s.app, hinted, "map")
+    s.frames(2)
+    editor.submit()
+    s.frames(5)
+    s.save("map_hints")
+
+
+def _map_finished(s: Session) -> None:
+    s.done = Round(s.scenario)
+    s.done.edges = list(s.scenario.reference.edges)
+    editor = flow.go(s.app, s.done, "map")
+    s.frames(2)
+    editor.submit()  # a perfect map: its score panel
+    s.frames(5)
+    s.save("map_finished")
+    editor.finish()  # on to the rules (or the run, for a scenario without levers)
+
+
+def _rules(s: Session) -> None:
+    if s.done.phase != "rules":
+        flow.go(s.app, s.done, "rules")
+    rules = s.app.stack.top
+    if s.scenario.rules:
+        first = s.scenario.rules[0]
         if first.kind == "slider":
             vals = first.values()
             rules.set_rule(first.id, vals[min(len(vals) - 1, vals.index(first.default) + 2)])
         rules.wait_forecast()
-    _frames(app, 15)
-    save("rules")
+    s.frames(15)
+    s.save("rules")
 
-    run_cls = flow.scene_class("run")
-    if run_cls is None:
-        skip("run_midday", "the run screen (game/scenes/run.py) is not in this build yet")
-    else:
-        flow.go(app, done, "run")
-        run = app.stack.top
-        midday = scenario.time.horizon / 2
-        if hasattr(run, "seek"):
-            run.seek(midday)
-        else:
-            if hasattr(run, "set_speed"):
-                run.set_speed(60)  # 1x shows a day in 90 s: get to midday quickly
-            for _ in range(FPS * 600):
-                _frames(app, 1)
-                day = getattr(run, "day", None) or done.day
-                if day is None or getattr(day, "now", 0) >= midday or app.stack.top is not run:
-                    break
-            if hasattr(run, "set_speed"):
-                run.set_speed(1)
-        _frames(app, 2)
-        save("run_midday")
 
-    flow.go(app, done, "results")
-    res = app.stack.top
-    _frames(app, 20)
-    save("results_tallying")
+def _run_midday(s: Session) -> None:
+    run = flow.go(s.app, s.done, "run")
+    run.seek(s.scenario.time.horizon / 2)
+    s.frames(2)
+    s.save("run_midday")
+
+
+def _results(s: Session) -> None:
+    res = flow.go(s.app, s.done, "results")
+    s.frames(20)
+    s.save("results_tallying")
     res.wait()
-    _frames(app, 90)  # the headline counted up, the stars in
-    save("results")
-    if hasattr(res, "toggle_view"):
-        res.toggle_view()
-        _frames(app, 3)
-        save("results_map")
-    return shots
+    s.frames(90)  # the headline counted up, the stars in
+    s.save("results")
+    res.toggle_view()
+    s.frames(3)
+    s.save("results_map")
+
+
+STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hints, _map_finished, _rules,
+          _run_midday, _results)
+
+
+def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[tuple[str, str | None]]:
+    """Write the screenshots into `out_dir`; returns (name, path or None when skipped) in order."""
+    from engine.files import ensure_folder
+    from engine.scenario import builtin_dir, load
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # before pygame starts: headless, silent
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    pygame.init()
+    app = App(tuple(size), headless=True)
+    app.settings.replications = replications
+    app.settings.background_par = False
+    paths = sorted(Path(builtin_dir()).glob("*.yaml"))
+    main_path = next((p for p in paths if p.name == "customer_service.yaml"), paths[0] if paths else None)
+    session = Session(app, ensure_folder(out_dir), tuple(size), log, load(main_path))
+    for state in STATES:
+        state(session)
+    return session.shots
 
 
 def main(out_dir, size=(1920, 1080)) -> int:

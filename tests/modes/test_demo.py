@@ -9,7 +9,6 @@ import pytest
 
 from engine import sim
 from engine.scenario import builtin_dir, load
-from game.play import flow
 from game.modes.demo.mode import WhatIfScene, expert_round, install, what_if_rules
 
 DT = 1 / 30
@@ -22,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def app(mode_app):
     a = mode_app
     a.demo = install(a)
-    opts = flow.options(a)
+    opts = a.settings
     opts.replications, opts.background_par, opts.par_seconds = 2, False, 1.0
     return a
 

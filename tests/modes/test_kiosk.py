@@ -31,8 +31,8 @@ def app(mode_app):
 def kiosk_app(app, **kw):
     opts = KioskOptions(attract_replications=1, replications=1, **kw)
     k = install(app, opts)
-    flow.options(app).background_par = False
-    flow.options(app).par_seconds = 1.0
+    app.settings.background_par = False
+    app.settings.par_seconds = 1.0
     return k
 
 
@@ -61,7 +61,7 @@ def run(app, seconds=0.0, events=()):
 
 def graded_round(headline=712, stars=2):
     rnd = Round(load(builtin_dir() / "customer_service.yaml"))
-    rnd.extra["outcome"] = SimpleNamespace(grade=SimpleNamespace(headline=headline, stars=stars, map_score=90),
+    rnd.outcome = SimpleNamespace(grade=SimpleNamespace(headline=headline, stars=stars, map_score=90),
                                            kpis={"profit": 1.0})
     return rnd
 
@@ -77,7 +77,7 @@ def test_attract_runs_the_autoplay_and_a_tap_starts_a_round(app):
     top = run(app, 0.1, tap((300, 300)))
     assert k.state == "play" and k.plays == 1
     assert top.name == "select"
-    assert not flow.options(app).attract
+    assert not app.settings.attract
 
 
 def test_a_touch_is_one_tap_not_two(app):
@@ -114,7 +114,7 @@ def test_idle_asks_still_there_then_counts_down_to_attract(app):
     run(app, 2.2)
     assert k.countdown is not None
     run(app, 1.2)
-    assert k.state == "attract" and k.resets == 1 and flow.options(app).attract
+    assert k.state == "attract" and k.resets == 1 and app.settings.attract
 
 
 def test_idle_reset_discards_the_round(app):

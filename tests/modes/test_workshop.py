@@ -52,7 +52,7 @@ def step(app, seconds=0.0, events=()):
 
 def workshop(app, dirs=()):
     ws = install(app, dirs, workshop="test-workshop")
-    opts = flow.options(app)
+    opts = app.settings
     opts.replications, opts.background_par, opts.par_seconds = 1, False, 1.0
     return ws
 
@@ -104,7 +104,7 @@ def play_round(app, ws, rules=None):
     assert type(res).__name__ == "WorkshopResults"
     assert res.wait(60)
     step(app, 0.1)
-    assert rnd.extra.get("recorded") is not None
+    assert rnd.recorded is not None
     return res
 
 

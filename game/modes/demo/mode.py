@@ -17,7 +17,8 @@ from game.play import flow
 from game.ui import words
 from game.ui import theme as T
 from game.core.jobs import Job
-from game.modes.shared import Layer
+from game.modes.shared import Layer, log_path
+from game.play.catalogue import catalogue
 from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 from game.play.round import Round
 from game.ui.widgets import Button
@@ -45,9 +46,7 @@ class Demo(Layer):
         self._ids: list[str] | None = None  # the playable scenarios' ids, in catalogue order
 
     def scenarios(self) -> list:
-        from game.scenes.select import catalogue
-
-        return [e.scenario for e in catalogue(flow.options(self.app).scenario_dirs) if e.scenario is not None]
+        return [e.scenario for e in catalogue(self.app.settings.scenario_dirs) if e.scenario is not None]
 
     def _current(self) -> None:
         """Follow the presenter's own taps: the scenario and phase on screen now."""
@@ -73,7 +72,7 @@ class Demo(Layer):
         self.jumps += 1
         if phase in ("briefing", "map"):
             return flow.start(self.app, sc, briefing=phase == "briefing")
-        rnd = expert_round(sc, flow.options(self.app).seed)
+        rnd = expert_round(sc, self.app.settings.seed)
         if phase == "whatif":
             return self.app.stack.replace(WhatIfScene(self.app, rnd))
         return flow.go(self.app, rnd, phase)
@@ -176,7 +175,7 @@ class WhatIfScene(Screen):
 
     def __init__(self, app, rnd, rules_b: dict | None = None):
         super().__init__(app)
-        from game.scenes.rules import lever_widget
+        from game.ui.levers import lever_widget
 
         self.round = rnd
         self.scenario = sc = rnd.scenario
@@ -225,7 +224,7 @@ class WhatIfScene(Screen):
             self.pending = True
             return
         self.pending = False
-        opts = flow.options(self.app)
+        opts = self.app.settings
         self.ran = dict(self.rules_b)
         self.error = None
         self.job = Job(compare, self.scenario, self.round.pmap, self.rules_a, self.ran, self.seed,
@@ -297,7 +296,7 @@ class WhatIfScene(Screen):
     def _value(rule, v) -> str:
         if rule.kind == "slider":
             return f"{v:g} {rule.unit}".strip() if isinstance(v, (int, float)) else str(v)
-        from game.scenes.rules import option_name
+        from game.ui.levers import option_name
 
         return option_name(str(v))
 
@@ -359,10 +358,9 @@ def install(app, scenario_dirs=()) -> Demo:
 
     demo = Demo(app)
     app.mode = "demo"
-    app.demo = demo
-    flow.options(app).scenario_dirs = [Path(d) for d in scenario_dirs]
+    app.settings.scenario_dirs = [Path(d) for d in scenario_dirs]
     app.layers.append(demo)
-    CrashGuard(app, lambda: (flow.title(app), flow.select(app)))
+    CrashGuard(app, lambda: (flow.title(app), flow.select(app)), log_path(app))
     flow.title(app)
     flow.select(app)
     return demo

@@ -25,8 +25,9 @@
   reset usually ends those much sooner, but a screen that takes taps and never lets go must end too).
 
 Everything here drives the ordinary screens from a `Layer` above them (game.modes.shared): the screens do not
-know they are in a kiosk, except the results screen, which the kiosk swaps for its own subclass with
-"Save my score".
+know they are in a kiosk. The results of a visitor's round are the kiosk's own (a subclass with "Save my
+score"), which the flow builds in place of its own: the kiosk gives it the builder
+(`app.settings.screens["results"]`, `Kiosk.results_screen`).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ from game.play import flow
 from game.ui import theme as T
 from game.tools.autoplay import Autoplay
 from game.ui.keyboard import Keyboard, TextField, typing_input
-from game.modes.shared import Layer, denied, outcome_of, save_failed, storage_problem, store, swap
+from game.modes.shared import Layer, denied, log, log_path, save_failed, storage_problem, store
 from game.scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
 from game.ui.charts import star
 from game.scenes.results import ResultsScene
@@ -90,9 +91,8 @@ class Kiosk(Layer):
         """Back to the autoplay behind "Tap to play" (the round in play, if any, is dropped)."""
         self.grace = None
         self.screen, self.screen_age = None, 0.0
-        opts = flow.options(self.app)
-        opts.attract = True
-        opts.screens.pop("results", None)  # the autoplay's rounds end on the plain results
+        opts = self.app.settings
+        opts.attract = True  # the autoplay's rounds end on the plain results (results_screen)
         opts.seed = None
         opts.replications = self.options.attract_replications
         self.state = "attract"
@@ -106,9 +106,8 @@ class Kiosk(Layer):
 
     def play(self) -> None:
         """A visitor tapped: a real round, from scenario select."""
-        opts = flow.options(self.app)
+        opts = self.app.settings
         opts.attract = False
-        opts.screens["results"] = lambda app, rnd: KioskResults(app, rnd, self)
         opts.replications = self.options.replications
         self.state = "play"
         self.driver = None
@@ -140,7 +139,7 @@ class Kiosk(Layer):
     def timing(self) -> bool:
         """Whether the round timer runs now: a round between its briefing and the end of its run."""
         return (self.state == "play" and self.round is not None
-                and self.round.extra.get("phase") in ROUND_PHASES
+                and self.round.phase in ROUND_PHASES
                 and getattr(self.app.stack.top, "name", "") not in POST_ROUND)
 
     def time_up(self) -> None:
@@ -233,9 +232,7 @@ class Kiosk(Layer):
 
     def log(self, line: str) -> None:
         """A line in the kiosk's log (the crash guard's file)."""
-        from game.core.guard import write_log
-
-        write_log(self.app, line, "watchdog")
+        log(self.app, line, "watchdog")
 
     # --- each frame ----------------------------------------------------------------------------
     def filter(self, dt, events):
@@ -288,8 +285,12 @@ class Kiosk(Layer):
         self._watch_round(top)
         if self.timing and self._timer(top, dt):
             return []
-        swap(self.app, ResultsScene, lambda old: KioskResults(self.app, old.round, self))
         return events
+
+    def results_screen(self, app, rnd, **ways):
+        """The flow's builder of the results (game.core.settings): in a visitor's round the kiosk's own, with
+        "Save my score"; None in attract mode, where the autoplay's rounds end on the flow's plain results."""
+        return KioskResults(app, rnd, self, **ways) if self.state == "play" else None
 
     # --- drawing -------------------------------------------------------------------------------
     def draw(self, surface):
@@ -393,8 +394,7 @@ class Kiosk(Layer):
 
 
 def grade_of(rnd):
-    o = outcome_of(rnd)
-    return None if o is None else o.grade
+    return None if rnd.outcome is None else rnd.outcome.grade
 
 
 NO_SAVING = "Scores can't be saved on this machine right now. Staff: see the log."
@@ -404,8 +404,8 @@ SCORE_NOT_KEPT = "Scores can't be saved right now, sorry. Please tell the staff 
 class KioskResults(ResultsScene):
     """The results, with "Save my score" as the way on (to the initials) and no way into other scenarios."""
 
-    def __init__(self, app, rnd, kiosk: Kiosk):
-        super().__init__(app, rnd)
+    def __init__(self, app, rnd, kiosk: Kiosk, **ways):
+        super().__init__(app, rnd, **ways)  # the flow's ways on: "Play again" is its retry
         self.kiosk = kiosk
         self.save_button = Button(primary_rect(), "Save my score  ▶", self.save, kind="primary", enabled=False)
         self.buttons = [self.save_button, Button(secondary_rect(0), "Play again", self.retry),
@@ -472,7 +472,7 @@ class InitialsScene(Screen):
             self.message = "Those initials can't go on the board. Please try others."
             return
         g, rnd = self.grade, self.round
-        o = outcome_of(rnd)
+        o = rnd.outcome
         try:
             self.entry = store(self.app).add_score(
                 self.initials, rnd.scenario.id, g.headline if g else 0, g.stars if g else 0,
@@ -554,7 +554,7 @@ class BoardsScene(Screen):
         st = store(app)
         self.today = st.top_today(n=8)
         self.all_time = st.top_all_time(n=8)
-        self.lead_saved = bool(rnd.extra.get("lead_saved"))
+        self.lead_saved = rnd.lead_saved
         self.lead_button = Button(secondary_rect(0), "Leave my details", self.lead, enabled=not self.lead_saved)
         if self.lead_saved:
             self.lead_button.label = "Details saved ✓"
@@ -620,7 +620,7 @@ def scenario_name(scenario_id: str) -> str:
     """A short name for a scenario id on the board ("Customer service" for customer-service)."""
     if not _names:
         try:
-            from game.scenes.select import catalogue
+            from game.play.catalogue import catalogue
 
             for e in catalogue():
                 if e.scenario is not None:
@@ -731,7 +731,7 @@ class LeadScene(Screen):
             self.message = str(e)
             return
         self.saved = True
-        self.round.extra["lead_saved"] = True
+        self.round.lead_saved = True
         self.app.stack.replace(BoardsScene(self.app, self.round, self.kiosk, mine=self.mine))
 
     def cancel(self) -> None:
@@ -797,8 +797,8 @@ def install(app, options: KioskOptions | None = None) -> Kiosk:
 
     kiosk = Kiosk(app, options)
     app.mode = "kiosk"
-    app.kiosk = kiosk
     app.layers.append(kiosk)
-    CrashGuard(app, kiosk.to_attract)
+    app.settings.screens["results"] = kiosk.results_screen
+    CrashGuard(app, kiosk.to_attract, log_path(app))
     kiosk.to_attract()
     return kiosk

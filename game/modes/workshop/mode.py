@@ -8,6 +8,9 @@
   "Next team" hands the machine to the next one.
 - The results board compares the teams side by side on one scenario: headline, stars, KPIs, and each
   team's map as a thumbnail (game.ui.board.Board).
+- The workshop screen stands in the title's place and the team's results in the flow's (the flow builds
+  them: `app.settings.screens`, game.core.settings), so Back from scenario select, or the crash guard,
+  lands on the teams.
 - Export writes `results.csv` of every round of the workshop (game.data.exports) and a debrief per team (PNG and
   PDF, game.data.report) into `exports/WORKSHOP/` in the data folder.
 """
@@ -22,10 +25,9 @@ from game.ui import words
 from game.ui import theme as T
 from game.ui.charts import star
 from game.ui.keyboard import Keyboard, TextField, typing_input
-from game.modes.shared import Layer, draw_notice, outcome_of, save_failed, store, swap
+from game.modes.shared import Layer, draw_notice, log_path, save_failed, store
 from game.scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
 from game.scenes.results import ResultsScene
-from game.scenes.title import TitleScene
 from game.data.store import SaveError
 from game.ui.widgets import Button, pointer, primary
 
@@ -66,8 +68,9 @@ class Workshop(Layer):
         self.files = folder_state(self.dirs)
         self.since_poll = 0.0
         self.reloads = 0
-        flow.options(app).scenario_dirs = self.dirs
-        flow.options(app).screens["results"] = lambda app_, rnd: WorkshopResults(app_, rnd, self)
+        app.settings.scenario_dirs = self.dirs
+        app.settings.screens["title"] = lambda app_, rnd, **ways: WorkshopScene(app_, self)
+        app.settings.screens["results"] = lambda app_, rnd, **ways: WorkshopResults(app_, rnd, self, **ways)
         teams = self.teams()
         self.current = teams[0] if teams else None
 
@@ -89,8 +92,8 @@ class Workshop(Layer):
 
     def record(self, rnd) -> object | None:
         """Keep the current team's round (once) when its results are tallied."""
-        o = outcome_of(rnd)
-        if o is None or self.current is None or rnd.extra.get("recorded") or rnd.extra.get("save_failed"):
+        o = rnd.outcome
+        if o is None or self.current is None or rnd.recorded is not None or rnd.save_failed:
             return None
         g = o.grade
         try:
@@ -100,10 +103,9 @@ class Workshop(Layer):
                 scenario_path=rnd.scenario.path, baseline=g.baseline, par=g.par,
                 baseline_kpis=o.baseline.means(), par_kpis=o.par_run.means())
         except SaveError as e:  # a full disk, no database: said on the results screen and logged, once
-            rnd.extra["save_failed"] = save_failed(self.app, e, f"the round of {self.current}", "facilitator")
+            rnd.save_failed = save_failed(self.app, e, f"the round of {self.current}", "facilitator")
             return None
-        rnd.extra["recorded"] = rec
-        rnd.extra.setdefault("layout", dict(rnd.layout))
+        rnd.recorded = rec
         return rec
 
     def export_folder(self, folder: Path | None = None) -> Path:
@@ -144,10 +146,8 @@ class Workshop(Layer):
         self.reloads += 1
         top = self.app.stack.top
         if getattr(top, "name", "") == "select":
-            from game.scenes.select import SelectScene
-
             focus = top.focus
-            fresh = self.app.stack.replace(SelectScene(self.app))
+            fresh = flow.select(self.app)
             if fresh.entries:
                 fresh.move(min(focus, len(fresh.entries) - 1) - fresh.focus)
         return True
@@ -158,8 +158,6 @@ class Workshop(Layer):
         if self.since_poll >= POLL_SECONDS:
             self.since_poll = 0.0
             self.poll()
-        swap(self.app, TitleScene, lambda old: WorkshopScene(self.app, self))
-        swap(self.app, ResultsScene, lambda old: WorkshopResults(self.app, old.round, self))
         return events
 
     def draw(self, surface):
@@ -177,8 +175,8 @@ class Workshop(Layer):
 class WorkshopResults(ResultsScene):
     """The results, kept for the team that played, with "Next team" as the way on."""
 
-    def __init__(self, app, rnd, workshop: Workshop):
-        super().__init__(app, rnd)
+    def __init__(self, app, rnd, workshop: Workshop, **ways):
+        super().__init__(app, rnd, **ways)  # the flow's ways on: "Try again" is its retry
         self.workshop = workshop
         self.buttons = [Button(primary_rect(), "Next team  ▶", self.next_team, kind="primary", enabled=False),
                         Button(secondary_rect(0), "Try again", self.retry),
@@ -196,8 +194,8 @@ class WorkshopResults(ResultsScene):
 
     def draw(self, surface):
         super().draw(surface)
-        if self.round.extra.get("save_failed"):
-            draw_notice(surface, self.round.extra["save_failed"])
+        if self.round.save_failed:
+            draw_notice(surface, self.round.save_failed)
 
     def next(self) -> None:
         self.next_team()
@@ -534,8 +532,7 @@ def install(app, scenario_dirs=(), workshop: str | None = None) -> Workshop:
 
     ws = Workshop(app, scenario_dirs, workshop)
     app.mode = "facilitator"
-    app.workshop = ws
     app.layers.append(ws)
-    CrashGuard(app, lambda: app.stack.reset(WorkshopScene(app, ws)))
-    app.stack.reset(WorkshopScene(app, ws))
+    CrashGuard(app, lambda: flow.title(app), log_path(app))
+    flow.title(app)  # the workshop screen, in the title's place
     return ws

@@ -26,7 +26,7 @@ from game.core.app import App
 from game.core.jobs import TOO_LONG, Job
 from game.modes.kiosk.mode import KioskOptions, install
 from game.ui.layout import auto_layout
-from game.scenes import results as results_scene
+from game.play import outcome as tally_module
 from game.scenes import run as run_scene
 from game.scenes.mapeditor import LAYOUT_RECT
 from game.scenes.results import ResultsScene
@@ -115,8 +115,8 @@ def tap(app, pos):
 def assert_ends_calmly(app, scene, rnd, calls, words: str) -> None:
     """The end card of a day that cannot finish: the words, no result, what ran kept, the ways on."""
     assert scene.stuck is not None and words in scene.stuck
-    assert rnd.extra["day_unfinished"] and rnd.result is None and rnd.extra["run_error"] == scene.stuck
-    assert "timeline" in rnd.extra and "watched_kpis" in rnd.extra
+    assert rnd.day_unfinished and rnd.result is None and rnd.run_error == scene.stuck
+    assert rnd.timeline is not None and rnd.watched_kpis is not None
     for _ in range(30):  # the card stays: no results run, no automatic way on
         app.step(1 / 60, [])
     assert calls == [] and scene._tally_job is None and scene.scout is None
@@ -170,7 +170,7 @@ def test_the_results_of_a_day_that_could_not_finish_say_so_without_tallying():
     app.stack.replace(results)
     for _ in range(5):
         app.step(1 / 60, [])
-    assert results.settled and not results.ready and results.job is None
+    assert results.settled and not results.ready and results.tally.job is None
     assert results.unfinished and "going round in a loop" in results.error
 
 
@@ -242,7 +242,7 @@ def test_a_healthy_day_still_ends_with_its_results_after_a_lever():
     scene.change_rule(rule.id, value)  # the scout starts again with the lever at this moment
     scene.skip()
     frames_until(app, lambda: calls == ["done"])
-    assert scene.stuck is None and rnd.result is not None and "day_unfinished" not in rnd.extra
+    assert scene.stuck is None and rnd.result is not None and not rnd.day_unfinished
 
 
 # --- the results screen's tally -------------------------------------------------------------------------
@@ -254,11 +254,11 @@ def never_ends(*args, **kwargs):
 
 
 def test_results_give_up_calmly_past_their_deadline(monkeypatch):
-    monkeypatch.setattr(results_scene, "compute", never_ends)
-    monkeypatch.setattr(results_scene, "deadline_for", lambda par_seconds: 1.0)
+    monkeypatch.setattr(tally_module, "tally", never_ends)
+    monkeypatch.setattr(tally_module, "deadline_for", lambda par_seconds: 1.0)
     pygame.init()
     app = App((1920, 1080), headless=True)
-    flow.options(app).background_par = False
+    app.settings.background_par = False
     rnd = loop_for_ever()
     scene = ResultsScene(app, rnd)
     app.stack.push(scene)
@@ -272,8 +272,8 @@ def test_results_give_up_calmly_past_their_deadline(monkeypatch):
 
 def kiosk(app, **kw):
     k = install(app, KioskOptions(attract_replications=1, replications=1, **kw))
-    flow.options(app).background_par = False
-    flow.options(app).par_seconds = 1.0
+    app.settings.background_par = False
+    app.settings.par_seconds = 1.0
     app.step(1 / 30, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(300, 300), button=1),
                       pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(300, 300), button=1)])
     assert k.state == "play"
@@ -316,7 +316,7 @@ def test_the_kiosk_with_a_looping_map_returns_to_attract(mode_app, make):
 
 
 def test_the_watchdog_ends_a_results_screen_that_never_settles(mode_app, monkeypatch):
-    monkeypatch.setattr(results_scene, "compute", never_ends)
+    monkeypatch.setattr(tally_module, "tally", never_ends)
     app = mode_app
     k = kiosk(app, round_seconds=3.0)
     rnd = flow.start(app, load(builtin_dir() / "tutorial.yaml"), briefing=False)

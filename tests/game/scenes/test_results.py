@@ -9,7 +9,7 @@ from engine import sim
 from engine.optimize import baseline_and_par, bottlenecks, load_par
 from engine.scenario import builtin_dir, load
 from engine.scoring import grade
-from game.play import flow
+from game.play import flow, par as par_module
 from game.core.app import App
 from game.play.daystats import hourly
 from game.play.round import Round
@@ -28,7 +28,7 @@ def played(scenario):
     """A round on the expert map with two levers moved, tallied by the results screen."""
     pygame.init()
     app = App((1920, 1080), headless=True)
-    opts = flow.options(app)
+    opts = app.settings
     opts.replications = REPS
     opts.background_par = False
     opts.par_seconds = 1.0
@@ -150,18 +150,18 @@ def test_results_wait_for_par_computed_in_the_background(monkeypatch):
     sc = load(CS)
     monkeypatch.setattr(engine.optimize, "load_par", lambda *a, **k: None)  # as if no par were kept
     job = FakeParJob()
-    monkeypatch.setitem(flow._par_jobs, sc.path, job)
+    monkeypatch.setitem(par_module._par_jobs, sc.path, job)
     pygame.init()
     app = App((1920, 1080), headless=True)
-    flow.options(app).replications = 1
+    app.settings.replications = 1
     rnd = Round(sc)
     rnd.edges = list(sc.reference.edges)
     flow.go(app, rnd, "results")
     scene = app.stack.top
     for _ in range(30):
         app.step(1 / 60, [])
-    assert scene.job is None and not scene.ready  # waiting for par, not tallying without it
-    assert flow.par_progress(sc) == 0.4
+    assert scene.tally.job is None and not scene.ready  # waiting for par, not tallying without it
+    assert par_module.par_progress(sc) == 0.4
     job.result = OptimizeResult(0.0, 0.0, sc.default_rules())
     assert scene.wait(60)
     assert scene.outcome.par_source == "kept"

@@ -144,8 +144,8 @@ def test_the_day_ends_and_the_result_is_the_engines_run(scenario):
     assert rnd.result.summary == expected.summary
     assert rnd.result.per_replication == expected.per_replication
     # the watched day is replication 0 of that run when no lever moved
-    assert rnd.extra["watched_kpis"] == expected.per_replication[0]
-    tl = rnd.extra["timeline"]
+    assert rnd.watched_kpis == expected.per_replication[0]
+    tl = rnd.timeline
     n = len(tl["hours"])
     assert n >= scenario.time.horizon / 60 and tl["hours"][0] == "08:00"
     assert len(tl["queue"]) == len(tl["service_level"]) == len(tl["arrivals"]) == n
@@ -163,7 +163,7 @@ def test_after_a_lever_the_results_use_the_final_rules(scenario):
     assert done == [True]
     expected = run(scenario, rnd.pmap, dict(rnd.rules, juniors=40), replications=2, seed=rnd.run_seed)
     assert rnd.result.summary == expected.summary
-    assert rnd.extra["rule_changes"][0][1:] == ("juniors", 36, 40)
+    assert rnd.rule_changes[0][1:] == ("juniors", 36, 40)
 
 
 def test_results_in_the_background_then_on_done(scenario):
@@ -194,8 +194,8 @@ def test_a_players_own_map_runs(scenario):
 def test_a_map_that_cannot_run_says_so_and_goes_on(scenario):
     app, scene, rnd, done = make(scenario, list(scenario.start_map.edges), hold=0.0)
     app.step(1 / 60, [])
-    assert "cannot run" in rnd.extra["run_error"] and rnd.extra["day_unfinished"]
-    assert scene.stuck == rnd.extra["run_error"]  # the card says why, with its two ways on
+    assert "cannot run" in rnd.run_error and rnd.day_unfinished
+    assert scene.stuck == rnd.run_error  # the card says why, with its two ways on
     assert scene.buttons() == [scene.b_fix, scene.b_after] or scene.buttons() == [scene.b_after]
     scene.b_after.on_click()
     app.step(1 / 60, [])
@@ -235,8 +235,8 @@ def test_a_fortnight_is_charted_by_day(tmp_path):
     assert scene.span_words() == "14 days"
     scene.skip()
     app.step(1 / 60, [])
-    tl = rnd.extra["timeline"]
+    tl = rnd.timeline
     assert tl["bucket"] == "day" and tl["hours"][:2] == ["Day 1", "Day 2"]
     assert 14 <= len(tl["hours"]) <= 20
-    assert sum(tl["arrivals"]) == rnd.extra["watched_kpis"]["arrivals"]
+    assert sum(tl["arrivals"]) == rnd.watched_kpis["arrivals"]
     assert scene.stock  # the shelves were reported

@@ -4,6 +4,7 @@ The app is made at the logical size, so window and logical positions are the sam
 the screens' and the round's state, not on pixels.
 """
 import re
+from pathlib import Path
 
 import pygame
 import pytest
@@ -20,7 +21,7 @@ CS = builtin_dir() / "customer_service.yaml"
 def app():
     pygame.init()
     a = App((1920, 1080), headless=True)
-    opts = flow.options(a)
+    opts = a.settings
     opts.replications = 2
     opts.background_par = False
     opts.par_seconds = 1.0
@@ -96,7 +97,7 @@ def test_select_keyboard_moves_focus_and_enter_plays(app):
 def test_invalid_custom_scenario_is_a_card_with_line_col_problems(app, tmp_path):
     (tmp_path / "broken.yaml").write_text("format: 1\nid: broken\nsteps:\n  a: {kind: nope}\n")
     (tmp_path / "copy.yaml").write_text(CS.read_text())
-    flow.options(app).scenario_dirs = [tmp_path]
+    app.settings.scenario_dirs = [tmp_path]
     flow.select(app)
     scene = step(app)
     broken = [e for e in scene.entries if e.scenario is None]
@@ -240,17 +241,36 @@ def test_rules_enter_runs_the_day_and_esc_goes_back_to_the_map(app, scenario):
     assert step(app, key(pygame.K_ESCAPE)).name == "map"
 
 
-# --- the flow without game B's screens -----------------------------------------------------------------
+# --- the flow: every screen built with its ways on, no stand-ins ---------------------------------------
 
 
-def test_flow_falls_back_to_stand_ins_when_a_phase_screen_is_missing(app, scenario, monkeypatch):
-    monkeypatch.setattr(flow, "_import", lambda module, name: None)
+def test_a_screen_that_fails_to_import_is_an_error_not_a_stand_in():
+    """The flow imports every screen: a map editor that crashes on import stops the game with its own
+    error (there is no stand-in telling the player the editor "is not installed")."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "class Broken:\n"
+            "    def find_spec(self, name, path, target=None):\n"
+            "        if name == 'game.scenes.mapeditor':\n"
+            "            raise RuntimeError('the map editor broke on import')\n"
+            "sys.meta_path.insert(0, Broken())\n"
+            "import game.play.flow\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode != 0 and "the map editor broke on import" in r.stderr
+
+
+def test_the_map_editor_hands_the_round_on_to_the_rules_through_the_flow(app, scenario):
     rnd = flow.start(app, scenario, briefing=False)
-    scene = step(app)
-    assert type(scene).__name__ == "MapStandIn"
-    assert step(app, key(pygame.K_RETURN)).name == "rules"  # "Use the expert map"
-    assert set(rnd.edges) == set(scenario.reference.edges) and rnd.map_score == 100
-    assert step(app, key(pygame.K_RETURN)).name == "results"  # no run screen: straight to the results
+    editor = step(app)
+    assert type(editor).__name__ == "MapEditorScene" and editor.round is rnd
+    rnd.edges = list(scenario.reference.edges)
+    editor.on_done()
+    assert app.stack.top.name == "rules" and app.stack.top.round is rnd and rnd.phase == "rules"
+    app.stack.top.on_back()
+    assert app.stack.top.name == "map" and app.stack.top.round is rnd
 
 
 def test_briefing_last_line_offers_the_map(app, scenario):
@@ -287,7 +307,7 @@ def test_a_mode_gives_a_phase_its_own_screen_from_the_first_frame():
     app = App((1280, 720), headless=True)
     rnd = Round(load(builtin_dir() / "tutorial.yaml"))
     made = []
-    flow.options(app).screens["results"] = lambda a, r: made.append((a, r)) or "kiosk results"
+    app.settings.screens["results"] = lambda a, r, **ways: made.append((a, r)) or "kiosk results"
     assert flow.build(app, rnd, "results") == "kiosk results"
     assert made == [(app, rnd)]
     assert type(flow.build(app, rnd, "briefing")).__name__ == "BriefingScene"
