@@ -1,0 +1,9 @@
+"""`python -m game`: the game and its commands, exactly as `python main.py` and the installed `processplay`.
+
+This is an entry point, above the game like main.py itself: it only hands the command line to main.main.
+"""
+import sys
+
+from main import main
+
+sys.exit(main())
