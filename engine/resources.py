@@ -6,11 +6,13 @@ wheel carries them inside the packages as package data: pyproject.toml's `[tool.
 package `engine.scenarios` onto `scenarios/` and `game.assets` onto `assets/`, so an installed game has
 `site-packages/engine/scenarios/` and `site-packages/game/assets/`.
 
-`shipped(package, folder)` looks inside the package first (`importlib.resources`: an installed wheel) and then
-beside it (a source checkout, run as `python main.py` or installed with `pip install -e .`, which leaves the
-files where they are). It looks next to the package that was imported rather than importing the data package
-by name, so a checkout always reads its own files, even in an environment where another checkout is
-installed in editable mode (the editable finder would answer the data package's name from that one).
+`shipped(package, folder)` finds the package with `importlib.resources` and takes the folder inside it (an
+installed wheel), else the one beside it (a checkout, run as `python main.py` or installed with
+`pip install -e .`, which leaves the files where they are). When neither is there the answer is still where
+the folder belongs, beside the package if the project's pyproject.toml is there too (a checkout), else
+inside, so a broken copy or install is told where its files are missing. It looks at the package that was
+imported rather than importing the data package by name, so a checkout always reads its own files, even in
+an environment where another checkout is installed in editable mode (whose finder would answer that name).
 
 The version follows the same rule: a checkout's is the one its pyproject.toml declares (the only place that
 says it; an editable install's metadata is as old as the install), an installed wheel's is in its metadata
@@ -25,14 +27,18 @@ DISTRIBUTION = "processplay"
 
 
 def shipped(package: str, folder: str) -> Path:
-    """The data folder `folder` that ships with `package`: `package/folder` in a wheel, the top-level
-    `folder` beside the package in a source checkout (which may be missing, as in a broken copy)."""
+    """The data folder `folder` that ships with `package`: `package/folder` in an installed wheel, the
+    top-level `folder` beside the package in a source checkout (either may be missing, in a broken copy)."""
     root = files(package)
     if not isinstance(root, Path):  # a zip import: pip never installs so, and the game opens files by path
         raise RuntimeError(f"{package} is imported from an archive ({root}); ProcessPlay must be installed as "
                            "files (pip install) to find its scenarios and fonts")
-    inside = root / folder
-    return inside if inside.is_dir() else root.parent / folder
+    inside, beside = root / folder, root.parent / folder
+    if inside.is_dir():
+        return inside
+    if beside.is_dir() or (root.parent / "pyproject.toml").is_file():
+        return beside
+    return inside  # an install that lost its data
 
 
 def builtin_scenarios() -> Path:
