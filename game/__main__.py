@@ -4,6 +4,7 @@ This is an entry point, above the game like main.py itself: it only hands the co
 """
 import sys
 
-from main import main
+if __name__ == "__main__":  # not on an import (a tool walking every module of game/)
+    from main import main
 
-sys.exit(main())
+    sys.exit(main())

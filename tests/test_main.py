@@ -51,6 +51,11 @@ def test_the_command_is_named_as_it_was_typed(argv0, name):
     assert main.command_name(argv0) == name
 
 
+def test_importing_game_main_starts_nothing():
+    out = run("-c", "import game.__main__")
+    assert (out.returncode, out.stdout, out.stderr) == (0, "", "")
+
+
 def test_the_usage_line_names_python_m_game():
     out = run("-m", "game", "--help")
     assert out.returncode == 0, out.stderr
