@@ -1,7 +1,8 @@
 """ProcessPlay: play (`python main.py`) or do the same work on the command line.
 
     python main.py                      the game (with no display: the customer-service day, simulated)
-    python main.py validate FILE...     check scenario files: exit 0, or exit 2 and FILE:LINE:COL lines
+    python main.py validate [FILE...]   check scenario files (the built-in ones when none is named): exit 0,
+                                        or exit 2 and FILE:LINE:COL lines
     python main.py schema               the JSON Schema of the scenario format, for editors
     python main.py simulate FILE        run the day: KPIs with 95 % half-widths (--json, --map, --rule ...)
     python main.py optimize FILE        the best rule values found, with baseline and par scores
@@ -11,9 +12,18 @@
 
 Exit codes: 0 success, 2 bad input (a file, a map, a rule value), 1 anything else.
 
+The same commands run as `processplay` (the installed command) and `python -m game`; the help and the messages
+name the one that was typed (`command_name`). The game, its autoplay and its screenshots refuse to start, exit 1
+with a message, when there is no scenario to play (a broken install), rather than show an empty list that
+nobody at the keys could leave.
+
 Whatever the user typed or a file holds is printed through `engine.yamlpos.printable`, so a control or
 escape character in a name shows as `\x1b` and cannot drive the terminal. Any failure that is not bad
 input prints one line `error: ...` and exits 1; `--debug` (before the command) shows the traceback.
+
+Why one file of some 680 lines: it is the whole command line and only that (each command one short function
+that checks what was typed, calls the engine or the game, and prints; then the parser that names them), with
+only the entry points importing it (`python -m game`), and it sits at the top level where `python main.py` finds it.
 """
 from __future__ import annotations
 
@@ -56,11 +66,60 @@ def print_bad_input(e: BadInput) -> None:
             print(f"error: {safe(line)}", file=sys.stderr)
 
 
+def command_name(argv0: str | None = None) -> str:
+    """The command this run was started as, for the help and the messages: `processplay` (the installed
+    script), `python -m game`, or `python main.py` (also when main is imported, as by `python -c`)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    name = os.path.basename(argv0)
+    if name == "__main__.py":
+        return f"python -m {os.path.basename(os.path.dirname(argv0))}"
+    if name.endswith(".py"):
+        return f"python {name}"
+    if not name or name == "-c":
+        return "python main.py"
+    return name.removesuffix(".exe")
+
+
+class _Version(argparse.Action):
+    """--version, read only when asked (finding the package metadata is not free)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from engine.resources import version
+
+        print(f"processplay {version()}")
+        parser.exit()
+
+
+def missing_scenarios(folders=()) -> str | None:
+    """Why there is no scenario to play, or None when there is one: the built-in folder holds none (a broken
+    install) and neither does any folder of `--scenarios`."""
+    from pathlib import Path
+
+    from engine.resources import builtin_scenario_files, builtin_scenarios
+
+    if builtin_scenario_files() or any(any(Path(d).glob("*.y*ml")) for d in folders or ()):
+        return None
+    return (f"no scenario found: the built-in scenarios should be in {safe(builtin_scenarios())}, which holds "
+            "none (reinstall processplay)")
+
+
+def refuse(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 def cmd_validate(args) -> int:
+    from engine.resources import builtin_scenario_files
     from engine.scenario import validate_file
 
+    files = args.files or builtin_scenario_files()
+    if not files:
+        return refuse(missing_scenarios())
     bad = 0
-    for path in args.files:
+    for path in files:
         problems = validate_file(path)
         for p in problems:
             print(p)
@@ -299,9 +358,13 @@ def has_display() -> bool:
 
 
 def cmd_play(args) -> int:
-    if not has_display() and not getattr(args, "headless", False):
+    on_the_command_line = not has_display() and not getattr(args, "headless", False)
+    missing = missing_scenarios(() if on_the_command_line else getattr(args, "scenarios", None))
+    if missing:
+        return refuse(missing)
+    if on_the_command_line:
         print("No display here, so no window: showing the customer-service day on the command line instead "
-              "(python main.py --help lists every command).", file=sys.stderr)
+              f"({command_name()} --help lists every command).", file=sys.stderr)
         return headless_main_job()
     if getattr(args, "autoplay", False):
         from game.tools.autoplay import run_autoplay
@@ -315,6 +378,9 @@ def cmd_play(args) -> int:
 def cmd_screenshots(args) -> int:
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    missing = missing_scenarios()
+    if missing:
+        return refuse(missing)
     from game.tools.screenshots import main as screenshots
 
     return screenshots(args.dir, args.size or (1920, 1080))
@@ -412,16 +478,17 @@ def cmd_results(args) -> int:
 
 def headless_main_job() -> int:
     """What `python main.py` does without a screen: the built-in scenarios checked, the main one run."""
-    from engine.scenario import builtin_dir, validate_file
+    from engine.resources import builtin_scenario_files, builtin_scenarios
+    from engine.scenario import validate_file
 
     status = EXIT_OK
-    for path in sorted(builtin_dir().glob("*.yaml")):
+    for path in builtin_scenario_files():
         problems = validate_file(path)
         print(safe(f"{path.name}: {'ok' if not problems else f'{len(problems)} problem(s)'}"))
         for p in problems:
             print(f"  {p}")
             status = EXIT_BAD_INPUT
-    main_scenario = builtin_dir() / DEFAULT_SCENARIO
+    main_scenario = builtin_scenarios() / DEFAULT_SCENARIO
     if status == EXIT_OK and main_scenario.exists():
         print()
         status = cmd_simulate(argparse.Namespace(file=str(main_scenario), map=None, rule=None, reps=None,
@@ -511,7 +578,7 @@ def game_options() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python main.py", parents=[game_options()],
+        prog=command_name(), parents=[game_options()],
         description="ProcessPlay: map a business process, pull the levers of its rules, run the day. "
                     "With no command, the game starts.",
         epilog="Exit codes: 0 success, 2 bad input, 1 anything else.")
@@ -520,8 +587,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("play", help="start the game (the default)", parents=[game_options()])
     p.set_defaults(func=cmd_play)
 
-    p = sub.add_parser("validate", help="check scenario files; exit 2 with FILE:LINE:COL lines when not valid")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p = sub.add_parser("validate", help="check scenario files (by default the built-in ones); exit 2 with "
+                                        "FILE:LINE:COL lines when not valid")
+    p.add_argument("files", nargs="*", metavar="FILE", help="scenario files (default: every built-in scenario)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
     p.set_defaults(func=cmd_validate)
 
@@ -578,6 +646,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
     p.set_defaults(func=cmd_results)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     return parser
 
 
@@ -599,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug or os.environ.get("PROCESSPLAY_DEBUG"):
             raise
         print(f"error: unexpected failure: {safe(type(e).__name__)}: {_shorten(str(e).splitlines()[0] if str(e) else '')} "
-              "(run 'python main.py --debug ...' for the traceback)", file=sys.stderr)
+              f"(run '{command_name()} --debug ...' for the traceback)", file=sys.stderr)
         return EXIT_ERROR
 
 

@@ -1,4 +1,5 @@
-"""The optional compiled engine (mypyc); everything else about the package is in pyproject.toml.
+"""The optional compiled engine (mypyc), and the package list; everything else about the package is in
+pyproject.toml.
 
 A build copies the engine's hot modules to engine/_fast/ (engine/_build.py) and compiles the copy with mypyc,
 which type-checks them first. Without a C compiler, or when mypyc refuses, the install goes on with the
@@ -8,8 +9,9 @@ PROCESSPLAY_REQUIRE_COMPILED=1 (CI, wheels) makes any of that an error; PROCESSP
 import os
 import shutil
 import sys
+import tomllib
 
-from setuptools import setup
+from setuptools import find_namespace_packages, find_packages, setup
 from setuptools.command.build_ext import build_ext
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -73,4 +75,16 @@ def ext_modules() -> list:
         return []
 
 
-setup(ext_modules=ext_modules(), cmdclass={"build_ext": OptionalBuildExt})
+def packages() -> list[str]:
+    """engine and game with every package below them, and the data packages pyproject.toml's package-dir maps
+    onto top-level folders (scenarios/, assets/) with every folder below those."""
+    with open(os.path.join(HERE, "pyproject.toml"), "rb") as f:
+        data = tomllib.load(f)["tool"]["setuptools"]["package-dir"]
+    found = find_packages(HERE, include=["engine", "engine.*", "game", "game.*"])
+    for name, folder in data.items():
+        found += [name] + [f"{name}.{below}" for below in find_namespace_packages(os.path.join(HERE, folder))]
+    return found
+
+
+# ext_modules() first: it writes engine/_fast/, one of the packages packages() finds
+setup(ext_modules=ext_modules(), packages=packages(), cmdclass={"build_ext": OptionalBuildExt})

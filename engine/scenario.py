@@ -1353,7 +1353,7 @@ def apply_rules(scenario: Scenario, values: dict | None) -> Scenario:
 
 
 def builtin_dir():
-    """The folder of the built-in scenarios."""
-    from pathlib import Path
+    """The folder of the built-in scenarios (engine.resources: inside the wheel, or the checkout's scenarios/)."""
+    from engine.resources import builtin_scenarios
 
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    return builtin_scenarios()

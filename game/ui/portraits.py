@@ -13,6 +13,7 @@ from pathlib import Path
 import pygame
 
 from game.ui import theme as T
+from game.ui.assets import PORTRAITS
 
 #: Colours an advisor without one is given, all readable with white initials on top.
 FALLBACK_COLOURS = (T.BLUE, T.VERMILION, T.GREEN, (150, 90, 140), (170, 110, 0), (60, 120, 150))
@@ -96,7 +97,7 @@ def portrait(advisor, size: int, scenario_path: str | None = None) -> pygame.Sur
     file = getattr(advisor, "portrait", None)
     if file:
         folders = [Path(scenario_path).parent] if scenario_path else []
-        folders.append(Path(__file__).resolve().parents[2] / "assets" / "portraits")
+        folders.append(PORTRAITS)
         for folder in folders:
             img = _cached_image(str(folder / file), size)
             if img is not None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from functools import lru_cache
-from pathlib import Path
 
 import pygame
 
+from game.ui.assets import FONTS as FONT_DIR  # the checkout's assets/fonts, or inside the wheel
+
 LOGICAL_SIZE = (1920, 1080)
 W, H = LOGICAL_SIZE
-FONT_DIR = Path(__file__).resolve().parents[2] / "assets" / "fonts"
 
 # Okabe-Ito, the palette designed to stay distinct under the common colour-vision deficiencies, with a
 # calm dark-blue background; states never rely on colour alone (a shape or a word goes with it).
