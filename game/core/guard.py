@@ -10,7 +10,7 @@ not sixty times a second.
 `write_log(app, text)` is that log's one writer: the guard's tracebacks, and what the modes log besides (a
 save the disk refused, a database that could not be opened). When the log itself cannot be written (the
 same full or read-only disk), the lines go to standard error instead, so a kiosk's start script still has
-them; they never stop the game. User text in a line (a team name) is escaped (engine.yamlpos.printable).
+them; they never stop the game. User text in a line (a team name) is escaped (engine.words.printable).
 """
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class SafeScreen(Scene):
 def write_log(app, text: str, note: str = "", log_path: Path | str | None = None) -> bool:
     """Append `text` to the log beside the database (or `log_path`), stamped with the time, the mode and the
     screen on top; False (and the lines on standard error) when the log cannot be written."""
-    from engine.yamlpos import printable
+    from engine.words import printable
 
     scene = getattr(getattr(getattr(app, "stack", None), "top", None), "name", "?")
     stamp = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")

@@ -184,7 +184,7 @@ def _rules_json(rules: Mapping[str, Any] | None) -> str:
 
 
 def _edges_json(edges: Iterable[Any] | None) -> str:
-    """Edges as their readable text, `src.port -> dst` (engine.scenario.parse_edge reads it back)."""
+    """Edges as their readable text, `src.port -> dst` (engine.format.parse_edge reads it back)."""
     return json.dumps([str(e) for e in (edges or ())])
 
 
@@ -591,7 +591,7 @@ class Store:
 
 
 def _shown(text) -> str:
-    from engine.yamlpos import printable
+    from engine.words import printable
 
     return printable(text)
 

@@ -18,7 +18,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
 
     from game.play import flow
     from game.core.app import App

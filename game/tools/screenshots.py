@@ -53,7 +53,7 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     import pygame
 
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
 
     from game.play import flow
     from game.core.app import App

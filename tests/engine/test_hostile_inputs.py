@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.distributions import MAX_CV, MAX_VALUE, MIN_VALUE, Distribution
-from engine.scenario import ScenarioError, loads, to_distribution, validate_file
-from engine.yamlpos import Problem, printable
+from engine.distributions import MAX_CV, MAX_VALUE, MIN_VALUE, Distribution, to_distribution
+from engine.format import Problem, ScenarioError
+from engine.load import loads, validate_file
+from engine.words import printable
 from test_validation import BASE, mutate  # the small contact centre every validator test edits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -456,7 +457,7 @@ def test_an_alias_to_its_own_container_is_refused_at_once(tmp_path):
         run = cli("validate", path, timeout=30)
         hit = assert_refused(run, "holds an alias to itself")
         assert (int(hit["line"]), int(hit["col"])) == (line, col), run.stdout
-    from engine.yamlpos import parse
+    from engine.format.yamlpos import parse
 
     shared = parse("a: &x {b: [1, 2]}\nc: *x\nd: [*x, *x]\n", "shared.yaml").data  # reused, not looping: fine
     assert shared == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}, "d": [{"b": [1, 2]}, {"b": [1, 2]}]}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import ScenarioError, load, loads, validate_file
+from engine.format import ScenarioError
+from engine.load import load, loads, validate_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 BASE = (DATA / "base.yaml").read_text()
