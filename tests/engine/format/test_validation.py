@@ -10,9 +10,9 @@ import pytest
 from engine.format import ScenarioError
 from engine.load import load, loads, validate_file
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 BASE = (DATA / "base.yaml").read_text()
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def mutate(*pairs: tuple[str, str]) -> str:

@@ -22,7 +22,7 @@ from engine.load import loads, validate_file
 from engine.words import printable
 from test_validation import BASE, mutate  # the small contact centre every validator test edits
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LOCATED = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
 
 
@@ -315,8 +315,8 @@ def test_simulate_refuses_a_score_of_score(tmp_path):
 ], ids=["seed -1", "seed 2**130", "seed of 5000 digits", "reps 0", "workers -2", "rule nan", "rule 1e400",
         "choice escape", "rule id escape"])
 def test_odd_simulate_arguments_are_refused_in_one_line(args, words):
-    run = cli("simulate", Path(__file__).resolve().parents[1] / "data" / "base.yaml", *args, "--reps", "1", timeout=60) \
-        if "--reps" not in args else cli("simulate", Path(__file__).resolve().parents[1] / "data" / "base.yaml", *args, timeout=60)
+    run = cli("simulate", Path(__file__).resolve().parents[2] / "data" / "base.yaml", *args, "--reps", "1", timeout=60) \
+        if "--reps" not in args else cli("simulate", Path(__file__).resolve().parents[2] / "data" / "base.yaml", *args, timeout=60)
     out = run.stdout + run.stderr
     assert run.returncode == 2 and "Traceback" not in out and "\x1b" not in out, out
     errors = [ln for ln in run.stderr.splitlines() if "error:" in ln]
@@ -325,13 +325,13 @@ def test_odd_simulate_arguments_are_refused_in_one_line(args, words):
 
 @pytest.mark.parametrize("seconds", ["nan", "-1", "inf", "0"])
 def test_optimize_refuses_a_time_limit_that_is_no_time(seconds):
-    run = cli("optimize", Path(__file__).resolve().parents[1] / "data" / "base.yaml", "--seconds", seconds)
+    run = cli("optimize", Path(__file__).resolve().parents[2] / "data" / "base.yaml", "--seconds", seconds)
     assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
     assert f"not '{seconds}'" in run.stderr
 
 
 def test_a_large_seed_within_range_runs():
-    run = cli("simulate", Path(__file__).resolve().parents[1] / "data" / "base.yaml", "--seed", str(2**63 - 1), "--reps", "1")
+    run = cli("simulate", Path(__file__).resolve().parents[2] / "data" / "base.yaml", "--seed", str(2**63 - 1), "--reps", "1")
     assert run.returncode == 0, run.stderr
 
 
