@@ -172,7 +172,8 @@ def parse_params(kind: str, params) -> tuple[float, ...]:
             raise ValueError(f"{kind} {name} must be {'above' if positive else 'at least'} 0, not {x:g}")
         return float(x)
 
-    if form == "number" or (form == "mapping" and len(names) == 1 and (isinstance(params, str) or _is_number(params))):
+    one_number = len(names) == 1 and (isinstance(params, str) or _is_number(params))  # {exponential: 4}
+    if form == "number" or (form == "mapping" and one_number):
         return _in_range(kind, (num(params, names[0]),))
     if form == "mapping":
         if not isinstance(params, dict):

@@ -97,6 +97,7 @@ def _by_pool(value, pools) -> dict[str, float]:
 
 
 def _build_step(sid, s, raw, entities, has_patience):
+    """The model of one step of a checked file."""
     kind = s["kind"]
     common = dict(id=sid, label=s.get("label", _title(sid)))
     if kind == "source":
@@ -114,43 +115,9 @@ def _build_step(sid, s, raw, entities, has_patience):
     if kind == "route":
         return Route(**common, by=s["by"], values=route_values(s, raw))
     if kind == "service":
-        pools = tuple(pools_of(s))
-        prio = None
-        if s.get("priority"):
-            (attr, order), = s["priority"].items()
-            prio = (attr, tuple(map(str, order)))
-        rev = None
-        if s.get("revenue"):
-            rev = Revenue(frozen_map(_by_pool(s["revenue"]["chance"], pools)), float(s["revenue"]["amount"]))
-        resolve = _by_pool(s.get("resolve"), pools)
-        return Service(
-            **common, pools=pools, skill=s.get("skill"), duration=to_distribution(s["duration"]),
-            duration_by_pool=frozen_map({p: to_distribution(d) for p, d in as_dict(s.get("duration_by_pool")).items()}),
-            priority=prio, resolve=frozen_map({p: v for p, v in resolve.items()}), revenue=rev,
-            overflow_after=float(s["overflow"]["after"]) if s.get("overflow") else None,
-            cost_per_entity=float(s.get("cost_per_entity", 0)), patience_port=has_patience)
+        return _build_service(common, s, has_patience)
     if kind == "inventory":
-        pol = s["policy"]
-        t = pol["type"]
-        if t == "sS":
-            policy = Policy("sS", s=float(pol["s"]), S=float(pol["S"]))
-            level = policy.S
-        elif t == "rQ":
-            policy = Policy("rQ", s=float(pol["r"]), Q=float(pol["Q"]))
-            level = policy.s + policy.Q
-        else:
-            fc = pol.get("forecast") or {}
-            policy = Policy("base_stock", s=float(pol["S"]) - 1, S=float(pol["S"]),
-                            forecast_smoothing=float(fc.get("smoothing", 0)), forecast_cover=float(fc.get("cover", 0)),
-                            forecast_initial=float(fc.get("initial", 0)))
-            level = policy.S
-        review = s.get("review", "continuous")
-        return Inventory(
-            **common, initial=float(s.get("initial", level)), policy=policy,
-            review_period=float(review["period"]) if isinstance(review, dict) else None,
-            lead_time=to_distribution(s["lead_time"]), supplier=s.get("supplier"),
-            unit_cost=float(s.get("unit_cost", 0)), order_cost=float(s.get("order_cost", 0)),
-            holding_cost=float(s.get("holding_cost", 0)), when_out=s.get("when_out", "backorder"))
+        return _build_inventory(common, s)
     if kind == "batch":
         return Batch(**common, size=int(s["size"]), max_wait=float(s["max_wait"]) if s.get("max_wait") is not None else None,
                      cost_per_batch=float(s.get("cost_per_batch", 0)))
@@ -160,7 +127,52 @@ def _build_step(sid, s, raw, entities, has_patience):
                 late=Late(float(late["after"]), float(late["penalty"])) if late else None)
 
 
+def _build_service(common: dict, s: dict, has_patience: bool) -> Service:
+    """A service step; a chance written once for all its pools (`resolve: 0.8`) becomes one per pool."""
+    pools = tuple(pools_of(s))
+    prio = None
+    if s.get("priority"):
+        (attr, order), = s["priority"].items()
+        prio = (attr, tuple(map(str, order)))
+    rev = None
+    if s.get("revenue"):
+        rev = Revenue(frozen_map(_by_pool(s["revenue"]["chance"], pools)), float(s["revenue"]["amount"]))
+    resolve = _by_pool(s.get("resolve"), pools)
+    return Service(
+        **common, pools=pools, skill=s.get("skill"), duration=to_distribution(s["duration"]),
+        duration_by_pool=frozen_map({p: to_distribution(d) for p, d in as_dict(s.get("duration_by_pool")).items()}),
+        priority=prio, resolve=frozen_map({p: v for p, v in resolve.items()}), revenue=rev,
+        overflow_after=float(s["overflow"]["after"]) if s.get("overflow") else None,
+        cost_per_entity=float(s.get("cost_per_entity", 0)), patience_port=has_patience)
+
+
+def _build_inventory(common: dict, s: dict) -> Inventory:
+    """An inventory step; its initial stock defaults to the policy's order-up-to level."""
+    pol = s["policy"]
+    t = pol["type"]
+    if t == "sS":
+        policy = Policy("sS", s=float(pol["s"]), S=float(pol["S"]))
+        level = policy.S
+    elif t == "rQ":
+        policy = Policy("rQ", s=float(pol["r"]), Q=float(pol["Q"]))
+        level = policy.s + policy.Q
+    else:
+        fc = pol.get("forecast") or {}
+        policy = Policy("base_stock", s=float(pol["S"]) - 1, S=float(pol["S"]),
+                        forecast_smoothing=float(fc.get("smoothing", 0)), forecast_cover=float(fc.get("cover", 0)),
+                        forecast_initial=float(fc.get("initial", 0)))
+        level = policy.S
+    review = s.get("review", "continuous")
+    return Inventory(
+        **common, initial=float(s.get("initial", level)), policy=policy,
+        review_period=float(review["period"]) if isinstance(review, dict) else None,
+        lead_time=to_distribution(s["lead_time"]), supplier=s.get("supplier"),
+        unit_cost=float(s.get("unit_cost", 0)), order_cost=float(s.get("order_cost", 0)),
+        holding_cost=float(s.get("holding_cost", 0)), when_out=s.get("when_out", "backorder"))
+
+
 def _build_rule(r):
+    """A slider (whole numbers when every bound, the step and the default are) or a choice."""
     if "choices" in r:
         return Choice(r["id"], r["label"], r["default"],
                       frozen_map({str(k): tuple(as_dict(v).items()) for k, v in r["choices"].items()}))

@@ -21,7 +21,7 @@ import yaml
 
 from ..files import write_text
 from ..format import parse_edge
-from ..format.yamlpos import YamlError, parse, read_text
+from ..format.yamlpos import Document, YamlError, parse, read_text
 from ..model import Edge, ProcessMap, Scenario, frozen_map
 from .check import map_problems
 from .problem import MapProblem
@@ -55,7 +55,6 @@ class _Read:
 def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
     """Read a map file through the loader's reader (engine.format.yamlpos): duplicate keys, alias bombs
     and binary junk are refused there, and every key and value keeps its line and column."""
-    problems: list[MapProblem] = []
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return _Read(ProcessMap(()), (), {})  # an empty file is an empty map: its problems stand at 1:1
     try:
@@ -66,62 +65,82 @@ def _read(text: str, name: str, scenario: Scenario | None) -> _Read:
             message = "a map file is a mapping with `scenario`, `edges` and optionally `layout`"
         raise MapFileError(name, [MapProblem("file", p.message if "top level" not in p.message else message,
                                              line=p.line, col=p.col) for p in exc.problems]) from None
+    reader = _Reader(doc)
+    sid = reader.scenario_id(scenario)
+    edges, edge_pos = reader.edges()
+    layout, step_pos = reader.layout()
+    if reader.problems:
+        raise MapFileError(name, sorted(reader.problems, key=lambda p: (p.line or 0, p.col or 0)))
+    return _Read(ProcessMap(tuple(edges), layout=frozen_map(layout), scenario=sid), tuple(edge_pos),
+                 step_pos, reader.at(("edges",), key=True) if "edges" in doc.data else {"line": 1, "col": 1})
 
-    def at(path, key: bool = False) -> dict[str, int]:
-        pos = doc.where(path, "key" if key else "value")
+
+class _Reader:
+    """The parts of a parsed map file, each problem kept with its place."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.data = doc.data
+        self.problems: list[MapProblem] = []
+
+    def at(self, path, key: bool = False) -> dict[str, int]:
+        pos = self.doc.where(path, "key" if key else "value")
         return {"line": pos.line, "col": pos.col}
 
-    def fail(message: str, path, key: bool = False):
-        problems.append(MapProblem("file", message, **at(path, key)))
+    def fail(self, message: str, path, key: bool = False) -> None:
+        self.problems.append(MapProblem("file", message, **self.at(path, key)))
 
-    data = doc.data
-    for key in data:
-        if key not in ("scenario", "edges", "layout"):
-            fail(f"unknown key {key!r} (a map file has scenario, edges, layout)", (key,), key=True)
-    sid = data.get("scenario")
-    if sid is not None and not isinstance(sid, str):
-        fail("`scenario` is the scenario's id, a string", ("scenario",))
-        sid = None
-    if scenario is not None and sid is not None and sid != scenario.id:
-        fail(f"this map is for scenario '{sid}', not '{scenario.id}'", ("scenario",))
+    def scenario_id(self, scenario: Scenario | None) -> str | None:
+        """The file's `scenario` (after its unknown keys are said), None when it has none or a wrong one."""
+        for key in self.data:
+            if key not in ("scenario", "edges", "layout"):
+                self.fail(f"unknown key {key!r} (a map file has scenario, edges, layout)", (key,), key=True)
+        sid = self.data.get("scenario")
+        if sid is not None and not isinstance(sid, str):
+            self.fail("`scenario` is the scenario's id, a string", ("scenario",))
+            sid = None
+        if scenario is not None and sid is not None and sid != scenario.id:
+            self.fail(f"this map is for scenario '{sid}', not '{scenario.id}'", ("scenario",))
+        return sid
 
-    edges: list[Edge] = []
-    edge_pos: list[dict[str, int]] = []
-    raw_edges = data.get("edges") or []
-    if not isinstance(raw_edges, list):
-        fail("`edges` is a list of 'step.port -> step'", ("edges",))
-        raw_edges = []
-    for i, item in enumerate(raw_edges):
-        path = ("edges", i, "edge") if isinstance(item, dict) and "edge" in item else ("edges", i)
-        text_item = item.get("edge") if isinstance(item, dict) else item
-        if not isinstance(text_item, str):
-            fail("an edge is written 'step.port -> step'", path)
-            continue
-        try:
-            edges.append(parse_edge(text_item))  # the scenarios' reader of an edge
-            edge_pos.append(at(path))
-        except ValueError as exc:
-            fail(str(exc), path)
+    def edges(self) -> tuple[list[Edge], list[dict[str, int]]]:
+        """The edges that read, and the place of each."""
+        edges: list[Edge] = []
+        edge_pos: list[dict[str, int]] = []
+        raw_edges = self.data.get("edges") or []
+        if not isinstance(raw_edges, list):
+            self.fail("`edges` is a list of 'step.port -> step'", ("edges",))
+            raw_edges = []
+        for i, item in enumerate(raw_edges):
+            path = ("edges", i, "edge") if isinstance(item, dict) and "edge" in item else ("edges", i)
+            text_item = item.get("edge") if isinstance(item, dict) else item
+            if not isinstance(text_item, str):
+                self.fail("an edge is written 'step.port -> step'", path)
+                continue
+            try:
+                edges.append(parse_edge(text_item))  # the scenarios' reader of an edge
+                edge_pos.append(self.at(path))
+            except ValueError as exc:
+                self.fail(str(exc), path)
+        return edges, edge_pos
 
-    layout: dict[str, tuple[float, float]] = {}
-    step_pos: dict[str, dict[str, int]] = {}
-    raw_layout = data.get("layout") or {}
-    if not isinstance(raw_layout, dict):
-        fail("`layout` maps a step to its [x, y] position", ("layout",))
-        raw_layout = {}
-    for step, xy in raw_layout.items():
-        ok = (isinstance(xy, list) and len(xy) == 2
-              and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xy))
-        if not ok:
-            fail(f"`layout` maps a step to its [x, y] position, not {step!r}: {xy!r}", ("layout", step))
-            continue
-        layout[step] = (xy[0], xy[1])
-        step_pos[step] = at(("layout", step), key=True)
-    if problems:
-        raise MapFileError(name, sorted(problems, key=lambda p: (p.line or 0, p.col or 0)))
-    return _Read(ProcessMap(tuple(edges), layout=frozen_map(layout), scenario=sid), tuple(edge_pos),
-                 step_pos, at(("edges",), key=True) if "edges" in data else {"line": 1, "col": 1})
-
+    def layout(self) -> tuple[dict[str, tuple[float, float]], dict[str, dict[str, int]]]:
+        """Where each card stands, and the place of each step's key."""
+        layout: dict[str, tuple[float, float]] = {}
+        step_pos: dict[str, dict[str, int]] = {}
+        raw_layout = self.data.get("layout") or {}
+        if not isinstance(raw_layout, dict):
+            self.fail("`layout` maps a step to its [x, y] position", ("layout",))
+            raw_layout = {}
+        for step, xy in raw_layout.items():
+            ok = (isinstance(xy, list) and len(xy) == 2
+                  and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xy))
+            if not ok:
+                self.fail(f"`layout` maps a step to its [x, y] position, not {step!r}: {xy!r}", ("layout", step))
+                continue
+            layout[step] = (xy[0], xy[1])
+            step_pos[step] = self.at(("layout", step), key=True)
+        return layout, step_pos
 
 
 def loads_map(text: str, name: str = "<map>", scenario: Scenario | None = None) -> ProcessMap:
