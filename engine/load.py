@@ -31,7 +31,7 @@ from .maps.check import map_problems
 from .model import Choice, ProcessMap, Scenario
 from .rules import RuleError, apply_rules
 
-__all__ = ["load", "loads", "validate_file", "work_problems", "expert_map_problems", "builtin_dir", "ScenarioError"]
+__all__ = ["load", "loads", "validate_file", "work_problems", "expert_map_problems", "builtin_dir"]
 
 
 def loads(text: str, name: str = "<string>") -> Scenario:

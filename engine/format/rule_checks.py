@@ -34,6 +34,7 @@ class RuleChecks:
     pools: dict
 
     def rules(self):
+        """Each rule: a unique id, a default it offers, paths that name values, values that keep the file valid."""
         seen: set[str] = set()
         for i, rule in enumerate(as_list(self.raw.get("rules"))):
             if not isinstance(rule, dict):
@@ -146,6 +147,7 @@ class RuleChecks:
                    for sid in sids)
 
     def events(self):
+        """Each event: paths it may change while the day runs, values it sets, a time within the day."""
         horizon = as_dict(self.raw.get("time")).get("horizon")
         for i, ev in enumerate(as_list(self.raw.get("events"))):
             if not isinstance(ev, dict):
