@@ -17,7 +17,7 @@ name the one that was typed (`command_name`). The game, its autoplay and its scr
 with a message, when there is no scenario to play (a broken install), rather than show an empty list that
 nobody at the keys could leave.
 
-Whatever the user typed or a file holds is printed through `engine.yamlpos.printable`, so a control or
+Whatever the user typed or a file holds is printed through `engine.words.printable`, so a control or
 escape character in a name shows as `\x1b` and cannot drive the terminal. Any failure that is not bad
 input prints one line `error: ...` and exits 1; `--debug` (before the command) shows the traceback.
 
@@ -52,8 +52,8 @@ class BadInput(Exception):
 
 
 def safe(text) -> str:
-    """User text (a name, a path, a value) as it may be printed: see engine.yamlpos.printable."""
-    from engine.yamlpos import printable
+    """User text (a name, a path, a value) as it may be printed: see engine.words.printable."""
+    from engine.words import printable
 
     return printable(text)
 
@@ -112,8 +112,8 @@ def refuse(message: str) -> int:
 
 
 def cmd_validate(args) -> int:
+    from engine.load import validate_file
     from engine.resources import builtin_scenario_files
-    from engine.scenario import validate_file
 
     files = args.files or builtin_scenario_files()
     if not files:
@@ -131,7 +131,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from engine.scenario import json_schema
+    from engine.format import json_schema
 
     json.dump(json_schema(), sys.stdout, indent=2)
     print()
@@ -140,7 +140,8 @@ def cmd_schema(args) -> int:
 
 def load_scenario(path):
     """The scenario at `path`, or BadInput carrying every FILE:LINE:COL problem."""
-    from engine.scenario import ScenarioError, load
+    from engine.format import ScenarioError
+    from engine.load import load
 
     try:
         return load(path)
@@ -159,7 +160,7 @@ def load_player_map(path, scenario):
 
 def parse_rules(pairs, scenario) -> dict:
     """`--rule ID=VALUE` arguments as checked rule values."""
-    from engine.scenario import RuleError, rule_value
+    from engine.rules import RuleError, rule_value
 
     out = {}
     for pair in pairs or ():
@@ -222,7 +223,7 @@ def format_halfwidth(name: str, half: float, scenario) -> str:
 def cmd_simulate(args) -> int:
     from engine.budget import CannotRun
     from engine.plan import MapError
-    from engine.scenario import apply_rules
+    from engine.rules import apply_rules
     from engine.sim import run
 
     scenario = load_scenario(args.file)
@@ -273,7 +274,8 @@ def cmd_simulate(args) -> int:
 
 def check_work(scenario, pmap, rules, reps) -> None:
     """Refuse a run out of reach before it starts (engine.budget), at the value to change; exit 2."""
-    from engine.scenario import apply_rules, work_problems
+    from engine.load import work_problems
+    from engine.rules import apply_rules
 
     ruled = apply_rules(scenario, rules) if rules else scenario
     problems = work_problems(ruled, pmap, reps, f"--reps {reps}" if reps is not None else None)
@@ -478,8 +480,8 @@ def cmd_results(args) -> int:
 
 def headless_main_job() -> int:
     """What `python main.py` does without a screen: the built-in scenarios checked, the main one run."""
+    from engine.load import validate_file
     from engine.resources import builtin_scenario_files, builtin_scenarios
-    from engine.scenario import validate_file
 
     status = EXIT_OK
     for path in builtin_scenario_files():
@@ -498,7 +500,7 @@ def headless_main_job() -> int:
 
 
 def _shorten(text: str) -> str:
-    from engine.yamlpos import shorten
+    from engine.words import shorten
 
     return safe(shorten(text, 40))
 

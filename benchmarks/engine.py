@@ -25,7 +25,7 @@ from engine import sim  # noqa: E402
 from engine.distributions import Distribution  # noqa: E402
 from engine.model import (EntityType, Exit, Kiosk, Objective, Pool, ProcessMap, RunSpec, Scenario,  # noqa: E402
                           Service, Source, TimeSpec, frozen_map)
-from engine.scenario import parse_edge  # noqa: E402
+from engine.format import parse_edge  # noqa: E402
 
 import peers  # noqa: E402
 
@@ -67,7 +67,7 @@ def time_scenario(name: str, reps: int, label: str, goal: str = "") -> Scenario 
     path = os.path.join(ROOT, "scenarios", f"{name}.yaml")
     if not os.path.exists(path):
         return None
-    from engine.scenario import load
+    from engine.load import load
 
     sc = load(path)
     sim.run(sc, replications=1)

@@ -41,7 +41,7 @@ which = {which!r}
 if which == "title":
     flow.title(app)
 else:
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
     from game.play.round import Round
     from game.ui.layout import auto_layout
     from game.scenes.mapeditor import LAYOUT_RECT
@@ -74,7 +74,7 @@ def frames(n_frames: int, tokens: int) -> dict[str, float]:
     import numpy as np
     import pygame
 
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
     from game.core.app import App
     from game.ui.layout import auto_layout
     from game.scenes.mapeditor import LAYOUT_RECT

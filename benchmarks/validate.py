@@ -18,7 +18,7 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from engine.scenario import validate_file  # noqa: E402
+from engine.load import validate_file  # noqa: E402
 
 
 def big_scenario(target_bytes: int) -> str:

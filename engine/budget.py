@@ -2,7 +2,7 @@
 
 Before a run, `estimate` reads the scenario: the expected arrivals of a day (each source's rate pieces over
 the horizon, with the events that scale or set a rate while they last), the expected visits of an entity to
-each step (the map as a Markov chain, solved with its fundamental matrix: `engine.maps.edge_flows`, so
+each step (the map as a Markov chain, solved with its fundamental matrix: `engine.maps.flows.edge_flows`, so
 rework loops count as often as they are gone round on average), the periodic reviews of inventory steps,
 and from those the events of a day: an arrival, and about two events per visit to a step that takes
 time (its end, a patience or overflow timer). Times the replications, that is the work of a run.
@@ -152,7 +152,7 @@ def _piece(pieces: Any, t: float) -> float:
 
 def estimate(scenario: Scenario, pmap: ProcessMap | None = None, replications: int | None = None) -> Work:
     """The expected work of a run of `scenario` on `pmap` (the reference map by default)."""
-    from .maps import edge_flows
+    from .maps.flows import edge_flows
 
     pmap = pmap or scenario.reference
     by_source = arrivals_by_source(scenario, pmap)

@@ -11,12 +11,19 @@ Beyond those, float64 gives way: a lognormal sd of 1e308 overflows `(sd / mean) 
 cv far above 10 leaves most gamma draws underflowed to exactly 0. Inside them every kind samples finite,
 non-negative values whose mean is the one written (the tests draw them at the corners). The file check
 calls it, so what `validate` accepts, `simulate` can draw.
+
+The written form is read here too (`to_distribution`, `parse_params`), with the messages the file check
+shows: the file check (engine.format) and a value set while the day runs (`as_distribution`: an event's or
+a rule's `set`) read a distribution the same way.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from .words import suggest, what
 
 #: The distribution names of the format, in the order the docs list them.
 KINDS = ("constant", "exponential", "uniform", "triangular", "normal", "lognormal", "gamma", "empirical")
@@ -142,6 +149,71 @@ def as_distribution(value) -> Distribution:
         return value
     if isinstance(value, (int, float)):
         return Distribution.constant(value)
-    from .scenario import to_distribution  # the format's parser; imported late, scenario imports this module
-
     return to_distribution(value)
+
+
+# --------------------------------------------------------------------------------------------------
+# The written form
+
+#: How the parameters of each kind are written (their names are PARAMETERS): a bare number, a mapping of
+#: names (`{mean: 4}`, or a bare number when there is one), a list in PARAMETERS' order, or a list of values.
+WRITTEN_AS = {"constant": "number", "exponential": "mapping", "uniform": "list", "triangular": "list",
+              "normal": "mapping", "lognormal": "mapping", "gamma": "mapping", "empirical": "values"}
+
+
+def parse_params(kind: str, params) -> tuple[float, ...]:
+    """The parameters of a distribution as a tuple, or ValueError saying what is wrong."""
+    form, names = WRITTEN_AS[kind], PARAMETERS[kind]
+
+    def num(x, name, positive=False):
+        if not _is_number(x) or not math.isfinite(x):
+            raise ValueError(f"{kind} {name} must be a number, not {what(x)}")
+        if x < 0 or (positive and x == 0):
+            raise ValueError(f"{kind} {name} must be {'above' if positive else 'at least'} 0, not {x:g}")
+        return float(x)
+
+    one_number = len(names) == 1 and (isinstance(params, str) or _is_number(params))  # {exponential: 4}
+    if form == "number" or (form == "mapping" and one_number):
+        return _in_range(kind, (num(params, names[0]),))
+    if form == "mapping":
+        if not isinstance(params, dict):
+            raise ValueError(f"{kind} needs {{{', '.join(f'{n}: ...' for n in names)}}}, not {what(params)}")
+        extra = [k for k in params if k not in names]
+        if extra:
+            raise ValueError(f"{kind} takes {', '.join(names)}; unknown '{extra[0]}'{suggest(extra[0], names)}")
+        missing = [n for n in names if n not in params]
+        if missing:
+            raise ValueError(f"{kind} needs '{missing[0]}'")
+        out = tuple(num(params[n], n, positive=(n == "mean" and kind in ("lognormal", "gamma"))) for n in names)
+        return _in_range(kind, out)
+    if form == "list":
+        if not isinstance(params, list) or len(params) != len(names):
+            raise ValueError(f"{kind} needs a list [{', '.join(names)}], not {what(params)}")
+        out = tuple(num(x, n) for x, n in zip(params, names))
+        if list(out) != sorted(out):
+            raise ValueError(f"{kind} needs {' <= '.join(names)}, not {list(params)}")
+        return _in_range(kind, out)
+    if not isinstance(params, list) or not params:
+        raise ValueError(f"empirical needs a list of observed values, not {what(params)}")
+    return _in_range(kind, tuple(num(x, "value") for x in params))
+
+
+def _in_range(kind: str, params: tuple[float, ...]) -> tuple[float, ...]:
+    """`params` when they can be sampled soundly (`Distribution.problem` judges), else ValueError."""
+    problem = Distribution(kind, params).problem()
+    if problem:
+        raise ValueError(problem)
+    return params
+
+
+def to_distribution(value) -> Distribution:
+    """A validated YAML distribution (or bare number) as a Distribution."""
+    if not isinstance(value, dict):
+        return Distribution.constant(float(value))
+    (kind, params), = value.items()
+    return Distribution(kind, parse_params(kind, params))
+
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)

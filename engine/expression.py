@@ -16,7 +16,7 @@ import math
 import operator
 from typing import Callable, Iterable, Mapping
 
-from .spec import suggest
+from .words import suggest
 
 MAX_LENGTH = 2000
 FUNCTIONS = {"min": min, "max": max, "abs": abs}

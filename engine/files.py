@@ -13,9 +13,10 @@ refused with "no such folder". A folder the user named to write into (`--reports
 `ensure_folder`. Every failure, before or during the write (read-only folder, full disk, file too large),
 is one `WriteError` whose text is a single line a user can act on: the path, then the reason in words.
 
-`printable(text)` (engine.yamlpos, the one escaper, offered here too) shows text from users (paths, team names, emails) safely on a terminal or in a log:
-control and format characters (an escape sequence, a newline, a right-to-left override) become visible
-escapes such as `\\x1b`, so a name cannot move the cursor, recolour the terminal or forge a log line.
+`printable(text)` (engine.words, the one escaper, offered here too) shows text from users (paths, team
+names, emails) safely on a terminal or in a log: control and format characters (an escape sequence, a
+newline, a right-to-left override) become visible escapes such as `\\x1b`, so a name cannot move the
+cursor, recolour the terminal or forge a log line.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Iterator
 
-from .yamlpos import printable
+from .words import printable
 
 __all__ = ["WriteError", "atomic_file", "write_text", "check_target", "ensure_folder", "printable", "reason"]
 

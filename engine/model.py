@@ -1,9 +1,9 @@
 """The typed, immutable model of a scenario: what the engine simulates and the screens show.
 
-`engine.scenario` builds these from a validated YAML file; nothing here knows about YAML. Every class is a
-frozen dataclass, and every mapping a read-only `MappingProxyType`, so a model can be shared between the
-game, the engine and worker processes without anyone changing it under the others' feet. To try other rule
-values, `engine.scenario.apply_rules` builds a new model.
+`engine.format.builder` builds these from a checked YAML file; nothing here knows about YAML. Every class
+is a frozen dataclass, and every mapping a read-only `MappingProxyType`, so a model can be shared between
+the game, the engine and worker processes without anyone changing it under the others' feet. To try other
+rule values, `engine.rules.apply_rules` builds a new model.
 """
 from __future__ import annotations
 

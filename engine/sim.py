@@ -984,7 +984,7 @@ class Day:
 
         Entities keep their draws: a caller needing a long call still needs it.
         """
-        from .scenario import apply_rules as _apply
+        from engine.rules import apply_rules as _apply
 
         self.rules.update(values)
         new = compile_plan(_apply(self.base_scenario, self.rules), self.plan.pmap)
@@ -1176,7 +1176,7 @@ def _score(sc: Scenario, k: Mapping[str, float]) -> float:
 def compile_for(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None) -> Plan:
     """The plan for a scenario with rule values applied and a map (the reference by default)."""
     if rules:
-        from .scenario import apply_rules
+        from engine.rules import apply_rules
 
         scenario = apply_rules(scenario, dict(rules))
     return compile_plan(scenario, pmap if pmap is not None else scenario.reference)

@@ -11,7 +11,7 @@ not sixty times a second.
 `write_log(app, text, note, log_path)` is that log's one writer: the guard's tracebacks, and what the modes log besides (a
 save the disk refused, a database that could not be opened). When the log itself cannot be written (the
 same full or read-only disk), the lines go to standard error instead, so a kiosk's start script still has
-them; they never stop the game. User text in a line (a team name) is escaped (engine.yamlpos.printable).
+them; they never stop the game. User text in a line (a team name) is escaped (engine.words.printable).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class SafeScreen(Scene):
 def write_log(app: App, text: str, note: str, log_path: Path | str) -> bool:
     """Append `text` to the log at `log_path`, stamped with the time, the mode and the screen on top; False
     (and the lines on standard error) when the log cannot be written."""
-    from engine.yamlpos import printable
+    from engine.words import printable
 
     top = app.stack.top
     scene = top.name if top is not None else "?"

@@ -122,7 +122,8 @@ def find_scenario(scenario_id: str, path: str | os.PathLike | None = None,
                   folders: Iterable[str | os.PathLike] = ()):
     """The scenario a round was played on: from its file if that still holds it, else the first file with
     that id among `folders` and the built-in scenarios. ExportError when none is found."""
-    from engine.scenario import ScenarioError, builtin_dir, load
+    from engine.format import ScenarioError
+    from engine.load import builtin_dir, load
 
     candidates = [Path(path)] if path else []
     for folder in [*folders, builtin_dir()]:
@@ -149,8 +150,8 @@ def export_run_events(scenario, path: str | os.PathLike, pmap=None, rules: dict 
 
 def round_map(scenario, record: RoundRecord):
     """The map a round was played with, as the engine takes it (the reference when none was kept)."""
+    from engine.format import parse_edge
     from engine.model import ProcessMap
-    from engine.scenario import parse_edge
 
     if not record.edges:
         return None

@@ -23,7 +23,8 @@ class Entry:
 
 
 def _load(path: Path, custom: bool) -> Entry:
-    from engine.scenario import ScenarioError, load
+    from engine.format import ScenarioError
+    from engine.load import load
 
     try:
         return Entry(path, load(path), custom=custom)
@@ -35,7 +36,7 @@ def _load(path: Path, custom: bool) -> Entry:
 
 def catalogue(dirs=()) -> list[Entry]:
     """Every scenario file: the built-in folder's, then each of `dirs` (sorted by name within a folder)."""
-    from engine.scenario import builtin_dir
+    from engine.load import builtin_dir
 
     out = [_load(p, False) for p in sorted(Path(builtin_dir()).glob("*.yaml"))]
     for d in dirs:

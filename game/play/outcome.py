@@ -60,7 +60,7 @@ def money_rows(scenario, rules: dict, kpis: dict[str, float]) -> dict[str, list[
     """Revenue and cost split into what the KPIs allow exactly: fees at exits and the rest of the
     revenue; fixed costs, penalties at exits and the rest of the cost (staff, per-entity costs, late
     penalties...)."""
-    from engine.scenario import apply_rules
+    from engine.rules import apply_rules
 
     sc = apply_rules(scenario, rules) if scenario.rules else scenario
     exits = [s for s in sc.steps.values() if s.kind == "exit"]

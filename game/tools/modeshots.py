@@ -158,7 +158,7 @@ def _kiosk_lead(s: Session) -> None:
 
 def _workshop_teams(s: Session) -> None:
     """A workshop on a folder of custom scenarios (one broken), its first team named on the keyboard."""
-    from engine.scenario import builtin_dir
+    from engine.load import builtin_dir
 
     from game.modes.workshop.mode import TeamNameScene, install
     from game.tools.screenshots import BROKEN_EXAMPLE
@@ -247,7 +247,7 @@ STATES = (_kiosk_attract, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_
 
 
 def take(out_dir, size=(1920, 1080), log=print) -> list[str]:
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # before pygame starts: headless, silent
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

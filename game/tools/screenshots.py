@@ -191,7 +191,7 @@ STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hi
 def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[tuple[str, str | None]]:
     """Write the screenshots into `out_dir`; returns (name, path or None when skipped) in order."""
     from engine.files import ensure_folder
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # before pygame starts: headless, silent
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")

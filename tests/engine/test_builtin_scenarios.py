@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.load import builtin_dir, load
 from engine.maps import compare_map, map_problems
 from engine.model import ProcessMap
 from engine.optimize import load_par
-from engine.scenario import builtin_dir, load
 from engine.scoring import objective_score
 from engine.sim import run
 

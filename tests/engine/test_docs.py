@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from docs_examples import COMPLETE, DOC, FRAGMENTS
-from engine.scenario import loads
+from engine.load import loads
 
 
 def test_the_doc_has_examples_of_both_kinds():

@@ -44,7 +44,7 @@ def fingerprint() -> str:
     """The engine's results as text: every KPI of two replications of each scenario, then every record of a
     traced customer-service day and of a traced supply-chain day (floats by repr: every digit)."""
     from engine import sim
-    from engine.scenario import load
+    from engine.load import load
 
     lines = []
     for path in SCENARIOS:

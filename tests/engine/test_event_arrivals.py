@@ -11,8 +11,7 @@ import math
 
 import pytest
 
-from engine import scenario as fmt
-from engine import sim
+from engine import load as fmt, sim
 
 DAY = """
 format: 1

@@ -195,7 +195,7 @@ def test_an_event_scales_the_lead_time_for_a_while():
 
 
 def test_the_validator_lets_an_event_scale_a_lead_time():
-    from engine.scenario import loads
+    from engine.load import loads
 
     text = """
 format: 1
@@ -249,7 +249,7 @@ def test_a_rule_changed_mid_day_moves_the_reorder_point_from_then_on():
     level, earlier ones at the old one, and the customers stay the same."""
     from pathlib import Path
 
-    from engine.scenario import load
+    from engine.load import load
 
     sc = load(Path(__file__).resolve().parents[2] / "scenarios" / "supply_chain.yaml")
     day = sim.Day(sc, rules=sc.default_rules(), trace=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine import sim
-from engine.scenario import load, validate_file
+from engine.load import load, validate_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SUPPLY = ROOT / "scenarios" / "supply_chain.yaml"

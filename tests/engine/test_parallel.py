@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.load import load
 from engine.parallel import replicate
-from engine.scenario import load
 from engine.sim import compile_for, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,7 @@ def test_workers_stop_even_when_pygame_holds_the_signals():
     import sys
 
     code = ("import pygame; pygame.init()\n"
-            "from engine.scenario import load; from engine.sim import run\n"
+            "from engine.load import load; from engine.sim import run\n"
             "s = load('tests/data/base.yaml')\n"
             "for _ in range(3): r = run(s, replications=8, workers=2)\n"
             "print(len(r.per_replication))")

@@ -1,4 +1,4 @@
-"""Issue 10, items 1 and 2: one judge of what can run (engine.maps.map_problems with engine.loops).
+"""Issue 10, items 1 and 2: one judge of what can run (engine.maps.map_problems with engine.maps.loops).
 
 Every map and scenario here is written from the issue's text. Each is refused, in a player's words on the
 map screen and at FILE:LINE:COL on the command line (exit 2, no traceback), before anything runs; the
@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from engine import scenario as fmt
-from engine import sim
+from engine import load as fmt, sim
 from engine.budget import CannotRun, StuckInLoop, WorkLimitExceeded
+from engine.format import parse_edge
 from engine.maps import map_problems
 from engine.model import ProcessMap
 from engine.plan import MapError, compile_plan
-from engine.scenario import parse_edge
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"

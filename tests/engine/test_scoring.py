@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import loads
+from engine.load import loads
 from engine.scoring import (
     check_targets, daily_seed, grade, headline, kpi_means, objective_score, rules_points, stars,
 )

@@ -11,7 +11,7 @@ from engine import sim, trace
 PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "scenarios",
                     "customer_service.yaml")
 
-scenario_module = pytest.importorskip("engine.scenario")
+scenario_module = pytest.importorskip("engine.load")
 pytestmark = pytest.mark.skipif(not os.path.exists(PATH), reason="no customer-service scenario yet")
 
 

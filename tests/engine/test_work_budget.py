@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import budget
-from engine import scenario as fmt
-from engine import sim
+from engine import budget, load as fmt, sim
 from engine.optimize import ParJob, optimize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -153,7 +151,7 @@ def test_optimize_keeps_to_its_deadline_when_one_setting_takes_longer(tmp_path):
     """Days of ~100,000 calls: 10 replications of one setting take far longer than a second. The search
     says so instead of running on (safety net: the subprocess timeout)."""
     path = write(tmp_path, rate="1000", horizon="100")
-    code = ("import sys; from engine import scenario, optimize, budget\n"
+    code = ("import sys; from engine import load as scenario, optimize, budget\n"
             f"sc = scenario.load({str(path)!r})\n"
             "try:\n"
             "    optimize.optimize(sc, seconds=1)\n"
@@ -193,7 +191,7 @@ def test_the_par_child_cannot_grow_past_its_memory_cap():
 def test_the_par_search_is_stopped_by_its_parent_when_it_overruns(tmp_path):
     """A child that would run past its time (a tiny time limit against a slow start) is killed by the
     parent at seconds + grace; `poll` then reports why."""
-    import engine.optimize as opt
+    import engine.optimize.par as opt
 
     grace = opt.PAR_GRACE
     opt.PAR_GRACE = 0.0  # the parent's clock only: no stand-in for the child, which runs for real

@@ -7,7 +7,8 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from engine.scenario import ScenarioError, loads
+from engine.format import ScenarioError
+from engine.load import loads
 from fuzz_inputs import value_paths  # the fuzzer's walk of a parsed document
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,7 @@ import pygame
 import pytest
 
 from engine import sim
-from engine.scenario import builtin_dir, load
+from engine.load import builtin_dir, load
 from game.modes.demo.mode import WhatIfScene, expert_round, install, what_if_rules
 
 DT = 1 / 30

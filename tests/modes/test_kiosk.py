@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pygame
 import pytest
 
-from engine.scenario import builtin_dir, load
+from engine.load import builtin_dir, load
 from game.play import flow
 from game.modes.kiosk.mode import BoardsScene, InitialsScene, KioskOptions, LeadScene, install
 from game.modes.shared import store

@@ -10,7 +10,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from engine.scenario import builtin_dir, load
+from engine.load import builtin_dir, load
 from game.play import flow
 from game.modes.workshop.mode import TeamBoardScene, TeamNameScene, install
 from game.modes.shared import store

@@ -2,7 +2,7 @@
 
 Frozen dataclasses, the same whichever database keeps them. Times are ISO strings in UTC; KPIs are their
 means by name (None where a mean was not a number); rule values are in the scenario's order of levers;
-edges are their readable text, `src.port -> dst` (engine.scenario.parse_edge reads them back).
+edges are their readable text, `src.port -> dst` (engine.format.parse_edge reads them back).
 """
 from __future__ import annotations
 

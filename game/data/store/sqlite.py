@@ -263,7 +263,7 @@ def _json_or_none(value) -> str | None:
 
 
 def _shown(text) -> str:
-    from engine.yamlpos import printable
+    from engine.words import printable
 
     return printable(text)
 

@@ -61,7 +61,7 @@ def rule_values(rules: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def edge_texts(edges: Iterable[Any] | None) -> list[str]:
-    """Edges as their readable text, `src.port -> dst` (engine.scenario.parse_edge reads it back)."""
+    """Edges as their readable text, `src.port -> dst` (engine.format.parse_edge reads it back)."""
     return [str(e) for e in (edges or ())]
 
 

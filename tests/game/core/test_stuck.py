@@ -18,8 +18,8 @@ import time
 import pygame
 import pytest
 
+from engine.load import builtin_dir, load
 from engine.model import Edge
-from engine.scenario import builtin_dir, load
 from engine.sim import Day
 from game.play import flow
 from game.core.app import App
@@ -39,12 +39,12 @@ SAFETY = 300  # seconds: a hang fails the test run with tracebacks instead of bl
 
 @pytest.fixture(autouse=True)
 def judge_blind(monkeypatch):
-    """The engine's map judge refuses these maps now (engine.loops); here it looks away, so the game meets a
+    """The engine's map judge refuses these maps now (engine.maps.loops); here it looks away, so the game meets a
     day that cannot end, as it would if a judge missed a loop: defence in depth is what is tested. The
     engine's own guards (engine.budget) still run; a forked child inherits the patch."""
-    import engine.loops
+    import engine.maps.loops
 
-    monkeypatch.setattr(engine.loops, "loop_problems", lambda scenario, pmap: [])
+    monkeypatch.setattr(engine.maps.loops, "loop_problems", lambda scenario, pmap: [])
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
+from engine.load import builtin_dir, load
 from engine.maps import compare_map
 from engine.model import ProcessMap
-from engine.scenario import builtin_dir, load
 from engine.sim import run
 from game.data.report import ReportError, comments, map_positions, prepare, write_debrief
 from game.data.store import Store

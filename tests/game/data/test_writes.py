@@ -23,8 +23,8 @@ import pygame
 import pytest
 
 from engine.files import WriteError, atomic_file, check_target, ensure_folder
-from engine.yamlpos import printable
-from engine.scenario import builtin_dir, load
+from engine.load import builtin_dir, load
+from engine.words import printable
 from game.data.report import FileNames, event_log_names, file_slug
 from game.data.store import SaveError, Store, email_key
 

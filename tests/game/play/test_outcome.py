@@ -4,8 +4,8 @@ add up to the KPIs they split."""
 import pytest
 
 from engine import sim
+from engine.load import builtin_dir, load
 from engine.optimize import baseline_and_par, load_par
-from engine.scenario import builtin_dir, load
 from engine.scoring import grade
 from game.play.outcome import map_score_of, tally
 from game.play.round import Round

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from engine.load import builtin_dir, load
 from engine.maps import compare_map
 from engine.model import Edge, ProcessMap
-from engine.scenario import builtin_dir, load
 from game.core.app import App
 from game.ui.layout import auto_layout, overlaps
 from game.play.round import Round

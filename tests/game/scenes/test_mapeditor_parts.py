@@ -5,9 +5,9 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from engine.load import builtin_dir, load
 from engine.maps import Attempts, compare_map
 from engine.model import Edge, ProcessMap
-from engine.scenario import builtin_dir, load
 from game.play.round import Round
 from game.scenes.mapeditor.check import ScorePanel
 from game.scenes.mapeditor.draft import HISTORY, MapDraft

@@ -6,8 +6,8 @@ import pygame
 import pytest
 
 from engine import sim
+from engine.load import builtin_dir, load
 from engine.optimize import baseline_and_par, bottlenecks, load_par
-from engine.scenario import builtin_dir, load
 from engine.scoring import grade
 from game.play import flow, par as par_module
 from game.core.app import App

@@ -7,8 +7,8 @@ import math
 import pygame
 import pytest
 
+from engine.load import builtin_dir, load
 from engine.model import Edge
-from engine.scenario import builtin_dir, load
 from engine.sim import run
 from game.core.app import App
 from game.ui.layout import auto_layout

@@ -9,7 +9,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from engine.scenario import builtin_dir, load
+from engine.load import builtin_dir, load
 from game.play import flow
 from game.core.app import App
 
@@ -299,7 +299,7 @@ def test_a_finger_picks_a_scenario_once(app):
 
 def test_a_mode_gives_a_phase_its_own_screen_from_the_first_frame():
     # the kiosk's results ("Save my score") are built by the flow itself, not swapped in a frame later
-    from engine.scenario import builtin_dir, load
+    from engine.load import builtin_dir, load
     from game.play import flow
     from game.core.app import App
     from game.play.round import Round

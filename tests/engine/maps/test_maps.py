@@ -10,8 +10,8 @@ from engine.maps import (
     Attempts, MapFileError, compare_map, dumps_map, hints_for, load_map, loads_map, map_problems,
     read_map, save_map, score_map,
 )
+from engine.load import loads
 from engine.model import Edge, Line, ProcessMap, Scenario, frozen_map
-from engine.scenario import loads
 
 
 def E(text: str) -> Edge:

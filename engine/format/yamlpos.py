@@ -12,9 +12,9 @@ decodes UTF-8 with the line and column of the first bad byte. Values with YAML t
 for (`!!binary`, `!!set`, `!foo`), values a tag cannot read (`!!bool maybe`) and numbers too large for any
 setting are refused at their place rather than raising from deep inside PyYAML.
 
-A message may quote what the user wrote (a key, a value, a file name). `printable` shows the control and
-format characters in it escaped (`\x1b`, `\u202e`), so that printing a message can neither drive the
-terminal nor split one problem over two lines; `Problem.__str__` and the command line use it.
+A message may quote what the user wrote (a key, a value, a file name). `Problem.__str__` shows it through
+`engine.words.printable` (control and format characters escaped, `\x1b`, `\u202e`), so that printing a
+message can neither drive the terminal nor split one problem over two lines.
 """
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ import math
 import os
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import yaml
+
+from ..words import printable, shorten
 
 MAX_BYTES = 2 * 1024 * 1024
 #: Nodes visited while expanding aliases: a 2 MB scenario has about 120,000, an alias bomb billions.
@@ -91,50 +92,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{printable(self.file)}:{self.line}:{self.col}: {printable(self.message)}"
-
-
-_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-def _unsafe(char: str) -> bool:
-    # Control (Cc), format (Cf: bidi overrides, zero-width spaces), line and paragraph separators, private
-    # use and lone surrogates (the bytes of a file name that is not UTF-8). The zero-width joiner stays:
-    # emoji in team names are built with it and it moves no cursor.
-    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs") and char != "\u200d"
-
-
-def printable(text: str) -> str:
-    """`text` safe to print on one line of a terminal: control and format characters shown escaped
-    (`\x1b`, `\n`, `\u202e`), a byte that was not UTF-8 in a file name as `\xff`; all else unchanged."""
-    text = str(text)
-    if text.isascii() and text.isprintable():
-        return text
-    out = []
-    for char in text:
-        if not _unsafe(char):
-            out.append(char)
-            continue
-        code = ord(char)
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's stand-in for the byte code - 0xDC00
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif code < 0x100:
-            out.append(f"\\x{code:02x}")
-        elif code < 0x10000:
-            out.append(f"\\u{code:04x}")
-        else:
-            out.append(f"\\U{code:08x}")
-    return "".join(out)
-
-
-def shorten(text: str, limit: int = 40) -> str:
-    """`text` cut in the middle when longer than `limit`, for quoting a value in a one-line message."""
-    text = str(text)
-    if len(text) <= limit:
-        return text
-    keep = (limit - 3) // 2
-    return f"{text[:keep]}...{text[-keep:]}"
 
 
 def _place(text: str, index: int) -> Position:

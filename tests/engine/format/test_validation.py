@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.scenario import ScenarioError, load, loads, validate_file
+from engine.format import ScenarioError
+from engine.load import load, loads, validate_file
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 BASE = (DATA / "base.yaml").read_text()
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def mutate(*pairs: tuple[str, str]) -> str:

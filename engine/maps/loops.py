@@ -1,4 +1,4 @@
-"""Loops that can hold work for ever: the part of the map check (`engine.maps.map_problems`) that reads
+"""Loops that can hold work for ever: the part of the map check (`engine.maps.check.map_problems`) that reads
 probabilities and durations, not only the drawing.
 
 A map that is sound as a drawing (every port connected, every card reachable, an exit reachable from every
@@ -20,20 +20,19 @@ card) can still never end its day, in two ways:
 
 Both are said in a player's words, at the edge that closes the loop (the one a player most likely drew
 last), so the map screen can ring it and `validate` can give its line and column. The engine guards as
-well (`engine.sim` stops an entity that passes too many no-time steps in one move), for what no check
+well (the simulation stops an entity that passes too many no-time steps in one move), for what no check
 can foresee, such as a duration set to 0 while the day runs.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from .distributions import Distribution, as_distribution
-from .model import Edge, ProcessMap, Scenario
-
-if TYPE_CHECKING:  # engine.maps imports this module when it checks a map
-    from .maps import MapProblem
+from ..distributions import Distribution, as_distribution
+from ..model import Edge, ProcessMap, Scenario
+from .graph import components, is_loop, reach
+from .problem import MapProblem, describe_edge, step_label
 
 __all__ = ["loop_problems", "takes_no_time"]
 
@@ -210,56 +209,8 @@ def _kinds(scenario: Scenario, placed: Sequence[str]) -> list[_Kind]:
     return kinds
 
 
-def _components(nodes: Iterable[str], succ: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """Strongly connected components (Tarjan, iterative), each in discovery order."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on: set[str] = set()
-    stack: list[str] = []
-    out: list[list[str]] = []
-    for root in nodes:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                index[v] = low[v] = len(index)
-                stack.append(v)
-                on.add(v)
-            nexts = succ.get(v, ())
-            for j in range(i, len(nexts)):
-                w = nexts[j]
-                if w not in index:
-                    work.append((v, j + 1))
-                    work.append((w, 0))
-                    break
-                if w in on:
-                    low[v] = min(low[v], index[w])
-            else:
-                if low[v] == index[v]:
-                    comp = []
-                    while True:
-                        w = stack.pop()
-                        on.discard(w)
-                        comp.append(w)
-                        if w == v:
-                            break
-                    out.append(comp[::-1])
-                if work:
-                    u = work[-1][0]
-                    low[u] = min(low[u], low[v])
-    return out
-
-
-def _is_loop(group: Sequence[str], succ: Mapping[str, Sequence[str]]) -> bool:
-    return len(group) > 1 or group[0] in succ.get(group[0], ())
-
-
-def loop_problems(scenario: Scenario, pmap: ProcessMap) -> list["MapProblem"]:
+def loop_problems(scenario: Scenario, pmap: ProcessMap) -> list[MapProblem]:
     """The traps and no-time loops of a map that is sound as a drawing (see the module docstring)."""
-    from .maps import MapProblem
-
     steps = scenario.steps
     placed = [s for s in pmap.steps if s in steps]
     targets: dict[tuple[str, str], str] = {}
@@ -268,7 +219,7 @@ def loop_problems(scenario: Scenario, pmap: ProcessMap) -> list["MapProblem"]:
     drawn: dict[str, list[str]] = {}
     for (src, _), dst in targets.items():
         drawn.setdefault(src, []).append(dst)
-    if not any(_is_loop(g, drawn) for g in _components(placed, drawn)):
+    if not any(is_loop(g, drawn) for g in components(placed, drawn)):
         return []  # no cycle drawn at all: nothing can go round (most maps; the check stays cheap)
     order = {s: i for i, s in enumerate(placed)}
     problems: list[MapProblem] = []
@@ -279,15 +230,15 @@ def loop_problems(scenario: Scenario, pmap: ProcessMap) -> list["MapProblem"]:
         for s in placed:
             moves[s], never[s] = _moves(scenario, s, kind, targets)
         every = {s: [m.dst for m in ms if m.dst is not None] for s, ms in moves.items()}
-        depth = _depths(kind.sources, every)
+        depth = reach(kind.sources, every)
         reached = [s for s in placed if s in depth]
         # traps: groups that sure moves never leave
         sure = {s: [m.dst for m in moves[s] if m.sure and m.dst is not None] for s in reached}
-        for group in _components(reached, sure):
+        for group in components(reached, sure):
             members = set(group)
             ends = any(m.dst is None and m.sure for s in group for m in moves[s])
             leaves = any(t not in members for s in group for t in sure[s])
-            if ends or leaves or not _is_loop(group, sure):
+            if ends or leaves or not is_loop(group, sure):
                 continue
             key = ("trap", frozenset(group))
             if key not in said:
@@ -295,8 +246,8 @@ def loop_problems(scenario: Scenario, pmap: ProcessMap) -> list["MapProblem"]:
                 problems.append(_trap(scenario, kind, group, moves, never, targets, depth, order))
         # loops that take no time
         instant = {s: [m.dst for m in moves[s] if m.instant and m.dst is not None] for s in reached}
-        for group in _components(reached, instant):
-            if not _is_loop(group, instant):
+        for group in components(reached, instant):
+            if not is_loop(group, instant):
                 continue
             key = ("zero_time_loop", frozenset(group))
             if key not in said and ("trap", frozenset(group)) not in said:
@@ -305,18 +256,10 @@ def loop_problems(scenario: Scenario, pmap: ProcessMap) -> list["MapProblem"]:
     return [_at_edge(p, pmap) for p in problems]
 
 
-def _at_edge(problem: "MapProblem", pmap: ProcessMap) -> "MapProblem":
+def _at_edge(problem: MapProblem, pmap: ProcessMap) -> MapProblem:
     """The problem with the position of its edge in the map's list (for a file's line and column)."""
-    from dataclasses import replace
-
     index = pmap.edges.index(problem.edge) if problem.edge in pmap.edges else None
     return replace(problem, edge_index=index)
-
-
-def _depths(starts: Iterable[str], succ: Mapping[str, Sequence[str]]) -> dict[str, int]:
-    from .maps import _reach
-
-    return _reach(starts, succ)
 
 
 def _closing_edge(group: Sequence[str], moves: Mapping[str, list[_Move]], inside: Mapping[str, Sequence[str]],
@@ -340,20 +283,16 @@ def _who(scenario: Scenario, kind: _Kind, group: Sequence[str], capital: bool = 
 
 
 def _names(scenario: Scenario, group: Sequence[str]) -> str:
-    from .maps import _label
-
-    names = [f"'{_label(scenario, s)}'" for s in group]
+    names = [f"'{step_label(scenario, s)}'" for s in group]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _trap(scenario, kind, group, moves, never, targets, depth, order) -> "MapProblem":
-    from .maps import MapProblem, _label
-
+def _trap(scenario, kind, group, moves, never, targets, depth, order) -> MapProblem:
     members = set(group)
     sure = {s: [m.dst for m in moves[s] if m.sure and m.dst is not None] for s in group}
     edge = _closing_edge(group, moves, sure, depth, order)
     one = len(group) == 1
-    blocked = [f"'{port}' is never taken ({why})" + ("" if one else f" at '{_label(scenario, s)}'")
+    blocked = [f"'{port}' is never taken ({why})" + ("" if one else f" at '{step_label(scenario, s)}'")
                for s in group for port, why in never[s] if targets.get((s, port)) not in members]
     unsure = sorted({m.port for s in group for m in moves[s] if not m.sure and m.dst not in members})
     fix_port: str | None = None
@@ -363,7 +302,7 @@ def _trap(scenario, kind, group, moves, never, targets, depth, order) -> "MapPro
         why = "; ".join(blocked) + ", and every other way out leads back in"
     elif decided and all(len([m for m in moves[s] if m.sure]) == 1 for s, _ in decided):
         s, value = decided[0]
-        where = "" if one else f" at '{_label(scenario, s)}'"
+        where = "" if one else f" at '{step_label(scenario, s)}'"
         why = f"'{value}', the port they always take{where}, leads back in"
         fix_port = value
     else:
@@ -379,9 +318,7 @@ def _trap(scenario, kind, group, moves, never, targets, depth, order) -> "MapPro
                       f"and round: {why}. {fix}", step=edge.src, port=edge.port, edge=edge, steps=tuple(group))
 
 
-def _no_time(scenario, kind, group, instant, moves, depth, order) -> "MapProblem":
-    from .maps import MapProblem, describe_edge
-
+def _no_time(scenario, kind, group, instant, moves, depth, order) -> MapProblem:
     edge = _closing_edge(group, moves, instant, depth, order)
     cards = "card" if len(group) == 1 else "cards"
     return MapProblem("zero_time_loop", f"{describe_edge(scenario, edge)} closes a loop of {cards} that take no "

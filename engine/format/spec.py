@@ -1,44 +1,19 @@
 """The shape of a scenario file, written once and used twice: to check a file and to emit its JSON Schema.
 
 Each `Spec` knows how to `check` a value at a path (reporting every problem to a `Checker`, never raising)
-and how to describe itself as JSON Schema for editors. `engine.scenario` declares the whole format with
-these few combinators and adds the checks that need more than one place of the file (references, sums).
+and how to describe itself as JSON Schema for editors. `engine.format.shape` declares the whole format
+with these few combinators; `engine.format.checks` adds the checks that need more than one place of the
+file (references, sums).
 """
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..words import suggest, what
 from .yamlpos import Document, Position, Problem
-
-
-def suggest(word: str, choices) -> str:
-    """'; did you mean 'x'?' when a choice is close to `word`, else ''."""
-    if not isinstance(word, str):
-        return ""
-    close = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def what(value) -> str:
-    """How a value reads to a person, for 'expected X, got Y'."""
-    if isinstance(value, bool):
-        return f"'{str(value).lower()}'"
-    if isinstance(value, (int, float)):
-        return f"the number {value:g}"
-    if isinstance(value, str):
-        short = value if len(value) <= 30 else value[:27] + "..."
-        return f"the text '{short}'"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    return type(value).__name__
 
 
 def label(path) -> str:

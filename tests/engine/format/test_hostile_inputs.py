@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.distributions import MAX_CV, MAX_VALUE, MIN_VALUE, Distribution
-from engine.scenario import ScenarioError, loads, to_distribution, validate_file
-from engine.yamlpos import Problem, printable
+from engine.distributions import MAX_CV, MAX_VALUE, MIN_VALUE, Distribution, to_distribution
+from engine.format import Problem, ScenarioError
+from engine.load import loads, validate_file
+from engine.words import printable
 from test_validation import BASE, mutate  # the small contact centre every validator test edits
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LOCATED = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
 
 
@@ -314,8 +315,8 @@ def test_simulate_refuses_a_score_of_score(tmp_path):
 ], ids=["seed -1", "seed 2**130", "seed of 5000 digits", "reps 0", "workers -2", "rule nan", "rule 1e400",
         "choice escape", "rule id escape"])
 def test_odd_simulate_arguments_are_refused_in_one_line(args, words):
-    run = cli("simulate", Path(__file__).resolve().parents[1] / "data" / "base.yaml", *args, "--reps", "1", timeout=60) \
-        if "--reps" not in args else cli("simulate", Path(__file__).resolve().parents[1] / "data" / "base.yaml", *args, timeout=60)
+    run = cli("simulate", Path(__file__).resolve().parents[2] / "data" / "base.yaml", *args, "--reps", "1", timeout=60) \
+        if "--reps" not in args else cli("simulate", Path(__file__).resolve().parents[2] / "data" / "base.yaml", *args, timeout=60)
     out = run.stdout + run.stderr
     assert run.returncode == 2 and "Traceback" not in out and "\x1b" not in out, out
     errors = [ln for ln in run.stderr.splitlines() if "error:" in ln]
@@ -324,13 +325,13 @@ def test_odd_simulate_arguments_are_refused_in_one_line(args, words):
 
 @pytest.mark.parametrize("seconds", ["nan", "-1", "inf", "0"])
 def test_optimize_refuses_a_time_limit_that_is_no_time(seconds):
-    run = cli("optimize", Path(__file__).resolve().parents[1] / "data" / "base.yaml", "--seconds", seconds)
+    run = cli("optimize", Path(__file__).resolve().parents[2] / "data" / "base.yaml", "--seconds", seconds)
     assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
     assert f"not '{seconds}'" in run.stderr
 
 
 def test_a_large_seed_within_range_runs():
-    run = cli("simulate", Path(__file__).resolve().parents[1] / "data" / "base.yaml", "--seed", str(2**63 - 1), "--reps", "1")
+    run = cli("simulate", Path(__file__).resolve().parents[2] / "data" / "base.yaml", "--seed", str(2**63 - 1), "--reps", "1")
     assert run.returncode == 0, run.stderr
 
 
@@ -456,7 +457,7 @@ def test_an_alias_to_its_own_container_is_refused_at_once(tmp_path):
         run = cli("validate", path, timeout=30)
         hit = assert_refused(run, "holds an alias to itself")
         assert (int(hit["line"]), int(hit["col"])) == (line, col), run.stdout
-    from engine.yamlpos import parse
+    from engine.format.yamlpos import parse
 
     shared = parse("a: &x {b: [1, 2]}\nc: *x\nd: [*x, *x]\n", "shared.yaml").data  # reused, not looping: fine
     assert shared == {"a": {"b": [1, 2]}, "c": {"b": [1, 2]}, "d": [{"b": [1, 2]}, {"b": [1, 2]}]}

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from engine.load import loads
 from engine.model import Choice, Slider
 from engine.optimize import Evaluator, optimize, search
-from engine.scenario import loads
 
 
 class Synthetic(Evaluator):
@@ -193,7 +193,7 @@ def test_par_file_round_trip_and_staleness(tmp_path):
 
     path = tmp_path / "staffing.yaml"
     path.write_text(STAFFING)
-    from engine.scenario import load
+    from engine.load import load
 
     sc = load(path)
     assert par_path(path) == tmp_path / "staffing.par.json"

@@ -1,0 +1,178 @@
+"""Par kept beside a scenario, par computed in the background, and baseline and par on a player's own seed.
+
+Par (the best score the search finds, `engine.optimize.coordinate`) takes up to a minute, so it is kept:
+`save_par` writes `customer_service.par.json` beside `customer_service.yaml`, with a fingerprint of the
+scenario's content, and `load_par` trusts it only for that content. When there is none, `ParJob` computes
+it in another process (the game keeps its frame rate; the child caps its own memory and the parent stops
+it after its time). `baseline_and_par` scores the default rules and the kept par's rules on the player's
+own seed, so a daily challenge or a kiosk run is compared on the very days it was played.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..budget import MAX_DAY_BYTES, CannotRun, cap_address_space
+from ..files import write_text
+from ..load import load
+from ..model import Scenario
+from .coordinate import OptimizeResult, optimize
+from .evaluate import SimEvaluator
+
+
+def fingerprint(scenario: Scenario) -> str:
+    """A digest of the scenario's content: a par file made for other content is not trusted."""
+
+    def plain(x):
+        if isinstance(x, Mapping):
+            return {str(k): plain(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [plain(v) for v in x]
+        return x
+
+    text = json.dumps(plain(scenario.raw), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def par_path(scenario_path) -> Path:
+    """Where a scenario's par is kept: `customer_service.yaml` -> `customer_service.par.json`."""
+    p = Path(scenario_path)
+    return p.with_name(p.name.rsplit(".", 1)[0] + ".par.json")
+
+
+def save_par(scenario: Scenario, result: OptimizeResult, path=None) -> None:
+    """Write the par file beside the scenario (atomically: a temporary file, then a rename)."""
+    if path is None:
+        if not scenario.path:
+            raise ValueError("the scenario has no file to keep its par beside; give a path")
+        path = par_path(scenario.path)
+    data = {**result.to_json(scenario.id), "fingerprint": fingerprint(scenario), "seed": result.seed,
+            "replications": result.replications, "baseline_ci": result.baseline_ci,
+            "par_ci": result.par_ci}
+    write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
+    """The kept par of a scenario, or None when there is none, it is unreadable, or it was made for
+    other content (then compute it again, e.g. with `ParJob`)."""
+    if path is None:
+        if not scenario.path:
+            return None
+        path = par_path(scenario.path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if data.get("fingerprint") != fingerprint(scenario) or data.get("scenario") != scenario.id:
+            return None
+        return OptimizeResult(float(data["baseline"]), float(data["par"]), dict(data["best_rules"]),
+                              float(data.get("baseline_ci", 0.0)), float(data.get("par_ci", 0.0)),
+                              int(data.get("replications", 0)), int(data.get("seed", 0)))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+#: Seconds a background par search may run past its own time limit (starting a process, reading the
+#: scenario, scoring the winner) before the parent stops it.
+PAR_GRACE = 15.0
+
+
+def _par_worker(path: str, budget, seconds, queue) -> None:  # runs in the child process
+    try:
+        sc = load(path)
+        from engine import sim  # noqa: F401  (imported before the cap: the engine's own size is not the search's)
+
+        cap_address_space(MAX_DAY_BYTES)
+        res = optimize(sc, budget=budget, seconds=seconds,
+                       progress=lambda f, m: queue.put(("progress", f, m)))
+        queue.put(("done", res))
+    except BaseException as exc:  # the parent shows it; the child has nobody else to tell
+        if isinstance(exc, MemoryError):
+            queue.put(("error", "the par search ran out of the memory it may use"))
+        elif isinstance(exc, CannotRun):  # said for a person already
+            queue.put(("error", str(exc)))
+        else:
+            queue.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class ParJob:
+    """Par computed in another process, so the game keeps its frame rate meanwhile (the engine is pure
+    Python: a thread would share the interpreter with the game). Call `poll()` each frame: it returns
+    True once `result` (an OptimizeResult) or `error` (a message) is set; `progress` and `message`
+    follow the search. `cancel()` stops it."""
+
+    def __init__(self, scenario_path, budget: int | None = None, seconds: float | None = 50.0):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # a clean child: no copy of the game's window
+        self._queue = ctx.Queue()
+        self._proc = ctx.Process(target=_par_worker, args=(str(scenario_path), budget, seconds, self._queue),
+                                 daemon=True)
+        self._proc.start()
+        # the parent's own clock: a child that overruns its time limit (a day that would not end, a
+        # machine swapping) is stopped after `seconds` + PAR_GRACE, whatever happens inside it
+        self._stop_at = None if not seconds else time.monotonic() + seconds + PAR_GRACE
+        self.seconds = seconds
+        self.progress = 0.0
+        self.message = ""
+        self.result: OptimizeResult | None = None
+        self.error: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None or self.error is not None
+
+    def poll(self) -> bool:
+        import queue as _queue
+
+        while not self.done:
+            try:
+                item = self._queue.get_nowait()
+            except _queue.Empty:
+                if not self._proc.is_alive() and self._queue.empty():
+                    self.error = self.error or f"the par computation stopped (exit code {self._proc.exitcode})"
+                elif self._stop_at is not None and time.monotonic() > self._stop_at:
+                    self._proc.kill()
+                    self.error = (f"the par computation took longer than its {self.seconds:g} s and was "
+                                  "stopped")
+                break
+            if item[0] == "progress":
+                self.progress, self.message = item[1], item[2]
+            elif item[0] == "done":
+                self.result, self.progress = item[1], 1.0
+            else:
+                self.error = item[1]
+        if self.done:
+            self._proc.join(timeout=1.0)
+        return self.done
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until done (or `timeout` seconds): for scripts and tests."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while not self.poll():
+            if end is not None and time.monotonic() > end:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def cancel(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join(timeout=1.0)
+        self.error = self.error or "cancelled"
+
+
+def baseline_and_par(scenario: Scenario, best_rules: Mapping[str, Any], seed: int,
+                     replications: int | None = None) -> tuple[float, float]:
+    """Baseline and par scores on the player's own seed (a daily challenge, a kiosk run), so the
+    player's run is compared with them on the same days (common random numbers).
+
+    Both on the reference map: the player's map is what the player's run used, so a poor map shows
+    as a score below what the expert map would have given. `best_rules` are the kept par's rules."""
+    ev = SimEvaluator(scenario, None, seed)
+    reps = replications or scenario.run.replications
+    base = ev.mean(scenario.default_rules(), reps)
+    par = ev.mean({**scenario.default_rules(), **best_rules}, reps)
+    return base, max(base, par)
