@@ -1,13 +1,10 @@
 """The layers of game/, kept: no import circle, and imports that run downward only.
 
-The graph is read from the source with `ast` (nothing is imported): every `import` and `from ... import`
-anywhere in a module counts, at its top or inside a function, except those under `if TYPE_CHECKING:`
-(they never run). Relative imports are resolved against the module's package, and importing `a.b.c`
-also runs `a/__init__` and `a/b/__init__`, so it counts as importing those too, except a package the
-importing module itself belongs to: that package's __init__ is already running (or has run) whenever one of
-its own modules runs, so its modules importing each other do not loop back into it (a package that
-re-exports its modules is no circle). Naming the package itself (`from a.b import X` inside `a.b`) still
-counts. `from a.b import c` counts as importing `a.b.c` when that is a module.
+The graph is read from the source by tests/import_graph.py (the reader the engine's layer test uses too):
+every import counts, at a module's top or inside a function, except under `if TYPE_CHECKING:`; importing
+`a.b.c` runs `a` and `a.b` first, except the packages the importing module is itself inside (a package that
+re-exports its own modules is no circle), and a name taken from an enclosing package's `__init__` is an
+edge to it.
 
 The rules (a module may import its own layer and the layers under it):
 - no circle: no two game/ modules import each other, however far round;
@@ -24,77 +21,18 @@ The rules (a module may import its own layer and the layers under it):
 """
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-import networkx as nx
 import pytest
+
+from import_graph import circles, import_graph
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def module_names(root: Path = ROOT) -> dict[str, tuple[Path, bool]]:
-    """Dotted name -> (file, whether it is a package's __init__) of every module under game/."""
-    out = {}
-    for path in sorted((root / "game").rglob("*.py")):
-        parts = list(path.relative_to(root).with_suffix("").parts)
-        is_package = parts[-1] == "__init__"
-        out[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
-    return out
-
-
-def _type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
-def imported(name: str, source: str, is_package: bool, modules) -> set[str]:
-    """The game/ modules that importing module `name` (whose text is `source`) runs."""
-    tree = ast.parse(source)
-    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and _type_checking(node)
-               for stmt in node.body for n in ast.walk(stmt)}
-    targets: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in skipped:
-            continue
-        if isinstance(node, ast.Import):
-            targets.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                package = name.split(".") if is_package else name.split(".")[:-1]
-                base = package[:len(package) - node.level + 1]
-                module = ".".join(base + ([node.module] if node.module else []))
-            else:
-                module = node.module
-            targets.add(module)
-            targets.update(f"{module}.{alias.name}" for alias in node.names)
-    out = set()
-    for target in targets:
-        parts = target.split(".")
-        if target in modules:
-            out.add(target)
-        for i in range(1, len(parts)):  # the packages on the way, unless this module is inside them
-            package = ".".join(parts[:i])
-            if package in modules and not name.startswith(package + "."):
-                out.add(package)
-    out.discard(name)
-    return out
-
-
-def import_graph(root: Path = ROOT) -> nx.DiGraph:
-    modules = module_names(root)
-    graph = nx.DiGraph()
-    for name, (path, is_package) in modules.items():
-        graph.add_node(name)
-        for target in imported(name, path.read_text(encoding="utf-8"), is_package, modules):
-            graph.add_edge(name, target)
-    return graph
-
-
 @pytest.fixture(scope="module")
 def graph():
-    return import_graph()
+    return import_graph(ROOT, "game")
 
 
 def within(name: str, *prefixes: str) -> bool:
@@ -110,19 +48,18 @@ def test_the_graph_reads_imports_as_python_runs_them(tmp_path):
                               "def f():\n    from . import d\n")
     (pkg / "d.py").write_text("from ..c import Y\n")
     (tmp_path / "game" / "c.py").write_text("import game.a.b\n")
-    g = import_graph(tmp_path)
+    g = import_graph(tmp_path, "game")
     # a function's import counts (and runs the packages' __init__ on the way, but for the packages the
     # importer is inside, already running); TYPE_CHECKING's does not
-    assert set(g.successors("game.a.b")) == {"game.a", "game.a.d"}  # `from . import d` names game.a
+    assert set(g.successors("game.a.b")) == {"game.a.d"}  # `from . import d`: game.a is already running
     assert set(g.successors("game.a.d")) == {"game.c"}  # `..c` from game.a.d
     assert set(g.successors("game.c")) == {"game.a", "game.a.b"}  # game.a's __init__ runs too
-    assert [sorted(c) for c in nx.strongly_connected_components(g) if len(c) > 1] == [
-        ["game.a.b", "game.a.d", "game.c"]]
+    assert circles(g) == [["game.a.b", "game.a.d", "game.c"]]
 
 
 def test_no_import_circle_in_game(graph):
-    circles = [sorted(c) for c in nx.strongly_connected_components(graph) if len(c) > 1]
-    assert circles == [], circles
+    found = circles(graph)
+    assert found == [], found
 
 
 def broken(graph, source, target, allowed=lambda src, dst: False) -> list[str]:
