@@ -411,7 +411,7 @@ def type_initials(app, scene, letters="ADA"):
 
 
 def test_a_kiosk_on_a_data_file_plays_without_saving_and_says_so(mode_app, tmp_path):
-    from game.modes.kiosk.mode import SCORE_NOT_KEPT, InitialsScene
+    from game.modes.kiosk.initials import SCORE_NOT_KEPT, InitialsScene
     from game.modes.shared import storage_problem
 
     (tmp_path / "notes.txt").write_text("not a folder")
