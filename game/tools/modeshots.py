@@ -160,7 +160,8 @@ def _workshop_teams(s: Session) -> None:
     """A workshop on a folder of custom scenarios (one broken), its first team named on the keyboard."""
     from engine.load import builtin_dir
 
-    from game.modes.workshop.mode import TeamNameScene, install
+    from game.modes.workshop.mode import install
+    from game.modes.workshop.team_name import TeamNameScene
     from game.tools.screenshots import BROKEN_EXAMPLE
 
     custom = s.folder / "custom"
@@ -206,7 +207,7 @@ def _workshop_results(s: Session) -> None:
 
 
 def _workshop_select_and_board(s: Session) -> None:
-    from game.modes.workshop.mode import TeamBoardScene
+    from game.modes.workshop.board import TeamBoardScene
 
     sel = flow.select(s.app)
     broken = next((i for i, e in enumerate(sel.entries) if e.scenario is None), 0)

@@ -1,3 +1,3 @@
 """What screens are drawn with: the theme, widgets, the on-screen keyboard, icons, charts, portraits, KPIs in
-words, and the process map: its cards (cards), the links' curves (curves), the board that draws them
-(board) and their auto-layout (layout)."""
+words, the veil under a dialog (veil), and the process map: its cards (cards), the links' curves (curves),
+the board that draws them (board) and their auto-layout (layout)."""

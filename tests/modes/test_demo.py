@@ -9,7 +9,7 @@ import pytest
 
 from engine import sim
 from engine.load import builtin_dir, load
-from game.modes.demo.mode import WhatIfScene, expert_round, install, what_if_rules
+from game.modes.demo.mode import Demo, WhatIfScene, expert_round, install, what_if_rules
 
 DT = 1 / 30
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def app(mode_app):
     a = mode_app
-    a.demo = install(a)
+    install(a)
     opts = a.settings
     opts.replications, opts.background_par, opts.par_seconds = 2, False, 1.0
     return a
+
+
+@pytest.fixture
+def demo(app):
+    """The demo's own state: the layer it put above the screens."""
+    layers = [layer for layer in app.layers if isinstance(layer, Demo)]
+    assert len(layers) == 1
+    return layers[0]
 
 
 def press(app, k, mod=0):
@@ -36,8 +44,7 @@ def test_demo_opens_on_scenario_select(app):
     assert app.mode == "demo" and app.stack.top.name == "select"
 
 
-def test_keys_jump_to_any_phase_of_any_scenario(app):
-    demo = app.demo
+def test_keys_jump_to_any_phase_of_any_scenario(app, demo):
     ids = [s.id for s in demo.scenarios()]
     assert len(ids) >= 2
     assert press(app, pygame.K_F2).name == "briefing"
@@ -57,7 +64,7 @@ def test_keys_jump_to_any_phase_of_any_scenario(app):
     assert top.name == "results" and top.round is not first
     assert press(app, pygame.K_HOME).name == "select"
     press(app, pygame.K_F1)
-    assert app.demo.help
+    assert demo.help
     app.step(DT, [])  # the shortcut card drawn
 
 

@@ -129,6 +129,21 @@ def test_idle_reset_discards_the_round(app):
     assert store(app).top_today() == []
 
 
+def test_watching_the_day_run_is_not_idleness_but_a_paused_day_is(app):
+    k = kiosk_app(app, idle_seconds=1.0, countdown=5.0)
+    run(app, 0.1, tap((300, 300)))
+    sc = load(builtin_dir() / "customer_service.yaml")
+    rnd = flow.start(app, sc, briefing=False)
+    rnd.edges = list(sc.reference.edges)
+    day = flow.go(app, rnd, "run")
+    run(app, 1.5)  # the day plays: the visitor is watching
+    assert app.stack.top is day and k.countdown is None and k.timing
+    day.toggle_pause()
+    run(app, 1.5)  # a paused day nobody touches: idle
+    assert k.countdown is not None
+    day.stop_work()
+
+
 # --- the round timer ------------------------------------------------------------------------------------
 
 
@@ -174,6 +189,26 @@ def test_initials_on_the_keyboard_and_the_deny_list(app):
     assert [(s.initials, s.score, s.stars) for s in today] == [("FBC", 712, 2)]
     assert store(app).best_today().initials == "FBC"
     assert [s.initials for s in top.all_time] == ["FBC"]
+
+
+def test_after_the_results_the_kiosk_leads_the_visitor_initials_boards_lead_boards_then_attract(app):
+    k = kiosk_app(app)
+    run(app, 0.1, tap((300, 300)))
+    rnd = graded_round(640, 1)
+    rnd.phase = "run"  # a round phase: only the kiosk's own screens stop the round timer
+    k.round = rnd
+    k.show_initials(rnd)
+    assert isinstance(app.stack.top, InitialsScene) and not k.timing
+    app.stack.top.skip()
+    boards = app.stack.top
+    assert isinstance(boards, BoardsScene) and boards.mine is None and boards.my_score == 640 and not k.timing
+    boards.lead()
+    lead = app.stack.top
+    assert isinstance(lead, LeadScene) and not k.timing
+    lead.cancel()
+    assert isinstance(app.stack.top, BoardsScene)
+    app.stack.top.done()
+    assert k.state == "attract" and app.stack.top.name == "title"
 
 
 def fill_lead(app, scene, name="Ada Lovelace", company="Engines Ltd", email="ada@example.com"):

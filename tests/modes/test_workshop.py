@@ -12,7 +12,9 @@ import pytest
 
 from engine.load import builtin_dir, load
 from game.play import flow
-from game.modes.workshop.mode import TeamBoardScene, TeamNameScene, install
+from game.modes.workshop.board import TeamBoardScene
+from game.modes.workshop.mode import install
+from game.modes.workshop.team_name import TeamNameScene
 from game.modes.shared import store
 
 DT = 1 / 30

@@ -21,6 +21,7 @@ from game.modes.shared import Layer, log_path
 from game.play.catalogue import catalogue
 from game.scenes import HEADER_H, MARGIN, Screen, primary_rect, secondary_rect
 from game.play.round import Round
+from game.ui.veil import veil
 from game.ui.widgets import Button
 
 PHASE_KEYS = {pygame.K_F2: "briefing", pygame.K_F3: "map", pygame.K_F4: "rules", pygame.K_F5: "run",
@@ -117,9 +118,7 @@ class Demo(Layer):
     def draw_help(self, surface) -> None:
         box = pygame.Rect(0, 0, 1120, 150 + 62 * len(SHORTCUTS) + 70)
         box.center = (T.W // 2, T.H // 2)
-        veil = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
-        veil.fill((*T.BG, 200))
-        surface.blit(veil, (0, 0))
+        veil(surface, T.BG, 200)
         T.panel(surface, box, T.PANEL, radius=28, border=T.PURPLE, width=3)
         T.text(surface, "Demo shortcuts", (box.left + 48, box.top + 40), T.SIZE_HEAD, T.TEXT, "bold")
         y = box.top + 160

@@ -21,6 +21,7 @@ from engine.maps import Attempt, Attempts
 from game.scenes.mapeditor.regions import BOARD
 from game.ui import portraits
 from game.ui import theme as T
+from game.ui.veil import veil
 from game.ui.widgets import Button
 
 PANEL_W = 1040
@@ -110,9 +111,7 @@ class ScorePanel:
         return pygame.Rect(T.W // 2 - width // 2, (T.H - h) // 2, width, h)
 
     def draw(self, surface) -> None:
-        shade = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
-        shade.fill((8, 12, 20, 170))
-        surface.blit(shade, (0, 0))
+        veil(surface)
         box = self.rect()
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.LINE, width=3)
         if self.attempt is None:

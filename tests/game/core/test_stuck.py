@@ -27,10 +27,10 @@ from game.core.jobs import TOO_LONG, Job
 from game.modes.kiosk.mode import KioskOptions, install
 from game.ui.layout import auto_layout
 from game.play import outcome as tally_module
-from game.scenes import run as run_scene
+from game.scenes.run import scout as run_scene  # the watched day and its scout: where the run makes its Day
 from game.scenes.mapeditor import LAYOUT_RECT
 from game.scenes.results import ResultsScene
-from game.scenes.run import RUNAWAY, RunScene, _NoDay
+from game.scenes.run import RUNAWAY, RunScene, NoDay as _NoDay
 from game.play.round import Round
 
 SAFETY = 300  # seconds: a hang fails the test run with tracebacks instead of blocking it (each test takes

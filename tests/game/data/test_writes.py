@@ -411,7 +411,7 @@ def type_initials(app, scene, letters="ADA"):
 
 
 def test_a_kiosk_on_a_data_file_plays_without_saving_and_says_so(mode_app, tmp_path):
-    from game.modes.kiosk.mode import SCORE_NOT_KEPT, InitialsScene
+    from game.modes.kiosk.initials import SCORE_NOT_KEPT, InitialsScene
     from game.modes.shared import storage_problem
 
     (tmp_path / "notes.txt").write_text("not a folder")
@@ -497,7 +497,8 @@ def test_a_full_disk_while_recording_a_workshop_round_is_said_and_logged(mode_ap
 
 
 def test_a_workshop_on_a_data_file_says_nothing_can_be_saved(mode_app, tmp_path):
-    from game.modes.workshop.mode import TeamNameScene, install
+    from game.modes.workshop.mode import install
+    from game.modes.workshop.team_name import TeamNameScene
 
     (tmp_path / "notes.txt").write_text("not a folder")
     mode_app.data_dir = tmp_path / "notes.txt"

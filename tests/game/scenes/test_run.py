@@ -240,3 +240,66 @@ def test_a_fortnight_is_charted_by_day(tmp_path):
     assert 14 <= len(tl["hours"]) <= 20
     assert sum(tl["arrivals"]) == rnd.watched_kpis["arrivals"]
     assert scene.stock  # the shelves were reported
+
+
+# --- the run's parts, alone ---------------------------------------------------------------------------
+
+
+def test_the_days_clock_in_words(scenario):
+    from game.scenes.run.clock import clock_text, day_number, span_words
+
+    assert scenario.time.clock_start == "08:00" and scenario.time.hours_per_unit == pytest.approx(1 / 60)
+    assert clock_text(scenario, 90) == "09:30"
+    assert clock_text(scenario, 16 * 60 + 1) == "00:01"  # past midnight the clock goes round
+    assert day_number(scenario, 16 * 60 - 1) == 1 and day_number(scenario, 16 * 60 + 1) == 2
+    assert [span_words(h) for h in (0.5, 1, 2, 8, 24, 14 * 24, 36)] == [
+        "30 minutes", "1 hour", "2 hours", "a day", "a day", "14 days", "1.5 days"]
+
+
+def test_banners_take_turns_shorter_while_others_wait():
+    from game.scenes.run.banners import BANNER_SECONDS, age_banners
+
+    banners = [["rosa", "first", 0.0], [None, "second", 0.0]]
+    banners = age_banners(banners, BANNER_SECONDS / 2 - 0.01)
+    assert [b[1] for b in banners] == ["first", "second"]
+    banners = age_banners(banners, 0.02)  # half a turn while another waits
+    assert [b[1] for b in banners] == ["second"] and banners[0][2] == 0.0
+    banners = age_banners(banners, BANNER_SECONDS - 0.01)  # alone: the whole turn
+    assert [b[1] for b in banners] == ["second"]
+    assert age_banners(banners, 0.02) == []
+    many = [[None, str(i), 0.0] for i in range(6)]
+    assert [b[1] for b in age_banners(many, 0.0)] == ["2", "3", "4", "5"]  # the last four wait
+
+
+def test_the_timeline_tallies_queue_area_and_service_level_by_hour():
+    from game.scenes.run.timeline import Timeline
+
+    tl = Timeline(1 / 60, 20.0, {"desk"}, clock_minutes=8 * 60)  # minutes; 20 minutes' target wait
+    tl.move(0.0, 1, "source", "desk")
+    tl.queue(0.0, "desk", 1)
+    tl.start(10.0, 1, "staff")  # waited 10: within the target
+    tl.queue(10.0, "desk", 0)
+    tl.move(50.0, 2, "source", "desk")
+    tl.queue(50.0, "desk", 1)
+    tl.start(80.0, 2, "staff")  # waited 30: not within; its wait spans the hour's end
+    tl.queue(80.0, "desk", 0)
+    out = tl.as_dict(120.0)
+    assert out["hours"] == ["08:00", "09:00"] and out["bucket"] == "hour"
+    assert out["arrivals"] == [2, 0]
+    assert out["queue"] == pytest.approx([20 / 60, 20 / 60])  # 10 + 10 minutes of one waiting; then 20
+    assert out["service_level"] == [0.5, None]  # both reached the desk in the first hour, one in time
+
+
+def test_esc_closes_the_lever_panel_and_the_day_goes_on_as_it_was(scenario):
+    app, scene, rnd, _ = make(scenario)
+    scene.toggle_pause()
+    scene.open_levers()
+    assert scene.levers_open and scene.paused
+    box = scene.lever_panel.rect()
+    assert box.top >= 0 and box.bottom <= 1080 and all(box.contains(w.rect) for w in scene.widgets)
+    app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_ESCAPE, "mod": 0, "unicode": ""})])
+    assert not scene.levers_open and scene.paused  # paused before: still paused
+    scene.toggle_pause()
+    scene.open_levers()
+    app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_RETURN, "mod": 0, "unicode": "\r"})])
+    assert not scene.levers_open and not scene.paused

@@ -1,0 +1,114 @@
+"""The boards: today's best rounds at the stand and the all-time best, side by side, out of 1,000.
+
+The visitor's own entry (their initials with their score, once) is highlighted on a board that holds
+it; each row has the rank, the initials, the stars, the scenario's short name (`scenario_name`) and the
+score. "Leave my details" goes to the lead form (greyed, "Details saved ✓", once a lead was kept this
+round); "Done" (or Esc) hands the stand to the next visitor.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.modes.shared import store
+from game.scenes import Screen, content_rect, primary_rect, secondary_rect
+from game.ui import theme as T
+from game.ui.charts import star
+from game.ui.widgets import Button
+
+if TYPE_CHECKING:  # pragma: no cover
+    from game.modes.kiosk.mode import Kiosk
+
+
+def grade_of(rnd):
+    """The round's grade (headline, stars, map score), None before its outcome is tallied."""
+    return None if rnd.outcome is None else rnd.outcome.grade
+
+
+class BoardsScene(Screen):
+    """Today's board and the all-time board, the visitor's entry highlighted."""
+
+    name = "boards"
+
+    def __init__(self, app, rnd, kiosk: "Kiosk", mine: str | None = None):
+        super().__init__(app)
+        self.round = rnd
+        self.kiosk = kiosk
+        self.mine = mine
+        g = grade_of(rnd)
+        self.my_score = g.headline if g else None
+        st = store(app)
+        self.today = st.top_today(n=8)
+        self.all_time = st.top_all_time(n=8)
+        self.lead_saved = rnd.lead_saved
+        self.lead_button = Button(secondary_rect(0), "Leave my details", self.lead, enabled=not self.lead_saved)
+        if self.lead_saved:
+            self.lead_button.label = "Details saved ✓"
+        self.buttons = [Button(primary_rect(), "Done  ▶", self.done, kind="primary"), self.lead_button]
+
+    def lead(self) -> None:
+        self.kiosk.show_lead(self.round, mine=self.mine)
+
+    def done(self) -> None:
+        self.kiosk.finish()
+
+    def on_back(self) -> None:
+        self.done()
+
+    def draw(self, surface):
+        self.header(surface, "Leaderboard", "The best rounds at this stand, out of 1,000.",
+                    right=f"You: {self.my_score:,}" if self.my_score is not None else "")
+        area = content_rect()
+        w = (area.width - 48) // 2
+        self.draw_board(surface, pygame.Rect(area.left, area.top + 10, w, area.height - 40), "Today", self.today)
+        self.draw_board(surface, pygame.Rect(area.left + w + 48, area.top + 10, w, area.height - 40), "All time",
+                        self.all_time)
+        self.draw_buttons(surface)
+
+    def draw_board(self, surface, box, title: str, rows) -> None:
+        T.panel(surface, box, T.PANEL, radius=24)
+        T.text(surface, title, (box.left + 36, box.top + 26), T.SIZE_HEAD - 8, T.TEXT, "bold")
+        if not rows:
+            T.text(surface, "No scores yet. Yours could be the first.", (box.left + 36, box.top + 110), T.SIZE_BODY,
+                   T.TEXT_DIM)
+            return
+        marked = False
+        y = box.top + 96
+        row_h = min(78, (box.bottom - 20 - y) // max(1, len(rows)))
+        for i, s in enumerate(rows):
+            r = pygame.Rect(box.left + 20, y, box.width - 40, row_h - 8)
+            mine = not marked and self.mine is not None and s.initials == self.mine and s.score == self.my_score
+            marked = marked or mine
+            if mine:
+                T.panel(surface, r, T.BLUE, radius=14, border=T.SKY, width=3)
+            elif i % 2 == 0:
+                T.panel(surface, r, T.BG_LIGHT, radius=14)
+            cy = r.centery
+            T.text(surface, f"{i + 1}", (r.left + 48, cy), T.SIZE_LABEL, T.ACCENT if i < 3 else T.TEXT_DIM, "bold",
+                   anchor="center")
+            T.text(surface, s.initials, (r.left + 100, cy), T.SIZE_HEAD - 8, T.TEXT, "bold", anchor="midleft")
+            for k in range(3):
+                star(surface, (r.left + 250 + k * 40, cy), 15, k < s.stars)
+            name = scenario_name(s.scenario)
+            T.text(surface, T.ellipsize(name, r.width - 560, T.SIZE_SMALL), (r.left + 390, cy), T.SIZE_SMALL,
+                   T.TEXT if mine else T.TEXT_DIM, anchor="midleft")
+            T.text(surface, f"{s.score:,}", (r.right - 24, cy), T.SIZE_LABEL + 4, T.TEXT, "bold", anchor="midright")
+            y += row_h
+
+
+_names: dict[str, str] = {}
+
+
+def scenario_name(scenario_id: str) -> str:
+    """A short name for a scenario id on the board ("Customer service" for customer-service)."""
+    if not _names:
+        try:
+            from game.play.catalogue import catalogue
+
+            for e in catalogue():
+                if e.scenario is not None:
+                    _names[e.scenario.id] = e.scenario.title.split(":")[0]
+        except Exception:
+            pass
+    return _names.get(scenario_id, scenario_id.replace("-", " ").capitalize())

@@ -1,0 +1,163 @@
+"""The results board: the teams side by side on one scenario, each team's best round, KPIs and map.
+
+For the scenario shown ("◀ Scenario" and "Scenario ▶" turn through those the workshop played), each
+team's best round is a column, best team first and ranked: the score out of 1,000, the stars, the map's
+points, up to three KPIs in words (profit and the scenario's targets), and the team's map as a
+thumbnail (game.ui.board.Board, laid out afresh). Four teams share a row; "More teams" pages through the
+rest. A scenario whose file can no longer be found (game.data.exports.find_scenario) still shows its
+rounds' scores and stars, without KPIs or maps.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.modes.shared import store
+from game.scenes import Screen, content_rect, primary_rect, secondary_rect
+from game.ui import theme as T
+from game.ui import words
+from game.ui.charts import star
+from game.ui.widgets import Button
+
+if TYPE_CHECKING:  # pragma: no cover
+    from game.modes.workshop.mode import Workshop
+
+
+class TeamBoardScene(Screen):
+    """The teams side by side on one scenario: each team's best round, its KPIs and its map."""
+
+    name = "teamboard"
+    PER_PAGE = 4
+
+    def __init__(self, app, workshop: Workshop, scenario_id: str | None = None):
+        super().__init__(app)
+        self.workshop = workshop
+        self.rounds = store(app).rounds(workshop=workshop.name)
+        self.scenario_ids = list(dict.fromkeys(r.scenario for r in reversed(self.rounds)))
+        self.scenario_id = scenario_id or (self.scenario_ids[0] if self.scenario_ids else None)
+        self.page = 0
+        self._scenarios: dict[str, object] = {}
+        self._thumbs: dict[tuple, pygame.Surface] = {}
+        self.buttons = [Button(primary_rect(), "Back to teams  ▶", self.on_back, kind="primary"),
+                        Button(secondary_rect(0), "◀ Scenario", lambda: self.turn_scenario(-1), kind="quiet"),
+                        Button(secondary_rect(1), "Scenario ▶", lambda: self.turn_scenario(1), kind="quiet"),
+                        Button(secondary_rect(2), "More teams", self.turn_page, kind="quiet")]
+        self._sync()
+
+    def _sync(self) -> None:
+        self.buttons[1].enabled = self.buttons[2].enabled = len(self.scenario_ids) > 1
+        self.buttons[3].enabled = len(self.best_rounds()) > self.PER_PAGE
+
+    def scenario(self):
+        sid = self.scenario_id
+        if sid not in self._scenarios:
+            from game.data.exports import ExportError, find_scenario
+
+            path = next((r.scenario_path for r in self.rounds if r.scenario == sid and r.scenario_path), None)
+            try:
+                self._scenarios[sid] = find_scenario(sid, path, self.workshop.dirs)
+            except ExportError:
+                self._scenarios[sid] = None
+        return self._scenarios[sid]
+
+    def best_rounds(self) -> list:
+        """Each team's best round on the scenario shown, best team first."""
+        best: dict[str, object] = {}
+        for r in self.rounds:
+            if r.scenario == self.scenario_id and (r.team not in best or r.score > best[r.team].score):
+                best[r.team] = r
+        return sorted(best.values(), key=lambda r: -r.score)
+
+    def turn_scenario(self, by: int) -> None:
+        if self.scenario_ids:
+            i = self.scenario_ids.index(self.scenario_id)
+            self.scenario_id = self.scenario_ids[(i + by) % len(self.scenario_ids)]
+            self.page = 0
+            self._sync()
+
+    def turn_page(self) -> None:
+        pages = max(1, -(-len(self.best_rounds()) // self.PER_PAGE))
+        self.page = (self.page + 1) % pages
+
+    def on_back(self) -> None:
+        self.app.stack.replace(self.workshop.teams_screen())
+
+    def thumbnail(self, rec, size) -> pygame.Surface | None:
+        key = (rec.id, size)
+        if key not in self._thumbs:
+            sc = self.scenario()
+            if sc is None:
+                return None
+            from game.ui.board import Board
+            from game.data.exports import round_map
+            from game.ui.layout import auto_layout
+
+            pmap = round_map(sc, rec)
+            edges = list(pmap.edges) if pmap is not None else list(sc.reference.edges)
+            layout = auto_layout(sc, edges, None, pygame.Rect(0, 0, 1600, 860))
+            self._thumbs[key] = Board(sc, edges, layout).thumbnail(size, background=T.BG_LIGHT)
+        return self._thumbs[key]
+
+    def kpi_names(self) -> list[str]:
+        sc = self.scenario()
+        if sc is None:
+            return ["profit"]
+        return (["profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")])[:3]
+
+    def draw(self, surface):
+        sc = self.scenario()
+        title = sc.title if sc is not None else (self.scenario_id or "")
+        self.header(surface, "Results board", T.ellipsize(title, 1300, T.SIZE_BODY) if title else
+                    "No rounds played yet.", right=self.workshop.name)
+        rows = self.best_rounds()
+        area = content_rect()
+        if not rows:
+            T.text(surface, "When a team finishes a round, it appears here beside the others.",
+                   (T.W // 2, T.H // 2), T.SIZE_HEAD - 8, T.TEXT_DIM, "semibold", anchor="center")
+            self.draw_buttons(surface)
+            return
+        shown = rows[self.page * self.PER_PAGE:(self.page + 1) * self.PER_PAGE]
+        gap = 28
+        cols = max(3, len(shown))  # two teams stay a readable width, centred; four share the row
+        w = (area.width - gap * (cols - 1)) // cols
+        x0 = area.centerx - (len(shown) * w + (len(shown) - 1) * gap) // 2
+        for i, rec in enumerate(shown):
+            box = pygame.Rect(x0 + i * (w + gap), area.top + 10, w, area.height - 30)
+            self.draw_team(surface, box, rec, self.page * self.PER_PAGE + i + 1)
+        self.draw_buttons(surface)
+
+    def draw_team(self, surface, box, rec, rank: int) -> None:
+        sc = self.scenario()
+        first = rank == 1
+        T.panel(surface, box, T.PANEL, radius=24, border=T.YELLOW if first else T.LINE, width=3 if first else 2)
+        x, inner = box.left + 28, box.width - 56
+        T.text(surface, f"#{rank}", (box.right - 28, box.top + 30), T.SIZE_LABEL, T.YELLOW if first else T.TEXT_DIM,
+               "bold", anchor="topright")
+        T.text(surface, T.ellipsize(rec.team, inner - 80, T.SIZE_HEAD - 8, "bold"), (x, box.top + 26),
+               T.SIZE_HEAD - 8, T.TEXT, "bold")
+        r = T.text(surface, f"{rec.score:,}", (x, box.top + 86), 76, T.TEXT, "bold")
+        T.text(surface, "/ 1,000", (r.right + 10, r.bottom - 14), T.SIZE_SMALL, T.TEXT_DIM, "semibold",
+               anchor="bottomleft")
+        for k in range(3):
+            star(surface, (x + 24 + k * 56, box.top + 212), 22, k < rec.stars)
+        from engine.scoring import MAP_POINTS
+
+        points = round(rec.map_score * MAP_POINTS / 100)  # as the results screen counts it
+        T.text(surface, f"Map {points} of {MAP_POINTS}  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,
+               T.TEXT_DIM)
+        y = box.top + 300
+        pygame.draw.line(surface, T.LINE, (x, y - 10), (box.right - 28, y - 10), 2)
+        for name in self.kpi_names():
+            v = rec.kpis.get(name)
+            shown = words.value(name, v, sc) if (sc is not None and v is not None) else "-"
+            label = words.label(name, sc) if sc is not None else name
+            T.text(surface, T.ellipsize(label, inner - 170, T.SIZE_SMALL), (x, y + 18), T.SIZE_SMALL, T.TEXT_DIM,
+                   anchor="midleft")
+            T.text(surface, shown, (box.right - 28, y + 18), T.SIZE_BODY, T.TEXT, "bold", anchor="midright")
+            y += 44
+        th = pygame.Rect(x, y + 14, inner, box.bottom - 24 - (y + 14))
+        img = self.thumbnail(rec, th.size) if th.height > 60 else None
+        if img is not None:
+            surface.blit(img, th)
+            pygame.draw.rect(surface, T.LINE, th, 2, border_radius=8)
