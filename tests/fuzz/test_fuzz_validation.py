@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -63,6 +64,7 @@ def mutated(draw):
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=1200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_scenarios_never_crash(text):
@@ -75,6 +77,7 @@ def test_cut_files_never_crash(text, where):
     _must_not_crash(text[: int(len(text) * where)])
 
 
+@pytest.mark.slow
 @settings(max_examples=600, deadline=None)
 @given(st.sampled_from(TEXTS), st.integers(0, 10**6), st.text(min_size=1, max_size=4))
 def test_garbled_text_never_crashes(text, at, junk):

@@ -326,6 +326,7 @@ def test_main_kiosk_headless_exits_0(tmp_path):
 # --- the soak, short -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_short_soak_of_random_taps_and_drags_raises_nothing(tmp_path):
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from soak import soak

@@ -110,6 +110,7 @@ def play_round(app, ws, rules=None):
     return res
 
 
+@pytest.mark.slow
 def test_teams_take_turns_and_the_board_compares_them(app, tmp_path):
     ws = workshop(app)
     home = step(app)

@@ -122,6 +122,7 @@ def test_the_debrief_is_written_as_png_and_pdf(store, tmp_path):
     assert files[1].read_bytes()[:5] == b"%PDF-"
 
 
+@pytest.mark.slow
 def test_main_results_reports_writes_a_debrief_per_team(tmp_path, capsys):
     import main
 

@@ -271,6 +271,7 @@ def test_a_read_only_folder_says_so_and_keeps_the_old_file(tmpfs, data, command)
     assert out_file.read_text() == "old\n"
 
 
+@pytest.mark.slow
 def test_reports_and_events_folders_are_made_and_every_debrief_reported_is_on_disk(tmp_path, data):
     with Store.open(data) as st:  # a second team whose name makes the same slug
         st.add_round("BLUE!", "tutorial", 600, workshop="w", scenario_path=str(TUTORIAL), seed=2)
