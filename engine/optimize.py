@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from .budget import CannotRun as _CannotRun
-from .kpis import mean
+from engine.sim.stats import mean
 from .model import Choice, ProcessMap, Scenario, Slider
 from .scoring import objective_score
 
@@ -319,7 +319,7 @@ class OptimizeResult:
 
 
 def _ci(values: Sequence[float]) -> float:
-    from .kpis import mean_ci
+    from engine.sim.stats import mean_ci
 
     return mean_ci(list(values))[1]
 

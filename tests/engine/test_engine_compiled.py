@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine._build import FAST
+from engine._build import FAST, source_path
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = os.environ.get("PROCESSPLAY_REQUIRE_COMPILED") == "1"
@@ -61,12 +61,13 @@ def fingerprint() -> str:
 
 def test_compiled_engine_gives_the_pure_engines_numbers():
     _need_compiled()
-    from engine import sim
+    import importlib
 
-    assert sim.__file__.endswith(tuple(EXTENSION_SUFFIXES))
+    for m in FAST:  # every hot module is its compiled copy
+        assert importlib.import_module(f"engine.{m}").__file__.endswith(tuple(EXTENSION_SUFFIXES)), m
     ours = fingerprint()
-    code = ("import sys; sys.path.insert(0, 'tests/engine'); import engine, engine.sim\n"
-            "assert engine.BACKEND == 'pure' and engine.sim.__file__.endswith('.py'), engine.sim.__file__\n"
+    code = ("import sys; sys.path.insert(0, 'tests/engine'); import engine, engine.sim.loop\n"
+            "assert engine.BACKEND == 'pure' and engine.sim.loop.__file__.endswith('.py'), engine.sim.loop.__file__\n"
             "from test_engine_compiled import fingerprint; sys.stdout.write(fingerprint())")
     pure = _python(code, PROCESSPLAY_ENGINE="pure")
     assert pure.returncode == 0, pure.stderr
@@ -81,7 +82,7 @@ def test_an_edited_source_makes_the_compiled_engine_stale():
     """A compiled copy never shadows an edited engine/*.py: pure Python runs, and one line says how to rebuild."""
     _need_compiled()
     code = ("import engine._build as b; b.source_hash = lambda folder=None: 'edited'\n"
-            "import engine, engine.sim; print(engine.BACKEND, engine.sim.__file__.endswith('.py'))")
+            "import engine, engine.sim; print(engine.BACKEND, engine.sim.day.__file__.endswith('.py'))")
     out = _python(code, PROCESSPLAY_ENGINE="auto")
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["pure", "True"]
@@ -116,7 +117,28 @@ def test_the_compiled_modules_type_check():
         if REQUIRED:
             pytest.fail("PROCESSPLAY_REQUIRE_COMPILED=1, but mypy is not installed (it comes with .[test])")
         pytest.skip("mypy is not installed (pip install -e \".[test]\" brings it)")
-    files = [f"engine/{m}.py" for m in FAST]
+    files = [os.path.relpath(source_path(m), ROOT) for m in FAST]
     out = subprocess.run([sys.executable, "-m", "mypy", "--config-file", "pyproject.toml", *files], cwd=ROOT,
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_build_type_checks_exactly_the_compiled_modules():
+    """pyproject.toml's [tool.mypy] checks every compiled module strictly (and the copy), and nothing else: a hot
+    module left out would have its type errors ignored here and fail only the build."""
+    import tomllib
+
+    overrides = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]["overrides"]
+    strict = [name for o in overrides if o.get("ignore_errors") is False for name in o["module"]]
+    assert sorted(strict) == sorted([f"engine.{m}" for m in FAST] + ["engine._fast.*"])
+
+
+def test_compiled_modules_import_plain_modules_absolutely():
+    """The copy keeps relative imports within engine._fast: a hot module importing a plain one relatively
+    would reach a module the copy does not have, so the build refuses it, saying where."""
+    from engine._build import check_imports
+
+    for m in FAST:
+        check_imports(m, Path(source_path(m)).read_text(encoding="utf-8"))  # as they are: accepted
+    with pytest.raises(ImportError, match=r"engine/sim/loop.py:2: .*'sim.run'.*from engine.sim.run import"):
+        check_imports("sim.loop", "from .plan import Plan\nfrom .run import run\n")

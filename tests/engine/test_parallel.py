@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.parallel import replicate
+from engine.sim.parallel import replicate
 from engine.scenario import load
 from engine.sim import compile_for, run
 

@@ -11,7 +11,7 @@ from engine import sim
 from engine.distributions import Distribution
 from engine.model import (Attribute, Branch, Delay, EntityType, Event, Exit, Late, Line, Pool, Revenue, Route,
                           Service, Source, frozen_map)
-from engine.plan import MapError
+from engine.sim.plan import MapError
 from test_sim_models import Exp, Score, edges, mmc, scenario
 
 

@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from engine import sim, trace
+from engine import sim
+from engine.sim import trace
 
 PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "scenarios",
                     "customer_service.yaml")
