@@ -18,7 +18,7 @@ from engine.model import Attribute, EntityType, Exit, Pool, Route, Service, Sour
 from test_sim_models import Exp, edges, mmc, scenario
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 
 
 def routed(agents: int, patience: float | None = None):
