@@ -45,7 +45,7 @@ def run_events(day: DayState, stop: float, limit: int) -> bool:
     # The hot loop, one long function on purpose: mypyc compiles it to C, where the tables below stay C
     # locals and each kind of event and of step is a branch, not a call. The same loop with a function per
     # event kind and one for the move through zero-time steps (each fetching its tables from `day` again)
-    # took 8 % more instructions compiled and 21 % more in pure Python (docs/performance.md, "issue 11:
+    # took 8 % more instructions compiled and 18 % more in pure Python (docs/performance.md, "Issue 11:
     # the sim package"). Each branch is marked `# ---- ...`; what is long or rare is a function of
     # engine.sim.service.
     plan = day.plan
