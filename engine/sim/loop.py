@@ -98,8 +98,9 @@ def run_events(day: DayState, stop: float, limit: int) -> bool:
     p: int
     s: int
     nxt: int
-    d: float
-    u: float
+    number: int
+    work: float
+    u: float  # a uniform draw
 
     while True:
         if trace is not None and len(trace) >= limit:
@@ -113,23 +114,24 @@ def run_events(day: DayState, stop: float, limit: int) -> bool:
             now = next_arrival_at
             if now > stop:
                 break
-            j = next_source
-            n = arrived[j]
-            arrived[j] = n + 1
-            draws = entity_draws[j]
-            i = n & MASK
-            if not i:
+            source = next_source
+            number = arrived[source]
+            arrived[source] = number + 1
+            draws = entity_draws[source]
+            row = number & MASK  # its row in the block of draws (engine.sim.streams.EntityDraws)
+            if not row:
                 draws.refill()
-            e = Entity(next(entity_ids), j, n, source_type[j], now, draws.attrs[i], draws.patience[i])
+            e = Entity(next(entity_ids), source, number, source_type[source], now, draws.attrs[row],
+                       draws.patience[row])
             if now < warmup:
                 tally.born_before_warmup += 1
-            t = now + arrive[j].next() / rate[j]
-            arrival_at[j] = t
+            following = now + arrive[source].next() / rate[source]  # the source's next arrival
+            arrival_at[source] = following
             if one_source:
-                next_arrival_at = t if t < horizon else INF
+                next_arrival_at = following if following < horizon else INF
             else:
                 next_arrival_at, next_source = next_arrival(day)
-            s = sources[j]
+            s = sources[source]
             port: Any = "out"
             nxt = out[s]
         else:
@@ -149,8 +151,8 @@ def run_events(day: DayState, stop: float, limit: int) -> bool:
                 if busy[p] > staff[p]:  # a unit finishing after its shift ended
                     service.account_staff(day, p, now)
                 busy[p] -= 1
-                q = pool_queue[p]
-                if q < 0 or queue_length[q]:
+                only = pool_queue[p]  # the one step the pool serves, or -1
+                if only < 0 or queue_length[only]:
                     service.feed(day, p, now)
                 if trace is not None:
                     trace.append(("finish", now, e.id, ids[s], pools[p]))
@@ -237,9 +239,9 @@ def run_events(day: DayState, stop: float, limit: int) -> bool:
             if step_kind == BRANCH:  # ---- a branch: its draw picks the port
                 s = nxt
                 u = visit_draw(e, s, in_cycle[s], branch_draw[s], branch_rework[s])
-                b = bisect_right(branch_cum[s], u)  # the last cumulative probability is 1: b is in range
-                port = branch_ports[s][b]
-                nxt = branch_to[s][b]
+                choice = bisect_right(branch_cum[s], u)  # the last cumulative probability is 1: in range
+                port = branch_ports[s][choice]
+                nxt = branch_to[s][choice]
                 hops += 1
                 if hops > max_hops:
                     stuck(day, s, now)
@@ -255,11 +257,11 @@ def run_events(day: DayState, stop: float, limit: int) -> bool:
                 continue
             if step_kind == DELAY:  # ---- a delay: its end goes on the agenda
                 e.step = nxt
-                d = visit_draw(e, nxt, in_cycle[nxt], duration[nxt], duration_rework[nxt])
+                work = visit_draw(e, nxt, in_cycle[nxt], duration[nxt], duration_rework[nxt])
                 if cost_per_entity[nxt] and e.born >= warmup:
                     tally.cost += cost_per_entity[nxt]
                 agenda.seq += 1
-                push(heap, (now + d * duration_scale[nxt], agenda.seq, DELAY_DONE, e, nxt))
+                push(heap, (now + work * duration_scale[nxt], agenda.seq, DELAY_DONE, e, nxt))
                 if trace is not None:
                     trace.append(("start", now, e.id, ids[nxt], None))
                 break
