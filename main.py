@@ -222,7 +222,7 @@ def format_halfwidth(name: str, half: float, scenario) -> str:
 
 def cmd_simulate(args) -> int:
     from engine.budget import CannotRun
-    from engine.plan import MapError
+    from engine.sim.plan import MapError
     from engine.rules import apply_rules
     from engine.sim import run
 
@@ -242,7 +242,7 @@ def cmd_simulate(args) -> int:
                      workers=args.workers, work_limit=limited)
         if args.events_csv:
             from engine.files import WriteError
-            from engine.trace import export_event_log
+            from engine.sim.trace import export_event_log
 
             try:
                 export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
@@ -292,7 +292,7 @@ def _json_default(o):
 def cmd_optimize(args) -> int:
     from engine.budget import CannotRun
     from engine.optimize import optimize
-    from engine.plan import MapError
+    from engine.sim.plan import MapError
 
     scenario = load_scenario(args.file)
     pmap = load_player_map(args.map, scenario) if args.map else None

@@ -1,8 +1,11 @@
 """The optional compiled engine (mypyc), and the package list; everything else about the package is in
 pyproject.toml.
 
-A build copies the engine's hot modules to engine/_fast/ (engine/_build.py) and compiles the copy with mypyc,
-which type-checks them first. Without a C compiler, or when mypyc refuses, the install goes on with the
+A build copies the engine's hot modules into the build folder as the package engine._fast
+(build/processplay-fast/, engine/_build.py) and compiles the copy with mypyc, which type-checks them first.
+The compiled modules go into the wheel, or, for an editable install (`pip install -e .`), into the source
+tree's engine/_fast/; a wheel built in the source folder never touches that folder, so the editable install
+keeps running compiled. Without a C compiler, or when mypyc refuses, the install goes on with the
 pure-Python engine and says so on standard error (`pip install -v` shows it).
 PROCESSPLAY_REQUIRE_COMPILED=1 (CI, wheels) makes any of that an error; PROCESSPLAY_PURE=1 skips compiling.
 """
@@ -34,13 +37,28 @@ def _give_up(why: str) -> None:
 
 
 class OptionalBuildExt(build_ext):
-    """build_ext that lets the install go on, pure-Python, when the C compiler fails."""
+    """build_ext that lets the install go on, pure-Python, when the C compiler fails, and gives the compiled
+    modules their packages (engine/_fast/__init__.py...) where they land."""
 
     def run(self):
         try:
             super().run()
         except Exception as ex:  # no compiler, no Python headers...
             _give_up(f"{type(ex).__name__}: {ex}")
+            return
+        if self.extensions and not self.inplace:  # a wheel, or `pip install .`: the build folder's engine/
+            from engine._build import write_package_inits
+
+            write_package_inits(os.path.join(self.build_lib, "engine"))
+
+    def copy_extensions_to_source(self):
+        """An editable install: the source tree's engine/_fast/ afresh, holding only this build's modules
+        (old ones, of other sources or another layout, go with it)."""
+        from engine._build import write_package_inits
+
+        shutil.rmtree(os.path.join(HERE, "engine", "_fast"), ignore_errors=True)
+        write_package_inits(os.path.join(HERE, "engine"))
+        super().copy_extensions_to_source()
 
     def build_extension(self, ext):
         try:
@@ -51,9 +69,6 @@ class OptionalBuildExt(build_ext):
 
 def ext_modules() -> list:
     sys.path.insert(0, HERE)
-    from engine._build import write_copy
-
-    paths = [os.path.relpath(p, HERE) for p in write_copy()]  # always: the package engine._fast must exist
     if not BUILDS.intersection(sys.argv[1:]):
         return []
     if os.environ.get("PROCESSPLAY_PURE") == "1":
@@ -66,7 +81,14 @@ def ext_modules() -> list:
     except ImportError as ex:
         _give_up(f"mypyc is missing: {ex}")
         return []
+    from engine._build import COPY_DIR, write_copy
+
     shutil.rmtree(os.path.join(HERE, "build"), ignore_errors=True)  # never reuse C from an older build
+    try:
+        paths = [os.path.relpath(p, HERE) for p in write_copy(os.path.join(HERE, COPY_DIR))]
+    except ImportError as ex:  # a hot module imports a plain one relatively (engine/_build.py)
+        _give_up(str(ex))
+        return []
     try:
         return mypycify(["--config-file", os.path.join(HERE, "pyproject.toml"), *paths],
                         opt_level="3", debug_level="0", group_name="processplay_engine")
@@ -77,14 +99,16 @@ def ext_modules() -> list:
 
 def packages() -> list[str]:
     """engine and game with every package below them, and the data packages pyproject.toml's package-dir maps
-    onto top-level folders (scenarios/, assets/) with every folder below those."""
+    onto top-level folders (scenarios/, assets/) with every folder below those. Not engine._fast: the build
+    makes it (the compiled modules and their __init__.py, OptionalBuildExt), and the source tree's
+    engine/_fast/ belongs to an editable install, never to a wheel."""
     with open(os.path.join(HERE, "pyproject.toml"), "rb") as f:
         data = tomllib.load(f)["tool"]["setuptools"]["package-dir"]
-    found = find_packages(HERE, include=["engine", "engine.*", "game", "game.*"])
+    found = find_packages(HERE, include=["engine", "engine.*", "game", "game.*"],
+                          exclude=["engine._fast", "engine._fast.*"])
     for name, folder in data.items():
         found += [name] + [f"{name}.{below}" for below in find_namespace_packages(os.path.join(HERE, folder))]
     return found
 
 
-# ext_modules() first: it writes engine/_fast/, one of the packages packages() finds
 setup(ext_modules=ext_modules(), packages=packages(), cmdclass={"build_ext": OptionalBuildExt})

@@ -104,11 +104,11 @@ def main(reps: int = 15) -> None:
 
     cs = time_scenario("customer_service", 30, "Customer-service day, 30 replications", " (goal under 0.3 s)")
     if cs is not None:
-        from engine.parallel import default_workers
+        from engine.sim.parallel import default_workers
 
         t0 = time.perf_counter()
         sim.run(cs, replications=30, workers=None)
-        print(f"  the same on {default_workers()} worker processes (engine.parallel): "
+        print(f"  the same on {default_workers()} worker processes (engine.sim.parallel): "
               f"{time.perf_counter() - t0:.2f} s wall")
 
     big = reference_day(horizon=100_000.0)  # a million calls

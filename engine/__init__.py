@@ -3,9 +3,9 @@
 Pure Python with numpy, networkx and PyYAML; it never imports pygame, so everything a screen shows can be
 computed on the command line and in tests.
 
-The hot modules (sim, plan, rng, stock, kpis) may also be installed compiled by mypyc, from a copy in
-`engine/_fast/`; `engine.BACKEND` says which runs ('compiled' or 'pure'), and `engine._backend` how it is chosen
-(PROCESSPLAY_ENGINE=auto|pure|compiled).
+The simulation's hot modules (engine/sim/: the loop and what it calls, engine._build.FAST) may also be installed
+compiled by mypyc, as the package `engine._fast` made from a copy of them; `engine.BACKEND` says which runs
+('compiled' or 'pure'), and `engine._backend` how it is chosen (PROCESSPLAY_ENGINE=auto|pure|compiled).
 """
 from . import _backend
 

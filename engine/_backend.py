@@ -1,11 +1,14 @@
 """Which engine runs: the compiled copy of the hot modules (`engine._fast`, built by mypyc) or plain Python.
 
 PROCESSPLAY_ENGINE=auto (the default) runs the compiled copy when one is installed and was built from exactly
-the `engine/*.py` on disk; after an edit it is stale, so the plain modules run and one line on standard error
-says how to rebuild. =pure never runs it; =compiled insists (an ImportError when no current build is there).
+the sources on disk (engine._build: the hash of engine/sim/*.py); after an edit it is stale, so the plain
+modules run and one line on standard error says how to rebuild. =pure never runs it; =compiled insists (an
+ImportError when no current build is there).
 
 The choice is made at the first import of a hot module, not at `import engine`, which stays light: a finder
-on `sys.meta_path` answers `engine.sim` and the others with the compiled modules, so both names are one module.
+on `sys.meta_path` answers `engine.sim.loop` and the other hot modules with their compiled copies
+(`engine._fast.sim.loop`), so both names are one module. `engine.sim` itself, `engine.sim.run`, `.parallel`
+and `.trace` are never compiled; they import the hot modules and so get whichever runs.
 """
 from __future__ import annotations
 
@@ -14,10 +17,10 @@ import os
 import sys
 from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec
 
-from ._build import FAST
+from ._build import FAST, HASH_MODULE
 
 _PACKAGE = __name__.rpartition(".")[0]
-_HOT = {f"{_PACKAGE}.{m}": m for m in FAST}
+_HOT = {f"{_PACKAGE}.{m}": f"{_PACKAGE}._fast.{m}" for m in FAST}  # a hot module -> its compiled copy
 REBUILD = "pip install -e ."
 STALE = "the compiled engine is stale"
 _chosen: str | None = None
@@ -68,11 +71,11 @@ def _compiled_problem() -> str | None:
     if not all(str(s.origin).endswith(tuple(EXTENSION_SUFFIXES)) for s in specs):
         return "the engine was installed without compiling it (no C compiler?)"
     try:
-        fast_sim = importlib.import_module(f"{_PACKAGE}._fast.sim")
+        built = importlib.import_module(f"{_PACKAGE}._fast.{HASH_MODULE}")
     except ImportError as ex:
         return f"the compiled engine does not load ({ex})"
-    if getattr(fast_sim, "SOURCE_HASH", None) != source_hash():
-        return STALE + " (engine/*.py changed since it was built)"
+    if getattr(built, "SOURCE_HASH", None) != source_hash():
+        return STALE + " (engine/sim/*.py changed since it was built)"
     for m in FAST:
         importlib.import_module(f"{_PACKAGE}._fast.{m}")
     return None
@@ -96,10 +99,10 @@ class CompiledFinder:
     """Answers the hot modules' names with their compiled copies when those run; otherwise stays silent."""
 
     def find_spec(self, name, path=None, target=None):
-        m = _HOT.get(name)
-        if m is None or backend() != "compiled":
+        compiled = _HOT.get(name)
+        if compiled is None or backend() != "compiled":
             return None
-        return ModuleSpec(name, _Alias(sys.modules[f"{_PACKAGE}._fast.{m}"]))
+        return ModuleSpec(name, _Alias(sys.modules[compiled]))
 
 
 def install() -> None:

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from engine.kpis import mean, mean_ci
+from engine.sim.stats import mean, mean_ci
 
 from ..budget import CannotRun, check
 from ..model import Choice, ProcessMap, Scenario, Slider

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import Any, Mapping, Sequence
 
-from engine.kpis import mean
+from engine.sim.stats import mean
 
 from ..model import ProcessMap, Scenario
 from ..scoring import objective_score

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from engine.kpis import mean
+from engine.sim.stats import mean
 
 from .. import queueing
 from ..maps.flows import edge_flows, mean_rate

@@ -140,9 +140,9 @@ def find_scenario(scenario_id: str, path: str | os.PathLike | None = None,
 
 def export_run_events(scenario, path: str | os.PathLike, pmap=None, rules: dict | None = None,
                       seed: int | None = None) -> int:
-    """The event log of one day of `scenario` with this map, rules and seed (engine.trace's columns),
+    """The event log of one day of `scenario` with this map, rules and seed (engine.sim.trace's columns),
     written atomically; the number of events."""
-    from engine.trace import export_event_log
+    from engine.sim.trace import export_event_log
 
     with atomic_text(path) as f:
         return export_event_log(scenario, f, pmap=pmap, rules=rules, seed=seed)

@@ -18,7 +18,7 @@ from engine.budget import CannotRun, StuckInLoop, WorkLimitExceeded
 from engine.format import parse_edge
 from engine.maps import map_problems
 from engine.model import ProcessMap
-from engine.plan import MapError, compile_plan
+from engine.sim.plan import MapError, compile_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"

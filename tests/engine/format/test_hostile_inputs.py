@@ -267,7 +267,7 @@ def test_a_day_at_the_edges_of_the_ranges_runs(tmp_path):
 
 
 def test_statistics_over_replications_never_raise():
-    from engine.kpis import mean_ci
+    from engine.sim.stats import mean_ci
 
     mean, half = mean_ci([math.inf, -math.inf, 1.0])  # a score that divides by zero, both ways
     assert math.isnan(mean)

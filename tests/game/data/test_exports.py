@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from engine.load import builtin_dir, load
-from engine.trace import COLUMNS, event_log_text
+from engine.sim.trace import COLUMNS, event_log_text
 from game.data.exports import (LEAD_COLUMNS, RESULT_COLUMNS, ExportError, export_leads, export_results,
                                export_round_events, find_scenario, write_csv)
 from game.data.store import Store

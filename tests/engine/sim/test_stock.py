@@ -251,7 +251,7 @@ def test_a_rule_changed_mid_day_moves_the_reorder_point_from_then_on():
 
     from engine.load import load
 
-    sc = load(Path(__file__).resolve().parents[2] / "scenarios" / "supply_chain.yaml")
+    sc = load(Path(__file__).resolve().parents[3] / "scenarios" / "supply_chain.yaml")
     day = sim.Day(sc, rules=sc.default_rules(), trace=True)
     before = [r for r in day.advance(100.0) if r[0] == "order" and r[2] == "regional_dc"]
     day.apply_rules({"regional_buffer": 450})

@@ -11,7 +11,7 @@ from engine import sim
 from engine.distributions import Distribution
 from engine.model import (Attribute, Branch, Delay, EntityType, Event, Exit, Late, Line, Pool, Revenue, Route,
                           Service, Source, frozen_map)
-from engine.plan import MapError
+from engine.sim.plan import MapError
 from test_sim_models import Exp, Score, edges, mmc, scenario
 
 
@@ -251,7 +251,7 @@ def test_a_map_with_an_unconnected_port_is_refused():
         sim.run(sc, pmap=edges("incoming.out -> desk"), replications=1)
 
 
-def test_batch_steps_are_simulated():  # inventory and batch semantics: tests/engine/test_inventory.py, test_batch.py
+def test_batch_steps_are_simulated():  # inventory and batch semantics: test_stock.py, test_stock_batch.py
     from engine.model import Batch
     steps = [Source("in", "In", entity="call", rate=((0.0, 1.0),)), Batch("b", "Batch", size=3), Exit("done", "Done")]
     sc = scenario(steps, edges("in.out -> b", "b.out -> done"))

@@ -11,13 +11,14 @@ from collections import defaultdict
 
 import pytest
 
-from engine import kpis as kpi_stats
-from engine import sim, trace
+from engine.sim import stats as kpi_stats
+from engine import sim
+from engine.sim import trace
 from engine.model import Attribute, EntityType, Exit, Pool, Route, Service, Source
 from test_sim_models import Exp, edges, mmc, scenario
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 
 
 def routed(agents: int, patience: float | None = None):
@@ -194,7 +195,7 @@ def test_student_t_quantiles():
 
 
 def test_engine_never_imports_pygame():
-    code = "import sys; sys.path.insert(0, %r); import engine.sim, engine.trace; print('pygame' in sys.modules)" % ROOT
+    code = "import sys; sys.path.insert(0, %r); import engine.sim, engine.sim.trace; print('pygame' in sys.modules)" % ROOT
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

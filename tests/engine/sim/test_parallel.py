@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.load import load
-from engine.parallel import replicate
+from engine.sim.parallel import replicate
 from engine.sim import compile_for, run
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,6 +13,8 @@ import os
 import threading
 from typing import Any, Callable, Mapping
 
+from .day import Day
+
 #: At least this many replications per worker before forking pays for itself.
 MIN_PER_WORKER = 4
 #: Replications handed to a worker at once: enough to make the hand-over cheap, few enough that a huge run
@@ -52,8 +54,6 @@ def _default_signals() -> None:
 
 
 def _one(replication: int, job: tuple | None = None) -> dict[str, float]:
-    from .sim import Day
-
     scenario, rules, seed, plan = job if job is not None else _JOB
     return Day(scenario, rules=rules, seed=seed, replication=replication, plan=plan).finish()
 

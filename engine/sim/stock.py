@@ -1,8 +1,8 @@
 """Stock and batches in a day: shelves, replenishment orders, backorders, trucks that wait to fill.
 
 `Stock` holds the state of every inventory step a day needs (the ones the map places, and the suppliers
-behind them, placed or not) and of every batch step on the map. The event loop of `engine.sim` calls two
-methods as entities arrive, and the heap brings back everything that takes time:
+behind them, placed or not) and of every batch step on the map. The event loop (engine.sim.loop) calls two
+methods as entities arrive, and the day's agenda (engine.sim.agenda) brings back everything that takes time:
 
 - `demand(e, s, now)`: entity `e` arriving at inventory step `s` takes one unit. It returns `MET` (it goes
   on through `ok` at once), `LOST` (the shelf is empty and the step loses the sale: it goes through `out`)
@@ -41,15 +41,16 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import deque
-from heapq import heappush
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
+
+from engine.distributions import as_distribution
 
 from . import rng as rngs
-from .distributions import as_distribution
-from .plan import BATCH, INVENTORY
-
-if TYPE_CHECKING:  # for the types only: engine.sim imports this module
-    from .sim import Day
+from .agenda import CHANGE, RELEASE, Agenda
+from .entity import Entity
+from .knobs import Knob
+from .plan import BATCH, INVENTORY, Plan
+from .tally import Tally
 
 MET: Final = 0
 LOST: Final = 1
@@ -72,7 +73,7 @@ class _Point:
         self.on_hand = float(step.initial)
         self.on_order = 0.0
         self.owed = 0.0  # entities waiting + units owed to downstream steps
-        self.waiting: deque = deque()  # entities waiting for stock, in arrival order
+        self.waiting: deque[Entity] = deque()  # entities waiting for stock, in arrival order
         self.owed_orders: deque = deque()  # [time, point, units left] owed to downstream steps
         self.lead: Any = None  # a SequentialStream of lead times
         self.lead_scale = 1.0
@@ -98,7 +99,7 @@ class _Batch:
     def __init__(self, sid: str, step):
         self.sid = sid
         self.step = step
-        self.members: list = []
+        self.members: list[Entity] = []
         self.gen = 0  # bumped at each departure: a timer of an earlier group is ignored
         self.count = 0  # groups that left (whole day)
 
@@ -106,18 +107,18 @@ class _Batch:
 class Stock:
     """The inventory and batch steps of one day (see the module docstring)."""
 
-    def __init__(self, day: Day, release: int, change: int, knob_class):
-        P, sc = day.plan, day.scenario
-        self.day = day
-        self.release, self.change = release, change
-        self.heap = day._heap
-        self.trace = day.trace
-        self.horizon, self.warmup, self.cutoff = day.horizon, day.warmup, day.cutoff
+    def __init__(self, plan: Plan, agenda: Agenda, tally: Tally, trace: list[tuple] | None, seed: int,
+                 replication: int, horizon: float, warmup: float, cutoff: bool):
+        sc = plan.scenario
+        self.agenda = agenda
+        self.tally = tally  # a backorder's wait counts as a queue wait
+        self.trace = trace
+        self.horizon, self.warmup, self.cutoff = horizon, warmup, cutoff
         # Inventory points: the placed ones, then their suppliers up the chain.
         self.points: list[_Point] = []
         self.point_of: dict[str, int] = {}
-        self.at_step: list[int] = [-1] * len(P.ids)  # plan index -> point index
-        todo = [sid for sid, s in zip(P.ids, P.kind) if s == INVENTORY]
+        self.at_step: list[int] = [-1] * len(plan.ids)  # plan index -> point index
+        todo = [sid for sid, s in zip(plan.ids, plan.kind) if s == INVENTORY]
         while todo:
             sid = todo.pop(0)
             if sid in self.point_of:
@@ -125,19 +126,19 @@ class Stock:
             step: Any = sc.steps[sid]  # an inventory step
             j = len(self.points)
             self.point_of[sid] = j
-            self.points.append(_Point(sid, step, P.index.get(sid, -1)))
-            if P.index.get(sid) is not None:
-                self.at_step[P.index[sid]] = j
+            self.points.append(_Point(sid, step, plan.index.get(sid, -1)))
+            if plan.index.get(sid) is not None:
+                self.at_step[plan.index[sid]] = j
             if step.supplier:
                 todo.append(step.supplier)
         for pt in self.points:
             pt.sup = self.point_of[pt.step.supplier] if pt.step.supplier else -1
-            pt.lead = rngs.SequentialStream(rngs.generator(day.seed, day.replication, "lead_time", pt.sid),
+            pt.lead = rngs.SequentialStream(rngs.generator(seed, replication, "lead_time", pt.sid),
                                             pt.step.lead_time.sample)
         self.batches: list[_Batch | None] = [
-            _Batch(sid, sc.steps[sid]) if k == BATCH else None for sid, k in zip(P.ids, P.kind)]
+            _Batch(sid, sc.steps[sid]) if k == BATCH else None for sid, k in zip(plan.ids, plan.kind)]
         self.any_batch = any(b is not None for b in self.batches)
-        self.lead_knobs = {pt.sid: knob_class(1.0, self._lead_scaler(j)) for j, pt in enumerate(self.points)}
+        self.lead_knobs = {pt.sid: Knob(1.0, self._lead_scaler(j)) for j, pt in enumerate(self.points)}
         for j, pt in enumerate(self.points):
             if self.trace is not None:
                 self.trace.append(("stock", 0.0, pt.sid, pt.on_hand, pt.owed))
@@ -148,7 +149,7 @@ class Stock:
 
     # ---- entities arriving -----------------------------------------------------------------
 
-    def demand(self, e, s: int, now: float) -> int:
+    def demand(self, e: Entity, s: int, now: float) -> int:
         """Entity `e` wants one unit at inventory step `s`: MET, LOST or WAITS."""
         j = self.at_step[s]
         pt = self.points[j]
@@ -169,8 +170,8 @@ class Stock:
             return LOST
         if counted:
             pt.backorders += 1
-        e.at = s
-        e.tq = now
+        e.step = s
+        e.queued_at = now
         pt.waiting.append(e)
         pt.owed += 1
         if self.trace is not None:
@@ -181,11 +182,11 @@ class Stock:
             self._schedule_review(j, now)
         return WAITS
 
-    def join(self, e, s: int, now: float) -> None:
+    def join(self, e: Entity, s: int, now: float) -> None:
         """Entity `e` joins the group forming at batch step `s`."""
         b = self.batches[s]
         assert b is not None
-        e.at = s
+        e.step = s
         b.members.append(e)
         step = b.step
         if len(b.members) >= step.size:
@@ -201,9 +202,9 @@ class Stock:
         members, b.members = b.members, []
         b.gen += 1
         b.count += 1
-        heap, rel, day = self.heap, self.release, self.day
+        agenda = self.agenda
         for e in members:
-            heappush(heap, (now, day.next_seq(), rel, e, s))
+            agenda.push(now, RELEASE, e, s)
         if self.trace is not None:
             self.trace.append(("batch", now, b.sid, len(members)))
 
@@ -228,7 +229,7 @@ class Stock:
     # ---- shelves and orders ------------------------------------------------------------------
 
     def _push(self, t: float, fn, arg) -> None:
-        heappush(self.heap, (t, self.day.next_seq(), self.change, fn, arg))
+        self.agenda.push(t, CHANGE, fn, arg)
 
     def _level(self, pt: _Point, now: float, delta: float) -> None:
         """Change the units on the shelf by `delta` at `now`, integrating the level so far."""
@@ -278,8 +279,7 @@ class Stock:
         if self.trace is not None:
             self.trace.append(("order", now, pt.sid, q, self.points[sup].sid if sup >= 0 else None))
         if sup < 0:  # an outside supplier: the units arrive a lead time later
-            heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, self.day.next_seq(), self.change, self._receive,
-                                 (j, q)))
+            self.agenda.push(now + pt.lead.next() * pt.lead_scale, CHANGE, self._receive, (j, q))
             return
         # A demand of q units at the supplier: what is on its shelf ships now, the rest is owed.
         up = self.points[sup]
@@ -302,8 +302,7 @@ class Stock:
     def _ship(self, j: int, q: float, now: float) -> None:
         """`q` units leave for point `j`; they arrive a lead time later."""
         pt = self.points[j]
-        heappush(self.heap, (now + pt.lead.next() * pt.lead_scale, self.day.next_seq(), self.change, self._receive,
-                             (j, q)))
+        self.agenda.push(now + pt.lead.next() * pt.lead_scale, CHANGE, self._receive, (j, q))
 
     def _receive(self, now: float, arg) -> None:
         """A delivery reaches point `j`: fill what is owed, first come first served, then the shelf."""
@@ -313,14 +312,14 @@ class Stock:
         self._level(pt, now, q)
         waiting, owed_orders = pt.waiting, pt.owed_orders
         while (waiting or owed_orders) and pt.on_hand > _EPS:
-            if waiting and (not owed_orders or waiting[0].tq <= owed_orders[0][0]):
+            if waiting and (not owed_orders or waiting[0].queued_at <= owed_orders[0][0]):
                 if pt.on_hand < 1 - _EPS:
                     break
                 e = waiting.popleft()
                 pt.owed -= 1
                 self._level(pt, now, -1.0)
-                self._waited(e, now)
-                heappush(self.heap, (now, self.day.next_seq(), self.release, e, pt.s))
+                self.tally.count_wait(e, now)
+                self.agenda.push(now, RELEASE, e, pt.s)
             else:
                 item = owed_orders[0]
                 ship = min(pt.on_hand, item[2])
@@ -330,16 +329,6 @@ class Stock:
                     owed_orders.popleft()
                 self._level(pt, now, -ship)
                 self._ship(item[1], ship, now)
-
-    def _waited(self, e, now: float) -> None:
-        """A backordered entity's wait counts as a queue wait."""
-        w = now - e.tq
-        if w > 0:
-            if e.born >= self.warmup:
-                if not e.wait:
-                    self.day.n_waited += 1
-                self.day.wait_total += w
-            e.wait += w
 
     def _schedule_review(self, j: int, now: float) -> None:
         """The next review of periodic point `j` at the next multiple of its period from `now` on."""
@@ -405,7 +394,7 @@ class Stock:
 
     # ---- what the KPIs read --------------------------------------------------------------------
 
-    def waiting(self) -> list:
+    def waiting(self) -> list[Entity]:
         """Entities waiting for stock now."""
         return [e for pt in self.points for e in pt.waiting]
 

@@ -6,10 +6,11 @@ import os
 
 import pytest
 
-from engine import sim, trace
+from engine import sim
+from engine.sim import trace
 
-PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "scenarios",
-                    "customer_service.yaml")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+PATH = os.path.join(ROOT, "scenarios", "customer_service.yaml")
 
 scenario_module = pytest.importorskip("engine.load")
 pytestmark = pytest.mark.skipif(not os.path.exists(PATH), reason="no customer-service scenario yet")

@@ -9,7 +9,7 @@ import pytest
 from engine import sim
 from engine.load import load, validate_file
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SUPPLY = ROOT / "scenarios" / "supply_chain.yaml"
 FIELD = ROOT / "scenarios" / "field_service.yaml"
 

@@ -29,7 +29,9 @@ import io
 import os
 from typing import IO, Any, Iterable, Mapping
 
-from .model import HOURS_PER_UNIT, ProcessMap, Scenario
+from engine.model import HOURS_PER_UNIT, ProcessMap, Scenario
+
+from .day import Day
 
 COLUMNS = ("case:concept:name", "concept:name", "org:resource", "time:timestamp", "lifecycle:transition")
 DEFAULT_DATE = "2026-01-05"  # a Monday: the day the log's timestamps fall on
@@ -80,7 +82,7 @@ def write_event_log(records: Iterable[tuple], out: str | os.PathLike | IO[str], 
     folder, a device or a missing folder is refused (WriteError) before the day is simulated.
     """
     if isinstance(out, (str, os.PathLike)):
-        from .files import atomic_file
+        from engine.files import atomic_file
 
         with atomic_file(out, newline="") as f:
             return write_event_log(records, f, scenario, date)
@@ -98,8 +100,6 @@ def export_event_log(scenario: Scenario, out: str | os.PathLike | IO[str], pmap:
                      date: str = DEFAULT_DATE) -> int:
     """Simulate one day (replication `replication` of the run with `seed`) and write its event log:
     what `main.py simulate --events-csv FILE` writes."""
-    from .sim import Day
-
     all_rules = scenario.default_rules()
     all_rules.update(rules or {})
     day = Day(scenario, pmap=pmap, rules=all_rules if scenario.rules else None, seed=seed,

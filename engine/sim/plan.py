@@ -5,17 +5,17 @@ pool an index, and the numbers a rule may change (rates, counts, probabilities, 
 lists. Compiling costs a few hundred microseconds and is done once per (scenario, map, rules); every
 replication of a run reuses it.
 
-Adding a step kind (inventory, batch) means a code in `KIND_CODES`, its tables in `compile_plan` and its
-handler in `engine.sim`; nothing else changes.
+Adding a step kind (inventory, batch) means a code in `KIND_CODES`, its tables in `_compile_step` and its
+branch in the event loop (engine.sim.loop); nothing else changes.
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, Final
+from typing import Any, Callable, Final, Mapping
 
-from .model import (Batch, Branch, Delay, Exit, Inventory, ProcessMap, Route, Scenario, Service, Source)
+from engine.model import (Batch, Branch, Delay, Exit, Inventory, ProcessMap, Route, Scenario, Service, Source)
 
 SOURCE: Final = 0
 DELAY: Final = 1
@@ -105,18 +105,26 @@ class Plan:
     work_limit: int = 0
 
 
+def compile_for(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None) -> Plan:
+    """The plan for a scenario with rule values applied and a map (the reference by default)."""
+    if rules:
+        from engine.rules import apply_rules
+
+        scenario = apply_rules(scenario, dict(rules))
+    return compile_plan(scenario, pmap if pmap is not None else scenario.reference)
+
+
 def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
+    """The tables of `scenario` on map `pmap`; MapError when the map cannot be simulated."""
     # Whether a map can run is engine.maps' one judgement, in the player's words; past it, every
     # step, port and edge below is known to be sound.
-    from .maps import map_problems
+    from engine.maps import map_problems
 
     problems = [p.message for p in map_problems(scenario, pmap)]
     if problems:
         raise MapError(problems)
     placed = set(pmap.steps)
     ids = [sid for sid in scenario.steps if sid in placed]
-    index = {sid: i for i, sid in enumerate(ids)}
-    n = len(ids)
     steps = [scenario.steps[sid] for sid in ids]
     for s in steps:
         code = KIND_CODES.get(s.kind)
@@ -124,7 +132,47 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
             raise NotImplementedError(
                 f"step {s.id!r} is an {NOT_YET[code]} step; the engine simulates inventory and batch steps "
                 "from a later issue on")
+    plan = _empty_plan(scenario, pmap, ids)
+    to = _port_targets(pmap, plan.index)
+    et_index = {e: i for i, e in enumerate(plan.etypes)}
+    pool_index = {p: i for i, p in enumerate(plan.pools)}
+    for i, s in enumerate(steps):
+        _compile_step(plan, i, s, to, et_index, pool_index)
+    n = len(steps)
+    plan.pool_steps = [[i for i in range(n) if plan.svc_pools[i] and p in plan.svc_pools[i]]  # type: ignore[operator]
+                       for p in range(len(plan.pools))]
+    plan.in_cycle = _in_cycle(n, [(plan.index[e.src], plan.index[e.dst]) for e in pmap.edges])
+    plan.work_limit = _work_limit(scenario, pmap)
+    return plan
 
+
+def _empty_plan(scenario: Scenario, pmap: ProcessMap, ids: list[str]) -> Plan:
+    """A plan of the placed steps `ids` whose per-step tables hold "nothing here" (no port, no pools...)."""
+    n = len(ids)
+    etypes = list(scenario.entities)
+    return Plan(
+        scenario=scenario, pmap=pmap, ids=ids, index={sid: i for i, sid in enumerate(ids)},
+        kind=[KIND_CODES[scenario.steps[sid].kind] for sid in ids],
+        out=[NO_PORT] * n, unresolved=[NO_PORT] * n, overflow=[NO_PORT] * n, abandoned=[NO_PORT] * n,
+        branch_cum=[None] * n, branch_to=[None] * n, branch_ports=[None] * n,
+        route_pos=[None] * n, route_to=[None] * n,
+        svc_pools=[None] * n, prio_pos=[None] * n, prio_class=[None] * n, n_classes=[1] * n,
+        overflow_after=[None] * n, resolve=[None] * n, revenue_chance=[None] * n, revenue_amount=[0.0] * n,
+        cost_per_entity=[0.0] * n, durations=[None] * n,
+        outcome=[0] * n, exit_revenue=[0.0] * n, exit_penalty=[0.0] * n, late_after=[None] * n,
+        late_penalty=[0.0] * n, in_cycle=[False] * n,
+        sources=[], source_etype=[],
+        etypes=etypes, attr_names=[[a.name for a in scenario.entities[e].attributes] for e in etypes],
+        attr_values=[[a.values for a in scenario.entities[e].attributes] for e in etypes],
+        attr_cum=[[_cumulative(a.probs) for a in scenario.entities[e].attributes] for e in etypes],
+        patience=[scenario.entities[e].patience for e in etypes],
+        pools=list(scenario.resources), stock_out=[NO_PORT] * n,
+    )
+
+
+def _port_targets(pmap: ProcessMap, index: dict[str, int]) -> Callable[[Any, str], int]:
+    """`to(step, port)`: the index of the step a port of `step` leads to, NO_PORT for a port the step does
+    not have, END_ABANDONED for an optional port left open."""
     targets = {(e.src, e.port): index[e.dst] for e in pmap.edges}
 
     def to(step, port) -> int:
@@ -135,68 +183,43 @@ def compile_plan(scenario: Scenario, pmap: ProcessMap) -> Plan:
             return END_ABANDONED
         return t
 
-    etypes = list(scenario.entities)
-    et_index = {e: i for i, e in enumerate(etypes)}
-    attr_names = [[a.name for a in scenario.entities[e].attributes] for e in etypes]
-    pools = list(scenario.resources)
-    pool_index = {p: i for i, p in enumerate(pools)}
+    return to
 
-    plan = Plan(
-        scenario=scenario, pmap=pmap, ids=ids, index=index,
-        kind=[KIND_CODES[s.kind] for s in steps],
-        out=[NO_PORT] * n, unresolved=[NO_PORT] * n, overflow=[NO_PORT] * n, abandoned=[NO_PORT] * n,
-        branch_cum=[None] * n, branch_to=[None] * n, branch_ports=[None] * n,
-        route_pos=[None] * n, route_to=[None] * n,
-        svc_pools=[None] * n, prio_pos=[None] * n, prio_class=[None] * n, n_classes=[1] * n,
-        overflow_after=[None] * n, resolve=[None] * n, revenue_chance=[None] * n, revenue_amount=[0.0] * n,
-        cost_per_entity=[0.0] * n, durations=[None] * n,
-        outcome=[0] * n, exit_revenue=[0.0] * n, exit_penalty=[0.0] * n, late_after=[None] * n,
-        late_penalty=[0.0] * n, in_cycle=[False] * n,
-        sources=[], source_etype=[],
-        etypes=etypes, attr_names=attr_names,
-        attr_values=[[a.values for a in scenario.entities[e].attributes] for e in etypes],
-        attr_cum=[[_cumulative(a.probs) for a in scenario.entities[e].attributes] for e in etypes],
-        patience=[scenario.entities[e].patience for e in etypes],
-        pools=pools, stock_out=[NO_PORT] * n,
-    )
-    for i, s in enumerate(steps):
-        if isinstance(s, Source):
-            plan.out[i] = to(s, "out")
-            plan.sources.append(i)
-            plan.source_etype.append(et_index[s.entity])
-        elif isinstance(s, Delay):
-            plan.out[i] = to(s, "out")
-            plan.durations[i] = s.duration
-            plan.cost_per_entity[i] = s.cost_per_entity
-        elif isinstance(s, Branch):
-            plan.branch_ports[i] = [name for name, _ in s.branches]
-            plan.branch_cum[i] = _cumulative([p for _, p in s.branches])
-            plan.branch_to[i] = [to(s, name) for name, _ in s.branches]
-        elif isinstance(s, Route):
-            plan.route_pos[i] = [names.index(s.by) if s.by in names else -1 for names in attr_names]
-            plan.route_to[i] = {v: to(s, v) for v in s.values}
-        elif isinstance(s, Service):
-            _compile_service(plan, i, s, pool_index, attr_names, to)
-        elif isinstance(s, (Inventory, Batch)):  # simulated by engine.stock
-            plan.out[i] = to(s, s.ports[0])
-            plan.stock_out[i] = to(s, "out") if isinstance(s, Inventory) else NO_PORT
-        elif isinstance(s, Exit):
-            plan.outcome[i] = OUTCOME_CODES[s.outcome]
-            plan.exit_revenue[i] = s.revenue
-            plan.exit_penalty[i] = s.penalty
-            if s.late is not None:
-                plan.late_after[i] = s.late.after
-                plan.late_penalty[i] = s.late.penalty
-    plan.pool_steps = [[i for i in range(n) if plan.svc_pools[i] and p in plan.svc_pools[i]]  # type: ignore[operator]
-                       for p in range(len(pools))]
-    plan.in_cycle = _in_cycle(n, [(index[e.src], index[e.dst]) for e in pmap.edges])
-    plan.work_limit = _work_limit(scenario, pmap)
-    return plan
+
+def _compile_step(plan: Plan, i: int, s, to, et_index: dict[str, int], pool_index: dict[str, int]) -> None:
+    """Fill the tables of step `s`, index `i`."""
+    if isinstance(s, Source):
+        plan.out[i] = to(s, "out")
+        plan.sources.append(i)
+        plan.source_etype.append(et_index[s.entity])
+    elif isinstance(s, Delay):
+        plan.out[i] = to(s, "out")
+        plan.durations[i] = s.duration
+        plan.cost_per_entity[i] = s.cost_per_entity
+    elif isinstance(s, Branch):
+        plan.branch_ports[i] = [name for name, _ in s.branches]
+        plan.branch_cum[i] = _cumulative([p for _, p in s.branches])
+        plan.branch_to[i] = [to(s, name) for name, _ in s.branches]
+    elif isinstance(s, Route):
+        plan.route_pos[i] = [names.index(s.by) if s.by in names else -1 for names in plan.attr_names]
+        plan.route_to[i] = {v: to(s, v) for v in s.values}
+    elif isinstance(s, Service):
+        _compile_service(plan, i, s, pool_index, plan.attr_names, to)
+    elif isinstance(s, (Inventory, Batch)):  # simulated by engine.sim.stock
+        plan.out[i] = to(s, s.ports[0])
+        plan.stock_out[i] = to(s, "out") if isinstance(s, Inventory) else NO_PORT
+    elif isinstance(s, Exit):
+        plan.outcome[i] = OUTCOME_CODES[s.outcome]
+        plan.exit_revenue[i] = s.revenue
+        plan.exit_penalty[i] = s.penalty
+        if s.late is not None:
+            plan.late_after[i] = s.late.after
+            plan.late_penalty[i] = s.late.penalty
 
 
 def _work_limit(scenario: Scenario, pmap: ProcessMap) -> int:
     """The day's work limit, from its expected work (engine.budget): once per plan, not per day."""
-    from .budget import day_limit, estimate
+    from engine.budget import day_limit, estimate
 
     return day_limit(estimate(scenario, pmap))
 
