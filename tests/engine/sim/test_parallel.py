@@ -7,7 +7,7 @@ from engine.load import load
 from engine.sim.parallel import replicate
 from engine.sim import compile_for, run
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_workers_do_not_change_the_numbers():
