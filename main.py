@@ -222,7 +222,7 @@ def format_halfwidth(name: str, half: float, scenario) -> str:
 
 def cmd_simulate(args) -> int:
     from engine.budget import CannotRun
-    from engine.sim.plan import MapError
+    from engine.sim import MapError
     from engine.rules import apply_rules
     from engine.sim import run
 
@@ -292,7 +292,7 @@ def _json_default(o):
 def cmd_optimize(args) -> int:
     from engine.budget import CannotRun
     from engine.optimize import optimize
-    from engine.sim.plan import MapError
+    from engine.sim import MapError
 
     scenario = load_scenario(args.file)
     pmap = load_player_map(args.map, scenario) if args.map else None

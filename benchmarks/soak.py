@@ -154,7 +154,7 @@ def soak(minutes: float = 30.0, fps: int = 30, seed: int = 1, data_dir=None, war
         if t is not threading.main_thread() and t.daemon:
             t.join(timeout=60)
     rss_end = rss_bytes()
-    st = getattr(app, "store", None)
+    st = app.store
     scores = len(st.top_all_time(n=10_000)) if st is not None else 0
     leads = len(st.leads()) if st is not None else 0
     if st is not None:

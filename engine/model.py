@@ -489,5 +489,3 @@ BASE_KPIS = (
     "service_level", "mean_time_in_system", "on_time_rate", "revenue", "cost", "profit", "fill_rate",
     "stockouts", "backorders", "score",
 )
-#: KPI names that take a part after a dot, and what the part names.
-PART_KPIS = {"utilization": "resources", "exits": "exit steps", "mean_on_hand": "inventory steps"}

@@ -1,7 +1,7 @@
 """The bottleneck view: where the day's money and minutes go, step by step and pool by pool.
 
 `bottlenecks` runs a few traced days (the first replications of the seed: the same days as a full run's
-first ones) and reads their records (`engine.trace`): moves say when an entity joined and left each step
+first ones) and reads their records (`engine.sim.trace`): moves say when an entity joined and left each step
 and through which port, starts when its service began, ends its exit, busy records the pools' busy and
 staffed counts over time, stock records the shelves. From those, per step: the minutes waited, who hung
 up or found no stock, what that cost (penalties, lost revenue, holding), and per pool the pay for idle
@@ -69,7 +69,7 @@ def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mappi
     run's first ones), ranked by money lost, then minutes of waiting. Steps and pools that lost nothing
     are left out.
 
-    Read from the engine's trace (`engine.sim.Day(trace=True)`, records as `engine.trace` lists them),
+    Read from the engine's trace (`engine.sim.Day(trace=True)`, records as `engine.sim.trace` lists them),
     so it needs no bookkeeping in the loop: move records give when an entity joined and left each step
     and through which port, start records when its service began, end records its exit, busy records
     the pools' busy and staffed counts over time, stock records the shelves.
@@ -143,7 +143,7 @@ def _tally_day(sc: Scenario, day, totals: dict, pools: dict) -> None:
 
 
 class _DayTally:
-    """One traced day's losses, record by record (the records `engine.trace` lists)."""
+    """One traced day's losses, record by record (the records `engine.sim.trace` lists)."""
 
     def __init__(self, sc: Scenario, day):
         self.sc = sc

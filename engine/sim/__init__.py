@@ -24,8 +24,7 @@ The package, in the order a day uses it:
 The modules from `agenda` to `day` (and `plan`, `rng`, `stats`) may run compiled by mypyc (engine._build).
 """
 from .day import TRACE_CHUNK, Day
-from .entity import Entity
 from .plan import MapError, compile_for
-from .run import RunResult, kpi_names, run
+from .run import RunResult, run
 
-__all__ = ["run", "RunResult", "Day", "Entity", "MapError", "kpi_names", "compile_for", "TRACE_CHUNK"]
+__all__ = ["run", "RunResult", "Day", "MapError", "compile_for", "TRACE_CHUNK"]

@@ -16,10 +16,6 @@ from .plan import compile_for
 from .stats import summarize
 
 
-def kpi_names(scenario: Scenario) -> tuple[str, ...]:
-    return scenario.kpi_names()
-
-
 @dataclass
 class RunResult:
     """KPIs of a run: one dict per replication, and {name: (mean, 95 % half-width)}."""

@@ -46,7 +46,7 @@ def describe(exc: BaseException) -> str:
     that cannot run, a day past its work limit: they are written for the player), else the error's kind and
     text (the traceback goes to the log)."""
     from engine.budget import CannotRun
-    from engine.sim.plan import MapError
+    from engine.sim import MapError
 
     if isinstance(exc, (MapError, CannotRun)):
         return str(exc)

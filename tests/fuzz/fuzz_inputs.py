@@ -328,7 +328,7 @@ TEXT_OPERATORS = [duplicate_line, delete_line, swap_lines, reindent, insert_tag,
 
 
 def value_paths(node, prefix=()):
-    """Every path (keys and list indices) in parsed YAML data, the root's () first; tests/test_fuzz_validation
+    """Every path (keys and list indices) in parsed YAML data, the root's () first; tests/fuzz/test_fuzz_validation
     walks documents with it too."""
     yield prefix
     if isinstance(node, dict):

@@ -73,7 +73,7 @@ class Gestures:
             if self.armed_card or self.armed_port or self.selected or self.selected_edge:
                 self._clear_modes()
                 self.selected = self.selected_edge = None
-            elif self.on_back:
+            else:
                 self.on_back()
 
     def _down(self, pos) -> None:

@@ -15,7 +15,6 @@ calls `on_done()` with the best attempt's map on the round.
 """
 from __future__ import annotations
 
-from typing import Callable
 
 import pygame
 
@@ -23,6 +22,7 @@ from engine.maps import Attempt, Attempts, map_problems, reveal_lines
 from engine.model import Edge
 
 from game.core.scene import Scene
+from game.scenes import Way, stay
 from game.scenes.mapeditor.check import ScorePanel, draw_problems
 from game.scenes.mapeditor.draft import MapDraft
 from game.scenes.mapeditor.gestures import Gestures, Press
@@ -41,8 +41,7 @@ class MapEditorScene(Gestures, Scene):
 
     name = "map"
 
-    def __init__(self, app, round, on_done: Callable[[], None] | None = None,
-                 on_back: Callable[[], None] | None = None):
+    def __init__(self, app, round, *, on_done: Way = stay, on_back: Way = stay):
         super().__init__(app)
         self.round = round
         self.scenario = round.scenario
@@ -225,8 +224,7 @@ class MapEditorScene(Gestures, Scene):
         else:
             self.draft.sync()
         self._forget_gone()
-        if self.on_done:
-            self.on_done()
+        self.on_done()
 
     def _clear_modes(self) -> None:
         self.armed_card = None

@@ -141,8 +141,7 @@ class Ending:
         if not self.tallied or self._done_called:
             return
         self._done_called = True
-        if self.on_done:
-            self.on_done()
+        self.on_done()
 
     def leave(self) -> None:
         """Off the stack (not merely covered): the day's background work stops with it. A day already

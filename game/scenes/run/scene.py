@@ -25,6 +25,7 @@ import pygame
 
 from game.core.jobs import describe
 from game.core.scene import Scene
+from game.scenes import Way, stay
 from game.scenes.run.banners import age_banners, draw_banners
 from game.scenes.run.card import draw_day_over, draw_stuck, end_rect
 from game.scenes.run.clock import DAY_SECONDS_1X, SPEEDS, clock_minutes, clock_text, day_number, span_words
@@ -50,8 +51,8 @@ class RunScene(Scouting, Feed, Ending, Scene):
 
     name = "run"
 
-    def __init__(self, app, round, on_done: Callable[[], None] | None = None,
-                 on_back: Callable[[], None] | None = None, *, on_map: Callable[[], None] | None = None,
+    def __init__(self, app, round, *, on_done: Way = stay, on_back: Callable[[], None] | None = None,
+                 on_map: Callable[[], None] | None = None,
                  background: bool = True, replications: int | None = None, hold: float = HOLD_SECONDS,
                  scout_stall: float = SCOUT_STALL):
         super().__init__(app)

@@ -30,7 +30,7 @@ from game.play import outcome as tally_module
 from game.scenes.run import scout as run_scene  # the watched day and its scout: where the run makes its Day
 from game.scenes.mapeditor import LAYOUT_RECT
 from game.scenes.results import ResultsScene
-from game.scenes.run import RUNAWAY, RunScene, NoDay as _NoDay
+from game.scenes.run import RUNAWAY, NoDay, RunScene
 from game.play.round import Round
 
 SAFETY = 300  # seconds: a hang fails the test run with tracebacks instead of blocking it (each test takes
@@ -128,7 +128,7 @@ def assert_ends_calmly(app, scene, rnd, calls, words: str) -> None:
 
 def refused(scene) -> bool:
     """The engine refused the map before the day began (a map judge that knows such loops)."""
-    if isinstance(scene.day, _NoDay):
+    if isinstance(scene.day, NoDay):
         assert "cannot run" in scene.error and scene.ended_at is not None
         return True
     return False
