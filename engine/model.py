@@ -401,8 +401,40 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    score: Any  # an engine.expression.Expression
+    score: Any  # an engine.expression.Expression: always `profit` (the score is money; charges are penalties)
     targets: tuple[Target, ...] = ()
+
+
+#: KPIs a penalty counts in percentage points when it says `per_point` (shares between 0 and 1).
+SHARE_KPIS = ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate")
+
+
+@dataclass(frozen=True, slots=True)
+class Penalty:
+    """A charge of the contract, a named cost line of every day: `amount` for each `unit` of the KPI (a
+    hang-up, a cancelled order), or of how far it falls `below` or rises `above` a threshold (a
+    service-level clause: `unit` 0.01, a percentage point). Its money is the KPI `penalty.ID`."""
+
+    id: str
+    label: str
+    kpi: str
+    amount: float
+    unit: float = 1.0
+    below: float | None = None
+    above: float | None = None
+    help: str = ""
+
+    def charge(self, value: float) -> float:
+        """The money this penalty costs a day whose KPI is `value` (never negative; NaN counts nothing)."""
+        if value != value:
+            return 0.0
+        if self.below is not None:
+            units = self.below - value
+        elif self.above is not None:
+            units = value - self.above
+        else:
+            units = value
+        return self.amount * units / self.unit if units > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -467,6 +499,7 @@ class Scenario:
     kiosk: Kiosk
     raw: Mapping[str, Any] = field(default_factory=frozen_map, compare=False, repr=False)
     path: str | None = None
+    penalties: tuple[Penalty, ...] = ()
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -480,6 +513,7 @@ class Scenario:
         names += [f"utilization.{p}" for p in self.resources]
         names += [f"exits.{s.id}" for s in self.steps.values() if s.kind == "exit"]
         names += [f"mean_on_hand.{s.id}" for s in self.steps.values() if s.kind == "inventory"]
+        names += [f"penalty.{p.id}" for p in self.penalties]
         return tuple(names)
 
 

@@ -18,7 +18,7 @@ from .model import Scenario, Target
 
 __all__ = [
     "kpi_means", "objective_score", "TargetResult", "check_targets", "stars", "PAR_TOLERANCE",
-    "MAP_POINTS", "RULES_POINTS", "rules_points", "headline", "Grade", "grade", "daily_seed",
+    "MAP_POINTS", "RULES_POINTS", "rules_points", "headline", "Grade", "grade", "daily_seed", "evaluation_days",
 ]
 
 #: Reaching par means a score within this share of |par| below it (or above par).
@@ -41,8 +41,8 @@ def kpi_means(kpis: Mapping[str, Any]) -> dict[str, float]:
 
 
 def objective_score(scenario: Scenario, kpis: Mapping[str, Any]) -> float:
-    """The scenario's objective evaluated on `kpis` (higher is better)."""
-    return float(scenario.objective.score.evaluate(kpi_means(kpis)))
+    """The score of `kpis`: the profit, every penalty of the scenario already in its cost (higher is better)."""
+    return kpi_means(kpis).get("profit", math.nan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +154,15 @@ def grade(scenario: Scenario, kpis: Mapping[str, Any], baseline: float, par: flo
     met = all(t.met for t in targets)
     return Grade(int(map_score), score, float(baseline), float(par), targets,
                  stars(score, baseline, par, met), headline(map_score, score, baseline, par))
+
+
+def evaluation_days(scenario: Scenario, seed: int | None = None) -> tuple[int, int]:
+    """The one set of days every screen, export and command measures `scenario` on: (seed, replications).
+
+    The scenario's own `run.seed` and `run.replications`, or a daily challenge's `seed` with the same
+    number of days. Replication r of seed s is the same day whatever the rules (common random numbers), so
+    the forecast, the results, the defaults, par and every board compare rules on exactly these days."""
+    return (scenario.run.seed if seed is None else int(seed)), int(scenario.run.replications)
 
 
 def daily_seed(day: _dt.date | str | None = None, scenario_id: str = "") -> int:

@@ -12,7 +12,7 @@ from .. import expression
 from ..distributions import to_distribution
 from ..model import (
     Advisor, Attribute, Batch, Branch, Choice, Delay, Edge, EntityType, Event, Exit, Inventory, Kiosk, Late, Line,
-    Objective, Policy, Pool, ProcessMap, Revenue, Route, RunSpec, Scenario, Service, Slider, Source, Target,
+    Objective, Penalty, Policy, Pool, ProcessMap, Revenue, Route, RunSpec, Scenario, Service, Slider, Source, Target,
     TimeSpec, frozen_map,
 )
 from .raw import as_dict, as_list, kpi_names, pools_of, route_values
@@ -60,8 +60,9 @@ def build(raw: dict, path: str | None = None) -> Scenario:
         for ev in as_list(raw.get("events")))
     obj = raw["objective"]
     names = kpi_names(raw)
-    objective = Objective(expression.parse(obj.get("score", "profit"), names, defines="score"),
+    objective = Objective(expression.parse("profit", names, defines="score"),
                           tuple(Target(k, t.get("min"), t.get("max")) for k, t in as_dict(obj.get("targets")).items()))
+    penalties = tuple(_build_penalty(pid, as_dict(p)) for pid, p in as_dict(raw.get("penalties")).items())
     advisors = {a: Advisor(a, v["name"], v.get("role", ""), v.get("portrait"), v.get("colour"))
                 for a, v in as_dict(raw.get("advisors")).items()}
     kiosk = as_dict(raw.get("kiosk"))
@@ -73,7 +74,14 @@ def build(raw: dict, path: str | None = None) -> Scenario:
         fixed_costs=frozen_map({k: float(v) for k, v in as_dict(raw.get("fixed_costs")).items()}),
         advisors=frozen_map(advisors), briefing=tuple(_line(x) for x in as_list(raw.get("briefing"))),
         kiosk=Kiosk(float(kiosk.get("round_seconds", 180)), int(kiosk.get("attempts", 3))),
-        raw=raw, path=path)
+        raw=raw, path=path, penalties=penalties)
+
+
+def _build_penalty(pid: str, p: dict) -> Penalty:
+    """`per_point` is money per percentage point: a unit of 0.01 of the share."""
+    point = "per_point" in p
+    return Penalty(pid, p.get("label") or _title(pid), p["kpi"], float(p["per_point"] if point else p["per_unit"]),
+                   0.01 if point else 1.0, p.get("below"), p.get("above"), p.get("help", ""))
 
 
 def _title(ident: str) -> str:

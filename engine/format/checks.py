@@ -10,9 +10,9 @@ reported, each once, in file order; only a file with no problem at all is built 
 """
 from __future__ import annotations
 
-from .. import expression
 from ..model import Edge
 from ..words import suggest
+from .money import check_objective, check_penalties
 from .raw import as_dict, as_list, is_number, is_scalar, kpi_names, pools_of, step_ports
 from .rule_checks import RuleChecks
 from .shape import FORMAT, edge_of
@@ -279,26 +279,8 @@ class CrossChecks(RuleChecks):
                 self.ck.error(path + (who,), f"unknown advisor '{who}'{suggest(who, self.advisors)}", at="key")
 
     def objective(self):
-        obj = as_dict(self.raw.get("objective"))
-        names = kpi_names(self.raw)
-        score = obj.get("score", "profit")
-        if isinstance(score, (str, int, float)) and not isinstance(score, bool):
-            try:
-                expression.parse(score, names, defines="score")
-            except expression.ExpressionError as e:
-                # Point at the offending token when the expression is written plainly on its line.
-                text = str(score)
-                shift = e.col - 1 if "\n" not in text and "#" not in text else 0
-                self.ck.error(("objective", "score"), f"objective.score: {e}", shift=shift)
-        for kpi, t in as_dict(obj.get("targets")).items():
-            if kpi not in names:
-                self.ck.error(("objective", "targets", kpi), f"unknown KPI '{kpi}'{suggest(kpi, names)}", at="key")
-            t = as_dict(t)
-            if not t:
-                self.ck.error(("objective", "targets", kpi), f"the target for '{kpi}' needs min or max")
-            elif is_number(t.get("min")) and is_number(t.get("max")) and t["min"] > t["max"]:
-                self.ck.error(("objective", "targets", kpi), f"the target for '{kpi}' has min above max")
-
+        check_objective(self.raw, self.ck)
+        check_penalties(self.raw, self.ck)
 
 def pool_serves(pool: dict, skill: str) -> bool:
     skills = pool.get("skills")

@@ -77,7 +77,8 @@ def kpi_names(raw: dict) -> tuple[str, ...]:
     steps = as_dict(raw.get("steps"))
     return (BASE_KPIS + tuple(f"utilization.{p}" for p in as_dict(raw.get("resources")))
             + tuple(f"exits.{s}" for s, st in steps.items() if as_dict(st).get("kind") == "exit")
-            + tuple(f"mean_on_hand.{s}" for s, st in steps.items() if as_dict(st).get("kind") == "inventory"))
+            + tuple(f"mean_on_hand.{s}" for s, st in steps.items() if as_dict(st).get("kind") == "inventory")
+            + tuple(f"penalty.{p}" for p in as_dict(raw.get("penalties"))))
 
 
 def is_scalar(value) -> bool:

@@ -298,10 +298,18 @@ FORMAT = Map({
     "rules": Field(ListOf(RULE)),
     "events": Field(ListOf(EVENT)),
     "objective": Field(Map({
-        "score": Field(Union((TEXT, Num())), doc="an expression over KPI names; higher is better"),
+        "score": Field(Union((TEXT, Num())), doc="always profit: the score is money; write charges under penalties"),
         "targets": Field(DictOf(Map({"min": Field(Num()), "max": Field(Num())}, title="target"), key=KPI_NAME)),
     }, title="objective"), True),
     "fixed_costs": Field(DictOf(COST, open_keys=True)),
+    "penalties": Field(DictOf(Map({
+        "label": Field(TEXT), "help": Field(TEXT),
+        "kpi": Field(KPI_NAME, True, "the KPI the charge counts, such as abandoned or service_level"),
+        "per_unit": Field(COST, doc="money for each unit of the KPI (or of its distance below or above the threshold)"),
+        "per_point": Field(COST, doc="money for each percentage point of a share KPI (or of its distance past the threshold)"),
+        "below": Field(Num(), doc="only the part of the KPI below this counts (a service-level clause)"),
+        "above": Field(Num(), doc="only the part of the KPI above this counts"),
+    }, title="penalty"), key=ID)),
     "advisors": Field(DictOf(Map({
         "name": Field(TEXT, True), "role": Field(TEXT), "portrait": Field(TEXT),
         "colour": Field(Text(r"#[0-9a-fA-F]{6}", "a colour such as \"#e07a5f\"")),

@@ -9,12 +9,11 @@ How the KPIs read the contract where it leaves a choice:
 - staff cost covers the whole day from time 0, warmup included; money per entity counts entities born
   after warmup; money at exits uses the values in force at the end of the day.
 - entities still inside when the KPIs are read count as unfinished; their waits so far count.
+- penalties (`penalty.ID`) are charged on the day's own KPIs and are part of its cost; the score is the profit.
 """
 from __future__ import annotations
 
-from typing import Iterator, Mapping
-
-from engine.model import Scenario
+from typing import Iterator
 
 from .agenda import SERVICE_DONE
 from .entity import Entity
@@ -57,7 +56,14 @@ def day_kpis(day: DayState) -> dict[str, float]:
             k[f"exits.{sid}"] = float(tally.exits_counted[si]) if si is not None else 0.0
         elif step.kind == "inventory":
             k.setdefault(f"mean_on_hand.{sid}", 0.0)  # an inventory step this day does not use
-    k["score"] = score(sc, k)
+    charges = 0.0
+    for p in sc.penalties:  # the contract's charges: named cost lines, read from the KPIs above
+        m = p.charge(k.get(p.kpi, 0.0))
+        k[f"penalty.{p.id}"] = m
+        charges += m
+    k["cost"] = cost + charges
+    k["profit"] = revenue - cost - charges
+    k["score"] = k["profit"]  # the score is the money
     return {name: float(k.get(name, 0.0)) for name in sc.kpi_names()}
 
 
@@ -131,11 +137,3 @@ def in_service(day: DayState) -> Iterator[tuple[Entity, int, float]]:
         if entry[2] == SERVICE_DONE:
             yield entry[3], entry[4], entry[0]
 
-
-def score(sc: Scenario, k: Mapping[str, float]) -> float:
-    """The scenario's objective score of KPIs `k` (0 without one)."""
-    objective = getattr(sc, "objective", None)
-    expr = getattr(objective, "score", None) if objective is not None else None
-    if expr is None or not hasattr(expr, "evaluate"):
-        return 0.0
-    return float(expr.evaluate(k))

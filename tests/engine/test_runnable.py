@@ -120,7 +120,7 @@ resources:
 
 def write(tmp_path: Path, body: str, close: str = "drain", name: str = "case.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(HEAD.format(close=close) + body + "objective: {score: completed}\n")
+    path.write_text(HEAD.format(close=close) + body + "objective: {targets: {}}\n")
     return path
 
 

@@ -30,8 +30,9 @@ steps:
 reference: ["arrive.out -> work", "work.done -> done"]
 rules: []
 objective:
-  score: profit - 20 * abandoned
   targets: {service_level: {min: 0.8}, abandon_rate: {max: 0.05}}
+penalties:
+  hang_ups: {kpi: abandoned, per_unit: 20}
 """
 
 

@@ -38,7 +38,7 @@ reference:
 rules:
   - {{id: agents, label: Agents, sets: resources.agent.count, min: 1, max: 40, step: 1, default: 30}}
 objective:
-  score: completed
+  targets: {{}}
 """
 RATE_LINE, HORIZON_LINE, REPS_LINE = 11, 4, 5
 

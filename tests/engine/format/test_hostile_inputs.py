@@ -1,6 +1,6 @@
 """Whatever a facilitator or an attacker gives the command line ends in `FILE:LINE:COL: message` and exit 2
 (or runs), never in a traceback (exit 1) or a hang: unreadable files, YAML tags, huge numbers, distributions
-that overflow when sampled, a score that reads itself, odd arguments, values a rule or an event would set,
+that overflow when sampled, a score written as an expression, odd arguments, values a rule or an event would set,
 and text that would drive the terminal. Each class is driven through `python main.py` in a subprocess
 with a timeout; the limits of the distributions are probed by sampling them with numpy.
 """
@@ -281,20 +281,22 @@ def test_statistics_over_replications_never_raise():
 
 
 @pytest.mark.parametrize("score, words", [
-    ("score", "the score cannot be computed from itself"),
-    ("profit - 2 * score", "the score cannot be computed from itself"),
-    ("max(score, profit)", "the score cannot be computed from itself"),
-    ("profits", "unknown KPI 'profits'"),
+    ("score", "the score is now the profit"),
+    ("profit - 2 * score", "the score is now the profit"),
+    ("profits", "the score is now the profit"),
+    ("profit - 10 * abandoned", "`penalties: {abandoned: {kpi: abandoned, per_unit: 10}}`"),
+    ("profit - 10000 * max(0, 0.8 - service_level)",
+     "`penalties: {service_level: {kpi: service_level, below: 0.8, per_point: 100}}`"),
 ])
-def test_a_score_that_reads_itself_or_unknown_names_is_refused(tmp_path, score, words):
-    path = write(tmp_path, "obj.yaml", mutate(("score: profit - 10 * abandoned", f"score: {score}")))
+def test_a_score_other_than_profit_is_refused_with_its_rewrite(tmp_path, score, words):
+    path = write(tmp_path, "obj.yaml", mutate(("objective:\n", f"objective:\n  score: {score}\n")))
     problems = validate_file(path)
     assert [p.line for p in problems] == [56] and words in problems[0].message
 
 
-def test_simulate_refuses_a_score_of_score(tmp_path):
-    path = write(tmp_path, "obj.yaml", mutate(("score: profit - 10 * abandoned", "score: score")))
-    found = assert_refused(cli("simulate", path, "--reps", "1"), "cannot be computed from itself")
+def test_simulate_refuses_a_score_expression_where_it_is_written(tmp_path):
+    path = write(tmp_path, "obj.yaml", mutate(("objective:\n", "objective:\n  score: profit - 6 * lost\n")))
+    found = assert_refused(cli("simulate", path, "--reps", "1"), "penalties: {lost: {kpi: lost, per_unit: 6}}")
     assert (found["line"], found["col"]) == ("56", "10")
 
 

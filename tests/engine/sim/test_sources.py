@@ -32,7 +32,7 @@ reference:
 events:
   - {{at: 50, for: {length}, scale: {{steps.calls.rate: 2}}}}
 objective:
-  score: completed
+  targets: {{}}
 """
 REPS = 60
 
