@@ -207,8 +207,8 @@ def format_kpi(name: str, value: float, scenario) -> str:
     base = name.split(".")[0]
     if base in ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization"):
         return f"{value * 100:.1f} %"
-    if base in ("revenue", "cost", "profit", "score"):
-        return f"{value:,.0f} {scenario.currency}" if base != "score" else f"{value:,.0f}"
+    if base in ("revenue", "cost", "profit", "score", "penalty"):
+        return f"{value:,.0f} {scenario.currency}"
     if base in ("mean_wait", "asa", "mean_time_in_system"):
         return f"{value:.2f} {scenario.time.unit}s"
     return f"{value:,.1f}"
@@ -258,18 +258,46 @@ def cmd_simulate(args) -> int:
         json.dump(_finite(result.to_json()), sys.stdout, indent=2, allow_nan=False, default=_json_default)
         print()
         return EXIT_OK
-    print(safe(f"{scenario.title}: {result.replications} replication(s), seed {result.seed}"
+    print(safe(f"{scenario.title}: {days_said(scenario, result)}"
                + (f", map {args.map}" if args.map else ", reference map")))
     if result.rules:
         print(safe("rules: " + ", ".join(f"{k}={v}" for k, v in result.rules.items())))
-    width = max(len(n) for n in result.summary)
+    shown = [n for n in result.summary if n != "score"]  # the score is the profit: one line of money
+    width = max(len(n) for n in shown)
     print(f"{'KPI':<{width}}  {'mean':>16}  {'95 % half-width':>18}")
-    for name, (mean, half) in result.summary.items():
+    for name in shown:
+        mean, half = result.summary[name]
         print(safe(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  "
                    f"{format_halfwidth(name, half, scenario):>18}"))  # the currency is the file's text
+    print_money(scenario, result)
     if args.events_csv:
         print(f"event log of replication 1 written to {safe(args.events_csv)}")
     return EXIT_OK
+
+
+def days_said(scenario, result) -> str:
+    """Which days a run measured: the scenario's evaluation days, or others the command line asked for."""
+    from engine.scoring import evaluation_days
+
+    n = result.replications
+    if (result.seed, n) == evaluation_days(scenario):
+        return f"its {n} evaluation day{'s' if n != 1 else ''} (seed {result.seed}), as every screen measures it"
+    return (f"{n} day{'s' if n != 1 else ''}, seed {result.seed} (not its evaluation days, so not the game's "
+            "numbers)")
+
+
+def print_money(scenario, result) -> None:
+    """The profit's composition: revenue and cost lines, each penalty by name, adding up to the profit."""
+    from engine.money import money_lines
+
+    money = money_lines(scenario, result.rules, result.means())
+    rows = [(label, v) for label, v in money.revenue] + [(label, -v) for label, v in money.cost]
+    width = max(len(label) for label, _ in rows + [("Profit", 0)])
+    print()
+    print(safe(f"Money, mean of the {result.replications} day{'s' if result.replications != 1 else ''}"))
+    for label, v in rows:
+        print(safe(f"  {label:<{width}}  {v:>14,.2f} {scenario.currency}"))
+    print(safe(f"  {'Profit':<{width}}  {money.profit:>14,.2f} {scenario.currency}"))
 
 
 def check_work(scenario, pmap, rules, reps) -> None:

@@ -401,7 +401,8 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    score: Any  # an engine.expression.Expression: always `profit` (the score is money; charges are penalties)
+    """The goals of a scenario. Its score is the profit (the contract's charges are `Penalty` lines)."""
+
     targets: tuple[Target, ...] = ()
 
 
@@ -426,15 +427,9 @@ class Penalty:
 
     def charge(self, value: float) -> float:
         """The money this penalty costs a day whose KPI is `value` (never negative; NaN counts nothing)."""
-        if value != value:
-            return 0.0
-        if self.below is not None:
-            units = self.below - value
-        elif self.above is not None:
-            units = value - self.above
-        else:
-            units = value
-        return self.amount * units / self.unit if units > 0 else 0.0
+        units = (self.below - value if self.below is not None else
+                 value - self.above if self.above is not None else value)
+        return self.amount * units / self.unit if units > 0 else 0.0  # NaN > 0 is False
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ printing a message can neither drive the terminal nor split one problem over two
 value in the middle, `what` says what kind of value it is ("the number 5", "a list"), and `suggest` adds
 "; did you mean 'x'?" when a known name is close to a mistyped one.
 
-Nothing here knows about YAML, scenarios or maps: the file format, the rules, the objective's expressions
+Nothing here knows about YAML, scenarios or maps: the file format, the rules, the penalties
 and the distributions all word their problems with these, from below them.
 """
 from __future__ import annotations

@@ -3,19 +3,18 @@
 `build` reads a file the check found no problem in, so it does not check again; it fills in the defaults
 the format documents (a label from the id, `run.replications` 10, a resolve of 1 for every pool), turns
 each distribution into a `Distribution`, each map item into an `Edge` (its hints kept beside it), the
-objective into a compiled expression, and freezes every mapping. Rule values are applied by building again
+objective into its targets and each penalty into a `Penalty`, and freezes every mapping. Rule values are applied by building again
 from changed plain data (`engine.rules.apply_rules`).
 """
 from __future__ import annotations
 
-from .. import expression
 from ..distributions import to_distribution
 from ..model import (
     Advisor, Attribute, Batch, Branch, Choice, Delay, Edge, EntityType, Event, Exit, Inventory, Kiosk, Late, Line,
     Objective, Penalty, Policy, Pool, ProcessMap, Revenue, Route, RunSpec, Scenario, Service, Slider, Source, Target,
     TimeSpec, frozen_map,
 )
-from .raw import as_dict, as_list, kpi_names, pools_of, route_values
+from .raw import as_dict, as_list, pools_of, route_values
 from .shape import edge_of
 
 def build(raw: dict, path: str | None = None) -> Scenario:
@@ -59,9 +58,7 @@ def build(raw: dict, path: str | None = None) -> Scenario:
               _line(ev.get("say")))
         for ev in as_list(raw.get("events")))
     obj = raw["objective"]
-    names = kpi_names(raw)
-    objective = Objective(expression.parse("profit", names, defines="score"),
-                          tuple(Target(k, t.get("min"), t.get("max")) for k, t in as_dict(obj.get("targets")).items()))
+    objective = Objective(tuple(Target(k, t.get("min"), t.get("max")) for k, t in as_dict(obj.get("targets")).items()))
     penalties = tuple(_build_penalty(pid, as_dict(p)) for pid, p in as_dict(raw.get("penalties")).items())
     advisors = {a: Advisor(a, v["name"], v.get("role", ""), v.get("portrait"), v.get("colour"))
                 for a, v in as_dict(raw.get("advisors")).items()}

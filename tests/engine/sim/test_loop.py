@@ -12,7 +12,7 @@ from engine.distributions import Distribution
 from engine.model import (Attribute, Branch, Delay, EntityType, Event, Exit, Late, Line, Pool, Revenue, Route,
                           Service, Source, frozen_map)
 from engine.sim.plan import MapError
-from test_sim_models import Exp, Score, edges, mmc, scenario
+from test_sim_models import Exp, edges, mmc, scenario
 
 
 def binomial_ok(count: float, n: float, p: float, k: float = 4.0) -> bool:
@@ -236,13 +236,21 @@ def test_warmup_entities_are_not_counted():
     assert k["completed"] == k["arrivals"]
 
 
-def test_score_uses_the_objective():
-    sc = mmc(lam=5.0, c=8, horizon=60.0, cost_per_hour=60.0)
-    sc = scenario(list(sc.steps.values()), sc.reference, resources=list(sc.resources.values()),
-                  horizon=60.0, score=Score(lambda k: k["profit"] - 20 * k["abandoned"]))
-    k = sim.Day(sc).finish()
-    assert k["score"] == pytest.approx(k["profit"] - 20 * k["abandoned"])
-    assert set(k) == set(sc.kpi_names())
+def test_penalties_are_cost_lines_read_from_the_day_and_the_score_is_the_profit():
+    from engine.model import Penalty
+
+    plain = mmc(lam=5.0, c=4, horizon=60.0, cost_per_hour=60.0, patience=1.0)
+    fines = (Penalty("hang_ups", "Hang-up fines", "abandoned", 20.0),
+             Penalty("clause", "Service-level clause", "service_level", 100.0, unit=0.01, below=0.99))
+    charged = scenario(list(plain.steps.values()), plain.reference, resources=list(plain.resources.values()),
+                       entities=list(plain.entities.values()), horizon=60.0, penalties=fines)
+    k0, k = sim.Day(plain).finish(), sim.Day(charged).finish()
+    assert k["abandoned"] == k0["abandoned"] > 0  # the same day: penalties change no caller's fate
+    assert k["penalty.hang_ups"] == 20.0 * k["abandoned"]
+    assert k["penalty.clause"] == pytest.approx(100.0 * (0.99 - k["service_level"]) / 0.01)
+    assert k["cost"] == pytest.approx(k0["cost"] + k["penalty.hang_ups"] + k["penalty.clause"])
+    assert k["score"] == k["profit"] == pytest.approx(k["revenue"] - k["cost"])
+    assert set(k) == set(charged.kpi_names())
 
 
 def test_a_map_with_an_unconnected_port_is_refused():

@@ -1,23 +1,12 @@
 """Small scenarios built directly from the model classes, for the engine's tests (no YAML needed)."""
 from __future__ import annotations
 
-from typing import Any
 
 from engine.distributions import Distribution
 from engine.model import (Edge, EntityType, Event, Exit, Kiosk, Objective, Pool, ProcessMap, RunSpec, Scenario,
                           Service, Source, Step, TimeSpec, frozen_map)
 
 Exp = Distribution.exponential
-
-
-class Score:
-    """A stand-in for an objective expression: any callable over the KPIs."""
-
-    def __init__(self, fn):
-        self.fn = fn
-
-    def evaluate(self, kpis):
-        return self.fn(kpis)
 
 
 def edges(*texts: str) -> ProcessMap:
@@ -32,7 +21,7 @@ def edges(*texts: str) -> ProcessMap:
 def scenario(steps: list[Step], reference: ProcessMap, resources: list[Pool] = (), entities: list[EntityType] = (),
              horizon: float = 480.0, warmup: float = 0.0, close: str = "drain", replications: int = 5,
              seed: int = 1, service_level_wait: float = 0.0, events: tuple[Event, ...] = (),
-             fixed_costs: dict | None = None, score: Any = None, unit: str = "minute") -> Scenario:
+             fixed_costs: dict | None = None, penalties: tuple = (), unit: str = "minute") -> Scenario:
     entities = list(entities) or [EntityType("call", "Caller")]
     return Scenario(
         id="test", title="Test", summary="", domain="generic", currency="USD",
@@ -42,8 +31,8 @@ def scenario(steps: list[Step], reference: ProcessMap, resources: list[Pool] = (
         resources=frozen_map({p.id: p for p in resources}),
         steps=frozen_map({s.id: s for s in steps}),
         reference=reference, alternatives=(), start_map=ProcessMap(()), hints=frozen_map(), rules=(),
-        events=tuple(events), objective=Objective(score=score), fixed_costs=frozen_map(fixed_costs or {}),
-        advisors=frozen_map(), briefing=(), kiosk=Kiosk(),
+        events=tuple(events), objective=Objective(), fixed_costs=frozen_map(fixed_costs or {}),
+        advisors=frozen_map(), briefing=(), kiosk=Kiosk(), penalties=tuple(penalties),
     )
 
 
