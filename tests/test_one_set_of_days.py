@@ -1,0 +1,72 @@
+"""One set of numbers: every screen, export and command measures a scenario on its evaluation days, so the
+same rules give the same money everywhere, to the cent.
+
+For every built-in scenario and a few lever settings drawn at random (seeded), the profit of `python main.py
+simulate --json` equals the engine's run on `engine.scoring.evaluation_days`; the defaults and par that
+`engine.optimize.references` hands every screen are the engine's runs of those settings on those days.
+"""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.load import load
+from engine.scoring import evaluation_days
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILTINS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def random_settings(scenario, count: int, seed: int) -> list[dict]:
+    """`count` lever settings, each lever at a value drawn from its range (a seeded draw)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        rules = {}
+        for r in scenario.rules:
+            rules[r.id] = rng.choice(list(r.values()))  # a slider's grid or a choice's options
+        out.append(rules)
+    return out
+
+
+def cli_profit(path: Path, rules: dict) -> float:
+    args = [sys.executable, str(ROOT / "main.py"), "simulate", str(path), "--json"]
+    for k, v in rules.items():
+        args += ["--rule", f"{k}={v}"]
+    run = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads(run.stdout)["kpis"]["profit"]["mean"]
+
+
+@pytest.mark.parametrize("path", BUILTINS, ids=[p.stem for p in BUILTINS])
+def test_the_command_line_measures_on_the_evaluation_days(path):
+    from engine import sim
+
+    scenario = load(path)
+    seed, days = evaluation_days(scenario)
+    for rules in [scenario.default_rules()] + random_settings(scenario, 2, seed=len(path.stem)):
+        engine_profit = sim.run(scenario, None, rules, replications=days, seed=seed).means()["profit"]
+        assert cli_profit(path, rules) == pytest.approx(engine_profit, abs=0.005), rules
+
+
+@pytest.mark.parametrize("path", BUILTINS, ids=[p.stem for p in BUILTINS])
+def test_defaults_and_par_are_the_engines_runs_on_the_evaluation_days(path):
+    from engine import sim
+    from engine.optimize import load_par, references
+
+    scenario = load(path)
+    par = load_par(scenario)
+    assert par is not None, f"{path.name}: its par file is missing or stale"
+    ref = references(scenario, par)
+    seed, days = evaluation_days(scenario)
+    assert ref.days == (seed, days)
+    base = sim.run(scenario, None, scenario.default_rules(), replications=days, seed=seed).means()
+    best = sim.run(scenario, None, ref.par_rules, replications=days, seed=seed).means()
+    assert ref.baseline == pytest.approx(base["profit"], abs=0.005)
+    assert ref.par == pytest.approx(best["profit"], abs=0.005)
+    assert ref.baseline_kpis["service_level"] == pytest.approx(base["service_level"], abs=1e-9)
