@@ -113,6 +113,7 @@ def refuse(message: str) -> int:
 
 def cmd_validate(args) -> int:
     from engine.load import validate_file
+    from engine.optimize.par import par_problems
     from engine.resources import builtin_scenario_files
 
     files = args.files or builtin_scenario_files()
@@ -120,7 +121,8 @@ def cmd_validate(args) -> int:
         return refuse(missing_scenarios())
     bad = 0
     for path in files:
-        problems = validate_file(path)
+        # A valid file whose fresh par file says no setting meets every target is a problem too.
+        problems = validate_file(path) or par_problems(path)
         for p in problems:
             print(p)
         if problems:
@@ -325,18 +327,31 @@ def cmd_optimize(args) -> int:
             raise BadInput(str(e)) from None
         print(f"par written to {safe(par_path(args.file))}", file=sys.stderr)
     if args.json:
-        json.dump(_finite(result.to_json(scenario.id)), sys.stdout, indent=2, default=_json_default)
+        json.dump(_finite({**result.to_json(scenario.id), "targets_met": result.targets_met}), sys.stdout,
+                  indent=2, default=_json_default)
         print()
         return EXIT_OK
     print(safe(f"{scenario.title}: {result.replications} replication(s) per setting, seed {result.seed}"))
     print(f"baseline (default rules): {result.baseline:,.0f} ± {result.baseline_ci:,.0f}")
     print(f"par (best rules found):   {result.par:,.0f} ± {result.par_ci:,.0f}")
+    print(safe(targets_sentence(scenario, result)))
     width = max(len(r.id) for r in scenario.rules)
     for rule in scenario.rules:
         value = result.best_rules.get(rule.id)
         mark = "" if value == rule.default else f"   (default {rule.default})"
         print(safe(f"  {rule.id:<{width}}  {value}{mark}"))
     return EXIT_OK
+
+
+def targets_sentence(scenario, result) -> str:
+    """Whether par's rules meet every target on the days, in words; which ones they miss and by how much."""
+    from engine.optimize.par import unmet_targets
+
+    if not scenario.objective.targets:
+        return "targets: none (par is the best profit found)"
+    if result.targets_met:
+        return "targets: par's rules meet every target (par is the best profit among settings that do)"
+    return "targets: " + unmet_targets(scenario, result)
 
 
 def _finite(o):
