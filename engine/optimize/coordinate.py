@@ -17,7 +17,9 @@ compared on the same day and small differences are real, not luck. `optimize` ru
 start points and keeps the best. A pass over all levers repeats until
 no lever moves and every stride is one notch; then moves of one notch on two sliders at once are tried
 (levers that trade off, like one more junior for one less senior, form ridges a one-lever search cannot
-climb), and if one wins the passes resume. It ends there, or when the budget is spent.
+climb), and if one wins the passes resume. Before it ends, one more pass runs every candidate (and every
+pair move) on every day, no halving: a value the early rungs dropped on a couple of unlucky days gets
+its fair look. It ends there, or when the budget is spent.
 
 KPIs come from an `Evaluator` (`engine.optimize.evaluate`), cached per rule setting and replication:
 asking for more replications of a setting runs only the new ones, and the incumbent is never run twice.
@@ -148,11 +150,13 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
 
     evaluator.kpis(current, full)
     passes = 0
+    confirming = False  # a pass that runs every candidate on every day: the halving's rough cuts checked
     try:
         while not over_budget():
             passes += 1
             if passes > expected:
                 expected = passes + 1
+            rung = full if confirming else first
             moved = False
             for n_done, rule in enumerate(levers, 1):
                 if over_budget():
@@ -160,7 +164,7 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
                 stride = strides.get(rule.id)
                 values = _candidates(rule, current[rule.id], stride)
                 settings = [{**current, rule.id: v} for v in values]
-                best = _halving(evaluator, current, settings, first, full, over_budget)[rule.id]
+                best = _halving(evaluator, current, settings, rung, full, over_budget)[rule.id]
                 if best != current[rule.id]:
                     current[rule.id] = best
                     moved = True
@@ -172,13 +176,19 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
                 # Converged one lever at a time: look one notch away on two sliders at once.
                 pairs = _pair_moves(levers, current)
                 if pairs:
-                    best = _halving(evaluator, current, [current, *pairs], first, full, over_budget)
+                    best = _halving(evaluator, current, [current, *pairs], rung, full, over_budget)
                     if rules_key(best) != rules_key(current):
                         current = dict(best)
                         moved = True
                         report(f"pass {passes}: two levers together", len(levers))
-            if not moved:
+            if moved:
+                confirming = False
+            elif confirming or rung >= full:
                 break
+            else:
+                # Converged on the halving's verdicts, whose first rungs judge the targets on a couple of
+                # days only: look once more with every candidate run on every day before stopping.
+                confirming = True
     except OutOfTime:  # an evaluation met the deadline: the last setting scored in full stands
         pass
     return current
