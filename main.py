@@ -605,7 +605,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("validate", help="check scenario files (by default the built-in ones); exit 2 with "
-                                        "FILE:LINE:COL lines when not valid")
+                                        "FILE:LINE:COL lines when not valid, or when a fresh par file says no "
+                                        "rule setting meets every target")
     p.add_argument("files", nargs="*", metavar="FILE", help="scenario files (default: every built-in scenario)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
     p.set_defaults(func=cmd_validate)
@@ -629,12 +630,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "day go on past its limit")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("optimize", help="search the rule values for the best score: baseline, par, best rules")
+    p = sub.add_parser("optimize", help="search the rule values for par, the best profit among settings that meet "
+                                        "every target, on the evaluation days: baseline, par, best rules")
     p.add_argument("file", metavar="FILE", help="a scenario file")
     p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
     p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
     p.add_argument("--seconds", type=seconds_value, default=50.0, metavar="T", help="time limit of the search (default 50)")
-    p.add_argument("--json", action="store_true", help="print JSON: {scenario, baseline, par, best_rules}")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: {scenario, baseline, par, best_rules, targets_met}")
     p.add_argument("--write-par", action="store_true",
                    help="keep the result beside the scenario (NAME.par.json) so the game never waits for it")
     p.add_argument("--no-work-limit", action="store_true",
