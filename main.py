@@ -113,6 +113,7 @@ def refuse(message: str) -> int:
 
 def cmd_validate(args) -> int:
     from engine.load import validate_file
+    from engine.optimize.par import par_problems
     from engine.resources import builtin_scenario_files
 
     files = args.files or builtin_scenario_files()
@@ -120,7 +121,8 @@ def cmd_validate(args) -> int:
         return refuse(missing_scenarios())
     bad = 0
     for path in files:
-        problems = validate_file(path)
+        # A valid file whose fresh par file says no setting meets every target is a problem too.
+        problems = validate_file(path) or par_problems(path)
         for p in problems:
             print(p)
         if problems:
@@ -353,18 +355,31 @@ def cmd_optimize(args) -> int:
             raise BadInput(str(e)) from None
         print(f"par written to {safe(par_path(args.file))}", file=sys.stderr)
     if args.json:
-        json.dump(_finite(result.to_json(scenario.id)), sys.stdout, indent=2, default=_json_default)
+        json.dump(_finite({**result.to_json(scenario.id), "targets_met": result.targets_met}), sys.stdout,
+                  indent=2, default=_json_default)
         print()
         return EXIT_OK
     print(safe(f"{scenario.title}: {result.replications} replication(s) per setting, seed {result.seed}"))
     print(f"baseline (default rules): {result.baseline:,.0f} ± {result.baseline_ci:,.0f}")
     print(f"par (best rules found):   {result.par:,.0f} ± {result.par_ci:,.0f}")
+    print(safe(targets_sentence(scenario, result)))
     width = max(len(r.id) for r in scenario.rules)
     for rule in scenario.rules:
         value = result.best_rules.get(rule.id)
         mark = "" if value == rule.default else f"   (default {rule.default})"
         print(safe(f"  {rule.id:<{width}}  {value}{mark}"))
     return EXIT_OK
+
+
+def targets_sentence(scenario, result) -> str:
+    """Whether par's rules meet every target on the days, in words; which ones they miss and by how much."""
+    from engine.optimize.par import unmet_targets
+
+    if not scenario.objective.targets:
+        return "targets: none (par is the best profit found)"
+    if result.targets_met:
+        return "targets: par's rules meet every target (par is the best profit among settings that do)"
+    return "targets: " + unmet_targets(scenario, result)
 
 
 def _finite(o):
@@ -618,7 +633,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_play)
 
     p = sub.add_parser("validate", help="check scenario files (by default the built-in ones); exit 2 with "
-                                        "FILE:LINE:COL lines when not valid")
+                                        "FILE:LINE:COL lines when not valid, or when a fresh par file says no "
+                                        "rule setting meets every target")
     p.add_argument("files", nargs="*", metavar="FILE", help="scenario files (default: every built-in scenario)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing for valid files")
     p.set_defaults(func=cmd_validate)
@@ -642,12 +658,14 @@ def build_parser() -> argparse.ArgumentParser:
                         "day go on past its limit")
     p.set_defaults(func=cmd_simulate)
 
-    p = sub.add_parser("optimize", help="search the rule values for the best score: baseline, par, best rules")
+    p = sub.add_parser("optimize", help="search the rule values for par, the best profit among settings that meet "
+                                        "every target, on the evaluation days: baseline, par, best rules")
     p.add_argument("file", metavar="FILE", help="a scenario file")
     p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
     p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
     p.add_argument("--seconds", type=seconds_value, default=50.0, metavar="T", help="time limit of the search (default 50)")
-    p.add_argument("--json", action="store_true", help="print JSON: {scenario, baseline, par, best_rules}")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: {scenario, baseline, par, best_rules, targets_met}")
     p.add_argument("--write-par", action="store_true",
                    help="keep the result beside the scenario (NAME.par.json) so the game never waits for it")
     p.add_argument("--no-work-limit", action="store_true",

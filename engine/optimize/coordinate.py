@@ -1,19 +1,27 @@
 """Par: the best rule values we can find, by simulation, for a scenario and a map.
 
+Par is the best score (the profit) among the settings that meet every target of the objective, when
+one does. So "best" is the evaluator's standing (`engine.optimize.evaluate.Standing`): a setting that
+meets every target on the days beats one that does not; among settings that miss, the smaller
+shortfall wins; then the score.
+
 The search is a coordinate search. It takes the levers (sliders and choices) one at a time and tries a few
 values of that lever with the others held: for a slider, the current value and one stride either side
 (the stride starts at a quarter of its range and halves when neither side helps, down to one notch); for a
 choice, every option. Among the values tried it keeps the best by **successive halving**: all are run on
 a couple of replications, the better half goes on to twice as many, and so on; a value replaces the
-current one only if it is better on the full number of replications. Every run uses the same seed and
+current one only if it stands better on the full number of replications (the early rungs judge
+feasibility roughly, on few days; the last one on every evaluation day). Every run uses the same seed and
 replication numbers (common random numbers): the same callers arrive in every trial, so two settings are
 compared on the same day and small differences are real, not luck. `optimize` runs the search from a few
 start points and keeps the best. A pass over all levers repeats until
 no lever moves and every stride is one notch; then moves of one notch on two sliders at once are tried
 (levers that trade off, like one more junior for one less senior, form ridges a one-lever search cannot
-climb), and if one wins the passes resume. It ends there, or when the budget is spent.
+climb), and if one wins the passes resume. Before it ends, one more pass runs every candidate (and every
+pair move) on every day, no halving: a value the early rungs dropped on a couple of unlucky days gets
+its fair look. It ends there, or when the budget is spent.
 
-Scores come from an `Evaluator` (`engine.optimize.evaluate`), cached per rule setting and replication:
+KPIs come from an `Evaluator` (`engine.optimize.evaluate`), cached per rule setting and replication:
 asking for more replications of a setting runs only the new ones, and the incumbent is never run twice.
 """
 from __future__ import annotations
@@ -27,7 +35,8 @@ from engine.sim.stats import mean, mean_ci
 
 from ..budget import CannotRun, check
 from ..model import Choice, ProcessMap, Scenario, Slider
-from .evaluate import Evaluator, OutOfTime, Rules, SimEvaluator, rules_key
+from ..scoring import evaluation_days
+from .evaluate import Evaluator, OutOfTime, Rules, SimEvaluator, kpi_means, rules_key
 
 #: progress(fraction_done, message): fraction from 0 to 1, a short line for a status bar.
 ProgressFn = Callable[[float, str], None]
@@ -67,21 +76,23 @@ def _candidates(rule, current, stride: _Stride | None) -> list:
 def _halving(evaluator: Evaluator, incumbent: Rules, settings: list[Rules], first: int, full: int,
              over_budget: Callable[[], bool]) -> Rules:
     """The best of `settings` by successive halving of replications: all run on `first` replications,
-    the better half on twice as many, and so on up to `full`. The incumbent keeps its place unless the
-    winner beats it on `full` replications."""
+    the better half on twice as many, and so on up to `full`. "Better" is the evaluator's standing
+    (every target met first, then the smaller shortfall, then the score), judged roughly on the early
+    rungs' few replications. The incumbent keeps its place unless the winner stands above it on `full`
+    replications."""
     pool = list(settings)
     reps = min(first, full)
     while True:
-        means = [evaluator.mean(r, reps) for r in pool]
+        standings = [evaluator.standing(r, reps) for r in pool]
         if reps >= full or len(pool) <= 1 or over_budget():
             break
-        order = sorted(range(len(pool)), key=lambda i: -means[i])
+        order = sorted(range(len(pool)), key=lambda i: standings[i], reverse=True)
         pool = [pool[i] for i in order[:max(1, math.ceil(len(pool) / 2))]]
         reps = min(2 * reps, full)
-    best = pool[max(range(len(pool)), key=lambda i: means[i])]
+    best = pool[max(range(len(pool)), key=lambda i: standings[i])]
     if rules_key(best) == rules_key(incumbent):
         return incumbent
-    if evaluator.mean(best, full) > evaluator.mean(incumbent, full):
+    if evaluator.standing(best, full) > evaluator.standing(incumbent, full):
         return best
     return incumbent
 
@@ -137,13 +148,15 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
             frac = max(frac, (time.monotonic() - t_start) / max(1e-9, deadline - t_start))
         progress(min(0.99, frac), msg)
 
-    evaluator.scores(current, full)
+    evaluator.kpis(current, full)
     passes = 0
+    confirming = False  # a pass that runs every candidate on every day: the halving's rough cuts checked
     try:
         while not over_budget():
             passes += 1
             if passes > expected:
                 expected = passes + 1
+            rung = full if confirming else first
             moved = False
             for n_done, rule in enumerate(levers, 1):
                 if over_budget():
@@ -151,7 +164,7 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
                 stride = strides.get(rule.id)
                 values = _candidates(rule, current[rule.id], stride)
                 settings = [{**current, rule.id: v} for v in values]
-                best = _halving(evaluator, current, settings, first, full, over_budget)[rule.id]
+                best = _halving(evaluator, current, settings, rung, full, over_budget)[rule.id]
                 if best != current[rule.id]:
                     current[rule.id] = best
                     moved = True
@@ -163,13 +176,19 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
                 # Converged one lever at a time: look one notch away on two sliders at once.
                 pairs = _pair_moves(levers, current)
                 if pairs:
-                    best = _halving(evaluator, current, [current, *pairs], first, full, over_budget)
+                    best = _halving(evaluator, current, [current, *pairs], rung, full, over_budget)
                     if rules_key(best) != rules_key(current):
                         current = dict(best)
                         moved = True
                         report(f"pass {passes}: two levers together", len(levers))
-            if not moved:
+            if moved:
+                confirming = False
+            elif confirming or rung >= full:
                 break
+            else:
+                # Converged on the halving's verdicts, whose first rungs judge the targets on a couple of
+                # days only: look once more with every candidate run on every day before stopping.
+                confirming = True
     except OutOfTime:  # an evaluation met the deadline: the last setting scored in full stands
         pass
     return current
@@ -178,9 +197,12 @@ def search(rules: Sequence, start: Mapping[str, Any], evaluator: Evaluator, full
 
 @dataclass(frozen=True)
 class OptimizeResult:
-    """Baseline (default rules) and par (best rules found) objective scores, on the same seed and
-    replications; `best_rules` gives every rule's value (defaults included). `par >= baseline` always:
-    when nothing beats the defaults, par is the baseline and the best rules are the defaults."""
+    """Baseline (default rules) and par (best rules found) scores, on the same seed and replications (the
+    evaluation days); `best_rules` gives every rule's value (defaults included). Par is the best score
+    among the settings found that meet every target, when one does (`targets_met`); otherwise the setting
+    nearest to meeting them. When nothing stands above the defaults, par is the baseline and the best
+    rules are the defaults; so par is below the baseline only when the defaults miss a target par meets.
+    `extra` holds the KPI means of both settings (`baseline_kpis`, `par_kpis`) when they are known."""
 
     baseline: float
     par: float
@@ -192,6 +214,7 @@ class OptimizeResult:
     simulated: int = 0  # replications run by the search, the cache's hits not counted
     seconds: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    targets_met: bool = True  # par's rules meet every target of the objective on these days
 
     def to_json(self, scenario_id: str) -> dict:
         """The contract's `optimize --json` object."""
@@ -228,10 +251,12 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
     """Find par for `scenario` on `pmap` (the reference map by default).
 
     The search (see `search`) runs from each of `starts` (default `start_points`: the defaults and two
-    spread-out points) and keeps the best. `budget` caps the replications simulated in all (default:
-    200 per lever and per start, times the replications, at most 6,000) and `seconds` the time (50 by
-    default, so `optimize` ends within a minute); baseline and par are reported on `replications` (the
-    scenario's `run.replications` by default) with `seed` (its `run.seed`), the same days for both.
+    spread-out points) and keeps the best standing (every target met first: par is the best score among
+    settings that meet the targets). `budget` caps the replications simulated in all (default: 20 per
+    lever and per start, times the replications, at most 6,000) and `seconds` the time (50 by default, so
+    `optimize` ends within a minute). Baseline and par are measured on the evaluation days
+    (`engine.scoring.evaluation_days(scenario, seed)`), the same days for both; `replications` is only
+    for a caller that still asks for fewer days (a quick estimate), never what a par file keeps.
     `progress(fraction, message)` is called after each lever is tried, and once with 1.0 at the end.
 
     The time limit holds whatever a day costs: the deadline is checked between evaluations, and the
@@ -240,16 +265,40 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
     cannot be scored in time ends with `CannotRun`, unless `work_limit` is False.
     """
     t0 = time.monotonic()
-    reps = replications or scenario.run.replications
+    day_seed, days = evaluation_days(scenario, seed)
+    reps = replications or days
     deadline = t0 + seconds if seconds else None
     if work_limit and evaluator is None:
         check(scenario, pmap, reps)
-    ev = evaluator or SimEvaluator(scenario, pmap, seed, deadline=deadline, work_limit=work_limit)
+    ev = evaluator or SimEvaluator(scenario, pmap, day_seed, deadline=deadline, work_limit=work_limit)
+    if ev.targets is None:
+        ev.targets = scenario.objective.targets
     defaults = scenario.default_rules()
     points = [{**defaults, **p} for p in starts] if starts is not None else start_points(scenario)
     if budget is None:
         budget = min(6000, reps * 20 * max(1, len(scenario.rules)) * len(points))
-    best = dict(defaults)
+    best = _best_of_starts(scenario, ev, points, reps, first, budget, deadline, seconds, progress)
+    try:
+        if not ev.standing(best, reps) > ev.standing(defaults, reps):
+            best = dict(defaults)
+        base_kpis, best_kpis = ev.kpis(defaults, reps), ev.kpis(best, reps)
+    except OutOfTime:
+        raise CannotRun(f"the search ran out of its {seconds:g} s before the default rules were scored: give it "
+                        "more time (--seconds)") from None
+    base_scores, best_scores = ev.scores(defaults, reps), ev.scores(best, reps)
+    baseline, par = mean(base_scores), mean(best_scores)
+    if progress is not None:
+        progress(1.0, f"par {par:,.0f} (baseline {baseline:,.0f})")
+    extra = {"baseline_kpis": kpi_means(base_kpis), "par_kpis": kpi_means(best_kpis)}
+    return OptimizeResult(baseline, par, best, _ci(base_scores), _ci(best_scores), reps,
+                          getattr(ev, "seed", day_seed), ev.used, time.monotonic() - t0, extra,
+                          ev.standing(best, reps).feasible)
+
+
+def _best_of_starts(scenario: Scenario, ev: Evaluator, points: Sequence[Rules], reps: int, first: int,
+                    budget: int, deadline: float | None, seconds, progress: ProgressFn | None) -> Rules:
+    """The best standing the search reaches from any of `points` (the first always searched)."""
+    best = dict(points[0])
     for i, point in enumerate(points):
         if i and ((deadline is not None and time.monotonic() >= deadline) or ev.used >= budget):
             break
@@ -267,19 +316,9 @@ def optimize(scenario: Scenario, pmap: ProcessMap | None = None, budget: int | N
                                 "search may use: give it more time (--seconds) or fewer replications "
                                 "(run.replications)") from None
             break
-        if ev.mean(found, reps) > ev.mean(best, reps):
-            best = found
-    try:
-        base_scores = ev.scores(defaults, reps)
-        best_scores = ev.scores(best, reps)
-    except OutOfTime:
-        raise CannotRun(f"the search ran out of its {seconds:g} s before the default rules were scored: give it "
-                        "more time (--seconds)") from None
-    baseline = mean(base_scores)
-    par = mean(best_scores)
-    if not par > baseline:
-        best, par, best_scores = dict(defaults), baseline, base_scores
-    if progress is not None:
-        progress(1.0, f"par {par:,.0f} (baseline {baseline:,.0f})")
-    return OptimizeResult(baseline, par, best, _ci(base_scores), _ci(best_scores), reps,
-                          getattr(ev, "seed", 0), ev.used, time.monotonic() - t0)
+        try:
+            if ev.standing(found, reps) > ev.standing(best, reps):
+                best = found
+        except OutOfTime:
+            break
+    return best

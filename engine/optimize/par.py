@@ -6,21 +6,25 @@ scenario's content, and `load_par` trusts it only for that content. When there i
 it in another process (the game keeps its frame rate; the child caps its own memory and the parent stops
 it after its time). `baseline_and_par` scores the default rules and the kept par's rules on the player's
 own seed, so a daily challenge or a kiosk run is compared on the very days it was played.
+`par_problems` is what `validate` learns from a fresh par file: that no setting meets every target.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import time
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..budget import MAX_DAY_BYTES, CannotRun, cap_address_space
 from ..files import write_text
+from ..format import ScenarioError
+from ..format.yamlpos import Position, Problem, YamlError, parse, read_text
 from ..load import load
 from ..model import Scenario
 from .coordinate import OptimizeResult, optimize
-from .evaluate import SimEvaluator
+from .evaluate import SimEvaluator, missed_targets
 
 
 def fingerprint(scenario: Scenario) -> str:
@@ -44,20 +48,37 @@ def par_path(scenario_path) -> Path:
 
 
 def save_par(scenario: Scenario, result: OptimizeResult, path=None) -> None:
-    """Write the par file beside the scenario (atomically: a temporary file, then a rename)."""
+    """Write the par file beside the scenario (atomically: a temporary file, then a rename): par, the
+    days it was measured on (seed and replications: the evaluation days), whether par's rules meet every
+    target there, and the KPI means of both settings (`baseline_kpis`, `par_kpis`), so that
+    `engine.optimize.references` reads them without running anything. A KPI that could not be measured
+    (NaN) is written as null."""
     if path is None:
         if not scenario.path:
             raise ValueError("the scenario has no file to keep its par beside; give a path")
         path = par_path(scenario.path)
     data = {**result.to_json(scenario.id), "fingerprint": fingerprint(scenario), "seed": result.seed,
             "replications": result.replications, "baseline_ci": result.baseline_ci,
-            "par_ci": result.par_ci}
-    write_text(path, json.dumps(data, indent=2) + "\n")
+            "par_ci": result.par_ci, "targets_met": bool(result.targets_met)}
+    for name in KEPT_KPIS:
+        if result.extra.get(name):
+            data[name] = {k: _finite(v) for k, v in result.extra[name].items()}
+    write_text(path, json.dumps(data, indent=2, allow_nan=False) + "\n")
+
+
+#: The KPI means a par file keeps of the default rules and of par's rules.
+KEPT_KPIS = ("baseline_kpis", "par_kpis")
+
+
+def _finite(v):
+    v = float(v) if v is not None else math.nan
+    return v if math.isfinite(v) else None
 
 
 def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
     """The kept par of a scenario, or None when there is none, it is unreadable, or it was made for
-    other content (then compute it again, e.g. with `ParJob`)."""
+    other content (then compute it again, e.g. with `ParJob`). The kept KPI means, when the file has
+    them, are in the result's `extra` (null read back as NaN)."""
     if path is None:
         if not scenario.path:
             return None
@@ -67,11 +88,44 @@ def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
             data = json.load(f)
         if data.get("fingerprint") != fingerprint(scenario) or data.get("scenario") != scenario.id:
             return None
+        extra = {name: {str(k): math.nan if v is None else float(v) for k, v in data[name].items()}
+                 for name in KEPT_KPIS if isinstance(data.get(name), Mapping)}
         return OptimizeResult(float(data["baseline"]), float(data["par"]), dict(data["best_rules"]),
                               float(data.get("baseline_ci", 0.0)), float(data.get("par_ci", 0.0)),
-                              int(data.get("replications", 0)), int(data.get("seed", 0)))
+                              int(data.get("replications", 0)), int(data.get("seed", 0)), extra=extra,
+                              targets_met=bool(data.get("targets_met", True)))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def unmet_targets(scenario: Scenario, result: OptimizeResult) -> str:
+    """"" when par's rules meet every target; otherwise a sentence saying that no setting the search
+    found meets them all, and which target par misses and by how much (read from par's kept KPIs)."""
+    if result.targets_met:
+        return ""
+    misses = missed_targets(scenario.objective.targets, result.extra.get("par_kpis") or {})
+    where = f"on the evaluation days (seed {result.seed}, {result.replications} days)"
+    said = "; ".join(misses) if misses else "see its KPIs with python main.py simulate"
+    return (f"no rule setting the search found meets every target {where}: at the best one (par) {said}. "
+            "Loosen the target, widen the levers' ranges, or make the process able to meet it")
+
+
+def par_problems(path) -> list[Problem]:
+    """What a fresh par file says is wrong with a scenario: no setting meeting every target, reported at
+    the `objective.targets` key of the file. A stale par file (or none) says nothing."""
+    try:
+        scenario = load(path)
+    except ScenarioError:
+        return []
+    kept = load_par(scenario)
+    message = unmet_targets(scenario, kept) if kept is not None else ""
+    if not message:
+        return []
+    try:
+        pos = parse(read_text(path), str(path)).where(("objective", "targets"), "key")
+    except (YamlError, OSError):
+        pos = Position(1, 1)
+    return [Problem(str(path), pos.line, pos.col, message)]
 
 
 #: Seconds a background par search may run past its own time limit (starting a process, reading the

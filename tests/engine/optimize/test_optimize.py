@@ -1,12 +1,24 @@
-"""The optimizer: coordinate search with successive halving on common random numbers."""
+"""The optimizer: coordinate search with successive halving on common random numbers; par is winnable (the
+best profit among settings that meet every target, on the evaluation days), its file keeps those days and
+both settings' KPIs, and impossible targets are said in words by `optimize` and as a problem by `validate`."""
 from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from engine.load import loads
-from engine.model import Choice, Slider
-from engine.optimize import Evaluator, optimize, search
+from engine.load import load, loads
+from engine.model import Choice, Slider, Target
+from engine.optimize import Evaluator, load_par, optimize, references, save_par, search
+from engine.optimize.evaluate import Standing, missed_targets, shortfall
+from engine.scoring import check_targets, evaluation_days
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class Synthetic(Evaluator):
@@ -290,3 +302,142 @@ def test_several_starts_escape_a_local_optimum():
     bumpy = Synthetic(lambda r: {2: 50, 3: 60, 4: 40}.get(r["staff"], 0) + (100 if r["staff"] == 8 else 0)
                       + (70 if r["staff"] in (7, 9) else 0), noise=0.5)
     assert optimize(sc, evaluator=bumpy).best_rules == {"staff": 8}
+
+
+# ------------------------------------------------------------------------------------------ targets first
+
+def staffing(most: float, top: int = 16) -> str:
+    """STAFFING with a hang-up target (at most `most`) and the slider up to `top` agents, on 6 days."""
+    out = (STAFFING.replace("max: 20", f"max: {top}").replace("replications: 8", "replications: 6")
+           .replace("objective: {score: profit}", f"objective: {{targets: {{abandon_rate: {{max: {most}}}}}}}"))
+    assert out.count(f"max: {top}") == 1 and "targets" in out
+    return out
+
+
+class Desk(Evaluator):
+    """A synthetic desk: profit peaks at 6 agents, the hang-up rate falls with agents; day-to-day noise
+    the same for every setting (common random numbers)."""
+
+    def __init__(self):
+        super().__init__()
+        self.day = np.random.default_rng(5).normal(0, 1, 1000)
+
+    def _run(self, rules, start, stop):
+        a = rules["agents"]
+        return [{"score": 1000 - 40 * (a - 6) ** 2 + 20 * self.day[i],
+                 "abandon_rate": 0.4 / a + 0.002 * self.day[i]} for i in range(start, stop)]
+
+
+AGENTS = (Slider("agents", "Agents", ("resources.a.count",), 1, 20, 1, 3),)
+
+
+def test_the_search_puts_every_target_before_the_score():
+    free = search(AGENTS, {"agents": 3}, Desk(), full=8)
+    assert free == {"agents": 6}  # no targets: the most profitable staffing
+    capped = Desk()
+    capped.targets = (Target("abandon_rate", max=0.045),)
+    best = search(AGENTS, {"agents": 3}, capped, full=8)
+    # the smallest staffing whose mean hang-up rate meets the target is the most profitable one that does
+    feasible = [a for a in range(1, 21) if capped.standing({"agents": a}, 8).feasible]
+    assert best == {"agents": min(feasible)} and min(feasible) > 6
+
+
+def test_standings_compare_feasibility_first_then_shortfall_then_score():
+    targets = (Target("abandon_rate", max=0.05), Target("service_level", min=0.8))
+    met = Standing.of_means(targets, {"score": 10.0, "abandon_rate": 0.04, "service_level": 0.85})
+    near = Standing.of_means(targets, {"score": 500.0, "abandon_rate": 0.055, "service_level": 0.85})
+    far = Standing.of_means(targets, {"score": 900.0, "abandon_rate": 0.09, "service_level": 0.7})
+    unmeasured = Standing.of_means(targets, {"score": 2000.0, "abandon_rate": math.nan, "service_level": 0.9})
+    assert met > near > far > unmeasured
+    assert met.feasible and not near.feasible
+    assert shortfall(targets, {"abandon_rate": 0.055, "service_level": 0.85}) == pytest.approx(0.1)
+    assert missed_targets(targets, {"abandon_rate": 0.062, "service_level": 0.7}) == [
+        "abandon_rate is 6.2 % against at most 5 %: 1.2 points too high",
+        "service_level is 70 % against at least 80 %: 10.0 points too low"]
+
+
+def test_par_is_the_best_profit_among_staffings_that_meet_the_target():
+    sim = pytest.importorskip("engine.sim")
+    sc = loads(staffing(0.04), "<staffing>")
+    seed, reps = evaluation_days(sc)
+    runs = {c: sim.run(sc, rules={"agents": c}, seed=seed, replications=reps).means() for c in range(1, 17)}
+    meets = {c: all(t.met for t in check_targets(sc, m)) for c, m in runs.items()}
+    richest = max(runs, key=lambda c: runs[c]["profit"])
+    best = max((c for c in runs if meets[c]), key=lambda c: runs[c]["profit"])
+    assert not meets[richest] and best != richest  # the target binds: par is not the free optimum
+    res = optimize(sc, seconds=None)
+    assert res.best_rules == {"agents": best} and res.targets_met
+    assert (res.seed, res.replications) == (seed, reps)
+    assert res.par == pytest.approx(runs[best]["profit"], rel=1e-12)
+    assert res.baseline == pytest.approx(runs[4]["profit"], rel=1e-12)
+    assert res.extra["par_kpis"]["abandon_rate"] == pytest.approx(runs[best]["abandon_rate"], rel=1e-12)
+
+
+def test_the_evaluator_keeps_every_replications_kpis():
+    sim = pytest.importorskip("engine.sim")
+    from engine.optimize import SimEvaluator
+
+    sc = loads(staffing(0.04), "<staffing>")
+    ev = SimEvaluator(sc)
+    first = ev.kpis({"agents": 7}, 3)
+    assert ev.used == 3 and ev.kpis({"agents": 7}, 3) == first and ev.used == 3  # cached, not run again
+    ev.kpis({"agents": 7}, 6)
+    assert ev.used == 6  # only the three new days ran
+    full = sim.run(sc, rules={"agents": 7}, replications=6).means()
+    assert ev.means({"agents": 7}, 6) == pytest.approx(full, rel=1e-12, nan_ok=True)
+    assert ev.standing({"agents": 7}, 6).feasible == all(t.met for t in check_targets(sc, full))
+
+
+def test_the_par_file_keeps_the_days_and_both_settings_kpis(tmp_path, monkeypatch):
+    pytest.importorskip("engine.sim")
+    path = tmp_path / "staffing.yaml"
+    path.write_text(staffing(0.04))
+    sc = load(path)
+    res = optimize(sc, seconds=None)
+    save_par(sc, res)
+    kept = load_par(sc)
+    assert (kept.seed, kept.replications) == evaluation_days(sc)
+    assert kept.targets_met and kept.best_rules == res.best_rules
+    assert kept.extra["par_kpis"] == pytest.approx(res.extra["par_kpis"], nan_ok=True)
+    assert kept.extra["baseline_kpis"] == pytest.approx(res.extra["baseline_kpis"], nan_ok=True)
+    import engine.sim
+
+    def no_run(*a, **k):
+        raise AssertionError("references ran a simulation although the par file holds the days' KPIs")
+
+    monkeypatch.setattr(engine.sim, "run", no_run)
+    ref = references(sc, kept)
+    assert (ref.baseline, ref.par, ref.par_meets_targets) == (res.baseline, res.par, True)
+    assert ref.par_kpis["abandon_rate"] == res.extra["par_kpis"]["abandon_rate"]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_impossible_targets_are_said_by_optimize_and_validate(tmp_path):
+    pytest.importorskip("engine.sim")
+    path = tmp_path / "staffing.yaml"
+    path.write_text(staffing(0.001, top=8))  # eight agents at most cannot keep hang-ups under 0.1 %
+    out = cli("optimize", str(path), "--write-par", "--seconds", "120")
+    assert out.returncode == 0, out.stderr
+    said = out.stdout
+    assert "no rule setting the search found meets every target" in said
+    kept = json.loads((tmp_path / "staffing.par.json").read_text())
+    assert kept["targets_met"] is False
+    rate = kept["par_kpis"]["abandon_rate"]
+    assert f"abandon_rate is {rate * 100:.1f} % against at most 0.1 %: {(rate - 0.001) * 100:.1f} points too high" \
+        in said
+    out = cli("validate", str(path))
+    assert out.returncode == 2
+    text = path.read_text().splitlines()
+    line = next(i for i, t in enumerate(text, 1) if t.startswith("objective:"))
+    col = text[line - 1].index("targets") + 1  # the key `objective.targets`
+    assert out.stdout.startswith(f"{path}:{line}:{col}: no rule setting the search found meets every target")
+    # once the target can be met, the fresh par file says so and validate is content
+    path.write_text(staffing(0.2, top=8))
+    assert cli("optimize", str(path), "--write-par", "--seconds", "120").returncode == 0
+    assert json.loads((tmp_path / "staffing.par.json").read_text())["targets_met"] is True
+    out = cli("validate", str(path))
+    assert out.returncode == 0, out.stdout
