@@ -355,11 +355,11 @@ def _draw_rounds(ax, d: Debrief) -> None:
         y = max(0.0, bar.get_height()) + 0.03 * top
         ax.text(bar.get_x() + bar.get_width() / 2, y, f"{shown}\n{r.stars}/3 stars", ha="center", va="bottom",
                 fontsize=6)
-    for value, colour, name in ((d.baseline_score, GREY, "defaults"), (d.par_score, GREEN, "par")):
-        if value is not None:
-            ax.axhline(value, color=colour, lw=0.9, ls="--")
-            ax.text(len(profits) - 0.5, value, f" {name} {value:,.0f}", fontsize=6, color=colour, va="bottom",
-                    ha="right")
+    lines = [ax.axhline(value, color=colour, lw=0.9, ls="--", label=f"{name} {value:,.0f}")
+             for value, colour, name in ((d.par_score, GREEN, "par"), (d.baseline_score, GREY, "default rules"))
+             if value is not None]
+    if lines:
+        ax.legend(handles=lines, loc="upper left", fontsize=6, frameon=False)
     ax.set_xticks(range(len(profits)), labels, fontsize=7)
     low = min(profits + [0.0])
     ax.set_ylim(low * 1.25 if low < 0 else 0, top * 1.3)

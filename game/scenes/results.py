@@ -204,18 +204,16 @@ class ResultsScene(Screen):
                T.GOOD if g.beats_baseline else T.WARN, "semibold", anchor="midright")
         shown = texts["profit"] if t >= 1.0 else words.value("profit", g.score * (1 - (1 - t) ** 3), self.scenario)
         inner = box.width - 60
-        r = T.text(surface, shown, (box.left + 30, box.top + 122), T.fit(texts["profit"], 430, 76, "bold"), T.TEXT,
-                   "bold", anchor="midleft")
-        side = f"{texts['defaults']}  ·  {texts['par']}"
-        T.text(surface, side, (box.right - 28, box.top + 104), T.fit(side, box.right - 28 - r.right - 24,
-                                                                    T.SIZE_SMALL, smallest=18),
-               T.TEXT, "semibold", anchor="midright")
-        T.text(surface, texts["days"], (box.right - 28, box.top + 142),
-               T.fit(texts["days"], box.right - 28 - r.right - 24, T.SIZE_SMALL, smallest=18), T.TEXT_DIM,
-               anchor="midright")
+        size = T.fit(texts["profit"], 460, 76, "bold", smallest=T.SIZE_HEAD)
+        T.text(surface, shown, (box.left + 30, box.top + 122), size, T.TEXT, "bold", anchor="midleft")
+        for i, key in enumerate(("defaults", "par")):  # the two references, right of the profit
+            T.text(surface, texts[key], (box.right - 28, box.top + 104 + 36 * i),
+                   T.fit(texts[key], 270, T.SIZE_BODY, "semibold"), T.TEXT, "semibold", anchor="midright")
+        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 172),
+               T.SIZE_SMALL, T.TEXT_DIM)
         size = T.fit(texts["sentence"], inner, T.SIZE_SMALL, "semibold", smallest=18)
-        T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 24),
-               size, T.TEXT_DIM, "semibold", anchor="bottomleft")
+        T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 20),
+               size, T.TEXT, "semibold", anchor="bottomleft")
 
     def verdict(self, o: Outcome) -> str:
         g = o.grade

@@ -360,8 +360,9 @@ class WhatIfScene(Screen):
             cy = y + row_h // 2
             if i % 2 == 0:
                 T.panel(surface, pygame.Rect(x0 - 16, y + 2, inner + 32, row_h - 4), T.BG_LIGHT, radius=10)
-            T.text(surface, T.ellipsize(words.label(name, sc), cols[0] - 180 - x0, T.SIZE_BODY), (x0, cy), T.SIZE_BODY,
-                   T.TEXT, anchor="midleft")
+            label = words.label(name, sc)
+            size = T.fit(label, cols[0] - 180 - x0, T.SIZE_BODY)
+            T.text(surface, T.ellipsize(label, cols[0] - 180 - x0, size), (x0, cy), size, T.TEXT, anchor="midleft")
             T.text(surface, words.value(name, va, sc), (cols[0], cy), T.SIZE_BODY, T.TEXT_DIM, anchor="midright")
             T.text(surface, words.value(name, vb, sc), (cols[1], cy), T.SIZE_BODY, T.TEXT, "bold", anchor="midright")
             d = vb - va

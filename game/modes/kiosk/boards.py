@@ -3,8 +3,8 @@
 Both boards rank by the rule written under their title (game.modes.shared.rule_text): "Ranked by profit on the 10
 evaluation days; ties: stars, then map" (the store orders by it: engine.scoring.rank_key). The visitor's
 own entry (their initials with their profit, once) is highlighted on a board that holds it; each row has
-the rank, the initials, the stars, the scenario's short name (`scenario_name`) and the profit in the
-scenario's currency (`profit_text`; a row kept before the score was money shows none). "Leave my details" goes to the lead form (greyed, "Details saved ✓", once a lead was kept this
+the rank, the initials, the stars, the map's score (or, when the boards hold several scenarios, the
+scenario's short name: `scenario_name`) and the profit in the scenario's currency (`profit_text`; a row kept before the score was money shows none). "Leave my details" goes to the lead form (greyed, "Details saved ✓", once a lead was kept this
 round); "Done" (or Esc) hands the stand to the next visitor.
 """
 from __future__ import annotations
@@ -44,6 +44,7 @@ class BoardsScene(Screen):
         st = store(app)
         self.today = st.top_today(n=8)
         self.all_time = st.top_all_time(n=8)
+        self.one_scenario = len({e.scenario for e in self.today + self.all_time}) <= 1
         self.lead_saved = rnd.lead_saved
         self.lead_button = Button(secondary_rect(0), "Leave my details", self.lead, enabled=not self.lead_saved)
         if self.lead_saved:
@@ -71,7 +72,10 @@ class BoardsScene(Screen):
 
     def draw_board(self, surface, box, title: str, rows) -> None:
         T.panel(surface, box, T.PANEL, radius=24)
-        T.text(surface, title, (box.left + 36, box.top + 26), T.SIZE_HEAD - 8, T.TEXT, "bold")
+        if self.one_scenario and rows:
+            title = f"{title}  ·  {scenario_name(rows[0].scenario)}"
+        T.text(surface, T.ellipsize(title, box.width - 72, T.SIZE_HEAD - 8, "bold"), (box.left + 36, box.top + 26),
+               T.SIZE_HEAD - 8, T.TEXT, "bold")
         if not rows:
             T.text(surface, "No scores yet. Yours could be the first.", (box.left + 36, box.top + 110), T.SIZE_BODY,
                    T.TEXT_DIM)
@@ -97,7 +101,8 @@ class BoardsScene(Screen):
             money = profit_text(s.profit, s.scenario)
             size = T.fit(money, 250, T.SIZE_LABEL + 4, "bold", smallest=T.SIZE_SMALL)
             drawn = T.text(surface, money, (r.right - 24, cy), size, T.TEXT, "bold", anchor="midright")
-            name = scenario_name(s.scenario)
+            # one scenario on the boards (its name is in the title): the map's score, the last tie-break
+            name = f"map {s.map_score}/100" if self.one_scenario else scenario_name(s.scenario)
             T.text(surface, T.ellipsize(name, max(0, drawn.left - 24 - (r.left + 390)), T.SIZE_SMALL),
                    (r.left + 390, cy), T.SIZE_SMALL, T.TEXT if mine else T.TEXT_DIM, anchor="midleft")
             y += row_h

@@ -165,7 +165,6 @@ class TeamBoardScene(Screen):
                T.SIZE_HEAD - 8, T.TEXT, "bold")
         money = self.profit_text(rec)
         T.text(surface, money, (x, box.top + 86), T.fit(money, inner, 68, "bold"), T.TEXT, "bold")
-        T.text(surface, "profit", (x, box.top + 164), T.SIZE_SMALL, T.TEXT_DIM)
         for k in range(3):
             star(surface, (x + 24 + k * 56, box.top + 212), 22, k < rec.stars)
         T.text(surface, f"Map {rec.map_score}/100  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,

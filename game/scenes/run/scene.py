@@ -323,7 +323,8 @@ class RunScene(Scouting, Feed, Ending, Scene):
     def _draw_top(self, surface) -> None:
         T.text(surface, "The day", (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
         days = self.evaluation_days[1]
-        label = f"Day 1 of the {days} evaluation days  ·  {self.scenario.title}" if days > 1 else self.scenario.title
+        short = self.scenario.title.split(":")[0]
+        label = f"Day 1 of the {days} evaluation days  ·  {short}" if days > 1 else self.scenario.title
         T.text(surface, T.ellipsize(label, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
         frac = min(1.0, self.day.now / self.horizon) if self.horizon else 1.0
         bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)

@@ -110,3 +110,19 @@ def test_a_day_with_rule_changes_says_so(scenario, moved):
     w = watched_of(changed, o.result)
     assert w.rules_changed
     assert "had rule changes" in w.sentence() and "measured on the final rules" in w.sentence()
+
+
+def test_nothing_in_the_game_overrides_the_evaluation_days():
+    import dataclasses
+    import inspect
+
+    from game.core.settings import Settings
+    from game.data.report import prepare, write_debrief
+    from game.modes.demo.mode import compare
+    from game.modes.kiosk.options import KioskOptions
+    from game.scenes.run.scene import RunScene
+
+    for holder in (Settings, KioskOptions):
+        assert not [f.name for f in dataclasses.fields(holder) if "replications" in f.name], holder
+    for way in (tally, compare, prepare, write_debrief, RunScene.__init__):
+        assert "replications" not in inspect.signature(way).parameters, way
