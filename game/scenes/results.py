@@ -205,14 +205,14 @@ class ResultsScene(Screen):
         shown = texts["profit"] if t >= 1.0 else words.value("profit", g.score * (1 - (1 - t) ** 3), self.scenario)
         inner = box.width - 60
         size = T.fit(texts["profit"], 460, 76, "bold", smallest=T.SIZE_HEAD)
-        T.text(surface, shown, (box.left + 30, box.top + 122), size, T.TEXT, "bold", anchor="midleft")
+        T.text(surface, shown, (box.left + 30, box.top + 110), size, T.TEXT, "bold", anchor="midleft")
         for i, key in enumerate(("defaults", "par")):  # the two references, right of the profit
-            T.text(surface, texts[key], (box.right - 28, box.top + 104 + 36 * i),
+            T.text(surface, texts[key], (box.right - 28, box.top + 96 + 36 * i),
                    T.fit(texts[key], 270, T.SIZE_BODY, "semibold"), T.TEXT, "semibold", anchor="midright")
-        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 172),
+        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 150),
                T.SIZE_SMALL, T.TEXT_DIM)
         size = T.fit(texts["sentence"], inner, T.SIZE_SMALL, "semibold", smallest=18)
-        T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 20),
+        T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 14),
                size, T.TEXT, "semibold", anchor="bottomleft")
 
     def verdict(self, o: Outcome) -> str:
@@ -353,8 +353,9 @@ class ResultsScene(Screen):
         list_w = 620
         box = pygame.Rect(area.left, area.top, area.width - list_w - GAP, area.height)
         inner = self._chart_box(surface, box)
-        T.text(surface, f"Your map: where the money was lost  ·  map {o.grade.map_score}/100 against the expert's",
-               inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+        title = f"Your map ({o.grade.map_score}/100 against the expert's): where the money was lost"
+        size = T.fit(title, inner.width, T.SIZE_LABEL, "semibold")
+        T.text(surface, T.ellipsize(title, inner.width, size, "semibold"), inner.topleft, size, T.TEXT, "semibold")
         img = self.map_image((inner.width, inner.height - 56), o)
         if img is not None:
             surface.blit(img, (inner.left, inner.top + 56))

@@ -350,3 +350,28 @@ def test_every_target_on_the_kiosk_screens_is_at_least_48_px(app):
         rects += [f.rect for f in getattr(scene, "fields", [])]
         rects += [scene.consent_rect] if hasattr(scene, "consent_rect") else []
         assert rects and all(min(r.size) >= 48 for r in rects), scene.name
+
+
+def test_the_leaderboard_ranks_by_the_rule_it_writes(app, monkeypatch):
+    """Three rounds with different profit, stars and map: the board is in the rule's order, says the rule,
+    and shows each profit in money; the visitor's own row is the one with their profit."""
+    from game.ui import theme
+
+    k = kiosk_app(app)
+    st = store(app)
+    sc_id = "customer-service"
+    st.add_score("MAP", sc_id, 2500.0, 2, 70)
+    st.add_score("TOP", sc_id, 2500.0, 2, 95)
+    st.add_score("LOW", sc_id, 1800.5, 3, 100)
+    rnd = graded_round(2500.0, 2)
+    rnd.outcome.grade.map_score = 95
+    boards = app.stack.replace(BoardsScene(app, rnd, k, mine="TOP"))
+    assert [e.initials for e in boards.today] == ["TOP", "MAP", "LOW"]
+    seen: list[str] = []
+    real = theme.text
+    monkeypatch.setattr(theme, "text", lambda surface, s, *a, **kw: (seen.append(s), real(surface, s, *a, **kw))[1])
+    boards.draw(app.surface)
+    assert "Ranked by profit on the 10 evaluation days; ties: stars, then map" in seen
+    assert [t for t in seen if t.endswith(" USD")][:4] == ["You: 2,500 USD", "2,500 USD", "2,500 USD", "1,800 USD"]
+    assert "map 95/100" in seen and "map 70/100" in seen  # the tie-break, visible
+    assert not any("1,000" in t for t in seen)
