@@ -205,11 +205,11 @@ class ResultsScene(Screen):
         shown = texts["profit"] if t >= 1.0 else words.value("profit", g.score * (1 - (1 - t) ** 3), self.scenario)
         inner = box.width - 60
         size = T.fit(texts["profit"], 460, 76, "bold", smallest=T.SIZE_HEAD)
-        T.text(surface, shown, (box.left + 30, box.top + 110), size, T.TEXT, "bold", anchor="midleft")
+        T.text(surface, shown, (box.left + 30, box.top + 116), size, T.TEXT, "bold", anchor="midleft")
         for i, key in enumerate(("defaults", "par")):  # the two references, right of the profit
-            T.text(surface, texts[key], (box.right - 28, box.top + 96 + 36 * i),
+            T.text(surface, texts[key], (box.right - 28, box.top + 100 + 36 * i),
                    T.fit(texts[key], 270, T.SIZE_BODY, "semibold"), T.TEXT, "semibold", anchor="midright")
-        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 150),
+        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 156),
                T.SIZE_SMALL, T.TEXT_DIM)
         size = T.fit(texts["sentence"], inner, T.SIZE_SMALL, "semibold", smallest=18)
         T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 14),

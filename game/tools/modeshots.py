@@ -111,7 +111,7 @@ def _kiosk_round(s: Session) -> None:
 
 def _kiosk_results(s: Session) -> None:
     s.frames(0.1)
-    s.app.stack.top.wait(120)
+    s.app.stack.top.wait(300)
     s.frames(4.0)
     s.save("kiosk_results")
 
@@ -199,8 +199,8 @@ def _workshop_results(s: Session) -> None:
         r.rules[slider.id] = slider.values()[level]
         top = flow.go(s.app, r, "results")
         s.frames(0.1)
-        top.wait(120)
-        s.frames(0.2)
+        top.wait(300)
+        s.frames(1.5)  # the profit counted up, the stars in
     s.save("workshop_results")
     ws.current = "Blue team"
     top.to_workshop()
