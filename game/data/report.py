@@ -76,17 +76,13 @@ class Debrief:
 
     def score_line(self) -> str:
         """The best round's one score, in money, with its composition and the references beside it."""
-        sc, b = self.scenario, self.best
-        if b.profit is None:
+        sc = self.scenario
+        if self.best.profit is None or self.money is None:
             return "This round was kept before the score was money: no profit recorded."
-        line = self.money.sentence() if self.money is not None else f"Profit {b.profit:,.0f} {sc.currency}"
-        refs = []
-        if self.baseline_score is not None:
-            refs.append(f"default rules {self.baseline_score:,.0f}")
-        if self.par_score is not None:
-            refs.append(f"par {self.par_score:,.0f}")
-        return line + (f"  (on the same {sc.run.replications} evaluation days: {', '.join(refs)} {sc.currency})"
-                       if refs else "")
+        refs = [f"{name} {v:,.0f}" for name, v in (("default rules", self.baseline_score), ("par", self.par_score))
+                if v is not None]
+        return self.money.sentence() + (f"  (on the same {sc.run.replications} evaluation days: "
+                                        f"{', '.join(refs)} {sc.currency})" if refs else "")
 
 
 # --- the numbers ------------------------------------------------------------------------------------
@@ -162,6 +158,7 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
     default; read from the par file, or a second or two per scenario)."""
     from engine.maps import compare_map
     from engine.model import ProcessMap
+    from engine.money import money_lines
 
     from game.ui import words
 
@@ -205,8 +202,6 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         rows.append(KpiRow(name, words.label(name, scenario), v, words.target_short(t, scenario) if t else "",
                            None if t is None else (v is not None and t.met(v)),
                            _finite(base_kpis.get(name)), _finite(par_kpis.get(name))))
-    from engine.money import money_lines
-
     rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
     kpis = {k: v for k, v in best.kpis.items() if _finite(v) is not None}
     money = money_lines(scenario, {**scenario.default_rules(), **rules}, kpis) if best.profit is not None else None
@@ -351,10 +346,8 @@ def _draw_rounds(ax, d: Debrief) -> None:
     bars = ax.bar(range(len(profits)), profits, color=colours, width=0.6)
     top = max([abs(p) for p in profits] + [abs(v) for v in (d.baseline_score, d.par_score) if v is not None] + [1.0])
     for bar, r in zip(bars, d.rounds):
-        shown = f"{r.profit:,.0f}" if r.profit is not None else "–"
-        y = max(0.0, bar.get_height()) + 0.03 * top
-        ax.text(bar.get_x() + bar.get_width() / 2, y, f"{shown}\n{r.stars}/3 stars", ha="center", va="bottom",
-                fontsize=6)
+        ax.text(bar.get_x() + bar.get_width() / 2, max(0.0, bar.get_height()) + 0.03 * top, ("–" if r.profit is None
+                else f"{r.profit:,.0f}") + f"\n{r.stars}/3 stars", ha="center", va="bottom", fontsize=6)
     lines = [ax.axhline(value, color=colour, lw=0.9, ls="--", label=f"{name} {value:,.0f}")
              for value, colour, name in ((d.par_score, GREEN, "par"), (d.baseline_score, GREY, "default rules"))
              if value is not None]
