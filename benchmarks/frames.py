@@ -87,7 +87,7 @@ def frames(n_frames: int, tokens: int) -> dict[str, float]:
     rnd = Round(sc)
     rnd.edges = list(sc.reference.edges)
     rnd.layout = auto_layout(sc, rnd.edges, None, LAYOUT_RECT)
-    scene = RunScene(app, rnd, replications=1)
+    scene = RunScene(app, rnd)
     app.stack.push(scene)
     scene.set_speed(10)
     toks = scene.tokens

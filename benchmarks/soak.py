@@ -126,7 +126,7 @@ def soak(minutes: float = 30.0, fps: int = 30, seed: int = 1, data_dir=None, war
         data_dir = tmp.name
     app = App((1920, 1080), headless=True)
     app.data_dir = Path(data_dir)
-    kiosk = install(app, KioskOptions(attract_replications=2, replications=2))
+    kiosk = install(app, KioskOptions())
     opts = app.settings
     opts.background_par = False  # no par processes: the soak is about the kiosk, not the optimiser
     opts.par_seconds = 2.0

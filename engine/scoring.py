@@ -1,10 +1,12 @@
-"""Scoring a round: the objective on the KPIs, targets, stars, the headline score, the daily seed.
+"""Scoring a round: the score in money, targets, stars, the evaluation days, the daily seed.
 
-A round has two halves. The map half is scored 0-100 by `engine.maps.compare_map`. The rules half is the
-scenario's objective (`objective.score`, an expression over KPI names) evaluated on the player's run and
-placed between the baseline (the default rules) and par (the best rules the optimizer found), all run on
-the same seeds so the comparison is fair. `grade` puts the two together into stars and one headline
-number out of 1,000, the same formula for every scenario, so a leaderboard can rank any of them.
+The score of a round is its profit on the evaluation days (`evaluation_days`): revenue minus every cost,
+the contract's penalties among the costs (engine.money shows how it was made). It is compared with the
+baseline (the default rules) and par (the best rules that meet every target), measured on exactly the
+same days on the expert map (engine.optimize.references), so the comparison is fair. `grade` gives the
+stars: one for beating the defaults' profit, two for also meeting every target, three for also reaching
+par. The map's own quality (0-100, `engine.maps.compare_map`) is carried beside, shown only with the map
+and used as the last tie-break of a board (`rank_key`).
 """
 from __future__ import annotations
 
@@ -18,14 +20,11 @@ from .model import Scenario, Target
 
 __all__ = [
     "kpi_means", "objective_score", "TargetResult", "check_targets", "stars", "PAR_TOLERANCE",
-    "MAP_POINTS", "RULES_POINTS", "rules_points", "headline", "Grade", "grade", "daily_seed", "evaluation_days",
+    "Grade", "grade", "rank_key", "daily_seed", "evaluation_days",
 ]
 
 #: Reaching par means a score within this share of |par| below it (or above par).
 PAR_TOLERANCE = 0.02
-#: The headline is out of MAP_POINTS + RULES_POINTS = 1,000.
-MAP_POINTS = 400
-RULES_POINTS = 600
 
 
 def kpi_means(kpis: Mapping[str, Any]) -> dict[str, float]:
@@ -83,54 +82,21 @@ def stars(score: float, baseline: float, par: float, targets_met: bool) -> int:
     return 3 if reaches_par(score, par) else 2
 
 
-def rules_points(score: float, baseline: float, par: float) -> float:
-    """Where the player's score sits between baseline and par, as 0-600 points.
-
-    With the gap g = par - baseline (at least 1 % of max(|par|, |baseline|), so that a scenario whose
-    par barely beats its baseline does not make every small difference huge) and the position
-    x = (score - baseline) / g, the points are piecewise linear in x:
-
-        x <= -1: 0;  -1..0: 0 -> 100;  0..1: 100 -> 500;  1..2: 500 -> 600;  x >= 2: 600
-
-    so keeping the default rules earns 100, reaching par 500, and going beyond par (par is the best the
-    optimizer found, not the best there is) earns up to 100 more, reached at twice par's gain.
-    """
-    gap = max(par - baseline, 0.01 * max(abs(par), abs(baseline)), 1e-9)
-    x = (score - baseline) / gap
-    if math.isnan(x):
-        return 0.0
-    if x <= -1:
-        return 0.0
-    if x <= 0:
-        return 100.0 * (1 + x)
-    if x <= 1:
-        return 100.0 + 400.0 * x
-    return min(600.0, 500.0 + 100.0 * (x - 1))
-
-
-def headline(map_score: float, score: float, baseline: float, par: float) -> int:
-    """The headline score out of 1,000, the same formula for every scenario:
-
-        round(4 * map_score + rules_points(score, baseline, par))
-
-    the map (0-100) worth up to 400 and the rules up to 600 (see `rules_points`). A poor map costs twice:
-    here, and in the run, since the player's map is the one simulated.
-    """
-    m = min(100.0, max(0.0, float(map_score)))
-    return int(round(MAP_POINTS / 100 * m + rules_points(score, baseline, par)))
-
-
 @dataclass(frozen=True, slots=True)
 class Grade:
-    """A round's result: everything the results screen shows."""
+    """A round's result: the score in money (the profit on the evaluation days), the defaults' and
+    par's on the same days, the targets, the stars, and the map's own 0-100."""
 
     map_score: int
-    score: float
-    baseline: float
-    par: float
+    score: float  # profit on the evaluation days, in the scenario's currency
+    baseline: float  # the default rules' profit on the same days (expert map)
+    par: float  # par's profit on the same days
     targets: tuple[TargetResult, ...]
     stars: int
-    headline: int
+
+    @property
+    def profit(self) -> float:
+        return self.score
 
     @property
     def targets_met(self) -> bool:
@@ -144,6 +110,19 @@ class Grade:
     def reaches_par(self) -> bool:
         return reaches_par(self.score, self.par)
 
+    @property
+    def rank_key(self) -> tuple:
+        """How boards order rounds, best first when sorted: profit, then stars, then the map."""
+        return rank_key(self.score, self.stars, self.map_score)
+
+
+def rank_key(profit: float | None, stars: int, map_score: int) -> tuple:
+    """The board's rule, as a sort key (ascending = best first): the higher profit on the evaluation days;
+    ties by stars, then by the map's score; a round without a profit (kept before the score was money)
+    after every round with one."""
+    missing = profit is None or (isinstance(profit, float) and math.isnan(profit))
+    return (missing, -(profit or 0.0) if not missing else 0.0, -int(stars), -int(map_score))
+
 
 def grade(scenario: Scenario, kpis: Mapping[str, Any], baseline: float, par: float,
           map_score: float = 100) -> Grade:
@@ -152,8 +131,7 @@ def grade(scenario: Scenario, kpis: Mapping[str, Any], baseline: float, par: flo
     score = objective_score(scenario, kpis)
     targets = check_targets(scenario, kpis)
     met = all(t.met for t in targets)
-    return Grade(int(map_score), score, float(baseline), float(par), targets,
-                 stars(score, baseline, par, met), headline(map_score, score, baseline, par))
+    return Grade(int(map_score), score, float(baseline), float(par), targets, stars(score, baseline, par, met))
 
 
 def evaluation_days(scenario: Scenario, seed: int | None = None) -> tuple[int, int]:

@@ -47,7 +47,7 @@ class App:
         self.layers: list = []
         #: when set, an exception in a frame's update or draw goes here instead of stopping the game
         self.on_error = None
-        #: what the session is set to (game.core.settings): replications, custom scenario folders, the
+        #: what the session is set to (game.core.settings): custom scenario folders, the
         #: day's seed, a mode's own screens for places of the flow
         self.settings = Settings()
         #: where long-lived state lives (--data: a folder, or a database file); None: the store's default

@@ -20,7 +20,6 @@ from typing import Any, Callable
 
 @dataclass
 class Settings:
-    replications: int | None = None  # of the results run; None: the scenario's run.replications
     background_par: bool = True  # compute par in another process when a scenario has none kept
     scenario_dirs: list[Path] = field(default_factory=list)  # custom scenarios besides the built-in ones
     seed: int | None = None  # the day's seed (a daily challenge); None: the scenario's own

@@ -27,12 +27,14 @@ __all__ = ["ExportError", "ExportWriteError", "WriteError", "atomic_file", "atom
            "export_leads", "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
            "export_round_events", "export_run_events", "round_map"]
 
-LEAD_COLUMNS = ("name", "company", "email", "consent_at", "scenario", "score", "created")
-#: The KPIs a results sheet shows, when a scenario reports them (blank otherwise).
-RESULT_KPIS = ("profit", "revenue", "cost", "service_level", "abandon_rate", "mean_wait", "on_time_rate",
-               "fill_rate", "completed")
-RESULT_COLUMNS = ("workshop", "team", "round", "scenario", "score", "stars", "map_score", *RESULT_KPIS,
-                  "rules", "seed", "played_at")
+LEAD_COLUMNS = ("name", "company", "email", "consent_at", "scenario", "profit", "created")
+#: The KPIs a results sheet shows, when a scenario reports them (blank otherwise): after the score, its
+#: composition (revenue, cost, of which `penalties`: every penalty.ID of the contract), then the targets'.
+RESULT_KPIS = ("revenue", "cost", "service_level", "abandon_rate", "mean_wait", "on_time_rate", "fill_rate",
+               "completed")
+#: One score per round: `profit` on the evaluation days (money), then the defaults' and par's on the same days.
+RESULT_COLUMNS = ("workshop", "team", "round", "scenario", "profit", "defaults_profit", "par_profit", "stars",
+                  "map_score", "revenue", "cost", "penalties", *RESULT_KPIS[2:], "rules", "seed", "played_at")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -91,7 +93,7 @@ def write_csv(path: str | os.PathLike, header: Sequence[str], rows: Iterable[Seq
 def export_leads(store: Store, path: str | os.PathLike) -> int:
     """Every lead, oldest first, as CSV with LEAD_COLUMNS; the number of leads."""
     return write_csv(path, LEAD_COLUMNS, ((lead.name, lead.company, lead.email, lead.consent_at, lead.scenario,
-                                           lead.score, lead.created) for lead in store.leads()))
+                                           _number(lead.profit, 2), lead.created) for lead in store.leads()))
 
 
 def _number(v: float | None, digits: int = 4) -> Any:
@@ -102,9 +104,17 @@ def _rules_text(rules: dict) -> str:
     return "; ".join(f"{k}={v}" for k, v in rules.items())
 
 
+def _penalties(kpis: dict) -> float | None:
+    """The contract's charges of a round: the sum of its penalty.ID KPIs (None when it reported none)."""
+    charges = [v for k, v in kpis.items() if k.startswith("penalty.") and v is not None]
+    return sum(charges) if charges else None
+
+
 def result_row(r: RoundRecord) -> list[Any]:
-    return [r.workshop, r.team, r.round, r.scenario, r.score, r.stars, r.map_score,
-            *(_number(r.kpis.get(k)) for k in RESULT_KPIS), _rules_text(r.rules), r.seed, r.created]
+    return [r.workshop, r.team, r.round, r.scenario, _number(r.profit, 2), _number(r.baseline, 2),
+            _number(r.par, 2), r.stars, r.map_score, _number(r.kpis.get("revenue"), 2),
+            _number(r.kpis.get("cost"), 2), _number(_penalties(r.kpis), 2),
+            *(_number(r.kpis.get(k)) for k in RESULT_KPIS[2:]), _rules_text(r.rules), r.seed, r.created]
 
 
 def export_results(store: Store, path: str | os.PathLike, workshop: str | None = None, team: str | None = None

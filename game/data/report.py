@@ -1,9 +1,12 @@
 """The debrief report of a workshop team: one page, as PNG and PDF, for the facilitator's wrap-up.
 
-The page shows the team's best round: the map they drew (left to right, from the arrivals to the ways
-out, their edges against the expert's), its KPIs against the targets, the default rules (baseline) and
-par on the same seed, their score round by round, the day hour by hour, and what the scenario's advisors
-say about it (a line per missed target, the hints for the most important missing edges).
+The page shows the team's best round (by the boards' rule: profit on the evaluation days, then stars, then
+the map): its score in money with the line that makes it (engine.money), the map they drew (left to right,
+from the arrivals to the ways out, their edges against the expert's, with the map's own 0-100), its KPIs
+against the targets, the default rules and par on the same evaluation days (the numbers the results
+screen showed: recorded with the round, else engine.optimize.references), their profit round by round,
+the day hour by hour, and what the scenario's advisors say about it (a line per missed target, the hints
+for the most important missing edges).
 
 Two halves: `prepare` gathers the numbers (engine only; testable without a plotting library) and `draw`
 makes the page with matplotlib, imported here and only here, when a report is asked for: the game never
@@ -28,7 +31,7 @@ __all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments",
 
 #: Okabe-Ito, safe for colour-blind readers.
 BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#999999", "#222222"
-KEY_KPIS = ("score", "profit", "service_level", "abandon_rate", "mean_wait", "on_time_rate", "fill_rate",
+KEY_KPIS = ("profit", "service_level", "abandon_rate", "mean_wait", "on_time_rate", "fill_rate",
             "mean_time_in_system")
 MAX_KPI_ROWS = 7
 
@@ -65,10 +68,21 @@ class Debrief:
     comparison: Any  # engine.maps.MapComparison against the expert map
     kpis: list[KpiRow]
     comments: list[Comment]
-    baseline_score: float | None
-    par_score: float | None
+    baseline_score: float | None  # the default rules' profit on the same evaluation days
+    par_score: float | None  # par's profit on those days
     hours: Any = None  # game.play.daystats.Hourly of the best round's day, or None
     extra: dict = field(default_factory=dict)
+    money: Any = None  # engine.money.Money of the best round: the score's composition
+
+    def score_line(self) -> str:
+        """The best round's one score, in money, with its composition and the references beside it."""
+        sc = self.scenario
+        if self.best.profit is None or self.money is None:
+            return "This round was kept before the score was money: no profit recorded."
+        refs = [f"{name} {v:,.0f}" for name, v in (("default rules", self.baseline_score), ("par", self.par_score))
+                if v is not None]
+        return self.money.sentence() + (f"  (on the same {sc.run.replications} evaluation days: "
+                                        f"{', '.join(refs)} {sc.currency})" if refs else "")
 
 
 # --- the numbers ------------------------------------------------------------------------------------
@@ -112,19 +126,20 @@ def comments(scenario, record: RoundRecord, comparison=None, baseline: float | N
                 out.append(Comment(by_id.get(line.advisor, names[0]), line.text))
         if comparison.perfect:
             out.append(Comment(names[-1], "The map matches the expert's, edge for edge."))
-    score = _finite(record.kpis.get("score"))
+    score = _finite(record.profit)
+    cur = scenario.currency
     if score is not None and baseline is not None:
         who = names[min(1, len(names) - 1)]
         if par is not None and reaches_par(score, par):
             out.append(Comment(who, "The rules reached par: as good as the best settings we know."))
         elif abs(score - baseline) < 0.5:
-            out.append(Comment(who, f"The business score equals the default settings' ({baseline:,.0f}): "
+            out.append(Comment(who, f"The profit equals the default settings' ({baseline:,.0f} {cur}): "
                                     "try moving one lever at a time."))
         elif score > baseline:
-            out.append(Comment(who, f"The rules beat the default settings ({score:,.0f} against {baseline:,.0f})"
-                                    + (f"; par is {par:,.0f}." if par is not None else ".")))
+            out.append(Comment(who, f"The rules beat the default settings: profit {score:,.0f} against "
+                                    f"{baseline:,.0f} {cur}" + (f"; par is {par:,.0f}." if par is not None else ".")))
         else:
-            out.append(Comment(who, f"The default settings would have scored {baseline:,.0f} against "
+            out.append(Comment(who, f"The default settings would have made {baseline:,.0f} {cur} against "
                                     f"{score:,.0f}: try moving one lever at a time."))
     return out
 
@@ -136,13 +151,14 @@ def _kpi_names(scenario, kpis: dict) -> list[str]:
 
 
 def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
-            simulate: bool = True, replications: int | None = None) -> Debrief:
-    """The debrief of `team` (in `workshop`, or its latest one): its best round, with baseline and par
-    on that round's seed: as recorded with the round (what its results screen showed), else run again
-    when `simulate` (the default; a second or two per scenario) with the scenario's replications unless
-    `replications` says otherwise."""
+            simulate: bool = True) -> Debrief:
+    """The debrief of `team` (in `workshop`, or its latest one): its best round by the boards' rule, with
+    the default rules and par on that round's evaluation days: as recorded with the round (what its
+    results screen showed, from engine.optimize.references), else `references` now when `simulate` (the
+    default; read from the par file, or a second or two per scenario)."""
     from engine.maps import compare_map
     from engine.model import ProcessMap
+    from engine.money import money_lines
 
     from game.ui import words
 
@@ -151,7 +167,7 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         raise ReportError(f"no rounds recorded for team '{team}'" + (f" in {workshop}" if workshop else ""))
     workshop = workshop or rounds[-1].workshop
     rounds = [r for r in rounds if r.workshop == workshop]
-    best = max(rounds, key=lambda r: (r.score, r.round))
+    best = min(rounds, key=lambda r: (r.rank_key, -r.round))
     scenario = find_scenario(best.scenario, best.scenario_path, folders)
     pmap = round_map(scenario, best) or scenario.reference
     comparison = compare_map(scenario, ProcessMap(tuple(pmap.edges), scenario=scenario.id))
@@ -159,26 +175,25 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
     base_kpis = dict(best.baseline_kpis or {})  # recorded as the results screen showed them, if it did
     par_kpis = dict(best.par_kpis or {})
     hours = None
+    baseline, par = best.baseline, best.par
     if simulate:
-        from engine.optimize import load_par
-        from engine.sim import run
+        from engine.optimize import load_par, references
 
         from game.play.daystats import hourly
 
-        defaults = scenario.default_rules()
-        if best.baseline_kpis is None:
-            base_kpis = run(scenario, None, defaults, replications, seed=seed, workers=1).means()
-        kept = load_par(scenario) if best.par_kpis is None else None
-        if kept is not None:
-            par_kpis = run(scenario, None, {**defaults, **kept.best_rules}, replications, seed=seed,
-                           workers=1).means()
+        if best.baseline_kpis is None or best.par_kpis is None or baseline is None or par is None:
+            refs = references(scenario, load_par(scenario), seed)
+            base_kpis = base_kpis or dict(refs.baseline_kpis)
+            par_kpis = par_kpis or dict(refs.par_kpis)
+            baseline = refs.baseline if baseline is None else baseline
+            par = refs.par if par is None else par
         rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
         try:
             hours = hourly(scenario, pmap, rules, seed)
         except Exception:  # a chart the page can do without
             hours = None
-    baseline = best.baseline if best.baseline is not None else _finite(base_kpis.get("score"))
-    par = best.par if best.par is not None else _finite(par_kpis.get("score"))
+    baseline = baseline if baseline is not None else _finite(base_kpis.get("profit"))
+    par = par if par is not None else _finite(par_kpis.get("profit"))
     targets = {t.kpi: t for t in scenario.objective.targets}
     rows = []
     for name in _kpi_names(scenario, best.kpis):
@@ -187,8 +202,11 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         rows.append(KpiRow(name, words.label(name, scenario), v, words.target_short(t, scenario) if t else "",
                            None if t is None else (v is not None and t.met(v)),
                            _finite(base_kpis.get(name)), _finite(par_kpis.get(name))))
+    rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
+    kpis = {k: v for k, v in best.kpis.items() if _finite(v) is not None}
+    money = money_lines(scenario, {**scenario.default_rules(), **rules}, kpis) if best.profit is not None else None
     return Debrief(team, workshop, scenario, rounds, best, list(pmap.edges), comparison, rows,
-                   comments(scenario, best, comparison, baseline, par), baseline, par, hours)
+                   comments(scenario, best, comparison, baseline, par), baseline, par, hours, money=money)
 
 
 # --- the map, laid out left to right ------------------------------------------------------------------
@@ -297,7 +315,7 @@ def _draw_kpis(ax, d: Debrief) -> None:
 
     sc = d.scenario
     ax.axis("off")
-    ax.set_title("KPIs: targets, default rules, par (same seed)", fontsize=9, loc="left")
+    ax.set_title("KPIs: targets, default rules, par (same evaluation days)", fontsize=9, loc="left")
     header = ["KPI", "Team", "Target", "Default", "Par"]
     cells, colours = [], []
     for r in d.kpis:
@@ -318,25 +336,29 @@ def _draw_kpis(ax, d: Debrief) -> None:
         cell.set_edgecolor("#cccccc")
         if row == 0:
             cell.set_text_props(weight="bold")
-    if d.baseline_score is not None:
-        par = f", par {d.par_score:,.0f}" if d.par_score is not None else ""
-        ax.text(0, 0.97 - 0.085 * rows, f"Business score {d.best.kpis.get('score') or 0:,.0f}: default rules "
-                         f"{d.baseline_score:,.0f}{par}.", fontsize=7, transform=ax.transAxes, color=INK, va="top")
+
 
 
 def _draw_rounds(ax, d: Debrief) -> None:
     labels = [f"R{r.round}" + (f"\n{r.scenario}" if len({x.scenario for x in d.rounds}) > 1 else "") for r in d.rounds]
-    scores = [r.score for r in d.rounds]
+    profits = [r.profit if r.profit is not None else 0.0 for r in d.rounds]
     colours = [BLUE if r is not d.best else ORANGE for r in d.rounds]
-    bars = ax.bar(range(len(scores)), scores, color=colours, width=0.6)
+    bars = ax.bar(range(len(profits)), profits, color=colours, width=0.6)
+    top = max([abs(p) for p in profits] + [abs(v) for v in (d.baseline_score, d.par_score) if v is not None] + [1.0])
     for bar, r in zip(bars, d.rounds):
-        ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 15, f"{r.score}\n{r.stars}/3 stars",
-                ha="center", va="bottom", fontsize=6)
-    ax.set_xticks(range(len(scores)), labels, fontsize=7)
-    ax.set_ylim(0, 1150)
-    ax.set_yticks([0, 250, 500, 750, 1000])
+        ax.text(bar.get_x() + bar.get_width() / 2, max(0.0, bar.get_height()) + 0.03 * top, ("–" if r.profit is None
+                else f"{r.profit:,.0f}") + f"\n{r.stars}/3 stars", ha="center", va="bottom", fontsize=6)
+    lines = [ax.axhline(value, color=colour, lw=0.9, ls="--", label=f"{name} {value:,.0f}")
+             for value, colour, name in ((d.par_score, GREEN, "par"), (d.baseline_score, GREY, "default rules"))
+             if value is not None]
+    if lines:
+        ax.legend(handles=lines, loc="upper left", fontsize=6, frameon=False)
+    ax.set_xticks(range(len(profits)), labels, fontsize=7)
+    low = min(profits + [0.0])
+    ax.set_ylim(low * 1.25 if low < 0 else 0, top * 1.3)
     ax.tick_params(axis="y", labelsize=7)
-    ax.set_title("Score by round (out of 1,000)", fontsize=9, loc="left")
+    ax.set_title(f"Profit by round ({d.scenario.currency}, {d.scenario.run.replications} evaluation days)",
+                 fontsize=9, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
 
 
@@ -383,10 +405,13 @@ def draw(d: Debrief):
     fig = Figure(figsize=(11.69, 8.27), dpi=150, layout=None)
     fig.patch.set_facecolor("white")
     stars = "★" * d.best.stars + "☆" * (3 - d.best.stars)
+    b, sc = d.best, d.scenario
+    profit = f"profit {b.profit:,.0f} {sc.currency}" if b.profit is not None else "no profit recorded"
     fig.text(0.04, 0.955, f"{d.team}: debrief", fontsize=18, weight="bold", color=INK)
-    fig.text(0.04, 0.925, f"{d.scenario.title} · workshop {d.workshop} · {len(d.rounds)} round(s) · best round "
-                          f"{d.best.round}: {d.best.score} / 1,000  {stars}", fontsize=10, color=INK)
-    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.88, bottom=0.06, hspace=0.3, wspace=0.22,
+    fig.text(0.04, 0.925, f"{sc.title} · workshop {d.workshop} · {len(d.rounds)} round(s) · best round "
+                          f"{b.round}: {profit}  {stars}", fontsize=10, color=INK)
+    fig.text(0.04, 0.9, textwrap.shorten(d.score_line(), 190), fontsize=8.5, color=INK)
+    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.86, bottom=0.06, hspace=0.3, wspace=0.22,
                           height_ratios=[1.25, 1], width_ratios=[1, 1, 1.15])
     _draw_map(fig.add_subplot(gs[0, :2]), d)
     _draw_kpis(fig.add_subplot(gs[0, 2]), d)
@@ -461,14 +486,14 @@ def event_log_names(rounds: Iterable[RoundRecord]) -> list[tuple[RoundRecord, st
 
 def write_debrief(store: Store, team: str, out_dir: str | os.PathLike, workshop: str | None = None,
                   formats: Sequence[str] = ("png", "pdf"), folders: Iterable[str | os.PathLike] = (),
-                  simulate: bool = True, replications: int | None = None, stem: str | None = None) -> list[Path]:
+                  simulate: bool = True, stem: str | None = None) -> list[Path]:
     """Write `debrief-TEAM.png` and `.pdf` (each atomically) into `out_dir`, made if missing (`stem`: the
     file name without its extension, when a caller keeps names unique); the files written."""
     from engine.files import ensure_folder
 
     _matplotlib()  # fail before any work when it is missing
     out = ensure_folder(out_dir)
-    fig = draw(prepare(store, team, workshop, folders, simulate, replications))
+    fig = draw(prepare(store, team, workshop, folders, simulate))
     from game.data.exports import atomic_bytes
 
     written = []

@@ -13,7 +13,8 @@ folder, a broken database), the game goes on without saving: `store(app)` is the
 (empty boards, every save a SaveError), the reason is logged, and `storage_problem(app)` gives it to the
 screens that say so. A save the machine refuses later (a full disk) is `save_failed(app, error, what)`:
 logged with its reason, and the sentence a visitor reads returned. `log(app, text, note)` writes a line
-in the log beside the database (game.core.guard.write_log).
+in the log beside the database (game.core.guard.write_log). `rule_text(days)` is the boards' ranking rule
+in words, written on every board.
 """
 from __future__ import annotations
 
@@ -55,6 +56,11 @@ class Layer:
 
     def draw(self, surface) -> None:
         pass
+
+
+def rule_text(days: int) -> str:
+    """How the kiosk's leaderboard and the workshop's board rank (engine.scoring.rank_key), written on them."""
+    return f"Ranked by profit on the {days} evaluation day{'s' if days != 1 else ''}; ties: stars, then map"
 
 
 def denied(initials: str) -> bool:

@@ -26,8 +26,6 @@ def start_mode(app: App, args) -> bool:
         opts = KioskOptions()
         if getattr(args, "idle", None) is not None:
             opts.idle_seconds = float(args.idle)
-        if app.headless:
-            opts.attract_replications = 2
         install(app, opts)
         if not app.headless:
             pygame.mouse.set_visible(False)

@@ -13,7 +13,7 @@ is the one shown from its first frame.
 Every screen module is imported here, at the top: a screen that fails to import is an error of the game
 (the command fails and says why), never hidden behind a stand-in.
 
-What the session is set to (replications, custom scenario folders, the day's seed, background par) is
+What the session is set to (custom scenario folders, the day's seed, background par) is
 `app.settings`; par itself is game.play.par's.
 """
 from __future__ import annotations

@@ -1,18 +1,20 @@
-"""A round's outcome: what the player's map and rules came to, against the default rules and par on the
-same days, computed in one place for every screen and record that shows it.
+"""A round's outcome: what the player's map and rules came to in money, against the default rules and
+par on the same days, computed in one place for every screen and record that shows it.
 
-`tally(round, ...)` makes the whole `Outcome`, every number the engine's:
-- the player's run: `engine.sim.run` on the player's map and rules with the round's seed (or the run the
-  run screen already made: `round.result`);
-- the map's points: the best attempt's score (`map_score_of`);
-- baseline and par scores: `engine.optimize.baseline_and_par` on the run's own seed and replications
-  (common random numbers: the same callers on the same days), on the expert map; par's rules are the kept
-  par's, or a quick search of about `par_seconds` on the same seed when none is kept (`par_source`);
-- the baseline's and par's other KPIs (what the cards show beside the player's): the same two settings
-  run once more with `engine.sim.run` on those days, so every figure matches its score;
-- stars and the headline out of 1,000: `engine.scoring.grade`;
-- where the day lost most: `engine.optimize.bottlenecks`; the day hour by hour: game.play.daystats;
-- the money lines: revenue and cost split into what the KPIs allow exactly (`money_rows`).
+`tally(round, par, ...)` makes the whole `Outcome`, every number the engine's:
+- the days: `engine.scoring.evaluation_days(scenario, round.seed)`, the one set of days every screen,
+  board and report measures on (nothing in the game overrides them);
+- the player's run: `engine.sim.run` on the player's map and rules on those days (or the run the run
+  screen already made on them: `round.result`);
+- the defaults and par: `engine.optimize.references(scenario, par, seed)` on the same days, expert map,
+  with every KPI (`References.baseline_kpis`, `par_kpis`): read from the kept par file, or run once per
+  process there, never again here. Without a kept or computed par, a quick search of about
+  `par_seconds` on those days finds par's rules first (`par_source` "quick");
+- stars and the score in money: `engine.scoring.grade`; the map's own 0-100 (`map_score_of`);
+- the score's composition: `engine.money.money_lines` (revenue, costs, each penalty by name);
+- the watched day (`WatchedDay`): replication 0 of the run's seed (game.scenes.run.scout), its own
+  profit against the average of the days, or, when the rules changed mid-day, that it did;
+- where the day lost most: `engine.optimize.bottlenecks`; the day hour by hour: game.play.daystats.
 
 It is slow (seconds), so the results screen runs it through a `Tally`: a forked child process
 (game.core.jobs) with a deadline (`deadline_for`), started once par is settled (kept, computed in the
@@ -37,41 +39,74 @@ def deadline_for(par_seconds: float) -> float:
     return 90.0 + 3.0 * float(par_seconds)
 
 
+@dataclass(frozen=True)
+class WatchedDay:
+    """The day the player watched, as one of the evaluation days: replication 0 of the run's seed."""
+
+    number: int  # 1: which of the evaluation days it was
+    days: int  # how many evaluation days there are
+    profit: float | None  # its own profit (None when unknown)
+    average: float  # the evaluation days' average profit (the score)
+    rules_changed: bool  # a lever was pulled mid-day: that day is not one of the days measured
+    currency: str
+
+    def sentence(self) -> str:
+        """"The day you watched: day 1 of 10 — profit 5,015 USD, 906 above the average of the 10 days"."""
+        head = f"The day you watched: day {self.number} of {self.days}"
+        if self.rules_changed:
+            return (f"{head} had rule changes during the day; the {self.days} days are measured on "
+                    "the final rules.")
+        if self.profit is None:
+            return f"{head}."
+        gap = self.profit - self.average
+        where = "the same as" if abs(gap) < 0.5 else f"{abs(gap):,.0f} {'above' if gap > 0 else 'below'}"
+        return (f"{head} — profit {self.profit:,.0f} {self.currency}, {where} the average of the "
+                f"{self.days} days.")
+
+
+def watched_of(rnd: Round, result) -> WatchedDay:
+    """The watched day of `rnd` against `result` (the evaluation days' run): with no lever pulled mid-day
+    it is replication 0 of that run, the very same day, so its KPIs are `result.per_replication[0]`."""
+    sc = rnd.scenario
+    changed = bool(rnd.rule_changes)
+    own = (rnd.watched_kpis or {}) if changed else (result.per_replication[0] if result.per_replication else {})
+    profit = own.get("profit")
+    return WatchedDay(1, int(result.replications), None if profit is None else float(profit),
+                      float(result.means().get("profit", float("nan"))), changed, sc.currency)
+
+
 @dataclass
 class Outcome:
     """Everything the results show of a round, computed once."""
 
-    result: Any  # engine.sim.RunResult of the player's map and rules
-    baseline: Any  # RunResult: expert map, default rules, same seed and replications
-    par_run: Any  # RunResult: expert map, par's rules
-    grade: Any  # engine.scoring.Grade
+    result: Any  # engine.sim.RunResult of the player's map and rules, on the evaluation days
+    references: Any  # engine.optimize.References: the defaults and par on the same days, expert map
+    grade: Any  # engine.scoring.Grade: the profit, the defaults', par's, targets and stars
     losses: list  # engine.optimize.Loss, ranked
     hourly: Any  # game.play.daystats.Hourly
-    money: dict[str, list[tuple[str, float]]]  # "revenue"/"cost" -> rows
-    par_source: str  # "kept" (beside the scenario), "quick" (a short search just now)
+    money: Any  # engine.money.Money: the score's composition
+    par_source: str  # "kept" (beside the scenario, or computed in the background), "quick" (a short search),
+    # "none" (no par could be found in the time: par is the default rules)
+    watched: WatchedDay | None = None
 
     @property
     def kpis(self) -> dict[str, float]:
         """The player's KPI means, exactly as the engine reported them."""
         return self.result.means()
 
+    @property
+    def baseline_kpis(self) -> dict[str, float]:
+        """Every KPI of the default rules on the same days."""
+        return dict(self.references.baseline_kpis)
 
-def money_rows(scenario, rules: dict, kpis: dict[str, float]) -> dict[str, list[tuple[str, float]]]:
-    """Revenue and cost split into what the KPIs allow exactly: fees at exits and the rest of the
-    revenue; fixed costs, penalties at exits and the rest of the cost (staff, per-entity costs, late
-    penalties...)."""
-    from engine.rules import apply_rules
+    @property
+    def par_kpis(self) -> dict[str, float]:
+        """Every KPI of par's rules on the same days."""
+        return dict(self.references.par_kpis)
 
-    sc = apply_rules(scenario, rules) if scenario.rules else scenario
-    exits = [s for s in sc.steps.values() if s.kind == "exit"]
-    fees = sum(kpis.get(f"exits.{s.id}", 0.0) * s.revenue for s in exits)
-    penalties = sum(kpis.get(f"exits.{s.id}", 0.0) * s.penalty for s in exits)
-    fixed = sum(sc.fixed_costs.values())
-    revenue, cost = kpis.get("revenue", 0.0), kpis.get("cost", 0.0)
-    calls = scenario.domain == "call_center"
-    rev = [("Fees for work done", fees), ("Sales on the call" if calls else "Other revenue", revenue - fees)]
-    costs = [("Staff and other costs", cost - fixed - penalties), ("Fixed costs", fixed), ("Penalties", penalties)]
-    return {"revenue": [r for r in rev if abs(r[1]) >= 0.5], "cost": [c for c in costs if abs(c[1]) >= 0.5]}
+    @property
+    def days(self) -> int:
+        return int(self.result.replications)
 
 
 def map_score_of(rnd: Round) -> int:
@@ -86,34 +121,43 @@ def map_score_of(rnd: Round) -> int:
     return score_map(rnd.scenario, rnd.pmap)
 
 
-def tally(rnd: Round, replications: int | None, par, par_seconds: float = 20.0, chart_days: int = 2,
-          bottleneck_days: int = 2) -> Outcome:
-    """The whole outcome of a round (slow: run it on a Job). Without a kept `par`, a search of about
-    `par_seconds` finds one on the run's own seed and replications."""
+def players_run(rnd: Round):
+    """The player's run on the evaluation days: the run screen's when it was made on them, else made now."""
     from engine import sim
-    from engine.optimize import baseline_and_par, bottlenecks, optimize
+    from engine.scoring import evaluation_days
+
+    seed, reps = evaluation_days(rnd.scenario, rnd.seed)
+    result = rnd.result if isinstance(rnd.result, sim.RunResult) else None
+    if result is None or (result.seed, result.replications) != (seed, reps):
+        result = rnd.result = sim.run(rnd.scenario, rnd.pmap, rnd.rules, replications=reps, seed=seed)
+    return result
+
+
+def tally(rnd: Round, par, par_seconds: float = 20.0, chart_days: int = 2, bottleneck_days: int = 2) -> Outcome:
+    """The whole outcome of a round (slow: run it on a Job). Without a kept `par`, a search of about
+    `par_seconds` on the evaluation days finds its rules, and `references` measures it there."""
+    from engine.money import money_lines
+    from engine.optimize import bottlenecks, optimize, references
+    from engine.budget import CannotRun
     from engine.scoring import grade
 
     from game.play.daystats import hourly
 
     sc = rnd.scenario
-    result = rnd.result if isinstance(rnd.result, sim.RunResult) else None
-    if result is None:
-        result = sim.run(sc, rnd.pmap, rnd.rules, replications=replications, seed=rnd.run_seed)
-        rnd.result = result
+    result = players_run(rnd)
     reps, seed = result.replications, result.seed
     source = "kept"
     if par is None and sc.rules:
-        par, source = optimize(sc, None, seconds=par_seconds, replications=reps, seed=seed), "quick"
-    par_rules = dict(par.best_rules) if par is not None else {}
-    base_score, par_score = baseline_and_par(sc, par_rules, seed, reps)
-    defaults = sc.default_rules()
-    baseline = sim.run(sc, None, defaults, replications=reps, seed=seed)
-    par_run = sim.run(sc, None, {**defaults, **par_rules}, replications=reps, seed=seed) if par_rules else baseline
-    g = grade(sc, result.summary, base_score, par_score, map_score_of(rnd))
+        try:
+            par, source = optimize(sc, None, seconds=par_seconds, replications=reps, seed=seed), "quick"
+        except CannotRun:  # not even the defaults could be scored in the time: par is the defaults
+            source = "none"
+    refs = references(sc, par, seed)
+    g = grade(sc, result.summary, refs.baseline, refs.par, map_score_of(rnd))
     losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=seed)
     hours = hourly(sc, rnd.pmap, rnd.rules, seed, days=min(chart_days, reps))
-    return Outcome(result, baseline, par_run, g, losses, hours, money_rows(sc, rnd.rules, result.means()), source)
+    return Outcome(result, refs, g, losses, hours, money_lines(sc, rnd.rules, result.means()), source,
+                   watched_of(rnd, result))
 
 
 class Tally:
@@ -155,7 +199,7 @@ class Tally:
             self.next_try = self.age + self.PAR_RETRY  # look again in a moment, not every frame
             return False
         s = self.settings
-        self.job = Job(tally, self.round, s.replications, par, s.par_seconds, name="results", process=True,
+        self.job = Job(tally, self.round, par, s.par_seconds, name="results", process=True,
                        deadline=deadline_for(s.par_seconds))
         return True
 

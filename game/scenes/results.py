@@ -1,5 +1,11 @@
-"""Results: the headline score out of 1,000 and the stars, the KPIs against the targets, the default rules
-and par, the day hour by hour, where the money came from and went, and where the day lost most.
+"""Results: the score in money (the profit on the evaluation days) with its stars and its composition,
+the default rules and par on the same days, the KPIs against the targets, the day you watched against the
+average, the day hour by hour, where the money came from and went, and where the day lost most.
+
+One headline: the profit in the scenario's currency, and under it the line that makes it ("Revenue 18,052
+− costs 12,900 − penalties 3,455 = profit 1,696 USD", engine.money) beside the defaults' and par's profit
+(engine.optimize.references, the numbers every other screen shows). The map's own 0-100 shows only with
+the map (the map view's title). `headline_texts()` gives every string the headline draws, for the tests.
 
 The screen draws a round's outcome (game.play.outcome): every number in it is the engine's, computed
 there. While the outcome is being tallied (`Tally`, a background job with a deadline) the screen shows
@@ -22,6 +28,7 @@ from game.ui.widgets import Button
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
 ROW1_TOP, ROW1_H = HEADER_H + 12, 236
+HEAD_W = 820  # the headline's box: room for the score's composition on one line
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
 GAP = 24
 REVEAL = 1.2  # seconds the headline takes to count up
@@ -110,28 +117,28 @@ class ResultsScene(Screen):
     def draw(self, surface):
         sc = self.scenario
         o = self.outcome
-        sub = ""
+        self.header(surface, f"Results: {sc.title}")
         if o is not None:
-            r = o.result
-            days = f"{r.replications} simulated day{'s' if r.replications != 1 else ''}"
-            sub = (f"Your map and rules over {days}; the defaults and par ran the same days." if o.par_source == "kept"
-                   else f"Your map and rules over {days}; par here is from a quick search.")
-        self.header(surface, f"Results: {sc.title}", sub)
+            sub = self.headline_texts()["watched"]
+            width = T.W - 2 * MARGIN - 420
+            T.text(surface, T.ellipsize(sub, width, T.fit(sub, width, T.SIZE_BODY)), (MARGIN, 106),
+                   T.fit(sub, width, T.SIZE_BODY), T.TEXT_DIM)
         if o is None:
             self.draw_waiting(surface)
         elif self.view == "map":  # the whole screen for the map: the headline is one tap away
             self.draw_map_view(surface, pygame.Rect(MARGIN, ROW1_TOP, T.W - 2 * MARGIN,
                                                     primary_rect().top - 28 - ROW1_TOP), o)
         else:
-            self.draw_headline(surface, pygame.Rect(MARGIN, ROW1_TOP, 560, ROW1_H), o)
-            self.draw_cards(surface, pygame.Rect(MARGIN + 560 + GAP, ROW1_TOP, T.W - 2 * MARGIN - 560 - GAP, ROW1_H), o)
+            self.draw_headline(surface, pygame.Rect(MARGIN, ROW1_TOP, HEAD_W, ROW1_H), o)
+            self.draw_cards(surface, pygame.Rect(MARGIN + HEAD_W + GAP, ROW1_TOP, T.W - 2 * MARGIN - HEAD_W - GAP,
+                                                 ROW1_H), o)
             bottom = primary_rect().top - 28
             h = bottom - ROW2_TOP
             w_chart = 520
             self.draw_service_chart(surface, pygame.Rect(MARGIN, ROW2_TOP, w_chart, h), o)
             self.draw_queue_chart(surface, pygame.Rect(MARGIN + w_chart + GAP, ROW2_TOP, w_chart, h), o)
             right = pygame.Rect(MARGIN + 2 * (w_chart + GAP), ROW2_TOP, T.W - MARGIN - (MARGIN + 2 * (w_chart + GAP)), h)
-            money_h = 48 + 44 + 32 * (len(o.money["revenue"]) + len(o.money["cost"]))
+            money_h = 48 + 44 + 32 * (len(o.money.revenue) + len(o.money.cost))
             self.draw_money(surface, pygame.Rect(right.left, right.top, right.width, money_h), o)
             self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
                                                   h - money_h - GAP), o)
@@ -152,7 +159,7 @@ class ResultsScene(Screen):
                    T.SIZE_BODY, T.TEXT_DIM, anchor="center")
         else:
             T.text(surface, "Tallying the day…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
-            T.text(surface, "Your run, the default rules and par, on the same simulated days.", (cx, cy + 10),
+            T.text(surface, "Your run, the default rules and par, on the same evaluation days.", (cx, cy + 10),
                    T.SIZE_BODY, T.TEXT_DIM, anchor="center")
         for i in range(3):
             a = self.age * 3 - i * 0.6
@@ -163,27 +170,50 @@ class ResultsScene(Screen):
             T.text(surface, f"Still working: {job.elapsed:.0f} s (we stop at {job.deadline:.0f} s)", (cx, cy + 160),
                    T.SIZE_SMALL, T.TEXT_DIM, anchor="center")
 
-    def draw_headline(self, surface, box, o: Outcome) -> None:
-        from engine.scoring import MAP_POINTS, RULES_POINTS, rules_points
+    def headline_texts(self) -> dict[str, str]:
+        """Every string the headline draws (tests compare them with engine.optimize.references):
+        the profit, the defaults' and par's, the days they are measured on, the composition, the watched day."""
+        o = self.outcome
+        if o is None:
+            return {}
+        sc, g = self.scenario, o.grade
+        days = f"Profit on the {o.days} evaluation day{'s' if o.days != 1 else ''}"
+        if o.par_source == "quick":
+            days += " · par from a quick search"
+        elif o.par_source == "none":
+            days += " · no par found in time"
+        return {"profit": words.value("profit", g.score, sc),
+                "defaults": f"Defaults {words.value('profit', g.baseline, sc)}",
+                "par": f"Par {words.value('profit', g.par, sc)}",
+                "days": days,
+                "sentence": o.money.sentence(),
+                "watched": o.watched.sentence() if o.watched is not None else ""}
 
+    def draw_headline(self, surface, box, o: Outcome) -> None:
         g = o.grade
+        texts = self.headline_texts()
         T.panel(surface, box, T.PANEL, radius=24, border=T.ACCENT, width=3)
-        # the score counts up and the stars arrive one by one, the first second after the tally
+        # the profit counts up and the stars arrive one by one, the first second after the tally
         t = min(1.0, max(0.0, (self.age - (self.revealed_at or 0.0)) / REVEAL))
         for i in range(3):
             pop = min(1.0, max(0.0, (t - 0.45 - 0.18 * i) / 0.12))
             filled = i < g.stars and pop > 0
             charts.star(surface, (box.left + 60 + i * 70, box.top + 50), int(28 * (0.6 + 0.4 * pop)) if filled else 28,
-                 filled)
+                        filled)
         T.text(surface, self.verdict(o), (box.right - 28, box.top + 50), T.SIZE_SMALL,
                T.GOOD if g.beats_baseline else T.WARN, "semibold", anchor="midright")
-        shown = round(g.headline * (1 - (1 - t) ** 3))
-        r = T.text(surface, f"{shown:,}", (box.left + 30, box.top + 124), 84, T.TEXT, "bold", anchor="midleft")
-        T.text(surface, "/ 1,000", (r.right + 12, r.bottom - 18), T.SIZE_LABEL, T.TEXT_DIM, "semibold",
-               anchor="bottomleft")
-        rp = round(rules_points(g.score, g.baseline, g.par))
-        T.text(surface, f"Map {g.headline - rp:,} of {MAP_POINTS}  ·  Rules {rp:,} of {RULES_POINTS}",
-               (box.left + 32, box.bottom - 18), T.SIZE_SMALL, T.TEXT_DIM, anchor="bottomleft")
+        shown = texts["profit"] if t >= 1.0 else words.value("profit", g.score * (1 - (1 - t) ** 3), self.scenario)
+        inner = box.width - 60
+        size = T.fit(texts["profit"], 460, 76, "bold", smallest=T.SIZE_HEAD)
+        T.text(surface, shown, (box.left + 30, box.top + 116), size, T.TEXT, "bold", anchor="midleft")
+        for i, key in enumerate(("defaults", "par")):  # the two references, right of the profit
+            T.text(surface, texts[key], (box.right - 28, box.top + 100 + 36 * i),
+                   T.fit(texts[key], 270, T.SIZE_BODY, "semibold"), T.TEXT, "semibold", anchor="midright")
+        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 156),
+               T.SIZE_SMALL, T.TEXT_DIM)
+        size = T.fit(texts["sentence"], inner, T.SIZE_SMALL, "semibold", smallest=18)
+        T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 14),
+               size, T.TEXT, "semibold", anchor="bottomleft")
 
     def verdict(self, o: Outcome) -> str:
         g = o.grade
@@ -198,9 +228,10 @@ class ResultsScene(Screen):
         return "Below the defaults"
 
     def card_kpis(self) -> list[str]:
-        """The KPIs the cards show: the score, profit, then the targets' KPIs (four at most)."""
+        """The KPIs the cards show beside the headline: the targets' KPIs, then revenue and cost (three)."""
         sc = self.scenario
-        return (["score", "profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")])[:4]
+        names = words.shown(t.kpi for t in sc.objective.targets if t.kpi != "profit")
+        return list(dict.fromkeys(names + ["revenue", "cost"]))[:3]
 
     def card_values(self) -> dict[str, str]:
         """KPI -> the value its card shows, as shown (tests compare these with the engine's numbers)."""
@@ -232,7 +263,7 @@ class ResultsScene(Screen):
                                             T.SIZE_SMALL, "semibold"),
                        (x, y), T.SIZE_SMALL, T.GOOD if met else T.WARN, "semibold")
             else:
-                d = v - o.baseline.mean(name)
+                d = v - o.baseline_kpis.get(name, math.nan)
                 good = d >= 0 if words.higher_is_better(name) else d <= 0
                 if abs(d) < 0.5:
                     T.text(surface, T.ellipsize("same as defaults", inner, T.SIZE_SMALL), (x, y), T.SIZE_SMALL,
@@ -242,7 +273,7 @@ class ResultsScene(Screen):
                                                 T.SIZE_SMALL, "semibold"), (x, y), T.SIZE_SMALL,
                            T.GOOD if good else T.WARN, "semibold")
             y += 38
-            parts = [("Defaults", o.baseline.mean(name)), ("Par", o.par_run.mean(name))]
+            parts = [("Defaults", o.baseline_kpis.get(name)), ("Par", o.par_kpis.get(name))]
             font = T.font(T.SIZE_SMALL)
             for what, pv in parts:
                 line = f"{what} {words.value(name, pv, sc)}"
@@ -283,7 +314,7 @@ class ResultsScene(Screen):
     def draw_money(self, surface, box, o: Outcome) -> None:
         inner = self._chart_box(surface, box)
         cur = self.scenario.currency
-        rows = [(n, v, T.GREEN) for n, v in o.money["revenue"]] + [(n, v, T.VERMILION) for n, v in o.money["cost"]]
+        rows = [(n, v, T.GREEN) for n, v in o.money.revenue] + [(n, v, T.VERMILION) for n, v in o.money.cost]
         T.text(surface, f"Profit {words.value('profit', o.kpis.get('profit'), self.scenario)}", (inner.right, inner.top),
                T.SIZE_BODY, T.TEXT, "bold", anchor="topright")
         charts.bar_chart(surface, inner, rows, title="Money in and out", fmt=lambda v: f"{v:,.0f} {cur}", row_h=32)
@@ -322,7 +353,9 @@ class ResultsScene(Screen):
         list_w = 620
         box = pygame.Rect(area.left, area.top, area.width - list_w - GAP, area.height)
         inner = self._chart_box(surface, box)
-        T.text(surface, "Your map: where the money was lost", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+        title = f"Your map ({o.grade.map_score}/100 against the expert's): where the money was lost"
+        size = T.fit(title, inner.width, T.SIZE_LABEL, "semibold")
+        T.text(surface, T.ellipsize(title, inner.width, size, "semibold"), inner.topleft, size, T.TEXT, "semibold")
         img = self.map_image((inner.width, inner.height - 56), o)
         if img is not None:
             surface.blit(img, (inner.left, inner.top + 56))

@@ -147,7 +147,6 @@ def run_autoplay(args) -> int:
     opts.attract = True
     opts.background_par = False
     if headless:
-        opts.replications = min(3, opts.replications or 3)
         opts.par_seconds = 3.0
     driver = Autoplay(app, pace=0.12 if headless else 0.35, loop=not headless)
     flow.title(app)

@@ -176,7 +176,7 @@ def _results(s: Session) -> None:
     res = flow.go(s.app, s.done, "results")
     s.frames(20)
     s.save("results_tallying")
-    res.wait()
+    res.wait(300)
     s.frames(90)  # the headline counted up, the stars in
     s.save("results")
     res.toggle_view()
@@ -188,7 +188,7 @@ STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hi
           _run_midday, _results)
 
 
-def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[tuple[str, str | None]]:
+def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:
     """Write the screenshots into `out_dir`; returns (name, path or None when skipped) in order."""
     from engine.files import ensure_folder
     from engine.load import builtin_dir, load
@@ -197,7 +197,6 @@ def take(out_dir, size=(1920, 1080), replications: int = 3, log=print) -> list[t
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     pygame.init()
     app = App(tuple(size), headless=True)
-    app.settings.replications = replications
     app.settings.background_par = False
     paths = sorted(Path(builtin_dir()).glob("*.yaml"))
     main_path = next((p for p in paths if p.name == "customer_service.yaml"), paths[0] if paths else None)

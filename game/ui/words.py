@@ -3,13 +3,22 @@
 The command line prints KPIs for analysts; here they are for a visitor at a stand: "Hang-ups 4.2 %",
 "Answered within 20 s", "Profit 4,060 USD". Values are shown, never changed: what a screen prints is the
 engine's number, rounded for display.
+
+The score is the profit (engine.scoring), so the KPI `score` is never shown on its own (`SHOWN` leaves it
+out); a contract's penalty (`penalty.ID`) is money, under the penalty's own label.
 """
 from __future__ import annotations
 
 import math
 
 SHARES = ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization")
-MONEY = ("revenue", "cost", "profit")
+MONEY = ("revenue", "cost", "profit", "penalty")
+HIDDEN = ("score",)  # the same number as the profit: a screen shows the profit
+
+
+def shown(names) -> list[str]:
+    """`names` without the KPIs a screen never shows (the `score`, which is the profit)."""
+    return [n for n in names if n.split(".")[0] not in HIDDEN]
 TIMES = ("mean_wait", "asa", "mean_time_in_system")
 
 UNIT_SECONDS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
@@ -36,6 +45,9 @@ def label(name: str, scenario) -> str:
     if base == "utilization":
         pool = scenario.resources.get(part)
         return f"{pool.label if pool and pool.label else part} busy"
+    if base == "penalty":
+        charge = next((p for p in scenario.penalties if p.id == part), None)
+        return charge.label if charge is not None and charge.label else part.replace("_", " ").capitalize()
     if base == "exits":
         step = scenario.steps.get(part)
         return step.label if step and step.label else part
@@ -43,7 +55,7 @@ def label(name: str, scenario) -> str:
         return f"Answered in {duration(scenario.run.service_level_wait, scenario.time.unit)}" if calls \
             else f"Served in {duration(scenario.run.service_level_wait, scenario.time.unit)}"
     return {
-        "score": "Business score", "profit": "Profit", "revenue": "Revenue", "cost": "Cost",
+        "score": "Profit", "profit": "Profit", "revenue": "Revenue", "cost": "Cost",
         "abandon_rate": "Hang-ups" if calls else "Abandoned", "abandoned": "Hung up" if calls else "Abandoned",
         "asa": "Average wait to answer" if calls else "Average wait for service",
         "mean_wait": "Average wait", "p_wait": "Had to wait", "arrivals": "Arrivals", "completed": "Completed",
@@ -63,14 +75,14 @@ def value(name: str, v: float, scenario, signed: bool = False) -> str:
         return f"{v:+,.0f} {scenario.currency}" if signed else f"{v:,.0f} {scenario.currency}"
     if base in TIMES:
         return duration(v, scenario.time.unit)
-    if base == "score":
-        return f"{v:+,.0f}" if signed else f"{v:,.0f}"
+    if base == "score":  # the profit, should a caller still name it so
+        return value("profit", v, scenario, signed)
     return f"{v:+,.0f}" if signed else f"{v:,.0f}"
 
 
 def higher_is_better(name: str) -> bool:
     base = name.split(".")[0]
-    return base not in ("abandon_rate", "abandoned", "lost", "mean_wait", "asa", "p_wait", "cost",
+    return base not in ("abandon_rate", "abandoned", "lost", "mean_wait", "asa", "p_wait", "cost", "penalty",
                         "mean_time_in_system", "stockouts", "backorders")
 
 

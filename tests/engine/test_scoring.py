@@ -1,4 +1,4 @@
-"""Rules scoring: objective, targets, stars, the headline score, the daily seed."""
+"""Scoring: the score in money, targets, stars, the board's order, the daily seed."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +10,9 @@ import pytest
 
 from engine.load import loads
 from engine.scoring import (
-    check_targets, daily_seed, grade, headline, kpi_means, objective_score, rules_points, stars,
+    check_targets, daily_seed, grade, kpi_means, objective_score, rank_key, stars,
 )
+import engine.scoring as scoring
 
 SCENARIO = """
 format: 1
@@ -46,8 +47,9 @@ MISSES_SL = {"profit": 1000.0, "abandoned": 2.0, "service_level": 0.70, "abandon
 
 
 def test_objective_on_means_or_pairs(sc):
-    assert objective_score(sc, GOOD) == pytest.approx(960.0)
-    assert objective_score(sc, {k: (v, 1.0) for k, v in GOOD.items()}) == pytest.approx(960.0)
+    # the score is the profit: the penalties are already among the run's costs (KPI penalty.hang_ups)
+    assert objective_score(sc, GOOD) == pytest.approx(GOOD["profit"])
+    assert objective_score(sc, {k: (v, 1.0) for k, v in GOOD.items()}) == pytest.approx(GOOD["profit"])
     assert kpi_means({"a": {"mean": 3, "ci95": 1}}) == {"a": 3.0}
 
 
@@ -72,38 +74,28 @@ def test_stars():
     assert stars(-102.1, baseline=-150, par=-100, targets_met=True) == 2
 
 
-def test_rules_points_between_baseline_and_par():
-    assert rules_points(100, 100, 200) == 100
-    assert rules_points(200, 100, 200) == 500
-    assert rules_points(150, 100, 200) == 300
-    assert rules_points(0, 100, 200) == 0
-    assert rules_points(50, 100, 200) == 50
-    assert rules_points(250, 100, 200) == 550
-    assert rules_points(1e9, 100, 200) == 600
-    # par no better than baseline: the gap is at least 1 % of the scale
-    assert rules_points(100.5, 100, 100) == 300
-
-
-def test_headline_on_fixed_kpis(sc):
-    assert headline(100, 200, 100, 200) == 900
-    assert headline(100, 400, 100, 200) == 1000
-    assert headline(0, 0, 100, 200) == 0
-    assert headline(94, 150, 100, 200) == 376 + 300
-    g = grade(sc, GOOD, baseline=800, par=1000, map_score=90)
-    # score 960: 80 % of the way from baseline to par -> 100 + 400 * 0.8 = 420; map 90 -> 360
-    assert g.score == pytest.approx(960)
-    assert g.headline == 780
+def test_grade_is_money_with_stars(sc):
+    g = grade(sc, GOOD, baseline=800, par=1100, map_score=90)
+    assert g.score == g.profit == pytest.approx(GOOD["profit"])
+    assert (g.baseline, g.par, g.map_score) == (800.0, 1100.0, 90)
     assert g.stars == 2 and g.targets_met and g.beats_baseline and not g.reaches_par
-    g = grade(sc, MISSES_SL, baseline=800, par=970, map_score=100)
-    assert g.stars == 1 and not g.targets_met and g.reaches_par
-    assert g.headline == 400 + round(100 + 400 * 160 / 170)
-    g = grade(sc, GOOD, baseline=800, par=970, map_score=100)
-    assert g.stars == 3
+    g = grade(sc, MISSES_SL, baseline=800, par=1010, map_score=100)
+    assert g.stars == 1 and not g.targets_met and g.reaches_par  # par needs the targets too
+    assert grade(sc, GOOD, baseline=800, par=1010, map_score=100).stars == 3
+    assert grade(sc, GOOD, baseline=1000, par=1010).stars == 0  # the defaults' profit is not beaten
 
 
-def test_headline_same_formula_any_scale():
-    # a scenario measured in thousands and one measured in units rank a player the same
-    assert headline(80, 1500, 1000, 2000) == headline(80, 1.5, 1.0, 2.0)
+def test_no_points_out_of_1000_left():
+    for gone in ("MAP_POINTS", "RULES_POINTS", "rules_points", "headline"):
+        assert not hasattr(scoring, gone), gone
+    assert "headline" not in scoring.Grade.__slots__
+
+
+def test_rank_key_profit_then_stars_then_map():
+    rows = [(900.0, 1, 100), (1200.0, 0, 40), (900.0, 2, 10), (900.0, 2, 80), (None, 3, 100)]
+    ranked = sorted(rows, key=lambda r: rank_key(*r))
+    assert ranked == [(1200.0, 0, 40), (900.0, 2, 80), (900.0, 2, 10), (900.0, 1, 100), (None, 3, 100)]
+    assert rank_key(float("nan"), 3, 100) > rank_key(-1e9, 0, 0)  # no profit ranks after any profit
 
 
 def test_daily_seed_same_all_day_different_across_days():

@@ -22,7 +22,7 @@ def app(mode_app):
     a = mode_app
     install(a)
     opts = a.settings
-    opts.replications, opts.background_par, opts.par_seconds = 2, False, 1.0
+    opts.background_par, opts.par_seconds = False, 1.0
     return a
 
 
@@ -68,7 +68,7 @@ def test_keys_jump_to_any_phase_of_any_scenario(app, demo):
     app.step(DT, [])  # the shortcut card drawn
 
 
-def test_what_if_runs_two_settings_on_the_same_seed(app):
+def test_what_if_runs_two_settings_on_the_evaluation_days(app):
     sc = load(builtin_dir() / "customer_service.yaml")
     rnd = expert_round(sc, seed=4242)
     scene = app.stack.replace(WhatIfScene(app, rnd))
@@ -76,12 +76,22 @@ def test_what_if_runs_two_settings_on_the_same_seed(app):
     assert b["seniors"] == rnd.rules["seniors"] + 2  # "what if we hired two more seniors?"
     assert scene.wait(120), scene.error
     a_res, b_res = scene.results
-    assert a_res.seed == b_res.seed == 4242 and a_res.replications == b_res.replications == 2
+    from engine.scoring import evaluation_days
+
+    seed, reps = evaluation_days(sc, 4242)
+    assert a_res.seed == b_res.seed == seed == 4242 and a_res.replications == b_res.replications == reps == 10
     assert a_res.rules["seniors"] + 2 == b_res.rules["seniors"]
-    # the same seed: identical to running each setting alone on it (common random numbers)
-    alone = sim.run(sc, rnd.pmap, b, replications=2, seed=4242)
+    # the same days: identical to running each setting alone on them (common random numbers)
+    alone = sim.run(sc, rnd.pmap, b, replications=reps, seed=seed)
     assert alone.summary == b_res.summary
     assert a_res.summary != b_res.summary
+    # each column's headline is its profit in money, with its composition
+    from engine.money import money_lines
+
+    (pa, sa), (pb, sb) = scene.headlines()
+    assert pb == f"{alone.means()['profit']:,.0f} USD"
+    assert sb == money_lines(sc, b, alone.means()).sentence()
+    assert pa == f"{a_res.means()['profit']:,.0f} USD"
     app.step(DT, [])  # drawn
     # a lever moved on screen: the what-if column reruns with it, the "as set" one stays
     scene.set_rule("juniors", sc.rules[0].values()[0])

@@ -29,7 +29,7 @@ def app(mode_app):
 
 
 def kiosk_app(app, **kw):
-    opts = KioskOptions(attract_replications=1, replications=1, **kw)
+    opts = KioskOptions(**kw)
     k = install(app, opts)
     app.settings.background_par = False
     app.settings.par_seconds = 1.0
@@ -59,9 +59,9 @@ def run(app, seconds=0.0, events=()):
     return app.stack.top
 
 
-def graded_round(headline=712, stars=2):
+def graded_round(profit=1712.25, stars=2):
     rnd = Round(load(builtin_dir() / "customer_service.yaml"))
-    rnd.outcome = SimpleNamespace(grade=SimpleNamespace(headline=headline, stars=stars, map_score=90),
+    rnd.outcome = SimpleNamespace(grade=SimpleNamespace(score=profit, stars=stars, map_score=90),
                                            kpis={"profit": 1.0})
     return rnd
 
@@ -171,7 +171,7 @@ def test_round_timer_counts_down_and_time_up_tallies_the_day(app):
 def test_initials_on_the_keyboard_and_the_deny_list(app):
     k = kiosk_app(app)
     run(app, 0.1, tap((300, 300)))
-    scene = app.stack.replace(InitialsScene(app, graded_round(712, 2), k))
+    scene = app.stack.replace(InitialsScene(app, graded_round(), k))
     for ch in "FUK":
         run(app, 0.0, tap(scene.keyboard.key_for(ch).rect.center))
     assert scene.initials == "FUK"
@@ -186,7 +186,7 @@ def test_initials_on_the_keyboard_and_the_deny_list(app):
     top = run(app, 0.0, tap(scene.save_button.rect.center))
     assert isinstance(top, BoardsScene)
     today = store(app).top_today()
-    assert [(s.initials, s.score, s.stars) for s in today] == [("FBC", 712, 2)]
+    assert [(s.initials, s.profit, s.stars, s.map_score) for s in today] == [("FBC", 1712.25, 2, 90)]
     assert store(app).best_today().initials == "FBC"
     assert [s.initials for s in top.all_time] == ["FBC"]
 
@@ -194,14 +194,14 @@ def test_initials_on_the_keyboard_and_the_deny_list(app):
 def test_after_the_results_the_kiosk_leads_the_visitor_initials_boards_lead_boards_then_attract(app):
     k = kiosk_app(app)
     run(app, 0.1, tap((300, 300)))
-    rnd = graded_round(640, 1)
+    rnd = graded_round(640.0, 1)
     rnd.phase = "run"  # a round phase: only the kiosk's own screens stop the round timer
     k.round = rnd
     k.show_initials(rnd)
     assert isinstance(app.stack.top, InitialsScene) and not k.timing
     app.stack.top.skip()
     boards = app.stack.top
-    assert isinstance(boards, BoardsScene) and boards.mine is None and boards.my_score == 640 and not k.timing
+    assert isinstance(boards, BoardsScene) and boards.mine is None and boards.my_profit == 640 and not k.timing
     boards.lead()
     lead = app.stack.top
     assert isinstance(lead, LeadScene) and not k.timing
@@ -350,3 +350,28 @@ def test_every_target_on_the_kiosk_screens_is_at_least_48_px(app):
         rects += [f.rect for f in getattr(scene, "fields", [])]
         rects += [scene.consent_rect] if hasattr(scene, "consent_rect") else []
         assert rects and all(min(r.size) >= 48 for r in rects), scene.name
+
+
+def test_the_leaderboard_ranks_by_the_rule_it_writes(app, monkeypatch):
+    """Three rounds with different profit, stars and map: the board is in the rule's order, says the rule,
+    and shows each profit in money; the visitor's own row is the one with their profit."""
+    from game.ui import theme
+
+    k = kiosk_app(app)
+    st = store(app)
+    sc_id = "customer-service"
+    st.add_score("MAP", sc_id, 2500.0, 2, 70)
+    st.add_score("TOP", sc_id, 2500.0, 2, 95)
+    st.add_score("LOW", sc_id, 1800.5, 3, 100)
+    rnd = graded_round(2500.0, 2)
+    rnd.outcome.grade.map_score = 95
+    boards = app.stack.replace(BoardsScene(app, rnd, k, mine="TOP"))
+    assert [e.initials for e in boards.today] == ["TOP", "MAP", "LOW"]
+    seen: list[str] = []
+    real = theme.text
+    monkeypatch.setattr(theme, "text", lambda surface, s, *a, **kw: (seen.append(s), real(surface, s, *a, **kw))[1])
+    boards.draw(app.surface)
+    assert "Ranked by profit on the 10 evaluation days; ties: stars, then map" in seen
+    assert [t for t in seen if t.endswith(" USD")][:4] == ["You: 2,500 USD", "2,500 USD", "2,500 USD", "1,800 USD"]
+    assert "map 95/100" in seen and "map 70/100" in seen  # the tie-break, visible
+    assert not any("1,000" in t for t in seen)

@@ -55,7 +55,7 @@ def step(app, seconds=0.0, events=()):
 def workshop(app, dirs=()):
     ws = install(app, dirs, workshop="test-workshop")
     opts = app.settings
-    opts.replications, opts.background_par, opts.par_seconds = 1, False, 1.0
+    opts.background_par, opts.par_seconds = False, 1.0
     return ws
 
 
@@ -96,8 +96,8 @@ def test_a_changed_scenario_file_is_reloaded(app, folder):
     assert ws.reloads == 2 and any(e.path.name == "new_one.yaml" for e in top.entries)
 
 
-def play_round(app, ws, rules=None):
-    sc = load(builtin_dir() / "customer_service.yaml")
+def play_round(app, ws, rules=None, name="customer_service.yaml"):
+    sc = load(builtin_dir() / name)
     rnd = flow.start(app, sc, briefing=False)
     rnd.edges = list(sc.reference.edges)
     rnd.rules.update(rules or {})
@@ -108,6 +108,71 @@ def play_round(app, ws, rules=None):
     step(app, 0.1)
     assert rnd.recorded is not None
     return res
+
+
+def drawn_texts(app, scene, monkeypatch) -> list[str]:
+    from game.ui import theme
+
+    seen: list[str] = []
+    real = theme.text
+    monkeypatch.setattr(theme, "text", lambda surface, s, *a, **k: (seen.append(s), real(surface, s, *a, **k))[1])
+    scene.draw(app.surface)
+    monkeypatch.setattr(theme, "text", real)
+    return seen
+
+
+def test_results_record_board_and_debrief_show_the_references(app, monkeypatch):
+    """One round of a built-in scenario: its results, its record, the board and the debrief give the same
+    profit, defaults and par, those of engine.optimize.references on the evaluation days."""
+    from types import SimpleNamespace
+
+    from engine import sim
+    from engine.optimize import load_par, references
+    from engine.scoring import evaluation_days
+    from game.data.report import prepare
+
+    ws = workshop(app)
+    ws.add_team("Blue")
+    res = play_round(app, ws, name="tutorial.yaml")
+    rnd, o = res.round, res.outcome
+    sc = rnd.scenario
+    kept = load_par(sc)
+    refs = references(sc, kept if kept is not None else SimpleNamespace(best_rules=o.references.par_rules,
+                                                                        extra=None), rnd.seed)
+    seed, reps = evaluation_days(sc, rnd.seed)
+    player = sim.run(sc, rnd.pmap, rnd.rules, replications=reps, seed=seed).means()["profit"]
+    assert round(o.grade.score, 2) == round(player, 2)
+    texts = res.headline_texts()
+    assert (texts["defaults"], texts["par"]) == (f"Defaults {refs.baseline:,.0f} USD", f"Par {refs.par:,.0f} USD")
+    rec = store(app).rounds(workshop="test-workshop")[0]
+    assert (rec.profit, rec.baseline, rec.par, rec.stars) == (o.grade.score, refs.baseline, refs.par, o.grade.stars)
+    assert rec.baseline_kpis == pytest.approx(refs.baseline_kpis, nan_ok=True)
+
+    board = app.stack.replace(TeamBoardScene(app, ws))
+    drawn = drawn_texts(app, board, monkeypatch)
+    assert f"{player:,.0f} USD" in drawn and board.profit_text(rec) == f"{player:,.0f} USD"
+    assert any(f"Ranked by profit on the {reps} evaluation days; ties: stars, then map" in t for t in drawn)
+    assert not any("1,000" in t for t in drawn)
+    marks = {name: shown for name, _, shown, _ in board.target_marks(rec)}
+    for t in sc.objective.targets:
+        assert marks[t.kpi].startswith("✓" if t.met(o.kpis[t.kpi]) else "✗")
+
+    d = prepare(store(app), "Blue", "test-workshop")
+    assert (d.baseline_score, d.par_score) == (refs.baseline, refs.par)
+    line = d.score_line()
+    assert o.money.sentence() in line
+    assert f"default rules {refs.baseline:,.0f}, par {refs.par:,.0f} USD" in line
+
+
+def test_the_board_ranks_by_profit_then_stars_then_map(app):
+    ws = workshop(app)
+    st = store(app)
+    st.add_round("Map", "tutorial", 900.0, stars=2, map_score=60, workshop="test-workshop")
+    st.add_round("Low", "tutorial", 800.0, stars=3, map_score=100, workshop="test-workshop")
+    st.add_round("Top", "tutorial", 900.0, stars=2, map_score=90, workshop="test-workshop")
+    st.add_round("Map", "tutorial", 850.0, stars=3, map_score=100, workshop="test-workshop")  # Map's worse round
+    board = TeamBoardScene(app, ws)
+    assert [(r.team, r.profit) for r in board.best_rounds()] == [("Top", 900.0), ("Map", 900.0), ("Low", 800.0)]
 
 
 @pytest.mark.slow
@@ -138,7 +203,7 @@ def test_teams_take_turns_and_the_board_compares_them(app, tmp_path):
 
     board = app.stack.replace(TeamBoardScene(app, ws))
     best = board.best_rounds()
-    assert {r.team for r in best} == {"Blue", "Green"} and best[0].score >= best[1].score
+    assert {r.team for r in best} == {"Blue", "Green"} and best[0].rank_key <= best[1].rank_key
     step(app)  # drawn, thumbnails and all
     assert board._thumbs and all(img.get_width() > 100 for img in board._thumbs.values())
 

@@ -32,21 +32,22 @@ class Backend(Protocol):
         """The word "ok" for sound data, else what is wrong."""
 
     # -- the leaderboard --
-    def insert_score(self, *, initials: str, scenario: str, score: int, stars: int, map_score: int,
+    def insert_score(self, *, initials: str, scenario: str, profit: float | None, stars: int, map_score: int,
                      kpis: dict, day: str, seed: int, created: str) -> int:
-        """Keep a leaderboard line; its id."""
+        """Keep a leaderboard line (its `score` column written as round(profit) for older readers); its id."""
 
     def score(self, entry_id: int) -> ScoreEntry | None: ...
 
     def scores(self, scenario: str | None, day: str | None, n: int) -> list[ScoreEntry]:
-        """The best `n` lines (of `scenario`, of `day`, when given), best first, ties to the earlier."""
+        """The best `n` lines (of `scenario`, of `day`, when given), best first by the board's rule
+        (engine.scoring.rank_key: profit, then stars, then map; no profit last), ties to the earlier."""
 
-    def count_better(self, scenario: str | None, day: str | None, score: int, entry_id: int) -> int:
-        """How many lines (of `scenario`, of `day`) stand above a line of `score` and id `entry_id`."""
+    def count_better(self, scenario: str | None, day: str | None, entry_id: int) -> int:
+        """How many lines (of `scenario`, of `day`) stand above line `entry_id` by the board's rule."""
 
     # -- leads --
     def insert_lead(self, *, name: str, company: str, email: str, consent_at: str, consent_text: str,
-                    scenario: str | None, score: int | None, created: str) -> int:
+                    scenario: str | None, profit: float | None, created: str) -> int:
         """Keep a lead; its id."""
 
     def leads(self, lead_id: int | None = None) -> list[Lead]:
@@ -63,13 +64,13 @@ class Backend(Protocol):
         """Team `name` of `workshop` exists afterwards (made now if new)."""
 
     def teams(self, workshop: str | None) -> list[Team]:
-        """The teams (of `workshop`), in the order they joined, with their rounds played and best score."""
+        """The teams (of `workshop`), in the order they joined, with their rounds played and best profit."""
 
     def workshops(self) -> list[str]:
         """The workshops, in the order their first team joined."""
 
     def insert_round(self, *, team: str, workshop: str, scenario: str, scenario_path: str | None,
-                     seed: int | None, rules: dict, edges: list, kpis: dict, score: int, stars: int,
+                     seed: int | None, rules: dict, edges: list, kpis: dict, profit: float | None, stars: int,
                      map_score: int, baseline: float | None, par: float | None, created: str,
                      baseline_kpis: dict | None, par_kpis: dict | None) -> int:
         """Keep a round as the team's next (the team made if new), in one transaction; its id."""

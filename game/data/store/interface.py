@@ -65,10 +65,11 @@ class Store:
 
     # -- the leaderboard --
 
-    def add_score(self, initials: str, scenario: str, score: int, stars: int = 0, map_score: int = 0,
+    def add_score(self, initials: str, scenario: str, profit: float, stars: int = 0, map_score: int = 0,
                   kpis: Mapping[str, Any] | None = None, day: _dt.date | str | None = None,
                   seed: int | None = None) -> ScoreEntry:
-        """Put a round on the board; committed to disk when this returns. `day` defaults to today (UTC);
+        """Put a round on the board: its score is `profit` on the evaluation days (money), with its stars
+        and map score for the ties; committed to disk when this returns. `day` defaults to today (UTC);
         `seed` to that day's daily-challenge seed for the scenario. InitialsError for bad initials."""
         initials = check_initials(initials)
         day = day_text(day)
@@ -76,7 +77,7 @@ class Store:
             from engine.scoring import daily_seed
 
             seed = daily_seed(day, scenario)
-        row_id = self.backend.insert_score(initials=initials, scenario=scenario, score=int(score),
+        row_id = self.backend.insert_score(initials=initials, scenario=scenario, profit=real(profit),
                                            stars=int(stars), map_score=int(map_score), kpis=kpi_values(kpis),
                                            day=day, seed=int(seed), created=now())
         return self.score_entry(row_id)
@@ -86,7 +87,8 @@ class Store:
 
     def top_today(self, scenario: str | None = None, day: _dt.date | str | None = None, n: int = 10
                   ) -> list[ScoreEntry]:
-        """Today's board (or `day`'s), best first; ties go to whoever got there first."""
+        """Today's board (or `day`'s), best first by the board's rule (profit, then stars, then map);
+        full ties go to whoever got there first."""
         return self.backend.scores(scenario, day_text(day), n)
 
     def top_all_time(self, scenario: str | None = None, n: int = 10) -> list[ScoreEntry]:
@@ -99,20 +101,19 @@ class Store:
 
     def rank(self, entry: ScoreEntry, all_time: bool = False) -> int:
         """Where `entry` stands (1 = top) on its day's board for its scenario, or on the all-time one."""
-        return self.backend.count_better(entry.scenario, None if all_time else entry.day, entry.score,
-                                         entry.id) + 1
+        return self.backend.count_better(entry.scenario, None if all_time else entry.day, entry.id) + 1
 
     # -- leads --
 
     def add_lead(self, name: str, company: str, email: str, consent: bool, scenario: str | None = None,
-                 score: int | None = None, consent_text: str = "") -> Lead:
+                 profit: float | None = None, consent_text: str = "") -> Lead:
         """Keep a visitor's details, only with their explicit consent (`consent is True`: a ticked box,
         not a default). LeadError, and nothing stored, without consent, a name, or a plausible email."""
         name, company, email = check_lead(name, company, email, consent)
         moment = now()
         row_id = self.backend.insert_lead(name=name, company=company, email=email, consent_at=moment,
                                           consent_text=consent_text or "", scenario=scenario,
-                                          score=None if score is None else int(score), created=moment)
+                                          profit=real(profit), created=moment)
         return self.leads(lead_id=row_id)[0]
 
     def leads(self, lead_id: int | None = None) -> list[Lead]:
@@ -143,22 +144,22 @@ class Store:
     def workshops(self) -> list[str]:
         return self.backend.workshops()
 
-    def add_round(self, team: str, scenario: str, score: int, stars: int = 0, map_score: int = 0,
+    def add_round(self, team: str, scenario: str, profit: float, stars: int = 0, map_score: int = 0,
                   rules: Mapping[str, Any] | None = None, edges: Iterable[Any] | None = None,
                   kpis: Mapping[str, Any] | None = None, seed: int | None = None, workshop: str | None = None,
                   scenario_path: str | os.PathLike | None = None, baseline: float | None = None,
                   par: float | None = None, baseline_kpis: Mapping[str, Any] | None = None,
                   par_kpis: Mapping[str, Any] | None = None) -> RoundRecord:
         """Record a team's round (the team is created if new); its number is the team's next. Committed
-        when this returns. `edges` are Edge objects or `src.port -> dst` strings; `baseline` and `par` the
-        objective's value under the default rules and par's on the same seed, `baseline_kpis` and
+        when this returns. Its score is `profit` on the evaluation days; `edges` are Edge objects or
+        `src.port -> dst` strings; `baseline` and `par` the default rules' and par's profit on those days, `baseline_kpis` and
         `par_kpis` all their KPIs (the debrief shows them; without them it runs those days again)."""
         team, workshop = check_team_name(team), workshop or today().isoformat()
         row_id = self.backend.insert_round(
             team=team, workshop=workshop, scenario=scenario,
             scenario_path=None if scenario_path is None else str(scenario_path),
             seed=None if seed is None else int(seed), rules=rule_values(rules), edges=edge_texts(edges),
-            kpis=kpi_values(kpis), score=int(score), stars=int(stars), map_score=int(map_score),
+            kpis=kpi_values(kpis), profit=real(profit), stars=int(stars), map_score=int(map_score),
             baseline=real(baseline), par=real(par), created=now(),
             baseline_kpis=None if baseline_kpis is None else kpi_values(baseline_kpis),
             par_kpis=None if par_kpis is None else kpi_values(par_kpis))

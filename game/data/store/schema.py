@@ -64,5 +64,11 @@ MIGRATIONS: list[Sequence[str]] = [
         "ALTER TABLE rounds ADD COLUMN baseline_kpis TEXT",
         "ALTER TABLE rounds ADD COLUMN par_kpis TEXT",
     ),
+    (  # 3: the score in money, the profit on the evaluation days (older rows keep their 0-1,000 score, NULL here)
+        "ALTER TABLE scores ADD COLUMN profit REAL",
+        "ALTER TABLE rounds ADD COLUMN profit REAL",
+        "ALTER TABLE leads ADD COLUMN profit REAL",
+        "CREATE INDEX scores_by_profit ON scores (scenario, day, profit DESC, stars DESC, map_score DESC)",
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,10 +34,14 @@ from game.data.store.records import Lead, RoundRecord, ScoreEntry, Team
 from game.data.store.schema import MIGRATIONS
 from game.data.store.transaction import Transaction
 
-_SCORE_COLUMNS = "id, initials, scenario, score, stars, map_score, kpis, day, seed, created"
+_SCORE_COLUMNS = "id, initials, scenario, score, stars, map_score, kpis, day, seed, created, profit"
 _ROUND_COLUMNS = ("r.id, t.name, t.workshop, r.round, r.scenario, r.scenario_path, r.seed, r.rules, r.edges,"
                   " r.kpis, r.score, r.stars, r.map_score, r.baseline, r.par, r.created, r.baseline_kpis,"
-                  " r.par_kpis")
+                  " r.par_kpis, r.profit")
+#: The board's rule (engine.scoring.rank_key) in SQL: profit on the evaluation days, then stars, then the
+#: map; a row kept before the score was money (no profit) after every row with one; then who came first.
+_BOARD_ORDER = "profit IS NULL, profit DESC, stars DESC, map_score DESC, id ASC"
+_BOARD_KEY = "profit IS NULL, COALESCE(-profit, 0), -stars, -map_score, id"
 
 
 class SQLiteBackend:
@@ -134,13 +138,14 @@ class SQLiteBackend:
 
     # -- the leaderboard --
 
-    def insert_score(self, *, initials: str, scenario: str, score: int, stars: int, map_score: int,
+    def insert_score(self, *, initials: str, scenario: str, profit: float, stars: int, map_score: int,
                      kpis: dict, day: str, seed: int, created: str) -> int:
         with self.write() as c:
             cur = c.execute(
-                "INSERT INTO scores (initials, scenario, score, stars, map_score, kpis, day, seed, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (initials, scenario, score, stars, map_score, json.dumps(kpis), day, seed, created))
+                "INSERT INTO scores (initials, scenario, score, stars, map_score, kpis, day, seed, created, profit)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (initials, scenario, _old_score(profit) or 0, stars, map_score, json.dumps(kpis), day, seed, created,
+                 profit))
             return cur.lastrowid
 
     def score(self, entry_id: int) -> ScoreEntry | None:
@@ -151,33 +156,34 @@ class SQLiteBackend:
         where, params = _filter(scenario, day)
         return self._scores(where, params, n)
 
-    def count_better(self, scenario: str | None, day: str | None, score: int, entry_id: int) -> int:
+    def count_better(self, scenario: str | None, day: str | None, entry_id: int) -> int:
         where, params = _filter(scenario, day)
         return self.conn.execute(
-            f"SELECT COUNT(*) FROM scores {where} AND (score > ? OR (score = ? AND id < ?))",
-            (*params, score, score, entry_id)).fetchone()[0]
+            f"SELECT COUNT(*) FROM scores {where} AND ({_BOARD_KEY}) < "
+            f"(SELECT {_BOARD_KEY} FROM scores WHERE id = ?)", (*params, entry_id)).fetchone()[0]
 
     def _scores(self, where: str, params: tuple, n: int) -> list[ScoreEntry]:
         rows = self.conn.execute(
-            f"SELECT {_SCORE_COLUMNS} FROM scores {where} ORDER BY score DESC, id ASC LIMIT ?",
+            f"SELECT {_SCORE_COLUMNS} FROM scores {where} ORDER BY {_BOARD_ORDER} LIMIT ?",
             (*params, int(n))).fetchall()
-        return [ScoreEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9]) for r in rows]
+        return [ScoreEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8], r[9], r[10])
+                for r in rows]
 
     # -- leads --
 
     def insert_lead(self, *, name: str, company: str, email: str, consent_at: str, consent_text: str,
-                    scenario: str | None, score: int | None, created: str) -> int:
+                    scenario: str | None, profit: float | None, created: str) -> int:
         with self.write() as c:
             cur = c.execute(
-                "INSERT INTO leads (name, company, email, consent_at, consent_text, scenario, score, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, company, email, consent_at, consent_text, scenario, score, created))
+                "INSERT INTO leads (name, company, email, consent_at, consent_text, scenario, score, created,"
+                " profit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (name, company, email, consent_at, consent_text, scenario, _old_score(profit), created, profit))
             return cur.lastrowid
 
     def leads(self, lead_id: int | None = None) -> list[Lead]:
         where, params = ("WHERE id = ?", (lead_id,)) if lead_id is not None else ("", ())
         rows = self.conn.execute(
-            "SELECT id, name, company, email, consent_at, consent_text, scenario, score, created FROM leads "
+            "SELECT id, name, company, email, consent_at, consent_text, scenario, score, created, profit FROM leads "
             f"{where} ORDER BY id", params).fetchall()
         return [Lead(*r) for r in rows]
 
@@ -198,7 +204,7 @@ class SQLiteBackend:
     def teams(self, workshop: str | None) -> list[Team]:
         where, params = ("WHERE t.workshop = ?", (workshop,)) if workshop is not None else ("", ())
         rows = self.conn.execute(
-            "SELECT t.id, t.name, t.workshop, t.created, COUNT(r.id), MAX(r.score) FROM teams t "
+            "SELECT t.id, t.name, t.workshop, t.created, COUNT(r.id), MAX(r.profit) FROM teams t "
             f"LEFT JOIN rounds r ON r.team_id = t.id {where} GROUP BY t.id ORDER BY t.id", params).fetchall()
         return [Team(*r) for r in rows]
 
@@ -206,7 +212,7 @@ class SQLiteBackend:
         return [r[0] for r in self.conn.execute("SELECT workshop FROM teams GROUP BY workshop ORDER BY MIN(id)")]
 
     def insert_round(self, *, team: str, workshop: str, scenario: str, scenario_path: str | None,
-                     seed: int | None, rules: dict, edges: list, kpis: dict, score: int, stars: int,
+                     seed: int | None, rules: dict, edges: list, kpis: dict, profit: float, stars: int,
                      map_score: int, baseline: float | None, par: float | None, created: str,
                      baseline_kpis: dict | None, par_kpis: dict | None) -> int:
         """The team (created if new) gets the round numbered after its last; in one transaction."""
@@ -216,11 +222,11 @@ class SQLiteBackend:
                                (team_id,)).fetchone()[0]
             cur = c.execute(
                 "INSERT INTO rounds (team_id, round, scenario, scenario_path, seed, rules, edges, kpis, score,"
-                " stars, map_score, baseline, par, created, baseline_kpis, par_kpis)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stars, map_score, baseline, par, created, baseline_kpis, par_kpis, profit)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (team_id, number, scenario, scenario_path, seed, json.dumps(rules), json.dumps(edges),
-                 json.dumps(kpis), score, stars, map_score, baseline, par, created, _json_or_none(baseline_kpis),
-                 _json_or_none(par_kpis)))
+                 json.dumps(kpis), _old_score(profit) or 0, stars, map_score, baseline, par, created,
+                 _json_or_none(baseline_kpis), _json_or_none(par_kpis), profit))
             return cur.lastrowid
 
     def rounds(self, team: str | None = None, workshop: str | None = None, scenario: str | None = None,
@@ -237,7 +243,7 @@ class SQLiteBackend:
         return [RoundRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
                             json.loads(r[9]), r[10], r[11], r[12], r[13], r[14], r[15],
                             None if r[16] is None else json.loads(r[16]),
-                            None if r[17] is None else json.loads(r[17])) for r in rows]
+                            None if r[17] is None else json.loads(r[17]), r[18]) for r in rows]
 
 
 def _filter(scenario: str | None, day: str | None) -> tuple[str, tuple]:
@@ -256,6 +262,11 @@ def _team_id(c: sqlite3.Connection, name: str, workshop: str, created: str) -> i
     """The id of team `name` in `workshop`, created if new (inside the caller's transaction)."""
     c.execute("INSERT OR IGNORE INTO teams (name, workshop, created) VALUES (?, ?, ?)", (name, workshop, created))
     return c.execute("SELECT id FROM teams WHERE workshop = ? AND name = ?", (workshop, name)).fetchone()[0]
+
+
+def _old_score(profit: float | None) -> int | None:
+    """What the old `score` column gets, so a reader from before the score was money does not break."""
+    return None if profit is None else int(round(profit))
 
 
 def _json_or_none(value) -> str | None:

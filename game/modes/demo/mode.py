@@ -3,9 +3,10 @@
 It opens on scenario select. Keys (F1 shows them on screen) jump to any phase of any scenario, starting
 that phase afresh: the map phase from the scenario's start map, the later phases with the expert map
 already drawn, so a demo never waits on someone building a map live. The what-if screen runs the same
-map with two rule settings side by side on the same seed, so both columns meet the same callers on the
-same days (common random numbers) and every difference is the rules' doing: the honest answer to "and
-what if we hired two more seniors?".
+map with two rule settings side by side on the evaluation days (engine.scoring.evaluation_days: the
+days the results and every board measure on), so both columns meet the same callers on the same days
+(common random numbers) and every difference is the rules' doing: the honest answer to "and what if we
+hired two more seniors?". Each column's headline is its profit in money, with its composition.
 """
 from __future__ import annotations
 
@@ -158,12 +159,15 @@ def what_if_rules(scenario, rules: dict) -> dict:
     return {**rules, lever.id: values[j]}
 
 
-def compare(scenario, pmap, rules_a: dict, rules_b: dict, seed: int, replications: int | None):
-    """Both settings on the same seed: replication r of each meets the same entities."""
+def compare(scenario, pmap, rules_a: dict, rules_b: dict, seed: int | None):
+    """Both settings on the evaluation days of `seed` (None: the scenario's own): replication r of each
+    meets the same entities."""
     from engine import sim
+    from engine.scoring import evaluation_days
 
-    a = sim.run(scenario, pmap, rules_a, replications=replications, seed=seed)
-    b = sim.run(scenario, pmap, rules_b, replications=replications, seed=seed)
+    day_seed, reps = evaluation_days(scenario, seed)
+    a = sim.run(scenario, pmap, rules_a, replications=reps, seed=day_seed)
+    b = sim.run(scenario, pmap, rules_b, replications=reps, seed=day_seed)
     return a, b
 
 
@@ -180,7 +184,7 @@ class WhatIfScene(Screen):
         self.scenario = sc = rnd.scenario
         self.rules_a = {**sc.default_rules(), **rnd.rules}
         self.rules_b = dict(rules_b) if rules_b is not None else what_if_rules(sc, self.rules_a)
-        self.seed = rnd.run_seed
+        self.seed = rnd.seed  # a daily challenge's, or None: the scenario's own evaluation days
         self.job: Job | None = None
         self.results = None  # (RunResult a, RunResult b) of `self.ran`
         self.ran: dict | None = None  # the what-if rules the results are for
@@ -223,11 +227,10 @@ class WhatIfScene(Screen):
             self.pending = True
             return
         self.pending = False
-        opts = self.app.settings
         self.ran = dict(self.rules_b)
         self.error = None
         self.job = Job(compare, self.scenario, self.round.pmap, self.rules_a, self.ran, self.seed,
-                       opts.replications, name="what-if", process=True, deadline=WHAT_IF_DEADLINE)
+                       name="what-if", process=True, deadline=WHAT_IF_DEADLINE)
 
     def leave(self) -> None:
         if self not in self.app.stack and self.job is not None:  # off the stack: the runs stop with it
@@ -267,14 +270,25 @@ class WhatIfScene(Screen):
     # --- drawing -------------------------------------------------------------------------------
     def rows(self) -> list[str]:
         sc = self.scenario
-        names = ["score", "profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")]
-        extra = [n for n in ("revenue", "cost", "abandon_rate", "mean_wait", "utilization") if n not in names]
+        names = words.shown(t.kpi for t in sc.objective.targets if t.kpi != "profit")
+        extra = [n for n in ("revenue", "cost", *(f"penalty.{p.id}" for p in sc.penalties), "abandon_rate",
+                             "mean_wait", "utilization") if n not in names]
         have = self.results[0].summary if self.results else {}
-        return (names + [n for n in extra if n in have])[:8]
+        return (names + [n for n in extra if n in have])[:7]
+
+    def headlines(self) -> tuple[tuple[str, str], tuple[str, str]] | None:
+        """Each column's headline: (its profit in money, its composition), as drawn."""
+        if self.results is None:
+            return None
+        from engine.money import money_lines
+
+        sc = self.scenario
+        return tuple((words.value("profit", r.mean("profit"), sc), money_lines(sc, rules, r.means()).sentence())
+                     for r, rules in zip(self.results, (self.rules_a, self.ran)))
 
     def draw(self, surface):
         sc = self.scenario
-        self.header(surface, f"What if…  {sc.title}", "Your map, two rule settings, the same simulated days.")
+        self.header(surface, f"What if…  {sc.title}", "Your map, two rule settings, the same evaluation days.")
         for rid, w in self.widgets.items():
             panel = self.panels[rid]
             changed = self.rules_b.get(rid) != self.rules_a.get(rid)
@@ -323,6 +337,20 @@ class WhatIfScene(Screen):
             T.text(surface, title, (right, y), T.SIZE_BODY, T.ACCENT, "semibold", anchor="topright")
         T.text(surface, "KPI", (x0, y), T.SIZE_BODY, T.ACCENT, "semibold")
         y += 56
+        (pa, sa), (pb, sb) = self.headlines()
+        T.text(surface, "Profit", (x0, y + 28), T.SIZE_LABEL, T.TEXT, "bold", anchor="midleft")
+        T.text(surface, pa, (cols[0], y + 28), T.fit(pa, 190, T.SIZE_LABEL, "bold"), T.TEXT_DIM, "bold",
+               anchor="midright")
+        T.text(surface, pb, (cols[1], y + 28), T.fit(pb, 190, T.SIZE_LABEL, "bold"), T.TEXT, "bold",
+               anchor="midright")
+        d = b.mean("profit") - a.mean("profit")
+        change = "same" if abs(d) < 0.5 else f"{'▲' if d > 0 else '▼'} {words.value('profit', abs(d), sc)}"
+        T.text(surface, change, (cols[2], y + 28), T.fit(change, 190, T.SIZE_BODY, "semibold"),
+               T.TEXT_DIM if abs(d) < 0.5 else (T.GOOD if d > 0 else T.WARN), "semibold", anchor="midright")
+        for k, (label, sentence) in enumerate((("As set", sa), ("What if", sb))):
+            line = f"{label}: {sentence}"
+            T.text(surface, line, (x0, y + 70 + 32 * k), T.fit(line, inner, T.SIZE_SMALL, smallest=18), T.TEXT_DIM)
+        y += 150
         rows = self.rows()
         row_h = min(72, (box.bottom - 110 - y) // max(1, len(rows)))
         for i, name in enumerate(rows):
@@ -332,8 +360,9 @@ class WhatIfScene(Screen):
             cy = y + row_h // 2
             if i % 2 == 0:
                 T.panel(surface, pygame.Rect(x0 - 16, y + 2, inner + 32, row_h - 4), T.BG_LIGHT, radius=10)
-            T.text(surface, T.ellipsize(words.label(name, sc), cols[0] - 180 - x0, T.SIZE_BODY), (x0, cy), T.SIZE_BODY,
-                   T.TEXT, anchor="midleft")
+            label = words.label(name, sc)
+            size = T.fit(label, cols[0] - 180 - x0, T.SIZE_BODY)
+            T.text(surface, T.ellipsize(label, cols[0] - 180 - x0, size), (x0, cy), size, T.TEXT, anchor="midleft")
             T.text(surface, words.value(name, va, sc), (cols[0], cy), T.SIZE_BODY, T.TEXT_DIM, anchor="midright")
             T.text(surface, words.value(name, vb, sc), (cols[1], cy), T.SIZE_BODY, T.TEXT, "bold", anchor="midright")
             d = vb - va
@@ -344,8 +373,8 @@ class WhatIfScene(Screen):
                 T.text(surface, f"{'▲' if d > 0 else '▼'} {words.value(name, abs(d), sc)}", (cols[2], cy),
                        T.SIZE_SMALL, T.GOOD if good else T.WARN, "semibold", anchor="midright")
             y += row_h
-        note = (f"Both columns: {a.replications} simulated day{'s' if a.replications != 1 else ''} on seed "
-                f"{a.seed}, the same callers at the same moments; only the rules differ.")
+        note = (f"Both columns: the {a.replications} evaluation day{'s' if a.replications != 1 else ''} (seed "
+                f"{a.seed}), the same callers at the same moments; only the rules differ.")
         T.paragraph(surface, note, pygame.Rect(x0, box.bottom - 96, inner, 80), T.SIZE_SMALL, T.TEXT_DIM)
 
 

@@ -1,6 +1,7 @@
 """The visitor's initials for the board: three letters typed on a big on-screen keyboard (or the keys).
 
-The score of the round (its headline out of 1,000 and its stars) is shown beside three big slots; a
+The score of the round (its profit on the evaluation days, in money, and its stars) is shown beside three
+big slots, with the board's rule under it; a
 deny-list (game.modes.shared.denied) refuses rude initials before they are saved, and the store refuses
 what is not three letters. Saved, the visitor sees the boards with their entry highlighted; Skip (or
 Esc) shows the boards without one. A save the machine refuses (a full disk) is said here and logged, and
@@ -14,9 +15,10 @@ import pygame
 
 from game.data.store import SaveError
 from game.modes.kiosk.boards import grade_of, scenario_name
-from game.modes.shared import denied, save_failed, storage_problem, store
+from game.modes.shared import denied, rule_text, save_failed, storage_problem, store
 from game.scenes import MARGIN, Screen, primary_rect, secondary_rect
 from game.ui import theme as T
+from game.ui import words
 from game.ui.charts import star
 from game.ui.keyboard import Keyboard, typing_input
 from game.ui.widgets import Button
@@ -76,7 +78,7 @@ class InitialsScene(Screen):
         o = rnd.outcome
         try:
             self.entry = store(self.app).add_score(
-                self.initials, rnd.scenario.id, g.headline if g else 0, g.stars if g else 0,
+                self.initials, rnd.scenario.id, g.score if g else None, g.stars if g else 0,
                 map_score=g.map_score if g else 0, kpis=o.kpis if o else None, seed=rnd.run_seed)
         except SaveError as e:  # the machine's failure (a full disk): said and logged; the visitor stays here
             self.message = save_failed(self.app, e, "your score")
@@ -108,15 +110,19 @@ class InitialsScene(Screen):
         box = pygame.Rect(MARGIN, 180, 520, 340)
         T.panel(surface, box, T.PANEL, radius=24, border=T.ACCENT, width=3)
         T.text(surface, "YOUR SCORE", (box.left + 32, box.top + 28), T.SIZE_SMALL, T.ACCENT, "semibold")
+        sc = self.round.scenario
         if g is not None:
-            r = T.text(surface, f"{g.headline:,}", (box.left + 30, box.top + 130), 110, T.TEXT, "bold",
-                       anchor="midleft")
-            T.text(surface, "/ 1,000", (r.right + 12, r.bottom - 24), T.SIZE_LABEL, T.TEXT_DIM, "semibold",
-                   anchor="bottomleft")
+            money = words.value("profit", g.score, sc)
+            T.text(surface, money, (box.left + 30, box.top + 116), T.fit(money, box.width - 60, 96, "bold"), T.TEXT,
+                   "bold", anchor="midleft")
+            T.text(surface, f"Profit on the {sc.run.replications} evaluation days", (box.left + 32, box.top + 178),
+                   T.SIZE_SMALL, T.TEXT_DIM)
             for i in range(3):
                 star(surface, (box.left + 64 + i * 80, box.top + 252), 32, i < g.stars)
-        T.text(surface, T.ellipsize(scenario_name(self.round.scenario.id), box.width - 64, T.SIZE_SMALL),
+        T.text(surface, T.ellipsize(scenario_name(sc.id), box.width - 64, T.SIZE_SMALL),
                (box.left + 32, box.bottom - 34), T.SIZE_SMALL, T.TEXT_DIM, anchor="midleft")
+        T.text(surface, T.ellipsize(rule_text(sc.run.replications), T.W - 2 * MARGIN, T.SIZE_SMALL),
+               (MARGIN, box.bottom + 8), T.SIZE_SMALL, T.TEXT_DIM)
         # three big slots
         w, gap = 200, 36
         x0 = box.right + 140

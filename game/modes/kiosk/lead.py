@@ -118,7 +118,7 @@ class LeadScene(Screen):
         g = grade_of(self.round)
         try:
             store(self.app).add_lead(name, company, email, consent=self.consent, scenario=self.round.scenario.id,
-                                     score=g.headline if g else None, consent_text=CONSENT)
+                                     profit=g.score if g else None, consent_text=CONSENT)
         except SaveError as e:  # the machine's failure (a full disk): said and logged; the visitor stays here
             self.message = save_failed(self.app, e, "your details")
             return

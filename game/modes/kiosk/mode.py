@@ -62,7 +62,6 @@ class Kiosk(RoundTimer, Layer):
         opts = self.app.settings
         opts.attract = True  # the autoplay's rounds end on the plain results (results_screen)
         opts.seed = None
-        opts.replications = self.options.attract_replications
         self.state = "attract"
         self.round = None
         self.countdown = None
@@ -76,7 +75,6 @@ class Kiosk(RoundTimer, Layer):
         """A visitor tapped: a real round, from scenario select."""
         opts = self.app.settings
         opts.attract = False
-        opts.replications = self.options.replications
         self.state = "play"
         self.driver = None
         self.round = None

@@ -1,8 +1,8 @@
 """What a kiosk can be set to (`KioskOptions`): from the command line (`--idle`), by the tests and the soak.
 
 The defaults are the stand's: 45 s without input before "Still there?", 10 s of countdown, the attract
-round tallied on 3 days (it is only for show) and a visitor's on the scenario's own replications, the
-daily challenge on, and 15 s of grace for a day nearly over when the round's time runs out.
+daily challenge on (every round, the attract loop's too, is measured on the evaluation days: nothing
+here changes them), and 15 s of grace for a day nearly over when the round's time runs out.
 """
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ class KioskOptions:
     idle_seconds: float = 45.0  # without input before "Still there?"
     countdown: float = 10.0  # seconds of "Still there?" before the round is discarded
     attract_pace: float = 0.35  # seconds between the autoplay's moves
-    attract_replications: int = 3  # days the attract round's results tally (it is only for show)
-    replications: int | None = None  # of a player's results run; None: the scenario's own
     daily: bool = True  # the daily challenge: every player of a day meets the same simulated day
     round_seconds: float | None = None  # overrides the scenario's kiosk.round_seconds (tests)
     grace_seconds: float = 15.0  # more time for a day nearly over when the round timer runs out

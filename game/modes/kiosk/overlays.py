@@ -38,8 +38,10 @@ def draw_attract(surface, age: float, best, no_saving: bool) -> None:
     left = pill.left - 60
     T.text(surface, "TODAY'S BEST", (left, T.H - 138), T.SIZE_SMALL, T.ACCENT, "semibold", anchor="topright")
     if best is not None:
-        T.text(surface, f"{best.initials}  {best.score:,}", (left, T.H - 100), T.SIZE_HEAD, T.TEXT, "bold",
-               anchor="topright")
+        from game.modes.kiosk.boards import profit_text
+
+        T.text(surface, f"{best.initials}  {profit_text(best.profit, best.scenario)}", (left, T.H - 100),
+               T.SIZE_HEAD, T.TEXT, "bold", anchor="topright")
     else:
         T.text(surface, "Be the first!", (left, T.H - 100), T.SIZE_HEAD - 8, T.TEXT, "bold", anchor="topright")
     right = pill.right + 60

@@ -6,8 +6,9 @@
 - The workshop screen lists the named teams and whose turn it is; "Play" starts that team's round at
   scenario select. Its results are recorded for the team (game.data.store) as soon as they are tallied, and
   "Next team" hands the machine to the next one.
-- The results board compares the teams side by side on one scenario: headline, stars, KPIs, and each
-  team's map as a thumbnail (game.ui.board.Board).
+- The results board compares the teams side by side on one scenario, ranked by the rule written on it
+  (profit on the evaluation days; ties: stars, then map): profit in money, stars, targets met or missed,
+  and each team's map as a thumbnail (game.ui.board.Board).
 - The workshop screen stands in the title's place and the team's results in the flow's (the flow builds
   them: `app.settings.screens`, game.core.settings), so Back from scenario select, or the crash guard,
   lands on the teams.

@@ -1,9 +1,9 @@
 """The results board: the teams side by side on one scenario, each team's best round, KPIs and map.
 
 For the scenario shown ("◀ Scenario" and "Scenario ▶" turn through those the workshop played), each
-team's best round is a column, best team first and ranked: the score out of 1,000, the stars, the map's
-points, up to three KPIs in words (profit and the scenario's targets), and the team's map as a
-thumbnail (game.ui.board.Board, laid out afresh). Four teams share a row; "More teams" pages through the
+team's best round is a column, best team first and ranked by the rule written under the title (game.modes.shared.rule_text: profit on the evaluation days, ties by stars, then by the map: engine.scoring.rank_key):
+the profit in money with the stars, each target met (✓) or missed (✗), the map's own score out of 100,
+and the team's map as a thumbnail (game.ui.board.Board, laid out afresh). Four teams share a row; "More teams" pages through the
 rest. A scenario whose file can no longer be found (game.data.exports.find_scenario) still shows its
 rounds' scores and stars, without KPIs or maps.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.modes.shared import store
+from game.modes.shared import rule_text, store
 from game.scenes import Screen, content_rect, primary_rect, secondary_rect
 from game.ui import theme as T
 from game.ui import words
@@ -62,12 +62,16 @@ class TeamBoardScene(Screen):
         return self._scenarios[sid]
 
     def best_rounds(self) -> list:
-        """Each team's best round on the scenario shown, best team first."""
+        """Each team's best round on the scenario shown, best team first, by the board's rule."""
         best: dict[str, object] = {}
         for r in self.rounds:
-            if r.scenario == self.scenario_id and (r.team not in best or r.score > best[r.team].score):
+            if r.scenario == self.scenario_id and (r.team not in best or r.rank_key < best[r.team].rank_key):
                 best[r.team] = r
-        return sorted(best.values(), key=lambda r: -r.score)
+        return sorted(best.values(), key=lambda r: r.rank_key)
+
+    def rule(self) -> str:
+        sc = self.scenario()
+        return rule_text(sc.run.replications if sc is not None else 10)
 
     def turn_scenario(self, by: int) -> None:
         if self.scenario_ids:
@@ -100,16 +104,18 @@ class TeamBoardScene(Screen):
         return self._thumbs[key]
 
     def kpi_names(self) -> list[str]:
+        """The KPIs under the profit: the scenario's targets (met or missed marked)."""
         sc = self.scenario()
         if sc is None:
-            return ["profit"]
-        return (["profit"] + [t.kpi for t in sc.objective.targets if t.kpi not in ("score", "profit")])[:3]
+            return []
+        return words.shown(t.kpi for t in sc.objective.targets if t.kpi != "profit")[:3]
 
     def draw(self, surface):
         sc = self.scenario()
         title = sc.title if sc is not None else (self.scenario_id or "")
-        self.header(surface, "Results board", T.ellipsize(title, 1300, T.SIZE_BODY) if title else
-                    "No rounds played yet.", right=self.workshop.name)
+        short = title.split(":")[0]
+        self.header(surface, f"Results board: {short}" if short else "Results board",
+                    self.rule() if title else "No rounds played yet.", right=self.workshop.name)
         rows = self.best_rounds()
         area = content_rect()
         if not rows:
@@ -127,6 +133,27 @@ class TeamBoardScene(Screen):
             self.draw_team(surface, box, rec, self.page * self.PER_PAGE + i + 1)
         self.draw_buttons(surface)
 
+    def profit_text(self, rec) -> str:
+        """The team's score in money as the board shows it ("1,696 USD"); "–" for a round kept before."""
+        sc = self.scenario()
+        if rec.profit is None:
+            return "–"
+        return words.value("profit", rec.profit, sc) if sc is not None else f"{rec.profit:,.0f}"
+
+    def target_marks(self, rec) -> list[tuple[str, str, str, bool | None]]:
+        """(KPI, label, value with ✓ or ✗, met) for each target the board shows of `rec`."""
+        sc = self.scenario()
+        if sc is None:
+            return []
+        targets = {t.kpi: t for t in sc.objective.targets}
+        out = []
+        for name in self.kpi_names():
+            v, t = rec.kpis.get(name), targets.get(name)
+            met = None if (t is None or v is None) else bool(t.met(v))
+            mark = "" if met is None else ("✓ " if met else "✗ ")
+            out.append((name, words.label(name, sc), mark + (words.value(name, v, sc) if v is not None else "-"), met))
+        return out
+
     def draw_team(self, surface, box, rec, rank: int) -> None:
         sc = self.scenario()
         first = rank == 1
@@ -136,25 +163,19 @@ class TeamBoardScene(Screen):
                "bold", anchor="topright")
         T.text(surface, T.ellipsize(rec.team, inner - 80, T.SIZE_HEAD - 8, "bold"), (x, box.top + 26),
                T.SIZE_HEAD - 8, T.TEXT, "bold")
-        r = T.text(surface, f"{rec.score:,}", (x, box.top + 86), 76, T.TEXT, "bold")
-        T.text(surface, "/ 1,000", (r.right + 10, r.bottom - 14), T.SIZE_SMALL, T.TEXT_DIM, "semibold",
-               anchor="bottomleft")
+        money = self.profit_text(rec)
+        T.text(surface, money, (x, box.top + 86), T.fit(money, inner, 68, "bold"), T.TEXT, "bold")
         for k in range(3):
             star(surface, (x + 24 + k * 56, box.top + 212), 22, k < rec.stars)
-        from engine.scoring import MAP_POINTS
-
-        points = round(rec.map_score * MAP_POINTS / 100)  # as the results screen counts it
-        T.text(surface, f"Map {points} of {MAP_POINTS}  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,
+        T.text(surface, f"Map {rec.map_score}/100  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,
                T.TEXT_DIM)
         y = box.top + 300
         pygame.draw.line(surface, T.LINE, (x, y - 10), (box.right - 28, y - 10), 2)
-        for name in self.kpi_names():
-            v = rec.kpis.get(name)
-            shown = words.value(name, v, sc) if (sc is not None and v is not None) else "-"
-            label = words.label(name, sc) if sc is not None else name
+        for name, label, shown, met in self.target_marks(rec):
             T.text(surface, T.ellipsize(label, inner - 170, T.SIZE_SMALL), (x, y + 18), T.SIZE_SMALL, T.TEXT_DIM,
                    anchor="midleft")
-            T.text(surface, shown, (box.right - 28, y + 18), T.SIZE_BODY, T.TEXT, "bold", anchor="midright")
+            colour = T.TEXT if met is None else (T.GOOD if met else T.WARN)
+            T.text(surface, shown, (box.right - 28, y + 18), T.SIZE_BODY, colour, "bold", anchor="midright")
             y += 44
         th = pygame.Rect(x, y + 14, inner, box.bottom - 24 - (y + 14))
         img = self.thumbnail(rec, th.size) if th.height > 60 else None

@@ -101,10 +101,10 @@ class Workshop(Layer):
         g = o.grade
         try:
             rec = store(self.app).add_round(
-                self.current, rnd.scenario.id, g.headline, g.stars, g.map_score, rules=rnd.rules,
+                self.current, rnd.scenario.id, g.score, g.stars, g.map_score, rules=rnd.rules,
                 edges=rnd.edges, kpis=o.kpis, seed=o.result.seed, workshop=self.name,
                 scenario_path=rnd.scenario.path, baseline=g.baseline, par=g.par,
-                baseline_kpis=o.baseline.means(), par_kpis=o.par_run.means())
+                baseline_kpis=o.baseline_kpis, par_kpis=o.par_kpis)
         except SaveError as e:  # a full disk, no database: said on the results screen and logged, once
             rnd.save_failed = save_failed(self.app, e, f"the round of {self.current}", "facilitator")
             return None

@@ -132,7 +132,7 @@ class WorkshopScene(Screen):
             T.text(surface, T.ellipsize(team.name, r.width - 60, T.SIZE_HEAD - 8, "bold"), (r.left + 30, r.top + 26),
                    T.SIZE_HEAD - 8, T.TEXT, "bold")
             played = f"{team.rounds} round{'s' if team.rounds != 1 else ''}"
-            best = f"best {team.best:,}" if team.best is not None else "no score yet"
+            best = f"best profit {team.best:,.0f}" if team.best is not None else "no score yet"
             T.text(surface, f"{played}  ·  {best}", (r.left + 30, r.bottom - 30), T.SIZE_SMALL, T.TEXT_DIM,
                    anchor="midleft")
             if cur:

@@ -12,8 +12,8 @@ multiples of it; pause stops sim time. The player may pull a lever mid-day (the 
 lever panel is open): the change goes to the Day with `Day.apply_rules` and holds from that moment on; it
 is also kept in `round.rules`.
 
-When the day is over, the results run is made (`engine.sim.run` with the scenario's replications on the
-same map, rules and seed, in a background job) and then `on_done()` is called. The game never waits on
+When the day is over, the results run is made (`engine.sim.run` on the evaluation days, the same map and
+rules, in a background job; the watched day is day 1 of them) and then `on_done()` is called. The game never waits on
 the engine: a scout plays the same day ahead in a forked child, the watched day never goes past what the
 scout has proven finishes, and a day that cannot finish ends calmly on a card that says so in a player's
 words, with a way back to the map (`on_map`) and on to the results; no results run is made then. With

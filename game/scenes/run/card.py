@@ -31,8 +31,8 @@ def draw_day_over(surface, error: str | None, tallied: bool, progress: tuple[int
     elif tallied:
         msg = "Results ready."
     else:
-        msg = f"Playing {total or 'more'} days like it for fair results… {done}/{total}" if total else \
-            "Playing more days like it for fair results…"
+        msg = f"That was day 1 of {total}: the results measure all {total} days… {done}/{total}" if total else \
+            "The results measure more days like it…"
     T.text(surface, msg, (box.centerx, box.top + 130), T.SIZE_BODY, T.TEXT_DIM, anchor="midtop")
     bar = pygame.Rect(box.left + 60, box.top + 200, box.width - 120, 18)
     pygame.draw.rect(surface, T.PANEL, bar, border_radius=9)

@@ -1,8 +1,8 @@
 """How the watched day ends: over, with the results run after it, or unable to finish, said calmly.
 
 `Ending` is the part of `RunScene` that ends the day. When the day is over (`_end_of_day`) the results
-run is made: `engine.sim.run(scenario, round.pmap, round.rules, seed=round.run_seed)` with the scenario's
-replications (or the settings' `replications`), in a background job (a forked child process with a
+run is made: `engine.sim.run(scenario, round.pmap, round.rules)` on the evaluation days
+(`engine.scoring.evaluation_days(scenario, round.seed)`, which nothing overrides), in a background job (a forked child process with a
 deadline of `TALLY_DEADLINE`, game.core.jobs), or in this thread with `background=False` (tests); once it
 is tallied and the end card has shown for `hold` seconds, `on_done()` is called. A lever pulled mid-day is
 in force for the whole of those days: the results say what the final rules are worth.
@@ -90,17 +90,19 @@ class Ending:
         rnd.watched_kpis = dict(self.live)
         rnd.rule_changes = list(self.changes)
         if self.background:
+            seed, reps = self.evaluation_days
             self._tally_job = Job(run_days, self.scenario, self.pmap, dict(self.round.rules),
-                                  replications=self.replications, seed=self.round.run_seed, name="results-run",
+                                  replications=reps, seed=seed, name="results-run",
                                   process=True, with_progress=True, deadline=TALLY_DEADLINE)
         else:
             self._tally()
 
     def _tally(self) -> None:
-        """The results run, in this thread: the scenario's replications on the same map, rules and seed."""
+        """The results run, in this thread: the evaluation days on the same map and rules."""
+        seed, reps = self.evaluation_days
         try:
-            self.result = run_days(self.scenario, self.pmap, dict(self.round.rules), replications=self.replications,
-                                   seed=self.round.run_seed, progress=self._progress)
+            self.result = run_days(self.scenario, self.pmap, dict(self.round.rules), replications=reps,
+                                   seed=seed, progress=self._progress)
         except Exception as exc:  # the results screen says so rather than the game stopping
             self.error = describe(exc)
         self._keep_tally()
@@ -129,6 +131,13 @@ class Ending:
 
     def _progress(self, done: int, total: int) -> None:
         self.progress = (done, total)
+
+    @property
+    def evaluation_days(self) -> tuple[int, int]:
+        """(seed, days) the results measure on; the watched day is day 1 of them (replication 0)."""
+        from engine.scoring import evaluation_days
+
+        return evaluation_days(self.scenario, self.round.seed)
 
     @property
     def tallied(self) -> bool:

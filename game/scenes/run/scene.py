@@ -53,7 +53,7 @@ class RunScene(Scouting, Feed, Ending, Scene):
 
     def __init__(self, app, round, *, on_done: Way = stay, on_back: Callable[[], None] | None = None,
                  on_map: Callable[[], None] | None = None,
-                 background: bool = True, replications: int | None = None, hold: float = HOLD_SECONDS,
+                 background: bool = True, hold: float = HOLD_SECONDS,
                  scout_stall: float = SCOUT_STALL):
         super().__init__(app)
         self.round = round
@@ -62,7 +62,6 @@ class RunScene(Scouting, Feed, Ending, Scene):
         self.on_back = on_back
         self.on_map = on_map or on_back  # the way back when the day cannot finish
         self.background = background
-        self.replications = replications if replications is not None else app.settings.replications
         self.rules = dict(round.rules)
         self.pmap = round.pmap
         self._open_day()
@@ -323,7 +322,10 @@ class RunScene(Scouting, Feed, Ending, Scene):
 
     def _draw_top(self, surface) -> None:
         T.text(surface, "The day", (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
-        T.text(surface, T.ellipsize(self.scenario.title, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
+        days = self.evaluation_days[1]
+        short = self.scenario.title.split(":")[0]
+        label = f"Day 1 of the {days} evaluation days  ·  {short}" if days > 1 else self.scenario.title
+        T.text(surface, T.ellipsize(label, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
         frac = min(1.0, self.day.now / self.horizon) if self.horizon else 1.0
         bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)
         pygame.draw.rect(surface, T.PANEL, bar, border_radius=8)

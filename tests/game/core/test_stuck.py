@@ -235,7 +235,7 @@ def test_a_healthy_day_still_ends_with_its_results_after_a_lever():
     sc = load(builtin_dir() / "tutorial.yaml")
     rnd = Round(sc)
     rnd.edges = list(sc.reference.edges)
-    app, scene, calls = run_app(rnd, replications=1, hold=0.0, scout_stall=30.0)
+    app, scene, calls = run_app(rnd, hold=0.0, scout_stall=30.0)
     scene.seek(10.0)
     rule = sc.rules[0]
     value = rule.max if rule.kind == "slider" else rule.options[-1]
@@ -271,7 +271,7 @@ def test_results_give_up_calmly_past_their_deadline(monkeypatch):
 
 
 def kiosk(app, **kw):
-    k = install(app, KioskOptions(attract_replications=1, replications=1, **kw))
+    k = install(app, KioskOptions(**kw))
     app.settings.background_par = False
     app.settings.par_seconds = 1.0
     app.step(1 / 30, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(300, 300), button=1),

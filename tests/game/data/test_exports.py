@@ -25,14 +25,14 @@ def read_csv(path):
 
 
 def test_leads_export_has_the_columns_and_every_lead(store, tmp_path):
-    store.add_lead("Ann Lee", "Acme", "ann@example.com", True, scenario="customer-service", score=640)
+    store.add_lead("Ann Lee", "Acme", "ann@example.com", True, scenario="customer-service", profit=1696.254)
     store.add_lead("Jürgen Ö", "", "j@bücher.de", True)
     out = tmp_path / "leads.csv"
     assert export_leads(store, out) == 2
     rows = read_csv(out)
-    assert rows[0] == list(LEAD_COLUMNS) == ["name", "company", "email", "consent_at", "scenario", "score", "created"]
+    assert rows[0] == list(LEAD_COLUMNS) == ["name", "company", "email", "consent_at", "scenario", "profit", "created"]
     assert rows[1][:3] == ["Ann Lee", "Acme", "ann@example.com"]
-    assert rows[1][4:6] == ["customer-service", "640"]
+    assert rows[1][4:6] == ["customer-service", "1696.25"]
     assert rows[1][3] == store.leads()[0].consent_at
     assert rows[2][:3] == ["Jürgen Ö", "", "j@bücher.de"] and rows[2][4:6] == ["", ""]
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read the accents right
@@ -75,21 +75,25 @@ def test_an_export_to_a_missing_folder_or_onto_a_folder_is_refused(store, tmp_pa
 
 
 def test_results_export_has_a_row_per_round_with_key_kpis_and_rules(store, tmp_path):
-    store.add_round("Blue", "customer-service", 640, stars=2, map_score=93, rules={"seniors": 5, "ivr": "on"},
-                    kpis={"profit": (5123.456, 10.0), "service_level": 0.81234, "abandon_rate": float("nan")},
-                    seed=7, workshop="w1")
+    store.add_round("Blue", "customer-service", 5123.456, stars=2, map_score=93, rules={"seniors": 5, "ivr": "on"},
+                    kpis={"profit": (5123.456, 10.0), "revenue": 9000.0, "cost": 3876.544, "service_level": 0.81234,
+                          "abandon_rate": float("nan"), "penalty.hang_ups": 300.0, "penalty.sl": 76.5},
+                    seed=7, workshop="w1", baseline=2137.78, par=4200.5)
     store.add_round("Red", "customer-service", 700, stars=3, map_score=100, workshop="w1")
     store.add_round("Blue", "supply-chain", 400, stars=1, map_score=80, kpis={"fill_rate": 0.9}, workshop="w1")
     store.add_round("Other", "customer-service", 1, workshop="w2")
     out = tmp_path / "results.csv"
     assert export_results(store, out, workshop="w1") == 3
     rows = [dict(zip(RESULT_COLUMNS, r)) for r in read_csv(out)[1:]]
-    assert [(r["team"], r["round"], r["scenario"], r["score"]) for r in rows] == [
-        ("Blue", "1", "customer-service", "640"), ("Blue", "2", "supply-chain", "400"),
-        ("Red", "1", "customer-service", "700")]
+    assert [(r["team"], r["round"], r["scenario"], r["profit"]) for r in rows] == [
+        ("Blue", "1", "customer-service", "5123.46"), ("Blue", "2", "supply-chain", "400.0"),
+        ("Red", "1", "customer-service", "700.0")]
+    assert "score" not in RESULT_COLUMNS  # one score per round: the profit
     first = rows[0]
     assert (first["stars"], first["map_score"], first["seed"]) == ("2", "93", "7")
-    assert float(first["profit"]) == pytest.approx(5123.456)
+    assert (first["defaults_profit"], first["par_profit"]) == ("2137.78", "4200.5")
+    assert float(first["revenue"]) - float(first["cost"]) == pytest.approx(float(first["profit"]), abs=0.01)
+    assert float(first["penalties"]) == pytest.approx(376.5)
     assert float(first["service_level"]) == pytest.approx(0.8123)
     assert first["abandon_rate"] == "" and first["fill_rate"] == ""
     assert first["rules"] == "seniors=5; ivr=on"

@@ -40,16 +40,16 @@ def _meeting(met: bool):
 
 
 def test_a_comment_per_missed_target_in_the_advisors_voices(store):
-    rec = store.add_round("Blue", SC.id, 300, kpis={**_meeting(False), "score": 900.0}, workshop="w")
+    rec = store.add_round("Blue", SC.id, 900.0, kpis={**_meeting(False), "profit": 900.0}, workshop="w")
     said = comments(SC, rec, baseline=1000.0, par=1500.0)
     targets = [c for c in said if "the target is" in c.text]
     assert len(targets) == len(SC.objective.targets) >= 2
     assert {c.advisor for c in targets} <= ADVISORS and len({c.advisor for c in targets}) >= 2
-    assert any("default settings would have scored 1,000" in c.text for c in said)
+    assert any("default settings would have made 1,000 USD against 900" in c.text for c in said)
 
 
 def test_every_target_met_and_par_reached_are_said(store):
-    rec = store.add_round("Blue", SC.id, 900, kpis={**_meeting(True), "score": 1500.0}, workshop="w")
+    rec = store.add_round("Blue", SC.id, 1500.0, kpis={**_meeting(True), "profit": 1500.0}, workshop="w")
     texts = [c.text for c in comments(SC, rec, baseline=1000.0, par=1500.0)]
     assert "Every target met: that is how the day should run." in texts
     assert any("reached par" in t for t in texts)
@@ -77,20 +77,32 @@ def test_the_map_reads_left_to_right_from_arrivals_to_ways_out():
 
 
 def _played(store, team="Blue Whales", rounds=2):
+    """Rounds recorded without their references (as an older game kept them): the debrief finds them."""
+    from engine.scoring import evaluation_days
+
     rules = SC.default_rules()
     for i in range(rounds):
-        r = run(SC, None, rules, replications=2, seed=5 + i, workers=1)
-        store.add_round(team, SC.id, 400 + 100 * i, stars=i, map_score=100, rules=rules, edges=SC.reference.edges,
-                        kpis=r.summary, seed=5 + i, workshop="w1", scenario_path=SC.path)
+        seed, reps = evaluation_days(SC, 5 + i)
+        r = run(SC, None, rules, replications=reps, seed=seed, workers=1)
+        store.add_round(team, SC.id, r.mean("profit") + 100 * i, stars=i, map_score=100, rules=rules,
+                        edges=SC.reference.edges, kpis=r.summary, seed=seed, workshop="w1", scenario_path=SC.path)
 
 
-def test_prepare_compares_the_best_round_with_the_default_rules_on_its_seed(store):
+def test_prepare_compares_the_best_round_with_the_references_on_its_days(store):
+    from engine.optimize import load_par, references
+
     _played(store)
-    d = prepare(store, "Blue Whales", replications=3)
-    assert d.best.round == 2 and d.workshop == "w1" and len(d.rounds) == 2
+    d = prepare(store, "Blue Whales")
+    assert d.workshop == "w1" and len(d.rounds) == 2
+    assert d.best.profit == max(r.profit for r in d.rounds)  # the boards' rule: the higher profit
     assert d.comparison.perfect
-    base = run(SC, None, SC.default_rules(), replications=3, seed=6, workers=1)
-    assert d.baseline_score == pytest.approx(base.mean("score"))
+    refs = references(SC, load_par(SC), d.best.seed)
+    assert (d.baseline_score, d.par_score) == (refs.baseline, refs.par)
+    base = run(SC, None, SC.default_rules(), replications=SC.run.replications, seed=d.best.seed, workers=1)
+    assert d.baseline_score == base.mean("profit")
+    line = d.score_line()
+    assert d.money.sentence() in line and f"default rules {refs.baseline:,.0f}" in line
+    assert f"par {refs.par:,.0f}" in line and "1,000" not in line
     rows = {r.name: r for r in d.kpis}
     assert list(rows)[:len(SC.objective.targets)] == [t.kpi for t in SC.objective.targets]
     for kpi, t in _targets().items():
@@ -100,19 +112,18 @@ def test_prepare_compares_the_best_round_with_the_default_rules_on_its_seed(stor
 
 
 def test_prepare_uses_the_baseline_and_par_the_round_recorded(store):
-    kpis = {**_meeting(True), "score": 1200.0, "profit": 5000.0}
-    store.add_round("Blue", SC.id, 700, kpis=kpis, edges=SC.reference.edges, workshop="w", baseline=1000.0,
-                    par=1300.0, baseline_kpis={"profit": 4000.0, "score": 1000.0},
-                    par_kpis={"profit": 5500.0, "score": 1300.0})
+    kpis = {**_meeting(True), "profit": 5000.0}
+    store.add_round("Blue", SC.id, 5000.0, kpis=kpis, edges=SC.reference.edges, workshop="w", baseline=4000.0,
+                    par=5500.0, baseline_kpis={"profit": 4000.0}, par_kpis={"profit": 5500.0})
     d = prepare(store, "Blue", simulate=False)
     rows = {r.name: r for r in d.kpis}
     assert (rows["profit"].team, rows["profit"].baseline, rows["profit"].par) == (5000.0, 4000.0, 5500.0)
-    assert (d.baseline_score, d.par_score) == (1000.0, 1300.0)
+    assert (d.baseline_score, d.par_score) == (4000.0, 5500.0)
 
 
 def test_the_debrief_is_written_as_png_and_pdf(store, tmp_path):
     _played(store)
-    files = write_debrief(store, "Blue Whales", tmp_path, replications=2)
+    files = write_debrief(store, "Blue Whales", tmp_path)
     assert [f.name for f in files] == ["debrief-blue-whales.png", "debrief-blue-whales.pdf"]
     png = files[0].read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -48,21 +48,44 @@ def test_the_default_folder_is_the_users_data_folder(monkeypatch):
 
 def test_rows_survive_reopening(tmp_path):
     with Store.open(tmp_path) as s:
-        s.add_score("abc", "cs", 640, stars=2, map_score=90, kpis={"profit": (1234.5, 80.0)})
-        s.add_lead("Ann Lee", "Acme", "ann@example.com", consent=True, scenario="cs", score=640)
-        s.add_round("Blue", "cs", 512, rules={"seniors": 5}, edges=["a.out -> b"], workshop="w1")
+        s.add_score("abc", "cs", 1234.56, stars=2, map_score=90, kpis={"profit": (1234.56, 80.0)})
+        s.add_lead("Ann Lee", "Acme", "ann@example.com", consent=True, scenario="cs", profit=1234.56)
+        s.add_round("Blue", "cs", -512.25, rules={"seniors": 5}, edges=["a.out -> b"], workshop="w1")
     with Store.open(tmp_path) as s:
         [e] = s.top_all_time()
-        assert (e.initials, e.score, e.stars, e.map_score, e.kpis) == ("ABC", 640, 2, 90, {"profit": 1234.5})
-        assert [lead.email for lead in s.leads()] == ["ann@example.com"]
+        assert (e.initials, e.profit, e.stars, e.map_score, e.kpis) == ("ABC", 1234.56, 2, 90, {"profit": 1234.56})
+        assert e.score == 1235  # the old column, still written for older readers
+        assert [(lead.email, lead.profit, lead.score) for lead in s.leads()] == [("ann@example.com", 1234.56, 1235)]
         [r] = s.rounds()
-        assert (r.team, r.round, r.rules, r.edges) == ("Blue", 1, {"seniors": 5}, ["a.out -> b"])
+        assert (r.team, r.round, r.rules, r.edges, r.profit, r.score) == ("Blue", 1, {"seniors": 5}, ["a.out -> b"],
+                                                                          -512.25, -512)
 
 
 # --- leaderboard ------------------------------------------------------------------------------------
 
 
-def test_boards_rank_by_score_then_by_who_came_first(store):
+def test_boards_rank_by_profit_then_stars_then_map_in_a_real_file(tmp_path):
+    """The board's rule, written and read back from an SQLite file: profit on the evaluation days first,
+    ties by stars, then by the map; a row kept before the score was money (no profit) last."""
+    day = "2026-05-01"
+    with Store.open(tmp_path / "board.sqlite3") as s:
+        s.add_score("MAP", "cs", 1500.0, stars=2, map_score=70, day=day)
+        s.add_score("LOW", "cs", 900.0, stars=3, map_score=100, day=day)
+        s.add_score("TOP", "cs", 1500.0, stars=2, map_score=95, day=day)
+        s.add_score("STR", "cs", 1500.0, stars=3, map_score=10, day=day)
+        s.backend.conn.execute("INSERT INTO scores (initials, scenario, score, stars, map_score, day, created)"
+                               f" VALUES ('OLD', 'cs', 990, 3, 100, '{day}', 'then')")  # before migration 3
+    with Store.open(tmp_path / "board.sqlite3") as s:
+        board = s.top_today("cs", day)
+        assert [e.initials for e in board] == ["STR", "TOP", "MAP", "LOW", "OLD"]
+        from engine.scoring import rank_key
+
+        assert board == sorted(board, key=lambda e: rank_key(e.profit, e.stars, e.map_score))
+        assert [s.rank(e) for e in board] == [1, 2, 3, 4, 5]
+        assert board[-1].profit is None and board[-1].score == 990
+
+
+def test_boards_rank_by_profit_then_by_who_came_first(store):
     day = "2026-05-01"
     store.add_score("AAA", "cs", 500, day=day)
     first_700 = store.add_score("BBB", "cs", 700, day=day)
@@ -126,7 +149,7 @@ def test_no_lead_is_kept_without_explicit_consent(store, consent):
 
 
 def test_a_lead_keeps_the_moment_and_words_of_consent(store):
-    lead = store.add_lead("  Ann   Lee ", " Acme ", " ann@example.com ", True, scenario="cs", score=700,
+    lead = store.add_lead("  Ann   Lee ", " Acme ", " ann@example.com ", True, scenario="cs", profit=700.0,
                           consent_text="You may email me about ProcessPlay.")
     assert (lead.name, lead.company, lead.email) == ("Ann Lee", "Acme", "ann@example.com")
     assert lead.consent_text == "You may email me about ProcessPlay."
@@ -176,11 +199,11 @@ def test_rounds_are_numbered_per_team_and_workshop(store):
     store.add_round("Red", "cs", 450, workshop="w1")
     store.add_round("Blue", "inv", 600, stars=2, workshop="w1")
     store.add_round("Blue", "cs", 100, workshop="w2")  # another day's Blue is another team
-    assert [(r.team, r.round, r.score) for r in store.rounds(workshop="w1")] == [
+    assert [(r.team, r.round, r.profit) for r in store.rounds(workshop="w1")] == [
         ("Blue", 1, 400), ("Blue", 2, 600), ("Red", 1, 450)]
     assert [(t.name, t.rounds, t.best) for t in store.teams("w1")] == [("Blue", 2, 600), ("Red", 1, 450)]
-    assert [r.score for r in store.rounds(team="Blue")] == [400, 600, 100]
-    assert [r.score for r in store.rounds(scenario="inv")] == [600]
+    assert [r.profit for r in store.rounds(team="Blue")] == [400, 600, 100]
+    assert [r.profit for r in store.rounds(scenario="inv")] == [600]
     assert store.workshops() == ["w1", "w2"]
 
 
@@ -210,7 +233,7 @@ def test_a_version_1_database_is_brought_up_to_date_with_its_rounds(tmp_path):
     with Store.open(tmp_path) as s:
         assert s.schema_version() == SCHEMA_VERSION >= 2
         [r] = s.rounds()
-        assert (r.team, r.score, r.baseline_kpis, r.par_kpis) == ("Blue", 400, None, None)
+        assert (r.team, r.score, r.profit, r.baseline_kpis, r.par_kpis) == ("Blue", 400, None, None, None)
         assert s.add_round("Blue", "cs", 500, workshop="w", par_kpis={"profit": 1.0}).round == 2
 
 

@@ -39,7 +39,7 @@ while True:
                             kpis={"profit": float(i)}, seed=i)
         print("score", e.id, i, flush=True)
     else:
-        lead = store.add_lead(f"Visitor {i}", "Acme", f"v{i}@example.com", consent=True, score=i % 1000)
+        lead = store.add_lead(f"Visitor {i}", "Acme", f"v{i}@example.com", consent=True, profit=i % 1000)
         print("lead", lead.id, i, flush=True)
     i += 1
 """
@@ -96,9 +96,9 @@ def test_sigkill_at_random_moments_loses_no_confirmed_row(tmp_path):
             if kind == "score":
                 e = store.score_entry(row_id)
                 assert e is not None, f"confirmed score {row_id} lost"
-                assert (e.score, e.seed, e.kpis) == (i % 1000, i, {"profit": float(i)})
+                assert (e.profit, e.score, e.seed, e.kpis) == (i % 1000, i % 1000, i, {"profit": float(i)})
             else:
                 assert row_id in leads, f"confirmed lead {row_id} lost"
-                assert (leads[row_id].email, leads[row_id].score) == (f"v{i}@example.com", i % 1000)
+                assert (leads[row_id].email, leads[row_id].profit) == (f"v{i}@example.com", i % 1000)
         # and the database takes new rows after all that
         assert store.add_score("END", "crash", 1).id > 0

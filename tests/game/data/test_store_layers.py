@@ -27,8 +27,8 @@ class RecordingBackend:
 
     def score(self, entry_id):
         v = self.calls[-1][1]
-        return ScoreEntry(entry_id, v["initials"], v["scenario"], v["score"], v["stars"], v["map_score"],
-                          v["kpis"], v["day"], v["seed"], v["created"])
+        return ScoreEntry(entry_id, v["initials"], v["scenario"], round(v["profit"]), v["stars"], v["map_score"],
+                          v["kpis"], v["day"], v["seed"], v["created"], v["profit"])
 
     def insert_lead(self, **values):
         self.calls.append(("lead", values))
@@ -62,16 +62,17 @@ def test_refused_input_reaches_no_back_end():
 def test_a_back_end_gets_plain_tidied_values():
     backend = RecordingBackend()
     store = Store(backend)
-    entry = store.add_score(" abc ", "cs", np.int64(640), stars=2,
+    entry = store.add_score(" abc ", "cs", np.float64(640.5), stars=2,
                             kpis={"wait": (12.5, 1.0), "profit": {"mean": np.float64(3.0)}, "odd": math.nan},
                             day="2025-03-01", seed=5)
     assert entry.id == 7 and entry.initials == "ABC"
     kind, v = backend.calls[-1]
     assert v["kpis"] == {"odd": None, "profit": 3.0, "wait": 12.5} and list(v["kpis"]) == ["odd", "profit", "wait"]
-    assert type(v["score"]) is int and (v["day"], v["seed"]) == ("2025-03-01", 5)
-    store.add_lead("  Zoë   Lee ", " Acme ", " Zoe\u0308@example.com ", consent=True, score=np.int32(9))
+    assert type(v["profit"]) is float and v["profit"] == 640.5 and (v["day"], v["seed"]) == ("2025-03-01", 5)
+    store.add_lead("  Zoë   Lee ", " Acme ", " Zoe\u0308@example.com ", consent=True, profit=np.int32(9))
     kind, v = backend.calls[-1]
-    assert (v["name"], v["company"], v["email"], v["score"]) == ("Zoë Lee", "Acme", "Zoë@example.com", 9)
+    assert (v["name"], v["company"], v["email"], v["profit"]) == ("Zoë Lee", "Acme", "Zoë@example.com", 9)
+    assert type(v["profit"]) is float
     assert v["consent_at"] == v["created"]
     store.add_round("Blue", "cs", 500, rules={"seniors": np.int64(5), "agents": 3},
                     edges=[Edge("a", "out", "b")], baseline=math.inf, par=120, workshop="w")

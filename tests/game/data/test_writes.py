@@ -390,7 +390,7 @@ def test_forget_prints_the_address_escaped(data):
 def kiosk(app):
     from game.modes.kiosk.mode import KioskOptions, install
 
-    k = install(app, KioskOptions(attract_replications=1, replications=1))
+    k = install(app, KioskOptions())
     app.settings.background_par = False
     return k
 
@@ -399,7 +399,7 @@ def graded_round():
     from game.play.round import Round
 
     rnd = Round(load(builtin_dir() / "customer_service.yaml"))
-    rnd.outcome = SimpleNamespace(grade=SimpleNamespace(headline=712, stars=2, map_score=90),
+    rnd.outcome = SimpleNamespace(grade=SimpleNamespace(score=1712.5, stars=2, map_score=90),
                                            kpis={"profit": 1.0})
     return rnd
 
@@ -487,9 +487,8 @@ def test_a_full_disk_while_recording_a_workshop_round_is_said_and_logged(mode_ap
     workshop.add_team("Blue")
     fill(tmpfs)
     rnd = graded_round()
-    o = SimpleNamespace(grade=SimpleNamespace(headline=500, stars=1, map_score=80, baseline=1.0, par=2.0),
-                        kpis={"profit": 1.0}, result=SimpleNamespace(seed=1),
-                        baseline=SimpleNamespace(means=dict), par_run=SimpleNamespace(means=dict))
+    o = SimpleNamespace(grade=SimpleNamespace(score=500.0, stars=1, map_score=80, baseline=1.0, par=2.0),
+                        kpis={"profit": 1.0}, result=SimpleNamespace(seed=1), baseline_kpis={}, par_kpis={})
     rnd.outcome = o
     assert workshop.record(rnd) is None
     assert "Couldn't save the round of Blue" in rnd.save_failed

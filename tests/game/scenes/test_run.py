@@ -32,7 +32,6 @@ def make(scenario, edges=None, **kw):
     rnd.layout = auto_layout(scenario, rnd.edges, None, LAYOUT_RECT)
     done = []
     kw.setdefault("background", False)
-    kw.setdefault("replications", 2)
     scene = RunScene(app, rnd, on_done=lambda: done.append(True), **kw)
     app.stack.push(scene)
     return app, scene, rnd, done
@@ -140,7 +139,7 @@ def test_the_day_ends_and_the_result_is_the_engines_run(scenario):
     assert scene.day.done and scene.ended_at is not None
     app.step(1 / 60, [])
     assert done == [True]
-    expected = run(scenario, rnd.pmap, rnd.rules, replications=2, seed=rnd.run_seed)
+    expected = run(scenario, rnd.pmap, rnd.rules, replications=scenario.run.replications, seed=rnd.run_seed)
     assert rnd.result.summary == expected.summary
     assert rnd.result.per_replication == expected.per_replication
     # the watched day is replication 0 of that run when no lever moved
@@ -161,7 +160,8 @@ def test_after_a_lever_the_results_use_the_final_rules(scenario):
     scene.skip()
     app.step(1 / 60, [])
     assert done == [True]
-    expected = run(scenario, rnd.pmap, dict(rnd.rules, juniors=40), replications=2, seed=rnd.run_seed)
+    expected = run(scenario, rnd.pmap, dict(rnd.rules, juniors=40), replications=scenario.run.replications,
+                   seed=rnd.run_seed)
     assert rnd.result.summary == expected.summary
     assert rnd.rule_changes[0][1:] == ("juniors", 36, 40)
 
@@ -218,7 +218,7 @@ def test_seek_jumps_with_callers_in_flight_and_esc_goes_back(scenario):
     rnd = Round(scenario)
     rnd.edges = list(scenario.reference.edges)
     back = []
-    scene = RunScene(app, rnd, on_back=lambda: back.append(True), background=False, replications=1)
+    scene = RunScene(app, rnd, on_back=lambda: back.append(True), background=False)
     app.stack.push(scene)
     scene.seek(240)
     assert scene.day.now == pytest.approx(240) and scene.sim_time == pytest.approx(240)
@@ -231,7 +231,7 @@ def test_seek_jumps_with_callers_in_flight_and_esc_goes_back(scenario):
 
 def test_a_fortnight_is_charted_by_day(tmp_path):
     sc = load(builtin_dir() / "supply_chain.yaml")
-    app, scene, rnd, done = make(sc, hold=0.0, replications=1)
+    app, scene, rnd, done = make(sc, hold=0.0)
     assert scene.span_words() == "14 days"
     scene.skip()
     app.step(1 / 60, [])

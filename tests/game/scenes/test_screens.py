@@ -22,7 +22,6 @@ def app():
     pygame.init()
     a = App((1920, 1080), headless=True)
     opts = a.settings
-    opts.replications = 2
     opts.background_par = False
     opts.par_seconds = 1.0
     return a

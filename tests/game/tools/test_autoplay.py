@@ -19,7 +19,6 @@ def test_autoplay_plays_a_round_from_title_to_results():
     pygame.init()
     app = App((1280, 720), headless=True)  # a window smaller than the logical surface: taps are translated
     opts = app.settings
-    opts.replications = 2
     opts.background_par = False
     opts.par_seconds = 1.0
     driver = Autoplay(app, scenario_id="customer-service", pace=0.02)
