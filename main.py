@@ -5,7 +5,7 @@
                                         or exit 2 and FILE:LINE:COL lines
     python main.py schema               the JSON Schema of the scenario format, for editors
     python main.py simulate FILE        run the day: KPIs with 95 % half-widths (--json, --map, --rule ...)
-    python main.py optimize FILE        the best rule values found, with baseline and par scores
+    python main.py optimize FILE        the best rule values found, with the defaults' and par's profit
     python main.py screenshots DIR      a PNG of every screen worth seeing (--size WxH)
     python main.py leads --export FILE  the details visitors left at the kiosk, as CSV (--forget EMAIL)
     python main.py results --export FILE  every workshop round as CSV (--reports DIR: a debrief per team)
@@ -516,8 +516,9 @@ def cmd_results(args) -> int:
             raise BadInput(safe(e)) from None
         if not (args.export or args.events or args.reports):
             for r in store.rounds(team=args.team, workshop=args.workshop):
+                profit = "-" if r.profit is None else f"{r.profit:,.2f}"  # a round kept before the score was money
                 print(f"{safe(r.workshop)}  {safe(r.team):<20} round {r.round:>2}  {safe(r.scenario):<20} "
-                      f"{r.score:>5}  {r.stars} star(s)")
+                      f"profit {profit:>12}  {r.stars} star(s)")
     return EXIT_OK
 
 

@@ -7,7 +7,6 @@
     losses       bottlenecks: where a day's money and minutes go, read from traced days
     forecast     preview: headline KPIs within a third of a second, simulated or by queueing formulas
     par          par kept beside a scenario (save_par, load_par), computed in another process (ParJob),
-                 and baseline and par on the player's own seed (baseline_and_par)
     references   References, references: the default rules and par on the evaluation days, with their KPIs
 
 They live together because they answer the same question with the same engine calls. The names below are
@@ -19,12 +18,12 @@ from .coordinate import OptimizeResult, ProgressFn, optimize, search, start_poin
 from .evaluate import Evaluator, SimEvaluator
 from .forecast import HEADLINE_KPIS, Preview, preview
 from .losses import Loss, bottlenecks
-from .par import ParJob, baseline_and_par, fingerprint, load_par, par_path, save_par
+from .par import ParJob, fingerprint, load_par, par_path, save_par
 from .references import References, references
 
 __all__ = [
     "OptimizeResult", "Evaluator", "SimEvaluator", "optimize", "search", "start_points", "ProgressFn", "Loss",
     "bottlenecks",
     "Preview", "preview", "HEADLINE_KPIS", "fingerprint", "par_path", "save_par", "load_par", "ParJob",
-    "baseline_and_par", "References", "references",
+    "References", "references",
 ]

@@ -23,7 +23,8 @@ class Loss:
     For a step: `wait_minutes` the time entities spent waiting there (in the scenario's time unit,
     named minutes because it usually is): in a service's queue, for stock at an inventory step, for the
     group at a batch; `abandoned` how many hung up there and `lost_sales` how many an empty shelf turned
-    away; `penalty` what those cost at their exit, `lost_revenue` what they would have brought (the mean
+    away; `penalty` what those cost at their exit and in the contract's fines per hang-up or lost order
+    (`penalties` on `abandoned` or `lost`), `lost_revenue` what they would have brought (the mean
     exit revenue of those who passed the step and completed, plus the step's expected cross-sell);
     `overflowed` how many left the queue by its overflow; `holding_cost` what the stock on an inventory
     step's shelf cost to hold. For a pool: `idle_cost` the pay for staffed time nobody was served in.
@@ -234,10 +235,13 @@ class _DayTally:
         for eid, (sid, since) in self.waiting.items():  # still waiting when the day ended
             if self.counted.get(eid):
                 self.row(sid)["wait"] += max(0.0, end - since)
+        fines = {kpi: sum(p.amount for p in sc.penalties if p.kpi == kpi and p.below is None and p.above is None)
+                 for kpi in ("abandoned", "lost")}  # the contract's fine for each one, where it is one per unit
         for sid, row in self.steps.items():
             gone = row["abandoned"] + row["lost"]
             if gone:
                 row["lost_revenue"] += gone * self._value_lost(sid)
+                row["penalty"] += row["abandoned"] * fines["abandoned"] + row["lost"] * fines["lost"]
 
     def _value_lost(self, sid: str) -> float:
         """What one entity that hung up or found no stock at `sid` would have brought: the mean exit

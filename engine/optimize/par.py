@@ -4,8 +4,7 @@ Par (the best score the search finds, `engine.optimize.coordinate`) takes up to 
 `save_par` writes `customer_service.par.json` beside `customer_service.yaml`, with a fingerprint of the
 scenario's content, and `load_par` trusts it only for that content. When there is none, `ParJob` computes
 it in another process (the game keeps its frame rate; the child caps its own memory and the parent stops
-it after its time). `baseline_and_par` scores the default rules and the kept par's rules on the player's
-own seed, so a daily challenge or a kiosk run is compared on the very days it was played.
+it after its time). The defaults and par on a player's days are `engine.optimize.references`.
 `par_problems` is what `validate` learns from a fresh par file: that no setting meets every target.
 """
 from __future__ import annotations
@@ -24,7 +23,7 @@ from ..format.yamlpos import Position, Problem, YamlError, parse, read_text
 from ..load import load
 from ..model import Scenario
 from .coordinate import OptimizeResult, optimize
-from .evaluate import SimEvaluator, missed_targets
+from .evaluate import missed_targets
 
 
 def fingerprint(scenario: Scenario) -> str:
@@ -217,16 +216,3 @@ class ParJob:
         self._proc.join(timeout=1.0)
         self.error = self.error or "cancelled"
 
-
-def baseline_and_par(scenario: Scenario, best_rules: Mapping[str, Any], seed: int,
-                     replications: int | None = None) -> tuple[float, float]:
-    """Baseline and par scores on the player's own seed (a daily challenge, a kiosk run), so the
-    player's run is compared with them on the same days (common random numbers).
-
-    Both on the reference map: the player's map is what the player's run used, so a poor map shows
-    as a score below what the expert map would have given. `best_rules` are the kept par's rules."""
-    ev = SimEvaluator(scenario, None, seed)
-    reps = replications or scenario.run.replications
-    base = ev.mean(scenario.default_rules(), reps)
-    par = ev.mean({**scenario.default_rules(), **best_rules}, reps)
-    return base, max(base, par)

@@ -234,14 +234,18 @@ def test_par_job_in_the_background_matches_optimize(tmp_path):
     assert job.progress == 1.0
 
 
-def test_baseline_and_par_on_another_seed():
+def test_references_on_a_daily_seed_are_the_engines_runs_on_those_days():
     sim = pytest.importorskip("engine.sim")
-    from engine.optimize import baseline_and_par
+    from engine.optimize import references
 
     sc = loads(STAFFING, "<staffing>")
-    base, par = baseline_and_par(sc, {"agents": 8}, seed=99, replications=4)
-    assert base == pytest.approx(sim.run(sc, seed=99, replications=4).mean("score"))
-    assert par == pytest.approx(sim.run(sc, rules={"agents": 8}, seed=99, replications=4).mean("score"))
+    kept = optimize(sc, seconds=20)
+    ref = references(sc, kept, seed=99)
+    days = sc.run.replications
+    assert ref.days == (99, days)
+    assert ref.baseline == sim.run(sc, seed=99, replications=days).mean("profit")
+    assert ref.par == sim.run(sc, rules=kept.best_rules, seed=99, replications=days).mean("profit")
+    assert ref.par_rules == {**sc.default_rules(), **kept.best_rules}
 
 
 SHOP = """
