@@ -47,6 +47,9 @@ def test_autoplay_plays_a_round_from_title_to_results():
     assert rnd.rules == expected
     assert driver.finished
     assert scene.outcome.grade.map_score == 100
+    # the attract loop's promise, "Can you beat par?": par's rules on the expert map earn every star
+    assert par is not None and scene.outcome.grade.stars == 3
+    assert scene.outcome.grade.score == scene.outcome.grade.par
 
 
 def run_main(*args, timeout=120):
