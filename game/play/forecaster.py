@@ -24,7 +24,8 @@ Guards: a day running more than `DAY_DEADLINE` seconds of wall time (a map that 
 a loop) or a worker past its memory allowance gets the worker killed (SIGKILL) and restarted; the setting
 is marked with `SLOW_FORECAST`, which the screen shows instead of a figure. A worker that dies on its own
 is restarted too. `stop()` ends them all; nothing here ever blocks the frame (`wait` is for tests and
-tools).
+tools). Where the platform cannot fork, `InPlace` does one worker's work on the frame's thread, a few
+milliseconds of slices per frame.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from typing import Any, Mapping
 from engine.optimize import DayByDay, Forecast, forecast_of, formula_forecast
 from engine.optimize.evaluate import rules_key
 from engine.scoring import evaluation_days
-from game.core.jobs import Worker, describe
+from game.core.jobs import Worker, can_fork, describe
 
 #: Worker processes: one per core this machine gives us, at most two (the frame's thread needs one too).
 try:
@@ -123,6 +124,62 @@ def _one_slice(conn, run, key) -> bool:
     return True
 
 
+class _Outbox:
+    """The `send` of a worker's end of the pipe, for work done in this process."""
+
+    def __init__(self, into: list):
+        self.send = into.append
+
+
+class InPlace:
+    """Where the platform cannot fork: a worker's work done on the frame's thread instead, `BUDGET` seconds
+    of slices each time the screen reads it, with the same requests and answers as a `Worker` (a day that
+    runs away there is stopped by the engine's own work limit, not by a kill)."""
+
+    BUDGET = 0.008
+
+    def __init__(self, scenario, pmap, seed: int | None, share: tuple[int, int]):
+        self.args = (scenario, pmap, seed, share)
+        self.runs: dict[tuple, Any] = {}
+        self.wanted = None
+        self.sent: list = []  # the answers, as a Worker's child would send them
+        self.outbox = _Outbox(self.sent)
+        self.alive = True
+
+    def send(self, message) -> bool:
+        _, key, rules, known = message
+        self.wanted = (key, rules)
+        if isinstance(self.runs.get(key), DayByDay):
+            self.runs[key].days.update(known)
+        return True
+
+    def received(self) -> list:
+        scenario, pmap, seed, share = self.args
+        end = time.perf_counter() + self.BUDGET
+        while self.wanted is not None and time.perf_counter() < end:
+            key, rules = self.wanted
+            if key not in self.runs:
+                self.runs[key] = _start(self.outbox, scenario, pmap, rules, seed, share, key)
+            run = self.runs[key]
+            if run is None or run.done:
+                self.wanted = None
+                self.sent.append(("idle", None))
+            else:
+                if run.replication is None:
+                    self.sent.append(("working", key, run.next_replication))
+                if not _one_slice(self.outbox, run, key):
+                    self.runs[key] = None
+        out = list(self.sent)
+        self.sent.clear()
+        return out
+
+    def memory_exceeded(self) -> bool:
+        return False
+
+    def kill(self) -> None:
+        self.alive = False
+
+
 # ---- on the screen's side -----------------------------------------------------------------------------
 
 class Forecaster:
@@ -141,12 +198,13 @@ class Forecaster:
         self.day_deadline = day_deadline
         self.days: dict[tuple, dict[int, dict[str, float]]] = {}
         self.answers: dict[tuple, Forecast | str] = {}  # settings answered otherwise than by days
+        self._made: dict[tuple, Forecast] = {}  # the last forecast averaged from each setting's days
         self.rules_of: dict[tuple, dict[str, Any]] = {}
         self.current: tuple | None = None
         self.earlier: list[tuple] = []  # settings asked for before the current one, the latest last
         self.moved = False  # the player asked for a setting: it goes before the default rules
-        self.share = max(1, int(workers))
-        self.workers: list[Worker | None] = [None] * self.share
+        self.share = max(1, int(workers)) if can_fork() else 1
+        self.workers: list[Worker | InPlace | None] = [None] * self.share
         self.serving: list[tuple | None] = [None] * self.share  # the key each worker was last sent
         self.working: list[tuple | None] = [None] * self.share  # (key, replication, since) of its day
         self.restarts = 0
@@ -185,7 +243,12 @@ class Forecaster:
         if key in self.answers:
             return self.answers[key]
         days = self.days.get(key)
-        return forecast_of(days, self.total, self.seed) if days else None
+        if not days:
+            return None
+        made = self._made.get(key)
+        if made is None or made.days != len(days):  # averaged again only when a day came in
+            made = self._made[key] = forecast_of(days, self.total, self.seed)
+        return made
 
     def settled(self, rules: Mapping[str, Any]) -> bool:
         f = self.forecast(rules)
@@ -241,11 +304,12 @@ class Forecaster:
                 if self.working[j] is not None and self.working[j][0] == key:
                     self._drop(j)
 
-    def _drop(self, i: int) -> None:
+    def _drop(self, i: int, restart: bool = True) -> None:
+        """Kill worker i; `restart`: it ran away or died, and a fresh one takes its place when needed."""
         worker = self.workers[i]
         if worker is not None:
             worker.kill()
-            self.restarts += 1
+            self.restarts += restart
         self.workers[i], self.serving[i], self.working[i] = None, None, None
 
     def _dispatch(self, i: int) -> None:
@@ -254,7 +318,8 @@ class Forecaster:
             return
         if self.workers[i] is None:
             self.workers[i] = Worker(serve, self.scenario, self.pmap, self.run_seed, (i, self.share), os.getpid(),
-                                     name=f"forecast-{i}")
+                                     name=f"forecast-{i}") if can_fork() else \
+                InPlace(self.scenario, self.pmap, self.run_seed, (i, self.share))
         if self.workers[i].send(("want", target, self.rules_of[target], dict(self.days.get(target, {})))):
             self.serving[i] = target
 
@@ -263,7 +328,7 @@ class Forecaster:
         """End every worker now (the screen is leaving)."""
         self.stopped = True
         for i in range(self.share):
-            self._drop(i)
+            self._drop(i, restart=False)
 
     def wait(self, rules: Mapping[str, Any], timeout: float = 60.0) -> Forecast | str | None:
         """Poll until `rules` is settled or `timeout` seconds pass (tests and tools; blocks). A setting

@@ -28,7 +28,9 @@ from game.ui.levers import lever_widget
 from game.ui.widgets import Button, Choice, Slider
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
-DEBOUNCE = 0.05  # seconds a lever must rest before its forecast is asked for (a newer one supersedes it)
+DEBOUNCE = 0.0  # seconds a lever must rest before its forecast is asked for. None: the setting is asked for
+# on the frame it is made (a burst of events in one frame asks once, a drag asks when released), and a newer
+# one supersedes it within a slice of a day, so waiting would only add to what the player waits
 REFERENCES_DEADLINE = 120.0  # wall seconds the defaults and par may take to measure before we give up
 LEVERS_RIGHT = 1270  # the levers' area ends here; the forecast panel takes the rest
 COL_GAP = 36
@@ -70,6 +72,8 @@ class RulesScene(Screen):
         self.refs_job: Job | None = None
         self.refs_error: str | None = None
         self.shown = None  # the forecast last drawn
+        self._wrapped: dict[tuple, list[str]] = {}  # (lever, width, lines) -> its help, wrapped
+        self._lines: dict[tuple, object] = {}  # (rules, days) -> engine.money.Money of that forecast
         self._measure_references()
         self.layout()
         self.buttons = [Button(primary_rect(), "Run the day  ▶", self.go, kind="primary"),
@@ -255,16 +259,22 @@ class RulesScene(Screen):
             x = int(w.track.left + w.track.width * w._nearest(rule.default) / n)
             pygame.draw.line(surface, T.TEXT_DIM, (x, w.track.top - 14), (x, w.track.bottom + 14), 3)
         w.draw(surface)
-        help_text = self.help.get(rule.id, "")
-        if help_text and self.help_lines:
-            lines = T.wrap(help_text, panel.width - 48, T.SIZE_SMALL)
+        y = w.rect.bottom + 8
+        for line in self.help_text(rule.id, panel.width - 48):
+            T.text(surface, line, (panel.left + 24, y), T.SIZE_SMALL, T.TEXT_DIM)
+            y += 30
+
+    def help_text(self, rule_id: str, width: int) -> list[str]:
+        """A lever's help, wrapped to its panel (once: wrapping measures every word, too slow per frame)."""
+        key = (rule_id, width, self.help_lines)
+        if key not in self._wrapped:
+            help_text = self.help.get(rule_id, "")
+            lines = T.wrap(help_text, width, T.SIZE_SMALL) if help_text and self.help_lines else []
             if len(lines) > self.help_lines:
                 lines = lines[:self.help_lines]
-                lines[-1] = T.ellipsize(lines[-1] + " …", panel.width - 48, T.SIZE_SMALL)
-            y = w.rect.bottom + 8
-            for line in lines:
-                T.text(surface, line, (panel.left + 24, y), T.SIZE_SMALL, T.TEXT_DIM)
-                y += 30
+                lines[-1] = T.ellipsize(lines[-1] + " …", width, T.SIZE_SMALL)
+            self._wrapped[key] = lines
+        return self._wrapped[key]
 
     def draw_forecast(self, surface, box: pygame.Rect) -> None:
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.LINE)
@@ -344,7 +354,12 @@ class RulesScene(Screen):
         """What the profit is made of: revenue, costs, each penalty of the contract by name."""
         from engine.money import money_lines
 
-        m = money_lines(self.scenario, self.round.rules, kp)
+        key = (_key(self.round.rules), tuple(sorted(kp.items())))
+        if key not in self._lines:  # (applying the rules to the scenario takes milliseconds: once a figure)
+            if len(self._lines) > 64:
+                self._lines.clear()
+            self._lines[key] = money_lines(self.scenario, self.round.rules, kp)
+        m = self._lines[key]
         charged = sum(v for _, v in m.penalties)
         rows = [("Revenue", sum(v for _, v in m.revenue)), ("− Costs", sum(v for _, v in m.cost) - charged)]
         rows += [(f"− {label}", v) for label, v in m.penalties]

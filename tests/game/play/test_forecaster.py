@@ -15,7 +15,7 @@ from engine.scoring import evaluation_days
 from game.core.jobs import can_fork
 from game.play.forecaster import SLOW_FORECAST, Forecaster
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="the forecast workers are forked")
+forked = pytest.mark.skipif(not can_fork(), reason="the forecast workers are forked")
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +36,7 @@ def until(condition, forecaster, timeout=60.0):
     return condition()
 
 
+@forked
 def test_the_workers_stream_the_days_and_settle_on_the_results_figure(scenario):
     f = Forecaster(scenario, scenario.reference)
     try:
@@ -57,6 +58,7 @@ def test_the_workers_stream_the_days_and_settle_on_the_results_figure(scenario):
     assert all(w is None for w in f.workers)
 
 
+@forked
 def test_a_superseded_setting_does_not_block_the_new_one_and_resumes_later(scenario):
     f = Forecaster(scenario, scenario.reference, workers=1)
     try:
@@ -77,6 +79,7 @@ def test_a_superseded_setting_does_not_block_the_new_one_and_resumes_later(scena
         f.stop()
 
 
+@forked
 def test_going_back_to_a_setting_is_answered_from_the_kept_days(scenario):
     f = Forecaster(scenario, scenario.reference)
     try:
@@ -89,6 +92,7 @@ def test_going_back_to_a_setting_is_answered_from_the_kept_days(scenario):
         f.stop()
 
 
+@forked
 def test_a_runaway_day_gets_its_worker_killed_and_the_forecast_goes_on(scenario):
     """A day past its deadline (as a map looping for ever would be) is stopped: SIGKILL, a fresh worker."""
     f = Forecaster(scenario, scenario.reference, workers=1, day_deadline=0.0)
@@ -104,6 +108,7 @@ def test_a_runaway_day_gets_its_worker_killed_and_the_forecast_goes_on(scenario)
         f.stop()
 
 
+@forked
 def test_a_map_the_engine_refuses_is_answered_in_its_words(scenario):
     from engine.model import ProcessMap
 
@@ -117,3 +122,19 @@ def test_a_map_the_engine_refuses_is_answered_in_its_words(scenario):
         assert str(refused.value) in answer
     finally:
         f.stop()
+
+
+def test_without_fork_the_same_days_are_run_on_the_frames_thread(scenario, monkeypatch):
+    from game.play import forecaster
+
+    monkeypatch.setattr(forecaster, "can_fork", lambda: False)
+    f = Forecaster(scenario, scenario.reference)
+    rules = dict(scenario.default_rules(), seniors=7)
+    f.ask(rules)
+    polls = 0
+    while not f.settled(rules) and polls < 100_000:
+        f.poll()  # each poll runs a few milliseconds of slices, then hands the frame back
+        polls += 1
+    assert polls > 1 and isinstance(f.workers[0], forecaster.InPlace) and f.share == 1
+    assert f.forecast(rules).kpis == results(scenario, rules)
+    f.stop()
