@@ -292,7 +292,7 @@ class RulesScene(Screen):
         y += 50
         if isinstance(f, str):
             why = f if f == SLOW_FORECAST else f"The forecast needs a map that can run. {f}"
-            T.paragraph(surface, why, pygame.Rect(x, y + 10, w, 260), T.SIZE_BODY, T.TEXT_DIM)
+            T.paragraph(surface, why, pygame.Rect(x, y + 10, w, box.bottom - y - 40), T.SIZE_BODY, T.TEXT_DIM)
             return
         if f is not None and f.method == "formulas":
             self.draw_formulas(surface, f, x, y, w, box.bottom)
@@ -362,7 +362,8 @@ class RulesScene(Screen):
         m = self._lines[key]
         charged = sum(v for _, v in m.penalties)
         rows = [("Revenue", sum(v for _, v in m.revenue)), ("− Costs", sum(v for _, v in m.cost) - charged)]
-        rows += [(f"− {label}", v) for label, v in m.penalties]
+        charges = dict(m.penalties)  # every penalty of the contract by name, a zero one too (it could bite)
+        rows += [(f"− {p.label}", charges.get(p.label, 0.0)) for p in self.scenario.penalties]
         colour = T.TEXT_DIM if dim else T.TEXT
         for label, v in rows:
             amount = self.money(v)
@@ -426,6 +427,8 @@ class RulesScene(Screen):
         pygame.draw.rect(surface, T.PANEL_HI, bar, border_radius=7)
         span = abs(par - base) or max(1.0, abs(base) * 0.1)
         lo, hi = min(base, par) - 0.25 * span, max(base, par) + 0.15 * span
+        if profit is not None and math.isfinite(profit):  # the forecast always on the gauge, not at an end
+            lo, hi = min(lo, profit - 0.1 * span), max(hi, profit + 0.1 * span)
 
         def at(v):
             return int(bar.left + bar.width * max(0.0, min(1.0, (v - lo) / ((hi - lo) or 1))))
