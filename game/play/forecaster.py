@@ -23,7 +23,7 @@ simulate yet), ("error", key, message) for a map the engine refuses (its own wor
 Guards: a day running more than `DAY_DEADLINE` seconds of wall time (a map that keeps work going round in
 a loop) or a worker past its memory allowance gets the worker killed (SIGKILL) and restarted; the setting
 is marked with `SLOW_FORECAST`, which the screen shows instead of a figure. A worker that dies on its own
-is restarted too. `stop()` ends them all; nothing here ever blocks the frame (`wait` is for tests and
+is restarted too, the setting it was on marked `STOPPED` (not tried again: it might kill every worker). `stop()` ends them all; nothing here ever blocks the frame (`wait` is for tests and
 tools). Where the platform cannot fork, `InPlace` does one worker's work on the frame's thread, a few
 milliseconds of slices per frame.
 """
@@ -49,6 +49,7 @@ DAY_DEADLINE = 20.0
 EARLIER = 3
 SLOW_FORECAST = ("This map takes far too long to forecast: it may keep work going round in a loop. "
                  "Go back to the map to check it, or start the day.")
+STOPPED = "The forecast stopped unexpectedly for these levers. Move a lever, or start the day."
 
 
 # ---- in the worker ------------------------------------------------------------------------------------
@@ -289,8 +290,9 @@ class Forecaster:
                 self.answers.setdefault(key, message[2])
                 self.working[i] = None
         if not worker.alive:  # it died (or could not send an answer back): start afresh
-            if self.working[i] is not None:
-                self.answers.setdefault(self.working[i][0], SLOW_FORECAST)
+            lost = self.working[i][0] if self.working[i] is not None else self.serving[i]
+            if lost is not None:  # the setting it was on is not tried again (it may kill every worker)
+                self.answers.setdefault(lost, STOPPED)
             self._drop(i)
 
     def _guard(self, i: int) -> None:
@@ -317,11 +319,19 @@ class Forecaster:
         if target is None or target == self.serving[i]:
             return
         if self.workers[i] is None:
-            self.workers[i] = Worker(serve, self.scenario, self.pmap, self.run_seed, (i, self.share), os.getpid(),
-                                     name=f"forecast-{i}") if can_fork() else \
-                InPlace(self.scenario, self.pmap, self.run_seed, (i, self.share))
+            self.workers[i] = self._start(i)
         if self.workers[i].send(("want", target, self.rules_of[target], dict(self.days.get(target, {})))):
             self.serving[i] = target
+
+    def _start(self, i: int) -> Worker | InPlace:
+        """Worker i: a forked child, or the frame's own thread where there is no fork (or no more processes)."""
+        if can_fork():
+            try:
+                return Worker(serve, self.scenario, self.pmap, self.run_seed, (i, self.share), os.getpid(),
+                              name=f"forecast-{i}")
+            except OSError:  # no process to be had (a sandbox, a full process table)
+                pass
+        return InPlace(self.scenario, self.pmap, self.run_seed, (i, self.share))
 
     # ---- ending ----
     def stop(self) -> None:

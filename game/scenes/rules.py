@@ -22,7 +22,7 @@ import pygame
 from game.ui import charts, words
 from game.ui import theme as T
 from game.core.jobs import Job
-from game.play.forecaster import SLOW_FORECAST, Forecaster
+from game.play.forecaster import SLOW_FORECAST, STOPPED, Forecaster
 from game.play.par import par_for
 from game.ui.levers import lever_widget
 from game.ui.widgets import Button, Choice, Slider
@@ -291,7 +291,7 @@ class RulesScene(Screen):
                T.TEXT_DIM, anchor="topright")
         y += 50
         if isinstance(f, str):
-            why = f if f == SLOW_FORECAST else f"The forecast needs a map that can run. {f}"
+            why = f if f in (SLOW_FORECAST, STOPPED) else f"The forecast needs a map that can run. {f}"
             T.paragraph(surface, why, pygame.Rect(x, y + 10, w, box.bottom - y - 40), T.SIZE_BODY, T.TEXT_DIM)
             return
         if f is not None and f.method == "formulas":

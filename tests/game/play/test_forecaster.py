@@ -13,7 +13,7 @@ from engine.load import builtin_dir, load
 from engine.optimize.evaluate import rules_key
 from engine.scoring import evaluation_days
 from game.core.jobs import can_fork
-from game.play.forecaster import SLOW_FORECAST, Forecaster
+from game.play.forecaster import SLOW_FORECAST, STOPPED, Forecaster
 
 forked = pytest.mark.skipif(not can_fork(), reason="the forecast workers are forked")
 
@@ -138,3 +138,20 @@ def test_without_fork_the_same_days_are_run_on_the_frames_thread(scenario, monke
     assert polls > 1 and isinstance(f.workers[0], forecaster.InPlace) and f.share == 1
     assert f.forecast(rules).kpis == results(scenario, rules)
     f.stop()
+
+
+@forked
+def test_a_worker_that_dies_is_replaced_and_its_setting_said_to_have_stopped(scenario):
+    f = Forecaster(scenario, scenario.reference, workers=1)
+    try:
+        f.wait(scenario.default_rules())
+        lost = dict(scenario.default_rules(), juniors=31)
+        f.ask(lost)
+        assert until(lambda: f.working[0] is not None and f.working[0][0] == f.current, f)
+        f.workers[0]._proc.kill()  # as if the child had crashed
+        assert until(lambda: f.forecast(lost) == STOPPED, f)
+        assert f.restarts == 1
+        after = dict(scenario.default_rules(), juniors=32)
+        assert f.wait(after).kpis == results(scenario, after)
+    finally:
+        f.stop()
