@@ -28,6 +28,13 @@ def results(scenario, rules):
     return sim.run(scenario, scenario.reference, rules, seed=seed, replications=n).means()
 
 
+def day_started(f, rules) -> bool:
+    """With the default rules settled, ask for `rules` and wait until a worker's day of it has begun."""
+    f.wait(f.defaults)
+    f.ask(rules)
+    return until(lambda: any(w is not None and w[0] == f.current for w in f.working), f)
+
+
 def until(condition, forecaster, timeout=60.0):
     end = time.monotonic() + timeout
     while not condition() and time.monotonic() < end:
@@ -62,11 +69,9 @@ def test_the_workers_stream_the_days_and_settle_on_the_results_figure(scenario):
 def test_a_superseded_setting_does_not_block_the_new_one_and_resumes_later(scenario):
     f = Forecaster(scenario, scenario.reference, workers=1)
     try:
-        f.wait(scenario.default_rules())
         old = dict(scenario.default_rules(), juniors=30)
         new = dict(scenario.default_rules(), juniors=46)
-        f.ask(old)
-        assert until(lambda: f.working[0] is not None and f.working[0][0] == f.current, f)  # old's day started
+        assert day_started(f, old)
         f.ask(new)
         assert f.wait(new).complete
         # the one worker left the old setting after at most the day it was in: the new one did not wait
@@ -144,10 +149,8 @@ def test_without_fork_the_same_days_are_run_on_the_frames_thread(scenario, monke
 def test_a_worker_that_dies_is_replaced_and_its_setting_said_to_have_stopped(scenario):
     f = Forecaster(scenario, scenario.reference, workers=1)
     try:
-        f.wait(scenario.default_rules())
         lost = dict(scenario.default_rules(), juniors=31)
-        f.ask(lost)
-        assert until(lambda: f.working[0] is not None and f.working[0][0] == f.current, f)
+        assert day_started(f, lost)
         f.workers[0]._proc.kill()  # as if the child had crashed
         assert until(lambda: f.forecast(lost) == STOPPED, f)
         assert f.restarts == 1
