@@ -47,6 +47,9 @@ except AttributeError:  # not Linux
 DAY_DEADLINE = 20.0
 #: Settings asked for before the current one that idle workers still finish.
 EARLIER = 3
+#: Settings a worker keeps (with their half-run day); older ones it forgets, so a long session's memory stays
+#: bounded: their finished days are kept by the screen, which sends them with a new request.
+KEPT_RUNS = 8
 SLOW_FORECAST = ("This map takes far too long to forecast: it may keep work going round in a loop. "
                  "Go back to the map to check it, or start the day.")
 STOPPED = "The forecast stopped unexpectedly for these levers. Move a lever, or start the day."
@@ -60,7 +63,10 @@ def serve(conn, scenario, pmap, seed: int | None, share: tuple[int, int], parent
     `share` = (i, n): this worker runs the replications r with r % n == i. Requests: ("want", key, rules,
     known days) and ("stop",). Between two slices it reads every request waiting and keeps the newest. It
     says ("working", key, r) when it starts or resumes a day, ("idle", None) when it has nothing to do."""
-    runs: dict[tuple, Any] = {}  # key -> DayByDay, or None once answered otherwise (formulas, error)
+    import gc
+
+    gc.freeze()  # what the game had when it forked stays out of the collector's sweeps (and unshared pages)
+    runs: dict[tuple, Any] = {}  # key -> DayByDay, or None once answered otherwise; the latest used last
     wanted, switched = None, False
     while True:
         if wanted is None:
@@ -72,15 +78,16 @@ def serve(conn, scenario, pmap, seed: int | None, share: tuple[int, int], parent
             message = conn.recv()
             if message[0] == "stop":
                 return
-            _, key, rules, known = message
-            wanted, switched = (key, rules), True
-            if isinstance(runs.get(key), DayByDay):
-                runs[key].days.update(known)
+            wanted, switched = message[1:], True
         if wanted is None:
             continue
-        key, rules = wanted
-        if key not in runs:
-            runs[key] = _start(conn, scenario, pmap, rules, seed, share, key)
+        key, rules, known = wanted
+        if switched:  # a new request: its setting is the latest used, with every day the screen has
+            runs[key] = runs.pop(key) if key in runs else _start(conn, scenario, pmap, rules, seed, share, key)
+            while len(runs) > KEPT_RUNS:  # the oldest go (their finished days are the screen's to send again)
+                del runs[next(iter(runs))]
+            if isinstance(runs[key], DayByDay):
+                runs[key].days.update(known)
         run = runs[key]
         if run is None or run.done:
             wanted = None

@@ -4,9 +4,9 @@ live forecast of the results beside them.
 The forecast is the player's own map with the levers as set, measured on exactly the days the results
 measure (engine.scoring.evaluation_days), computed day by day in worker processes (game.play.forecaster):
 after k of the N days it shows the mean of those k days, labelled "k of N days"; once all N are done it
-is, to the cent, the figure the results will show. A new setting is asked for a short moment after a
-lever stops moving (debounced) and supersedes the one being computed; settings already seen come back at
-once. The panel shows one figure, the profit in money, with what it is made of (revenue, costs, each
+is, to the cent, the figure the results will show. A new setting is asked for on the frame a lever
+moves (a slider while it is dragged too) and supersedes the one being computed; settings already seen come
+back at once. The panel shows one figure, the profit in money, with what it is made of (revenue, costs, each
 penalty of the contract by name: engine.money), where it sits between the defaults and par
 (engine.optimize.references: the expert map with the default rules, and par, on the same days: the
 markers the results show) and how far it is from the defaults. The references are computed in a background
@@ -28,9 +28,6 @@ from game.ui.levers import lever_widget
 from game.ui.widgets import Button, Choice, Slider
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
-DEBOUNCE = 0.0  # seconds a lever must rest before its forecast is asked for. None: the setting is asked for
-# on the frame it is made (a burst of events in one frame asks once, a drag asks when released), and a newer
-# one supersedes it within a slice of a day, so waiting would only add to what the player waits
 REFERENCES_DEADLINE = 120.0  # wall seconds the defaults and par may take to measure before we give up
 LEVERS_RIGHT = 1270  # the levers' area ends here; the forecast panel takes the rest
 COL_GAP = 36
@@ -184,8 +181,10 @@ class RulesScene(Screen):
         if self.refs_job is not None and self.refs_job.done:
             self.refs, self.refs_error = self.refs_job.result, self.refs_job.error
             self.refs_job = None
-        dragging = any(getattr(w, "dragging", False) for w in self.widgets.values())
-        if not dragging and self.age - self.changed_at >= DEBOUNCE and _key(self.round.rules) != self.asked:
+        # No debounce: a setting is asked for on the frame it is made, during a drag too (a burst of events in
+        # one frame asks once), and a newer one supersedes it within a slice of a day, so waiting for the
+        # lever to rest would only add to what the player waits.
+        if _key(self.round.rules) != self.asked:
             self.asked = _key(self.round.rules)
             self.forecaster.ask(self.round.rules)
         self.forecaster.poll()
@@ -203,7 +202,6 @@ class RulesScene(Screen):
 
     def wait_forecast(self, timeout: float = 60.0) -> object:
         """Settle the forecast of the levers as set, and the references, now (tests and the autoplay)."""
-        self.changed_at = -1e9  # no debounce
         self.tick(0.0)
         if self.refs_job is not None:
             self.refs_job.wait(timeout)

@@ -158,3 +158,22 @@ def test_a_worker_that_dies_is_replaced_and_its_setting_said_to_have_stopped(sce
         assert f.wait(after).kpis == results(scenario, after)
     finally:
         f.stop()
+
+
+@forked
+def test_a_worker_forgets_old_settings_and_the_screen_sends_their_days_back(scenario, monkeypatch):
+    """Workers keep few settings (memory stays bounded in a long session); one they forgot and are asked
+    for again starts from the days the screen kept, and still ends on the results' figure."""
+    from game.play import forecaster
+
+    monkeypatch.setattr(forecaster, "KEPT_RUNS", 1)
+    f = Forecaster(scenario, scenario.reference, workers=1)
+    try:
+        first = dict(scenario.default_rules(), seniors=12)
+        assert day_started(f, first)
+        assert until(lambda: len(f.days[rules_key(first)]) >= 2, f)
+        f.ask(dict(scenario.default_rules(), seniors=13))  # the worker forgets `first`
+        f.wait(dict(scenario.default_rules(), seniors=13))
+        assert f.wait(first).kpis == results(scenario, first)
+    finally:
+        f.stop()

@@ -222,7 +222,7 @@ def test_forecast_follows_the_levers(app, scenario):
     assert {"profit", "revenue", "cost", "service_level", "abandon_rate"} <= set(base.kpis)
     rule = next(r for r in scenario.rules if r.kind == "slider")
     scene.set_rule(rule.id, rule.max)
-    assert scene.forecast() is None  # not asked for while the lever may still move (debounce)
+    assert scene.forecast() is None  # nothing kept for a setting not seen before
     moved = scene.wait_forecast()
     assert moved is not None and moved.complete and moved is not base
     assert scene.baseline_forecast == base
