@@ -265,41 +265,25 @@ class Worker:
     per rule setting, a day half-run). It is forked like a `Job`'s child (same reasons: nothing to pickle,
     no pygame in it, killable) and runs `serve(conn, *args)`, which reads requests with `conn.recv()` (and
     may look for a newer one between two pieces of work with `conn.poll()`) and answers with `conn.send()`
-    as often as it likes. In the parent a reader thread puts every answer in `inbox` as it comes, so
-    `received()` never blocks the frame. `kill()` ends it (SIGKILL) at once, whatever it is doing; `alive`
-    says whether it still runs (False after it died on its own too); `memory_exceeded()` whether it grew
-    past its allowance (`MEMORY_MB` above what the game used when it was started). Where the platform
+    as often as it likes. In the parent `received()` reads whatever answers are waiting in the pipe,
+    without waiting for more, so it never blocks the frame. `kill()` ends it (SIGKILL) at once, whatever it
+    is doing; `alive` says whether it still runs (False after it died on its own too); `memory_exceeded()`
+    whether it grew past its allowance (`MEMORY_MB` above what the game used when it was started). Where the platform
     cannot fork, `start` raises RuntimeError: the caller decides what to do without one.
     """
 
     def __init__(self, serve: Callable[..., None], *args, name: str = "worker", memory_mb: float = MEMORY_MB):
         if not can_fork():
             raise RuntimeError("no fork on this platform: no background worker")
-        import queue
-
         ctx = multiprocessing.get_context("fork")
         self.name = name
-        self.inbox: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
         self._conn, theirs = ctx.Pipe(duplex=True)
         own = _rss_mb(os.getpid())
         self._memory_limit = None if own is None else own + memory_mb
         self._proc = ctx.Process(target=_serve, args=(theirs, serve, args, memory_mb), name=name, daemon=True)
         self._proc.start()
-        theirs.close()  # the child's end: closed here, so the reader sees EOF when the child dies
-        self._dead = threading.Event()
-        self._reader = threading.Thread(target=self._read, name=f"{name}-reader", daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        try:
-            while True:
-                self.inbox.put(self._conn.recv())
-        except (EOFError, OSError):
-            pass
-        except Exception as exc:  # an answer that could not be unpickled: the worker is of no more use
-            self.inbox.put(("broken", f"{type(exc).__name__}: {exc}"))
-        finally:
-            self._dead.set()
+        theirs.close()  # the child's end: closed here, so reading sees EOF when the child dies
+        self._dead = False
 
     def send(self, message: Any) -> bool:
         """Hand the worker a request; False when it is gone."""
@@ -312,15 +296,22 @@ class Worker:
             return False
 
     def received(self) -> list[Any]:
-        """Every answer that came since the last call, in order."""
+        """Every answer that came since the last call, in order (read without waiting: no thread is kept
+        for it, so nothing of a worker outlives it in this process)."""
         out = []
-        while not self.inbox.empty():
-            out.append(self.inbox.get_nowait())
+        try:
+            while not self._dead and self._conn.poll():
+                out.append(self._conn.recv())
+        except (EOFError, OSError):  # the child has gone
+            self._dead = True
+        except Exception as exc:  # an answer that could not be unpickled: the worker is of no more use
+            out.append(("broken", f"{type(exc).__name__}: {exc}"))
+            self._dead = True
         return out
 
     @property
     def alive(self) -> bool:
-        return not self._dead.is_set() and self._proc.is_alive()
+        return not self._dead and self._proc.is_alive()
 
     def memory_exceeded(self) -> bool:
         used = _rss_mb(self._proc.pid) if self._proc.pid is not None and self._memory_limit is not None else None
@@ -331,7 +322,7 @@ class Worker:
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join(timeout=5.0)
-        self._reader.join(timeout=1.0)  # it sees the end of the pipe, now that the child is gone
+        self._dead = True
         try:
             self._conn.close()
         except OSError:

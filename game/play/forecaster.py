@@ -23,9 +23,10 @@ simulate yet), ("error", key, message) for a map the engine refuses (its own wor
 Guards: a day running more than `DAY_DEADLINE` seconds of wall time (a map that keeps work going round in
 a loop) or a worker past its memory allowance gets the worker killed (SIGKILL) and restarted; the setting
 is marked with `SLOW_FORECAST`, which the screen shows instead of a figure. A worker that dies on its own
-is restarted too, the setting it was on marked `STOPPED` (not tried again: it might kill every worker). `stop()` ends them all; nothing here ever blocks the frame (`wait` is for tests and
-tools). Where the platform cannot fork, `InPlace` does one worker's work on the frame's thread, a few
-milliseconds of slices per frame.
+is restarted too, the setting it was on marked `STOPPED` (not tried again: it might kill every worker).
+`stop()` ends them all; nothing here ever blocks the frame (`wait` is for tests and tools). Where the
+platform cannot fork, `InPlace` does one worker's work on the frame's thread, a few milliseconds of slices
+per frame.
 """
 from __future__ import annotations
 
@@ -346,6 +347,10 @@ class Forecaster:
         self.stopped = True
         for i in range(self.share):
             self._drop(i, restart=False)
+
+    def resume(self) -> None:
+        """After `stop`: work again (fresh workers start as needed; every day kept is still here)."""
+        self.stopped = False
 
     def wait(self, rules: Mapping[str, Any], timeout: float = 60.0) -> Forecast | str | None:
         """Poll until `rules` is settled or `timeout` seconds pass (tests and tools; blocks). A setting

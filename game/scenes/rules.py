@@ -191,7 +191,7 @@ class RulesScene(Screen):
 
     def enter(self) -> None:
         super().enter()
-        self.forecaster.stopped = False  # back on screen: the workers start again as needed
+        self.forecaster.resume()  # back on screen: the workers start again as needed
 
     def leave(self) -> None:
         if self not in self.app.stack:  # off the stack: the forecast stops with it
