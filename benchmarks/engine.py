@@ -46,7 +46,7 @@ def reference_day(horizon: float = 480.0) -> Scenario:
         entities=frozen_map({"call": EntityType("call", "Caller", patience=Distribution.exponential(2.0))}),
         resources=frozen_map({"agents": Pool("agents", "Agents", 12, cost_per_hour=30.0)}),
         steps=frozen_map({s.id: s for s in steps}), reference=ProcessMap(edges), alternatives=(),
-        start_map=ProcessMap(()), hints=frozen_map(), rules=(), events=(), objective=Objective(score=None),
+        start_map=ProcessMap(()), hints=frozen_map(), rules=(), events=(), objective=Objective(),
         fixed_costs=frozen_map(), advisors=frozen_map(), briefing=(), kiosk=Kiosk(),
     )
 
@@ -139,7 +139,7 @@ def stock_day(horizon: float = 480.0) -> Scenario:
         time=TimeSpec(unit="minute", horizon=horizon, close="drain"), run=RunSpec(replications=10, seed=1),
         entities=frozen_map({"order": EntityType("order", "Order")}), resources=frozen_map(),
         steps=frozen_map({s.id: s for s in steps}), reference=ProcessMap(edges), alternatives=(),
-        start_map=ProcessMap(()), hints=frozen_map(), rules=(), events=(), objective=Objective(score=None),
+        start_map=ProcessMap(()), hints=frozen_map(), rules=(), events=(), objective=Objective(),
         fixed_costs=frozen_map(), advisors=frozen_map(), briefing=(), kiosk=Kiosk(),
     )
 

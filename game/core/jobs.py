@@ -20,6 +20,9 @@ next Python instruction; other work, such as writing files, is not interrupted m
 says, in a player's words, that the work took too long; `timed_out` is then True. A child whose memory passes `memory_mb` is
 stopped the same way. A scene waiting on a job thus always gets an answer: a result, an error, or that
 it gave up.
+
+A `Worker` is the long-lived kind: a forked child that serves request after request (the rules screen's
+forecast sends it every new lever setting) and streams its answers back, until it is killed.
 """
 from __future__ import annotations
 
@@ -235,3 +238,92 @@ class Job:
                 return False
             self._done.wait(0.05 if left is None else min(0.05, left))
         return True
+
+
+# ---- a persistent worker ------------------------------------------------------------------------------
+
+def _serve(conn, serve, args, memory_mb: float) -> None:  # runs in the forked child
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    from engine.budget import cap_address_space
+
+    cap_address_space(int(2 * memory_mb * 2**20))
+    try:
+        serve(conn, *args)
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent went away or stopped us
+        pass
+    finally:
+        conn.close()
+
+
+class Worker:
+    """A child process that lives as long as a screen wants it and serves its requests one after another.
+
+    A `Job` answers once and ends; a `Worker` keeps what it learnt between requests (the forecast's days
+    per rule setting, a day half-run). It is forked like a `Job`'s child (same reasons: nothing to pickle,
+    no pygame in it, killable) and runs `serve(conn, *args)`, which reads requests with `conn.recv()` (and
+    may look for a newer one between two pieces of work with `conn.poll()`) and answers with `conn.send()`
+    as often as it likes. In the parent `received()` reads whatever answers are waiting in the pipe,
+    without waiting for more, so it never blocks the frame. `kill()` ends it (SIGKILL) at once, whatever it
+    is doing; `alive` says whether it still runs (False after it died on its own too); `memory_exceeded()`
+    whether it grew past its allowance (`MEMORY_MB` above what the game used when it was started). Where the platform
+    cannot fork, `start` raises RuntimeError: the caller decides what to do without one.
+    """
+
+    def __init__(self, serve: Callable[..., None], *args, name: str = "worker", memory_mb: float = MEMORY_MB):
+        if not can_fork():
+            raise RuntimeError("no fork on this platform: no background worker")
+        ctx = multiprocessing.get_context("fork")
+        self.name = name
+        self._conn, theirs = ctx.Pipe(duplex=True)
+        own = _rss_mb(os.getpid())
+        self._memory_limit = None if own is None else own + memory_mb
+        self._proc = ctx.Process(target=_serve, args=(theirs, serve, args, memory_mb), name=name, daemon=True)
+        self._proc.start()
+        theirs.close()  # the child's end: closed here, so reading sees EOF when the child dies
+        self._dead = False
+
+    def send(self, message: Any) -> bool:
+        """Hand the worker a request; False when it is gone."""
+        if not self.alive:
+            return False
+        try:
+            self._conn.send(message)
+            return True
+        except (OSError, ValueError):  # the pipe closed under us: it died
+            return False
+
+    def received(self) -> list[Any]:
+        """Every answer that came since the last call, in order (read without waiting: no thread is kept
+        for it, so nothing of a worker outlives it in this process)."""
+        out = []
+        try:
+            while not self._dead and self._conn.poll():
+                out.append(self._conn.recv())
+        except (EOFError, OSError):  # the child has gone
+            self._dead = True
+        except Exception as exc:  # an answer that could not be unpickled: the worker is of no more use
+            out.append(("broken", f"{type(exc).__name__}: {exc}"))
+            self._dead = True
+        return out
+
+    @property
+    def alive(self) -> bool:
+        return not self._dead and self._proc.is_alive()
+
+    def memory_exceeded(self) -> bool:
+        used = _rss_mb(self._proc.pid) if self._proc.pid is not None and self._memory_limit is not None else None
+        return used is not None and used > self._memory_limit
+
+    def kill(self) -> None:
+        """End it now (SIGKILL) and let it go; what it was computing is lost."""
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join(timeout=5.0)
+        self._dead = True
+        try:
+            self._conn.close()
+        except OSError:
+            pass

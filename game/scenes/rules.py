@@ -1,11 +1,17 @@
 """Rules: every lever of the scenario as a slider or a choice, with its label, value, unit and help, and a
-live forecast of the day beside them.
+live forecast of the results beside them.
 
-The forecast is `engine.optimize.preview` (a few simulated days within about 0.3 s, or queueing formulas
-when even one day would take longer) of the player's own map with the levers as set. It runs on a
-background thread, a short moment after a lever stops moving (debounced), so dragging never waits for it;
-forecasts already made are kept, so going back to a setting is instant. The forecast of the default
-rules is made first, so every figure can say how it compares; par, when known, says how far there is to go.
+The forecast is the player's own map with the levers as set, measured on exactly the days the results
+measure (engine.scoring.evaluation_days), computed day by day in worker processes (game.play.forecaster):
+after k of the N days it shows the mean of those k days, labelled "k of N days"; once all N are done it
+is, to the cent, the figure the results will show. A new setting is asked for on the frame a lever
+moves (a slider while it is dragged too) and supersedes the one being computed; settings already seen come
+back at once. The panel shows one figure, the profit in money, with what it is made of (revenue, costs, each
+penalty of the contract by name: engine.money), where it sits between the defaults and par
+(engine.optimize.references: the expert map with the default rules, and par, on the same days: the
+markers the results show) and how far it is from the defaults. The references are computed in a background
+job when no kept par file holds them; a day too big to preview is estimated by the queueing formulas,
+labelled so, with no money.
 """
 from __future__ import annotations
 
@@ -16,15 +22,13 @@ import pygame
 from game.ui import charts, words
 from game.ui import theme as T
 from game.core.jobs import Job
+from game.play.forecaster import SLOW_FORECAST, STOPPED, Forecaster
 from game.play.par import par_for
 from game.ui.levers import lever_widget
 from game.ui.widgets import Button, Choice, Slider
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
-DEBOUNCE = 0.15  # seconds a lever must rest before its forecast is asked for
-PREVIEW_DEADLINE = 20.0  # wall seconds a forecast may take (it is asked for 0.3 s of work) before we stop it
-SLOW_FORECAST = ("This map takes far too long to forecast: it may keep work going round in a loop. "
-                 "Go back to the map to check it, or start the day.")
+REFERENCES_DEADLINE = 120.0  # wall seconds the defaults and par may take to measure before we give up
 LEVERS_RIGHT = 1270  # the levers' area ends here; the forecast panel takes the rest
 COL_GAP = 36
 ROW_GAP = 24
@@ -32,6 +36,12 @@ ROW_GAP = 24
 
 def _key(rules: dict) -> tuple:
     return tuple(sorted(rules.items()))
+
+
+def _references(scenario, par, seed):
+    from engine.optimize import references
+
+    return references(scenario, par, seed)
 
 
 class RulesScene(Screen):
@@ -49,16 +59,23 @@ class RulesScene(Screen):
         self.widgets: dict[str, Slider | Choice] = {}
         self.panels: dict[str, pygame.Rect] = {}
         self.focus = 0
-        self.forecasts: dict[tuple, object] = {}  # rules key -> Preview (or an error string)
-        self.job: Job | None = None
-        self.job_key: tuple | None = None
+        self.forecaster = Forecaster(sc, rnd.pmap, rnd.seed)
+        self.forecaster.ask(rnd.rules, moved=False)  # the default rules' days go first (the baseline)
+        self.asked = _key(rnd.rules)
         self.changed_at = -1.0  # self.age when a lever last moved
+        self.expert_map = set(rnd.edges) == set(sc.reference.edges)
         self.par = par_for(sc, app.settings)
+        self.refs = None  # engine.optimize.References: the defaults and par markers, on the same days
+        self.refs_job: Job | None = None
+        self.refs_error: str | None = None
+        self.shown = None  # the forecast last drawn
+        self._wrapped: dict[tuple, list[str]] = {}  # (lever, width, lines) -> its help, wrapped
+        self._lines: dict[tuple, object] = {}  # (rules, days) -> engine.money.Money of that forecast
+        self._measure_references()
         self.layout()
         self.buttons = [Button(primary_rect(), "Run the day  ▶", self.go, kind="primary"),
                         Button(secondary_rect(0), "◀  Back to map", self.on_back, kind="quiet"),
                         Button(secondary_rect(1), "Reset levers", self.reset, kind="quiet")]
-        self.request()
 
     # --- layout --------------------------------------------------------------------------------
     def layout(self) -> None:
@@ -139,55 +156,71 @@ class RulesScene(Screen):
 
     # --- the forecast --------------------------------------------------------------------------
     def forecast(self, rules: dict | None = None):
-        return self.forecasts.get(_key(rules if rules is not None else self.round.rules))
+        """The forecast of `rules` (the levers as set by default): an engine.optimize.Forecast, a message,
+        or None before its first day."""
+        return self.forecaster.forecast(rules if rules is not None else self.round.rules)
 
     @property
     def baseline_forecast(self):
-        return self.forecasts.get(_key(self.defaults))
+        """The default rules on the player's map (the defaults marker when it is the expert map)."""
+        return self.forecaster.forecast(self.defaults)
 
-    def _compute(self, rules: dict):
-        from engine.optimize import preview
-
-        return preview(self.scenario, self.round.pmap, rules, seconds=0.3, seed=self.round.run_seed)
-
-    def request(self) -> None:
-        """Start the next forecast needed (the default rules' first), if none is running."""
-        if self.job is not None:
-            return
-        for rules in (self.defaults, self.round.rules):
-            k = _key(rules)
-            if k not in self.forecasts:
-                self.job, self.job_key = Job(self._compute, dict(rules), name="preview", process=True,
-                                             deadline=PREVIEW_DEADLINE), k
-                return
+    def _measure_references(self) -> None:
+        """The defaults and par on the evaluation days, in a background process (instant from a kept par
+        file; otherwise both settings are run once)."""
+        if self.refs_job is not None:
+            self.refs_job.cancel()
+        self.refs_job = Job(_references, self.scenario, self.par, self.round.seed, name="references",
+                            process=True, deadline=REFERENCES_DEADLINE)
 
     def tick(self, dt):
         if self.par is None and int(self.age) != int(self.age - dt):  # par computed in the background?
             self.par = par_for(self.scenario, self.app.settings)
-        if self.job is not None and self.job.done:
-            if self.job.timed_out:
-                self.forecasts[self.job_key] = SLOW_FORECAST
-            else:
-                self.forecasts[self.job_key] = self.job.result if self.job.error is None else self.job.error
-            self.job = self.job_key = None
-        dragging = any(getattr(w, "dragging", False) for w in self.widgets.values())
-        if not dragging and self.age - self.changed_at >= DEBOUNCE:
-            self.request()
+            if self.par is not None:
+                self._measure_references()
+        if self.refs_job is not None and self.refs_job.done:
+            self.refs, self.refs_error = self.refs_job.result, self.refs_job.error
+            self.refs_job = None
+        # No debounce: a setting is asked for on the frame it is made, during a drag too (a burst of events in
+        # one frame asks once), and a newer one supersedes it within a slice of a day, so waiting for the
+        # lever to rest would only add to what the player waits.
+        if _key(self.round.rules) != self.asked:
+            self.asked = _key(self.round.rules)
+            self.forecaster.ask(self.round.rules)
+        self.forecaster.poll()
+
+    def enter(self) -> None:
+        super().enter()
+        self.forecaster.resume()  # back on screen: the workers start again as needed
 
     def leave(self) -> None:
-        if self not in self.app.stack and self.job is not None:  # off the stack: the forecast stops with it
-            self.job.cancel()
-            self.job = self.job_key = None
+        if self not in self.app.stack:  # off the stack: the forecast stops with it
+            self.forecaster.stop()
+            if self.refs_job is not None:
+                self.refs_job.cancel()
+                self.refs_job = None
 
-    def wait_forecast(self, timeout: float = 10.0) -> object:
-        """Finish the forecasts the current levers need now (tests and the autoplay)."""
-        self.changed_at = -1e9  # no debounce
-        while True:
-            self.tick(0.0)  # takes a finished forecast, starts the next one needed
-            if self.job is None:
-                return self.forecast()
-            if not self.job.wait(timeout):
-                return None
+    def wait_forecast(self, timeout: float = 60.0) -> object:
+        """Settle the forecast of the levers as set, and the references, now (tests and the autoplay)."""
+        self.tick(0.0)
+        if self.refs_job is not None:
+            self.refs_job.wait(timeout)
+        self.tick(0.0)
+        return self.forecaster.wait(self.round.rules, timeout)
+
+    def profit(self) -> float | None:
+        """The forecast profit of the levers as set, so far (None before its first day, or without money)."""
+        f = self.forecast()
+        return None if f is None or isinstance(f, str) else f.kpis.get("profit")
+
+    def delta(self) -> float | None:
+        """The forecast profit against the defaults marker itself (engine.optimize.references' baseline)."""
+        profit = self.profit()
+        return None if profit is None or self.refs is None else profit - self.refs.baseline
+
+    def settled(self) -> bool:
+        """The forecast of the levers as set is final (all the days, the formulas, or a message)."""
+        return _key(self.round.rules) == self.asked and self.forecaster.settled(self.round.rules)
 
     # --- drawing -------------------------------------------------------------------------------
     def draw(self, surface):
@@ -210,7 +243,7 @@ class RulesScene(Screen):
         T.panel(surface, box, T.BG, radius=20, border=T.PANEL_HI)
         T.text(surface, "TIP", (box.left + 24, box.top + 20), T.SIZE_SMALL, T.ACCENT, "semibold")
         tip = ("The thin mark on a slider is where it started. Every lever has a cost: look for the setting "
-               "where the forecast score is highest, not where one number looks best.")
+               "where the forecast profit is highest, not where one number looks best.")
         T.paragraph(surface, tip, pygame.Rect(box.left + 24, box.top + 58, box.width - 48, box.height - 70),
                     T.SIZE_SMALL, T.TEXT_DIM)
 
@@ -224,109 +257,192 @@ class RulesScene(Screen):
             x = int(w.track.left + w.track.width * w._nearest(rule.default) / n)
             pygame.draw.line(surface, T.TEXT_DIM, (x, w.track.top - 14), (x, w.track.bottom + 14), 3)
         w.draw(surface)
-        help_text = self.help.get(rule.id, "")
-        if help_text and self.help_lines:
-            lines = T.wrap(help_text, panel.width - 48, T.SIZE_SMALL)
+        y = w.rect.bottom + 8
+        for line in self.help_text(rule.id, panel.width - 48):
+            T.text(surface, line, (panel.left + 24, y), T.SIZE_SMALL, T.TEXT_DIM)
+            y += 30
+
+    def help_text(self, rule_id: str, width: int) -> list[str]:
+        """A lever's help, wrapped to its panel (once: wrapping measures every word, too slow per frame)."""
+        key = (rule_id, width, self.help_lines)
+        if key not in self._wrapped:
+            help_text = self.help.get(rule_id, "")
+            lines = T.wrap(help_text, width, T.SIZE_SMALL) if help_text and self.help_lines else []
             if len(lines) > self.help_lines:
                 lines = lines[:self.help_lines]
-                lines[-1] = T.ellipsize(lines[-1] + " …", panel.width - 48, T.SIZE_SMALL)
-            y = w.rect.bottom + 8
-            for line in lines:
-                T.text(surface, line, (panel.left + 24, y), T.SIZE_SMALL, T.TEXT_DIM)
-                y += 30
+                lines[-1] = T.ellipsize(lines[-1] + " …", width, T.SIZE_SMALL)
+            self._wrapped[key] = lines
+        return self._wrapped[key]
 
     def draw_forecast(self, surface, box: pygame.Rect) -> None:
-        sc = self.scenario
         T.panel(surface, box, T.BG_LIGHT, radius=24, border=T.LINE)
         x, y, w = box.left + 32, box.top + 26, box.width - 64
         T.text(surface, "FORECAST", (x, y), T.SIZE_SMALL, T.ACCENT, "semibold")
-        f, base = self.forecast(), self.baseline_forecast
-        stale = self.job is not None or f is None
-        slow = self.job is not None and self.job.elapsed >= 3.0
-        status = f"updating… {self.job.elapsed:.0f} s" if slow else "updating…" if stale else ("" if isinstance(f, str) else
-                                            f"{f.replications} simulated day{'s' if f.replications != 1 else ''}"
-                                            if f.method == "simulation" else "quick estimate")
-        T.text(surface, status, (box.right - 32, y), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
+        f = self.forecast()
+        current = f is not None
         if f is None:
-            f = self._latest()
+            f = self.shown  # while the new setting's first day runs, the last figure stays, dimmed
+        else:
+            self.shown = f
+        settled = current and self.settled()
+        T.text(surface, self._status(f if current else None, settled), (box.right - 32, y), T.SIZE_SMALL,
+               T.TEXT_DIM, anchor="topright")
+        y += 50
         if isinstance(f, str):
-            why = SLOW_FORECAST if f == SLOW_FORECAST else \
-                "The forecast needs a complete map. Go back and connect every card."
-            T.paragraph(surface, why, pygame.Rect(x, y + 60, w, 200), T.SIZE_BODY, T.TEXT_DIM)
+            why = f if f in (SLOW_FORECAST, STOPPED) else f"The forecast needs a map that can run. {f}"
+            T.paragraph(surface, why, pygame.Rect(x, y + 10, w, box.bottom - y - 40), T.SIZE_BODY, T.TEXT_DIM)
+            return
+        if f is not None and f.method == "formulas":
+            self.draw_formulas(surface, f, x, y, w, box.bottom)
             return
         kp = f.kpis if f is not None else {}
-        bk = base.kpis if base is not None and not isinstance(base, str) else {}
-        colour = T.TEXT_DIM if stale else T.TEXT
-        y += 56
-        # the headline: the scenario's score
-        T.text(surface, words.label("score", sc), (x, y), T.SIZE_BODY, T.TEXT_DIM)
-        T.text(surface, words.value("score", kp.get("score"), sc), (x, y + 34), 76, colour, "bold")
+        y = self.draw_profit(surface, kp, x, y, w, dim=not settled)
+        if self.refs is not None:
+            y = self.draw_gauge(surface, x, y, w, kp.get("profit"))
+        elif self.refs_error:
+            T.text(surface, T.ellipsize("Defaults and par: " + self.refs_error, w, T.SIZE_SMALL), (x, y),
+                   T.SIZE_SMALL, T.WARN)
+            y += 40
+        if kp:
+            y = self.draw_money(surface, kp, x, y, w, dim=not settled)
+            y = self.draw_targets(surface, kp, x, y, w, box.bottom - (80 if not self.expert_map else 10),
+                                  dim=not settled)
+        if not self.expert_map:
+            self.draw_map_note(surface, x, box.bottom - 84, w)
+
+    def _status(self, f, settled: bool) -> str:
+        """Top right of the panel: how many of the evaluation days the figure is made of."""
+        waited = self.age - max(self.changed_at, 0.0)
+        if f is None or isinstance(f, str):
+            return "" if isinstance(f, str) else ("updating…" if waited < 3.0 else f"updating… {waited:.0f} s")
+        return f.label
+
+    def money(self, v: float) -> str:
+        return words.value("profit", v, self.scenario)
+
+    def draw_profit(self, surface, kp: dict, x: int, y: int, w: int, dim: bool) -> int:
+        """The headline: the forecast profit, its stars and how far it is from the defaults marker."""
+        refs = self.refs
+        T.text(surface, "Profit", (x, y), T.SIZE_BODY, T.TEXT_DIM)
         earned = self.forecast_stars(kp)
-        if earned is not None and not stale:
+        if earned is not None and not dim:
             for i in range(3):
-                charts.star(surface, (x + w - 22 - (2 - i) * 50, y + 76), 20, i < earned)
-        y += 128
-        self._delta(surface, (x, y), "score", kp, bk, "vs default rules")
-        y += 46
-        if self.par is not None:
-            y = self.draw_gauge(surface, x, y, w, kp.get("score"))
-        pygame.draw.line(surface, T.PANEL_HI, (x, y + 6), (x + w, y + 6), 2)
-        y += 26
-        rows = [("profit", None)] + [(t.kpi, t) for t in sc.objective.targets]
-        for name, target in rows:
-            if y + 86 > box.bottom:
+                charts.star(surface, (x + w - 18 - (2 - i) * 44, y + 16), 17, i < earned)
+        profit = kp.get("profit")
+        figure = self.money(profit) if profit is not None else "…"
+        size = T.fit(figure, w, 76, "bold", smallest=44)
+        T.text(surface, figure, (x, y + 38), size, T.TEXT_DIM if dim else T.TEXT, "bold")
+        y += 132
+        if profit is not None and refs is not None:
+            self.draw_delta(surface, (x, y), profit - refs.baseline, w)  # = self.delta() when current
+        return y + 46
+
+    def draw_delta(self, surface, pos, d: float, w: int) -> None:
+        """The forecast against the defaults marker itself: "same" only when equal to the cent."""
+        if round(d, 2) == 0:
+            T.text(surface, "same as the defaults", pos, T.SIZE_SMALL, T.TEXT_DIM)
+            return
+        amount = self.money(d) if abs(d) >= 1 else f"{d:.2f} {self.scenario.currency}"
+        sign = "+" if d > 0 else ""
+        line = f"{'▲' if d > 0 else '▼'} {sign}{amount}  vs the defaults"
+        T.text(surface, T.ellipsize(line, w, T.SIZE_SMALL, "semibold"), pos, T.SIZE_SMALL,
+               T.GOOD if d > 0 else T.WARN, "semibold")
+
+    def draw_money(self, surface, kp: dict, x: int, y: int, w: int, dim: bool) -> int:
+        """What the profit is made of: revenue, costs, each penalty of the contract by name."""
+        from engine.money import money_lines
+
+        key = (_key(self.round.rules), tuple(sorted(kp.items())))
+        if key not in self._lines:  # (applying the rules to the scenario takes milliseconds: once a figure)
+            if len(self._lines) > 64:
+                self._lines.clear()
+            self._lines[key] = money_lines(self.scenario, self.round.rules, kp)
+        m = self._lines[key]
+        charged = sum(v for _, v in m.penalties)
+        rows = [("Revenue", sum(v for _, v in m.revenue)), ("− Costs", sum(v for _, v in m.cost) - charged)]
+        charges = dict(m.penalties)  # every penalty of the contract by name, a zero one too (it could bite)
+        rows += [(f"− {p.label}", charges.get(p.label, 0.0)) for p in self.scenario.penalties]
+        colour = T.TEXT_DIM if dim else T.TEXT
+        for label, v in rows:
+            amount = self.money(v)
+            room = w - T.font(T.SIZE_SMALL, "semibold").size(amount)[0] - 16
+            T.text(surface, T.ellipsize(label, room, T.SIZE_SMALL), (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+            T.text(surface, amount, (x + w, y), T.SIZE_SMALL, colour, "semibold", anchor="topright")
+            y += 34
+        pygame.draw.line(surface, T.PANEL_HI, (x, y + 8), (x + w, y + 8), 2)
+        return y + 24
+
+    def draw_targets(self, surface, kp: dict, x: int, y: int, w: int, bottom: int, dim: bool) -> int:
+        sc = self.scenario
+        for target in sc.objective.targets:
+            if y + 66 > bottom:
                 break
-            v = kp.get(name)
-            T.text(surface, T.ellipsize(words.label(name, sc), w - 200, T.SIZE_BODY), (x, y), T.SIZE_BODY, T.TEXT_DIM)
-            T.text(surface, words.value(name, v, sc), (x + w, y - 4), T.SIZE_LABEL, colour, "bold", anchor="topright")
-            if target is not None and v is not None and not stale:
+            v = kp.get(target.kpi)
+            shown = words.value(target.kpi, v, sc)
+            room = w - T.font(T.SIZE_BODY, "bold").size(shown)[0] - 16
+            T.text(surface, T.ellipsize(words.label(target.kpi, sc), room, T.SIZE_BODY), (x, y), T.SIZE_BODY,
+                   T.TEXT_DIM)
+            T.text(surface, shown, (x + w, y - 2), T.SIZE_BODY, T.TEXT_DIM if dim else T.TEXT, "bold",
+                   anchor="topright")
+            if v is not None and not dim:
                 met = target.met(v)
                 mark = ("✓ on target " if met else "✗ target ") + words.target_short(target, sc)
-                T.text(surface, mark, (x, y + 38), T.SIZE_SMALL, T.GOOD if met else T.WARN, "semibold")
-            elif target is not None:
-                T.text(surface, "target " + words.target_short(target, sc), (x, y + 38), T.SIZE_SMALL, T.TEXT_DIM)
+                T.text(surface, mark, (x, y + 34), T.SIZE_SMALL, T.GOOD if met else T.WARN, "semibold")
             else:
-                self._delta(surface, (x, y + 38), name, kp, bk, "vs default rules")
-            y += 90
+                T.text(surface, "target " + words.target_short(target, sc), (x, y + 34), T.SIZE_SMALL, T.TEXT_DIM)
+            y += 72
+        return y
+
+    def draw_map_note(self, surface, x: int, y: int, w: int) -> None:
+        """The defaults marker is the expert map's: say so when the player's map is another one."""
+        base = self.baseline_forecast
+        note = "Your map is not the expert map: the defaults and par marks are the expert map's."
+        if base is not None and not isinstance(base, str) and base.complete and "profit" in base.kpis:
+            note += f" Default rules on your map: {self.money(base.kpis['profit'])}."
+        T.paragraph(surface, note, pygame.Rect(x, y, w, 80), T.SIZE_SMALL - 4, T.TEXT_DIM, spacing=1.2)
+
+    def draw_formulas(self, surface, f, x: int, y: int, w: int, bottom: int) -> None:
+        """A day too big to simulate here: the queueing formulas' service figures, said to be that."""
+        T.paragraph(surface, "Estimate by formulas: one day of this map is too big to simulate while you "
+                    "pull the levers, so there is no money here. Run the day for the real figures.",
+                    pygame.Rect(x, y, w, 150), T.SIZE_SMALL, T.TEXT_DIM)
+        self.draw_targets(surface, f.kpis, x, y + 170, w, bottom, dim=False)
 
     def forecast_stars(self, kpis: dict) -> int | None:
-        """The stars these levers would likely earn (the forecast against the kept default-rules and par
-        scores); None when par or the forecast's score is not known."""
+        """The stars these levers would earn (engine.scoring.stars against the references: the defaults' and
+        par's profit on the same days); None when the references or the forecast's profit are not known."""
         from engine.scoring import check_targets, stars
 
-        if self.par is None or "score" not in kpis:
+        if self.refs is None or "profit" not in kpis:
             return None
         met = all(t.met for t in check_targets(self.scenario, kpis))
-        return stars(kpis["score"], self.par.baseline, self.par.par, met)
+        return stars(kpis["profit"], self.refs.baseline, self.refs.par, met)
 
-    def _latest(self):
-        """While a new forecast is computed, the last one made stays on screen, dimmed."""
-        return next(reversed(self.forecasts.values()), None) if self.forecasts else None
-
-    def _delta(self, surface, pos, name: str, kp: dict, bk: dict, suffix: str) -> None:
-        if name not in kp or name not in bk:
-            return
-        d = kp[name] - bk[name]
-        if abs(d) < 0.5:
-            T.text(surface, "same as the default rules", pos, T.SIZE_SMALL, T.TEXT_DIM)
-            return
-        good = d > 0 if words.higher_is_better(name) else d < 0
-        T.text(surface, f"{'▲' if d > 0 else '▼'} {words.value(name, d, self.scenario, signed=True)}  {suffix}", pos,
-               T.SIZE_SMALL, T.GOOD if good else T.WARN, "semibold")
-
-    def draw_gauge(self, surface, x: int, y: int, w: int, score) -> int:
-        """Where the forecast score sits between the default rules and par."""
-        base, par = self.par.baseline, self.par.par
+    def draw_gauge(self, surface, x: int, y: int, w: int, profit) -> int:
+        """Where the forecast profit sits between the defaults and par (engine.optimize.references)."""
+        base, par = self.refs.baseline, self.refs.par
         bar = pygame.Rect(x, y + 12, w, 14)
         pygame.draw.rect(surface, T.PANEL_HI, bar, border_radius=7)
-        lo, hi = min(base, par) - 0.25 * abs(par - base), max(base, par) + 0.15 * abs(par - base)
+        span = abs(par - base) or max(1.0, abs(base) * 0.1)
+        lo, hi = min(base, par) - 0.25 * span, max(base, par) + 0.15 * span
+        if profit is not None and math.isfinite(profit):  # the forecast always on the gauge, not at an end
+            lo, hi = min(lo, profit - 0.1 * span), max(hi, profit + 0.1 * span)
 
         def at(v):
             return int(bar.left + bar.width * max(0.0, min(1.0, (v - lo) / ((hi - lo) or 1))))
 
-        for v, name, anchor in ((base, "defaults", "midtop"), (par, "par", "midtop")):
+        labels = [(base, f"defaults {base:,.0f}"), (par, f"par {par:,.0f}")]
+        size = T.SIZE_SMALL
+        widths = [T.font(size).size(s)[0] for _, s in labels]
+        for v, _ in labels:
             pygame.draw.line(surface, T.TEXT_DIM, (at(v), bar.top - 8), (at(v), bar.bottom + 8), 3)
-            T.text(surface, f"{name} {v:,.0f}", (at(v), bar.bottom + 12), T.SIZE_SMALL, T.TEXT_DIM, anchor=anchor)
-        if score is not None and math.isfinite(score):
-            pygame.draw.circle(surface, T.YELLOW, (at(score), bar.centery), 14)
-        return y + 86
+        if at(par) - at(base) < (widths[0] + widths[1]) / 2 + 16:  # too close to label apart: one line
+            T.text(surface, T.ellipsize(f"{labels[0][1]} · {labels[1][1]}", w, size), (x, bar.bottom + 12), size,
+                   T.TEXT_DIM)
+        else:
+            for (v, s), width in zip(labels, widths):
+                cx = min(max(at(v), x + width // 2), x + w - width // 2)
+                T.text(surface, s, (cx, bar.bottom + 12), size, T.TEXT_DIM, anchor="midtop")
+        if profit is not None and math.isfinite(profit):
+            pygame.draw.circle(surface, T.YELLOW, (at(profit), bar.centery), 14)
+        return y + 80

@@ -170,34 +170,6 @@ def test_bottleneck_ranking_follows_the_staffing():
     assert bottlenecks(sc, rules={"agents": 16}, replications=2)[0].id == "agents"  # idle pay
 
 
-# ------------------------------------------------------------------------------------------ preview
-
-def test_preview_is_the_start_of_the_full_run():
-    sim = pytest.importorskip("engine.sim")
-    from engine.optimize import preview
-
-    sc = loads(STAFFING, "<staffing>")
-    p = preview(sc, rules={"agents": 7}, seconds=5.0, max_replications=3)
-    assert p.method == "simulation" and p.replications == 3
-    run = sim.run(sc, rules={"agents": 7}, replications=3)
-    for name in ("score", "profit", "service_level", "abandon_rate"):
-        assert p.kpis[name] == pytest.approx(run.mean(name), rel=1e-12)
-
-
-def test_preview_falls_back_to_erlang_a_when_a_day_would_not_fit():
-    pytest.importorskip("engine.sim")
-    from engine.optimize import preview
-    from engine.queueing import ErlangA
-
-    sc = loads(STAFFING, "<staffing>")
-    p = preview(sc, rules={"agents": 8}, seconds=1e-6)
-    assert p.method == "formulas" and p.replications == 0
-    q = ErlangA(2.0, 1 / 3, 8, 1 / 2)
-    assert p.kpis["abandon_rate"] == pytest.approx(q.p_abandon)
-    assert p.kpis["asa"] == pytest.approx(q.asa)
-    assert p.kpis["utilization.agents"] == pytest.approx(2.0 * (1 - q.p_abandon) * 3 / 8)
-
-
 # ------------------------------------------------------------------------------------------ par files
 
 def test_par_file_round_trip_and_staleness(tmp_path):

@@ -217,20 +217,52 @@ def test_keyboard_moves_between_levers_and_changes_them(app, scenario):
 def test_forecast_follows_the_levers(app, scenario):
     scene, rnd = rules_scene(app, scenario)
     base = scene.wait_forecast()
-    assert base is not None and not isinstance(base, str)
-    assert {"score", "profit", "service_level", "abandon_rate"} <= set(base.kpis)
+    assert base is not None and not isinstance(base, str) and base.complete
+    assert {"profit", "revenue", "cost", "service_level", "abandon_rate"} <= set(base.kpis)
     rule = next(r for r in scenario.rules if r.kind == "slider")
     scene.set_rule(rule.id, rule.max)
-    assert scene.forecast() is None  # not asked for while the lever may still move (debounce)
+    assert scene.forecast() is None  # nothing kept for a setting not seen before
     moved = scene.wait_forecast()
-    assert moved is not None and moved is not base
-    assert scene.baseline_forecast is base
+    assert moved is not None and moved.complete and moved is not base
+    assert scene.baseline_forecast == base
     assert moved.kpis["cost"] != base.kpis["cost"]
-    if scene.par is not None:  # the stars these levers would likely earn, by the engine's rule
-        from engine.scoring import check_targets, stars
+    from engine.scoring import check_targets, stars
 
-        met = all(t.met for t in check_targets(scenario, moved.kpis))
-        assert scene.forecast_stars(moved.kpis) == stars(moved.kpis["score"], scene.par.baseline, scene.par.par, met)
+    met = all(t.met for t in check_targets(scenario, moved.kpis))
+    assert scene.forecast_stars(moved.kpis) == stars(moved.kpis["profit"], scene.refs.baseline, scene.refs.par, met)
+
+
+def test_the_settled_forecast_is_the_results_figure_and_its_delta_the_defaults_marker(app, scenario):
+    """After a lever move the screen's figure is, to the cent, what the results will measure on the same
+    days (sim.run), and its delta is that figure minus the very defaults marker drawn (references)."""
+    from engine import sim
+    from engine.optimize import references
+    from engine.scoring import evaluation_days
+
+    scene, rnd = rules_scene(app, scenario)
+    choice = next(r for r in scenario.rules if r.kind == "choice")
+    scene.set_rule(choice.id, next(v for v in choice.values() if v != choice.default))
+    step(app, frames=2)
+    scene.wait_forecast()
+    assert scene.settled()
+    seed, n = evaluation_days(scenario, rnd.seed)
+    figure = sim.run(scenario, rnd.pmap, rnd.rules, seed=seed, replications=n).means()["profit"]
+    assert round(scene.profit(), 2) == round(figure, 2)
+    refs = references(scenario, scene.par, rnd.seed)
+    assert (scene.refs.baseline, scene.refs.par) == (refs.baseline, refs.par)
+    assert scene.delta() == scene.profit() - refs.baseline
+    scene.reset()  # the default rules on the expert map: the defaults marker itself, to the cent
+    assert round(scene.wait_forecast().kpis["profit"], 2) == round(refs.baseline, 2) and round(scene.delta(), 2) == 0
+
+
+def test_the_forecast_stops_with_the_screen(app, scenario):
+    scene, rnd = rules_scene(app, scenario)
+    scene.wait_forecast()
+    workers = [w for w in scene.forecaster.workers if w is not None]
+    assert workers and all(w.alive for w in workers)
+    scene.on_back()
+    step(app)
+    assert app.stack.top.name == "map" and not any(w.alive for w in workers)
 
 
 def test_rules_enter_runs_the_day_and_esc_goes_back_to_the_map(app, scenario):
