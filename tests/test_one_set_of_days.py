@@ -1,8 +1,10 @@
 """One set of numbers: every screen, export and command measures a scenario on its evaluation days, so the
 same rules give the same money everywhere, to the cent.
 
-For every built-in scenario and a few lever settings drawn at random (seeded), the profit of `python main.py
-simulate --json` equals the engine's run on `engine.scoring.evaluation_days`; the defaults and par that
+For every built-in scenario and a few lever settings drawn at random (seeded), the rules screen's finished
+forecast and the profit of `python main.py simulate --json` equal the engine's run on
+`engine.scoring.evaluation_days` (the results' run; tests/game/play and tests/modes tie the results, the
+boards and the debrief to it); the defaults and par that
 `engine.optimize.references` hands every screen are the engine's runs of those settings on those days.
 """
 from __future__ import annotations
@@ -44,13 +46,18 @@ def cli_profit(path: Path, rules: dict) -> float:
 
 
 @pytest.mark.parametrize("path", BUILTINS, ids=[p.stem for p in BUILTINS])
-def test_the_command_line_measures_on_the_evaluation_days(path):
+def test_the_forecast_and_the_command_line_measure_on_the_evaluation_days(path):
     from engine import sim
+    from engine.optimize import DayByDay
 
     scenario = load(path)
     seed, days = evaluation_days(scenario)
     for rules in [scenario.default_rules()] + random_settings(scenario, 2, seed=len(path.stem)):
         engine_profit = sim.run(scenario, None, rules, replications=days, seed=seed).means()["profit"]
+        forecast = DayByDay(scenario, None, rules)  # the rules screen's forecast, run to its last day
+        while not forecast.done:
+            forecast.step()
+        assert forecast.forecast().kpis["profit"] == engine_profit, rules
         assert cli_profit(path, rules) == pytest.approx(engine_profit, abs=0.005), rules
 
 
