@@ -359,9 +359,10 @@ def cmd_optimize(args) -> int:
                   indent=2, default=_json_default)
         print()
         return EXIT_OK
-    print(safe(f"{scenario.title}: {result.replications} replication(s) per setting, seed {result.seed}"))
-    print(f"baseline (default rules): {result.baseline:,.0f} ± {result.baseline_ci:,.0f}")
-    print(f"par (best rules found):   {result.par:,.0f} ± {result.par_ci:,.0f}")
+    print(safe(f"{scenario.title}: its {result.replications} evaluation days (seed {result.seed})"))
+    cur = safe(scenario.currency)
+    print(f"defaults' profit:  {result.baseline:>10,.0f} {cur} ± {result.baseline_ci:,.0f}")
+    print(f"par's profit:      {result.par:>10,.0f} {cur} ± {result.par_ci:,.0f}")
     print(safe(targets_sentence(scenario, result)))
     width = max(len(r.id) for r in scenario.rules)
     for rule in scenario.rules:
