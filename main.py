@@ -204,10 +204,12 @@ class Progress:
 
 def format_kpi(name: str, value: float, scenario) -> str:
     """A KPI value as a manager reads it: shares in %, money with the currency, times in the file's unit."""
+    from engine.model import SHARE_KPIS
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     base = name.split(".")[0]
-    if base in ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization"):
+    if base in SHARE_KPIS:
         return f"{value * 100:.1f} %"
     if base in ("revenue", "cost", "profit", "score", "penalty"):
         return f"{value:,.0f} {scenario.currency}"

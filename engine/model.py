@@ -406,8 +406,8 @@ class Objective:
     targets: tuple[Target, ...] = ()
 
 
-#: KPIs a penalty counts in percentage points when it says `per_point` (shares between 0 and 1).
-SHARE_KPIS = ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate")
+#: KPIs that are shares between 0 and 1, by base name (`utilization.senior`): shown in %, counted in points.
+SHARE_KPIS = ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization")
 
 
 @dataclass(frozen=True, slots=True)

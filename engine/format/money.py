@@ -29,7 +29,7 @@ _TERMS = (
 
 def is_share(kpi: str) -> bool:
     """A KPI between 0 and 1 (a rate or a share), which a penalty may count in percentage points."""
-    return kpi in SHARE_KPIS or kpi.startswith("utilization.")
+    return kpi.split(".")[0] in SHARE_KPIS
 
 
 def _num(text: str) -> str:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 
-SHARES = ("abandon_rate", "p_wait", "service_level", "on_time_rate", "fill_rate", "utilization")
+from engine.model import SHARE_KPIS
+
+SHARES = SHARE_KPIS  # shown in %
 MONEY = ("revenue", "cost", "profit", "penalty")
 HIDDEN = ("score",)  # the same number as the profit: a screen shows the profit
 
