@@ -5,6 +5,12 @@ A scene is one screen of the game (title, map editor, run...). It gets time and 
 Surface without a window. The stack shows its top scene; `push` covers it (a dialog, a pause), `pop`
 uncovers the one below, `replace` swaps the top for another. Each scene is told when it comes on top
 (`enter`) and when it stops being on top (`leave`).
+
+A tap belongs to the screen it landed on (`TapGuard`): a finger that went down on one screen and came up
+on the next (the briefing's Next, then "Check my map" in the same place) must not press the next one.
+The stack gives the top scene only the ups whose down it saw, and a scene that has just appeared (pushed,
+replaced, reset) drops whole taps for its first `SETTLE` seconds, counted on its own clock (the `dt` it is
+given, not wall time, so a test or a slow frame sees the same thing).
 """
 from __future__ import annotations
 
@@ -40,11 +46,67 @@ class Scene:
         """Draw onto a surface of the logical size."""
 
 
+DOWN, UP = pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP
+FINGER_DOWN, FINGER_UP = pygame.FINGERDOWN, pygame.FINGERUP
+#: seconds of its own clock a scene that has just appeared drops taps for
+SETTLE = 0.25
+
+
+def _pointer_key(event) -> tuple:
+    """Which finger or mouse button an event belongs to: its down and its up share the key."""
+    if event.type in (FINGER_DOWN, FINGER_UP) or getattr(event, "touch", False):
+        return ("finger", getattr(event, "finger_id", 0))
+    return ("mouse", getattr(event, "button", 1))
+
+
+class TapGuard:
+    """The top scene's view of taps: which downs it saw, and how long since it appeared.
+
+    `admit(dt, events)` returns the events the scene may act on: a down is kept (and remembered) once the
+    scene has been on top for `SETTLE` seconds; an up is kept only when its down was kept. Everything else
+    (keys, motion, the clock) passes untouched. `fresh()` starts again (a new scene on top); `woken()`
+    forgets the downs only (a scene uncovered by a pop: the tap that closed the dialog is the dialog's).
+    """
+
+    def __init__(self):
+        self.age = SETTLE
+        self.down: set[tuple] = set()
+
+    def fresh(self) -> None:
+        self.age = 0.0
+        self.down = set()
+
+    def woken(self) -> None:
+        self.down = set()
+
+    @property
+    def settling(self) -> bool:
+        """True while a tap would still be dropped because the scene has only just appeared."""
+        return self.age < SETTLE
+
+    def admit(self, dt: float, events) -> list:
+        kept = []
+        for e in events:
+            if e.type in (DOWN, FINGER_DOWN):
+                if self.settling:
+                    continue
+                self.down.add(_pointer_key(e))
+            elif e.type in (UP, FINGER_UP):
+                key = _pointer_key(e)
+                if key not in self.down:
+                    continue  # its down landed on another screen, or while this one was settling
+                self.down.discard(key)
+            kept.append(e)
+        self.age += dt
+        return kept
+
+
 class SceneStack:
     """Push, pop and replace, with enter and leave hooks; the top scene gets the input."""
 
     def __init__(self):
         self._scenes: list[Scene] = []
+        self.guard = TapGuard()
 
     def __len__(self) -> int:
         return len(self._scenes)
@@ -56,10 +118,16 @@ class SceneStack:
     def top(self) -> Scene | None:
         return self._scenes[-1] if self._scenes else None
 
+    @property
+    def settling(self) -> bool:
+        """True while the top scene has only just appeared and drops taps (tests wait through it)."""
+        return self.guard.settling
+
     def push(self, scene: Scene) -> Scene:
         if self._scenes:
             self._scenes[-1].leave()
         self._scenes.append(scene)
+        self.guard.fresh()
         scene.enter()
         return scene
 
@@ -68,6 +136,7 @@ class SceneStack:
             return None
         scene = self._scenes.pop()
         scene.leave()
+        self.guard.woken()
         if self._scenes:
             self._scenes[-1].enter()
         return scene
@@ -77,6 +146,7 @@ class SceneStack:
         if self._scenes:
             self._scenes.pop().leave()
         self._scenes.append(scene)
+        self.guard.fresh()
         scene.enter()
         return scene
 
@@ -87,6 +157,7 @@ class SceneStack:
         return self.push(scene)
 
     def update(self, dt: float, events) -> None:
+        events = self.guard.admit(dt, events)
         if self._scenes:
             self._scenes[-1].update(dt, events)
 

@@ -128,7 +128,7 @@ class Autoplay:
             self.plan = self._plan(scene) if scene is not None else []
             self.wait = max(self.wait, self.pace)
         self.wait -= dt
-        if self.wait > 0 or not self.plan:
+        if self.wait > 0 or not self.plan or self.app.stack.settling:  # a screen just up drops taps
             return []
         self.wait = self.pace
         out = self.plan.pop(0)()

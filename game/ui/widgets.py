@@ -3,6 +3,8 @@
 Each widget reads `event.pos` (logical pixels; the app converts window and touch positions), never
 `pygame.mouse.get_pos()`, so posted events drive them in tests exactly as a finger does. `handle(event)`
 returns True when the widget used the event. Every target is at least `MIN_TARGET` logical pixels high.
+A press acts on its release (a Button, a Choice's segment: down inside, then up inside), so a finger that
+went down on another screen (game.core.scene.TapGuard) or slid off the target presses nothing.
 """
 from __future__ import annotations
 
@@ -190,6 +192,7 @@ class Choice:
         self.label = label
         self.on_change = on_change
         self.names = names or {}
+        self.pressed: str | None = None  # the option a finger went down on
 
     def segments(self) -> list[pygame.Rect]:
         top = self.rect.top + 44
@@ -205,14 +208,25 @@ class Choice:
             if self.on_change:
                 self.on_change(option)
 
-    def handle(self, event) -> bool:
-        pos = pointer(event)
-        if pos is None or event.type != UP or not primary(event):
-            return False
+    def at(self, pos) -> str | None:
         for option, seg in zip(self.options, self.segments()):
             if seg.collidepoint(pos):
-                self.choose(option)
-                return True
+                return option
+        return None
+
+    def handle(self, event) -> bool:
+        """A segment is pressed on the down and chosen on the up over the same segment, like a Button."""
+        pos = pointer(event)
+        if pos is None or event.type not in (DOWN, UP) or not primary(event):
+            return False
+        option = self.at(pos)
+        if event.type == DOWN:
+            self.pressed = option
+            return option is not None
+        pressed, self.pressed = self.pressed, None
+        if option is not None and option == pressed:
+            self.choose(option)
+            return True
         return False
 
     def draw(self, surface: pygame.Surface) -> None:

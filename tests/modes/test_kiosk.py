@@ -16,6 +16,7 @@ from game.modes.kiosk.mode import BoardsScene, InitialsScene, KioskOptions, Lead
 from game.modes.shared import store
 from game.core.scene import Scene
 from game.play.round import Round
+from taps import has_tap, settle
 
 DT = 1 / 30
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +54,8 @@ def key(k, ch=""):
 
 
 def run(app, seconds=0.0, events=()):
+    if has_tap(events):
+        settle(app)  # the screen that has just appeared drops taps for a moment (game.core.scene.TapGuard)
     app.step(DT, list(events))
     for _ in range(int(seconds / DT)):
         app.step(DT, [])

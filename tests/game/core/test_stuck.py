@@ -32,6 +32,7 @@ from game.scenes.mapeditor import LAYOUT_RECT
 from game.scenes.results import ResultsScene
 from game.scenes.run import RUNAWAY, NoDay, RunScene
 from game.play.round import Round
+from taps import settle
 
 SAFETY = 300  # seconds: a hang fails the test run with tracebacks instead of blocking it (each test takes
 # a few seconds; the margin is for a loaded CI machine, where killing the whole run would be worse)
@@ -108,6 +109,7 @@ def frames_until(app, condition, limit: int = 5000, pause: float = 0.005) -> int
 
 
 def tap(app, pos):
+    settle(app)
     app.step(1 / 60, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
                       pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)])
 

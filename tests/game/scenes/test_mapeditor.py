@@ -14,6 +14,7 @@ from game.play.round import Round
 from game.scenes.mapeditor import BOARD, LAYOUT_RECT, MapEditorScene
 from game.ui.board import Board
 from game.ui.cards import card_size
+from taps import settle
 
 DOWN, UP, MOTION = pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION
 
@@ -48,6 +49,7 @@ def key(k, mod=0):
 
 def drag(app, start, end, steps: int = 4):
     """Press at `start`, move to `end` in a few motions, release: through App.step like a real frame."""
+    settle(app)
     events = [ev(DOWN, start)]
     for i in range(1, steps + 1):
         events.append(ev(MOTION, (start[0] + (end[0] - start[0]) * i / steps,
@@ -57,6 +59,7 @@ def drag(app, start, end, steps: int = 4):
 
 
 def tap(app, pos):
+    settle(app)
     app.step(1 / 60, [ev(DOWN, pos), ev(UP, pos)])
 
 
@@ -360,6 +363,7 @@ def test_touch_taps_place_and_connect_through_the_app(scenario):
     app = App((1280, 720), headless=True)
     scene = MapEditorScene(app, Round(scenario))
     app.stack.push(scene)
+    settle(app)
 
     def finger(pos):
         x, y = pos[0] / 1920, pos[1] / 1080  # logical -> normalised (the window has the same shape)

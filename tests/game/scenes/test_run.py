@@ -15,6 +15,7 @@ from game.ui.layout import auto_layout
 from game.play.round import Round
 from game.scenes.mapeditor import LAYOUT_RECT
 from game.scenes.run import DAY_SECONDS_1X, MAX_TOKENS, SPEEDS, RunScene
+from taps import settle
 
 DOWN, UP = pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP
 
@@ -38,6 +39,7 @@ def make(scenario, edges=None, **kw):
 
 
 def tap(app, pos):
+    settle(app)
     app.step(1 / 60, [pygame.event.Event(DOWN, {"pos": pos, "button": 1}),
                       pygame.event.Event(UP, {"pos": pos, "button": 1})])
 

@@ -12,6 +12,7 @@ import pytest
 from engine.load import builtin_dir, load
 from game.play import flow
 from game.core.app import App
+from taps import has_tap, settle
 
 DT = 1 / 60
 CS = builtin_dir() / "customer_service.yaml"
@@ -42,6 +43,8 @@ def key(k, mod=0):
 
 
 def step(app, events=(), frames=1):
+    if has_tap(events):
+        settle(app)  # the screen that has just appeared drops taps for a moment (game.core.scene.TapGuard)
     for i in range(frames):
         app.step(DT, list(events) if i == 0 else [])
     return app.stack.top
