@@ -3,7 +3,8 @@
 `Board(scenario, edges, layout)` draws the cards placed in `layout` (card centres, in the editor's logical
 pixels) and the `edges` between their ports. Every kind of step has its colour, outline and icon, so
 cards stay apart without reading; ports show their state by shape as well as colour (filled disc:
-connected; open ring: still needs a link; small diamond: optional, may stay open). Edges are cubic curves
+connected; open ring: still needs a link; small diamond: optional, may stay open at no cost in map points,
+as the map score reads it: `engine.maps.ports.optional_unscored`). Edges are cubic curves
 from a port on a card's right side to the left side of the next card, with an arrowhead. How big a card
 is and where its rows sit is `game.ui.cards`; the path a link takes round the other cards is
 `game.ui.curves`; this module draws them and answers what lies under a point.
@@ -24,6 +25,7 @@ from typing import Iterable, Mapping, Sequence
 
 import pygame
 
+from engine.maps.ports import optional_unscored
 from engine.model import Edge, Scenario, Step
 
 from game.ui import theme as T
@@ -143,6 +145,7 @@ class Board:
         self.offset = (0.0, 0.0)
         self._cards: dict[tuple, pygame.Surface] = {}
         self._curves: dict[tuple, list] = {}
+        self._optional: set[tuple[str, str]] | None = None  # the ports the map score lets stay open
 
     # ---- transform -------------------------------------------------------------------------------
     def bounds(self, steps: Iterable[str] | None = None) -> pygame.Rect | None:
@@ -244,7 +247,11 @@ class Board:
         step = self.scenario.steps[step_id]
         if any(e.src == step_id and e.port == port for e in self.edges):
             return "connected"
-        return "optional" if port in step.optional_ports else "missing"
+        if port not in step.optional_ports:
+            return "missing"
+        if self._optional is None:
+            self._optional = optional_unscored(self.scenario)
+        return "optional" if (step_id, port) in self._optional else "missing"
 
     def hit_test(self, pos) -> Hit:
         """The port, card or edge under `pos` (ports first: they sit on the cards' edges)."""

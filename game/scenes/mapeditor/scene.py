@@ -388,7 +388,10 @@ class MapEditorScene(Gestures, Scene):
         """What the port markers mean, in a corner of the board no card covers (or not at all)."""
         if self.reveal is not None:
             return
-        items = [("connected", "linked"), ("missing", "needs a link"), ("optional", "optional")]
+        items = [("connected", "linked"), ("missing", "needs a link")]
+        if any(self.board.port_state(s, port) == "optional" for s in self.layout if s in self.scenario.steps
+               for port in self.scenario.steps[s].ports):  # only a marker the board shows (engine.maps.ports)
+            items.append(("optional", "may stay open"))
         width = 520
         cards = [self.board.card_rect(s).inflate(16, 16) for s in self.layout]
         spot = None
