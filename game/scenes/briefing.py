@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pygame
 
+from game.play.tips import briefing_tip
 from game.ui import portraits, words
+from game.ui.advisor_panel import AdvisorDesk
 from game.ui import theme as T
 from game.ui.widgets import Button
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
@@ -35,6 +37,9 @@ class BriefingScene(Screen):
         self.skip_button = Button(secondary_rect(1), "Skip briefing", self.skip, kind="quiet")
         self.back_button = Button(secondary_rect(0), "◀  Back", self.on_back, kind="quiet")
         self.buttons = [self.next_button, self.skip_button, self.back_button]
+        # tap an advisor in the cast for a tip on the day (game.play.tips.briefing_tip)
+        self.desk = AdvisorDesk(sc, pygame.Rect(MARGIN, HEADER_H, CAST_W, 10),
+                                lambda aid: briefing_tip(sc, aid), opens="right", places=self.cast_rects)
         self._label()
 
     # --- the conversation ----------------------------------------------------------------------
@@ -76,6 +81,8 @@ class BriefingScene(Screen):
         self.next_button.label = "Start mapping  ▶" if last and not self.typing else "Next  ▶"
 
     def handle(self, event) -> bool:
+        if self.desk.handle(event):  # an advisor's tip, not the next line
+            return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_SPACE:
             self.advance()
             return True
@@ -103,19 +110,27 @@ class BriefingScene(Screen):
         T.text(surface, "Tap anywhere to continue", (T.W // 2 + 120, primary_rect().centery), T.SIZE_SMALL,
                T.TEXT_DIM, anchor="center")
         self.draw_buttons(surface)
+        self.desk.draw(surface)
         self.draw_fade(surface)
+
+    def cast_rects(self) -> dict[str, pygame.Rect]:
+        """Each advisor's card in the cast column (the cast shares the column with the targets: each card as
+        tall as both allow, 168 px at most)."""
+        cast = list(self.scenario.advisors)
+        y = HEADER_H + 20
+        room = primary_rect().top - 30 - y - self.targets_height() - 10
+        h = max(112, min(168, room // max(1, len(cast)) - 20))
+        return {aid: pygame.Rect(MARGIN, y + i * (h + 20), CAST_W, h) for i, aid in enumerate(cast)}
 
     def draw_cast(self, surface) -> None:
         speaking = self.line.advisor if self.line else None
-        cast = list(self.scenario.advisors.items())
+        rects = self.cast_rects()
         y = HEADER_H + 20
-        # the cast shares the column with the targets: each card as tall as both allow, 168 px at most
-        room = primary_rect().top - 30 - y - self.targets_height() - 10
-        h = max(112, min(168, room // max(1, len(cast)) - 20))
-        pic = h - 40
-        for aid, adv in cast:
+        for aid, adv in self.scenario.advisors.items():
             lit = aid == speaking
-            box = pygame.Rect(MARGIN, y, CAST_W, h)
+            box = rects[aid]
+            h = box.height
+            pic = h - 40
             T.panel(surface, box, T.PANEL_HI if lit else T.BG_LIGHT, radius=22,
                     border=portraits.colour_for(adv.name, adv.colour) if lit else None, width=4)
             img = portraits.portrait(adv, pic, self.scenario.path)
@@ -129,7 +144,10 @@ class BriefingScene(Screen):
             role_lines = T.wrap(adv.role or "Advisor", box.right - tx - 16, T.SIZE_SMALL)[:2]
             for k, rl in enumerate(role_lines):
                 T.text(surface, rl, (tx, box.centery + k * 30), T.SIZE_SMALL, T.TEXT_DIM)
-            y += h + 20
+            badge = (box.right - 30, box.top + 30)  # tap me: a tip (self.desk)
+            pygame.draw.circle(surface, T.ACCENT, badge, 16)
+            T.text(surface, "?", badge, T.SIZE_SMALL, T.BG, "bold", anchor="center")
+            y = box.bottom + 20
         self.draw_targets(surface, y + 10)
 
     def targets_height(self) -> int:

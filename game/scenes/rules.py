@@ -24,6 +24,8 @@ from game.ui import theme as T
 from game.core.jobs import Job
 from game.play.forecaster import SLOW_FORECAST, STOPPED, Forecaster
 from game.play.par import par_for
+from game.play.tips import rules_tip
+from game.ui.advisor_panel import AdvisorDesk
 from game.ui.levers import lever_widget
 from game.ui.widgets import Button, Choice, Slider
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
@@ -73,6 +75,8 @@ class RulesScene(Screen):
         self._lines: dict[tuple, object] = {}  # (rules, days) -> engine.money.Money of that forecast
         self._measure_references()
         self.layout()
+        # the advisors you can ask, in the header's right: where the money goes now, which lever to look at
+        self.desk = AdvisorDesk(sc, pygame.Rect(T.W - MARGIN - 320, 34, 320, 84), self.ask, opens="below")
         self.buttons = [Button(primary_rect(), "Run the day  ▶", self.go, kind="primary"),
                         Button(secondary_rect(0), "◀  Back to map", self.on_back, kind="quiet"),
                         Button(secondary_rect(1), "Reset levers", self.reset, kind="quiet")]
@@ -130,7 +134,16 @@ class RulesScene(Screen):
     def on_back(self) -> None:
         self.go_back()
 
+    def ask(self, advisor_id: str):
+        """An advisor's tip on the levers as set, from the forecast so far (game.play.tips.rules_tip)."""
+        f = self.forecast()
+        kpis = None if f is None or isinstance(f, str) else f.kpis
+        best = dict(self.par.best_rules) if self.par is not None else None
+        return rules_tip(self.scenario, self.round.rules, kpis, best, advisor_id)
+
     def handle(self, event) -> bool:
+        if self.desk.handle(event):
+            return True
         if event.type == pygame.KEYDOWN:
             if event.key in (pygame.K_TAB, pygame.K_DOWN):
                 self._focus(self.focus + (-1 if event.key == pygame.K_TAB and event.mod & pygame.KMOD_SHIFT else 1))
@@ -237,6 +250,7 @@ class RulesScene(Screen):
         if self.tip_rect is not None:
             self.draw_tip(surface, self.tip_rect)
         self.draw_buttons(surface)
+        self.desk.draw(surface)
         self.draw_fade(surface)
 
     def draw_tip(self, surface, box: pygame.Rect) -> None:

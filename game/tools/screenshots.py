@@ -184,8 +184,82 @@ def _results(s: Session) -> None:
     s.save("results_map")
 
 
+# --- the advisors you can ask, the hints panel, the marked board (issue 13, helper D) -----------------
+
+
+def _ask_first(screen) -> None:
+    """Tap the screen's first advisor, as a player does (the screen's AdvisorDesk)."""
+    screen.desk.open(next(iter(screen.scenario.advisors)))
+
+
+def _briefing_tip(s: Session) -> None:
+    flow.start(s.app, s.scenario)
+    top = s.app.stack.top
+    if top.name != "briefing" or not s.scenario.advisors:
+        s.skip("briefing_tip", "no briefing or no advisors")
+        return
+    s.frames(20)
+    _ask_first(top)
+    s.frames(3)
+    s.save("briefing_tip")
+
+
+def _hinted_editor(s: Session):
+    """The map screen of a new round on the hinted map (runnable, two links astray)."""
+    hinted = Round(s.scenario)
+    hinted.edges = _hinted_map(s.scenario)
+    editor = flow.go(s.app, hinted, "map")
+    s.frames(2)
+    return editor
+
+
+def _map_tip_and_hints(s: Session) -> None:
+    """A missed attempt's hints kept in the side panel, and a tip asked on top of them."""
+    editor = _hinted_editor(s)
+    editor.submit()
+    editor.close_feedback()  # "Improve my map": the hints stay beside the board
+    s.frames(3)
+    s.save("map_hints_panel")
+    _ask_first(editor)
+    s.frames(3)
+    s.save("map_tip")
+
+
+def _map_marked(s: Session) -> None:
+    """After the last attempt: the best map with the expert's missing and extra links marked."""
+    editor = _hinted_editor(s)
+    while not editor.attempts.finished:
+        editor.submit()
+        editor.close_feedback()
+    s.frames(3)
+    s.save("map_marked")
+
+
+def _rules_tip(s: Session) -> None:
+    rules = flow.go(s.app, s.done, "rules")
+    if rules.name != "rules" or not s.scenario.rules:
+        s.skip("rules_tip", "the scenario has no levers")
+        return
+    rules.wait_forecast()
+    s.frames(15)  # past the fade-in
+    _ask_first(rules)
+    s.frames(3)
+    s.save("rules_tip")
+
+
+def _run_tip(s: Session) -> None:
+    run = flow.go(s.app, s.done, "run")
+    run.seek(s.scenario.time.horizon * 2 / 3)  # later than run_midday: the afternoon's bottleneck
+    _ask_first(run)
+    s.frames(2)
+    s.save("run_tip")
+    run.stop_work()
+
+
+ADVISOR_STATES = (_briefing_tip, _map_tip_and_hints, _map_marked, _rules_tip, _run_tip)
+
 STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hints, _map_finished, _rules,
-          _run_midday, _results)
+          _run_midday, _results) + ADVISOR_STATES
 
 
 def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:

@@ -27,10 +27,13 @@ from game.scenes.mapeditor.check import ScorePanel, draw_problems
 from game.scenes.mapeditor.draft import MapDraft
 from game.scenes.mapeditor.gestures import Gestures, Press
 from game.scenes.mapeditor.hints import IDLE_HINT, draw_idle_hint, suggested_move
+from game.scenes.mapeditor.notes import HintsPanel
 from game.scenes.mapeditor.regions import BOARD, MARGIN, TOOLBAR_Y
 from game.scenes.mapeditor.reveal import draw_reveal_panel, reveal_marks
 from game.scenes.mapeditor.tray import Tray
+from game.play.tips import map_tip
 from game.ui import theme as T
+from game.ui.advisor_panel import AdvisorDesk
 from game.ui.board import Board, Highlights, port_marker
 from game.ui.curves import arrowhead, link_curve
 from game.ui.widgets import Button
@@ -53,6 +56,7 @@ class MapEditorScene(Gestures, Scene):
         self.attempts: Attempts = round.attempts
         self.tray = Tray(self.scenario, self.layout)
         self.panel = ScorePanel(self.scenario, self.attempts, on_again=self.close_feedback, on_keep=self.finish)
+        self.notes = HintsPanel(self.scenario, self.attempts)  # every hint and tip, to read again
         self.press: Press | None = None
         self.pointer = (0, 0)
         self.armed_card: str | None = None  # tapped in the tray, waiting for a tap on the board
@@ -71,6 +75,8 @@ class MapEditorScene(Gestures, Scene):
         self._build_buttons()
         if self.attempts.finished:
             self._show_reveal()
+        elif self.notes.count:
+            self.notes.open()  # a map phase entered again: the hints of the attempts so far
 
     # The draft's map, which the board draws (the same list and dict).
     @property
@@ -89,24 +95,33 @@ class MapEditorScene(Gestures, Scene):
     def _build_buttons(self) -> None:
         y, h = TOOLBAR_Y, T.H - TOOLBAR_Y - MARGIN
         x = BOARD.left
-        self.b_undo = Button((x, y, 180, h), "Undo", self.undo)
-        self.b_redo = Button((x + 196, y, 180, h), "Redo", self.redo)
-        self.b_tidy = Button((x + 392, y, 220, h), "Tidy up", self.tidy)
-        self.b_remove = Button((x + 628, y, 220, h), "Remove", self.remove_selected, kind="danger")
+        self.b_undo = Button((x, y, 150, h), "Undo", self.undo)
+        self.b_redo = Button((x + 166, y, 150, h), "Redo", self.redo)
+        self.b_tidy = Button((x + 332, y, 190, h), "Tidy up", self.tidy)
+        self.b_remove = Button((x + 538, y, 190, h), "Remove", self.remove_selected, kind="danger")
+        self.b_hints = Button((x + 744, y, 170, h), "Hints", self.notes.toggle, kind="quiet")
+        # the advisors you can ask, between the hints and "Check my map"
+        desk = pygame.Rect(x + 930, y + (h - 84) // 2, BOARD.right - 436 - (x + 930), 84)
+        self.desk = AdvisorDesk(self.scenario, desk, self.ask, opens="above", on_tip=self.notes.add_tip)
         self.b_check = Button((BOARD.right - 420, y, 420, h), "Check my map", self.submit, kind="primary")
         self.b_continue = Button((BOARD.right - 420, y, 420, h), "Continue", self.finish, kind="primary")
 
     def buttons(self) -> list[Button]:
         if self.panel.is_open:
             return self.panel.buttons()
+        self.b_hints.label = f"Hints ({self.notes.count})" if self.notes.count else "Hints"
         if self.reveal is not None:
-            return [self.b_continue]
+            return [self.b_hints, self.b_continue]
         self.b_undo.enabled = bool(self.draft.undo_stack)
         self.b_redo.enabled = bool(self.draft.redo_stack)
         self.b_tidy.enabled = bool(self.layout)
         self.b_remove.enabled = self.selected is not None or self.selected_edge is not None
         self.b_check.enabled = bool(self.layout)
-        return [self.b_undo, self.b_redo, self.b_tidy, self.b_remove, self.b_check] + self.tray.buttons()
+        return [self.b_undo, self.b_redo, self.b_tidy, self.b_remove, self.b_hints, self.b_check] + self.tray.buttons()
+
+    def ask(self, advisor_id: str):
+        """An advisor's tip about the map as it stands (game.play.tips.map_tip)."""
+        return map_tip(self.scenario, self.edges, self.layout, advisor_id)
 
     # ---- actions (each change undoable) ------------------------------------------------------------
     def _changed(self) -> None:
@@ -197,6 +212,8 @@ class MapEditorScene(Gestures, Scene):
 
     def close_feedback(self) -> None:
         self.panel.close()
+        if not self.attempts.finished and self.panel.attempt is not None and self.panel.attempt.hints:
+            self.notes.open()  # the hints just read stay beside the board while the map is improved
         if self.attempts.finished:
             last = self.panel.attempt
             if last is not None and last.score == 100:
@@ -212,6 +229,7 @@ class MapEditorScene(Gestures, Scene):
         self.draft.show(best.pmap)
         self._forget_gone()
         self.reveal = reveal_marks(self.scenario, best.comparison, self.layout)
+        self.notes.close()  # the board is the expert's answer now; the hints stay a tap away
         self.reveal_text = reveal_lines(self.scenario, best.comparison)
         self.round.map_score = best.score
 
@@ -245,6 +263,8 @@ class MapEditorScene(Gestures, Scene):
         self.message_age += dt
         for e in events:
             if any(b.handle(e) for b in self.buttons()):
+                continue
+            if not self.panel.is_open and (self.desk.handle(e) or self.notes.handle(e)):
                 continue
             if e.type == pygame.KEYDOWN:
                 self._key(e)
@@ -330,9 +350,12 @@ class MapEditorScene(Gestures, Scene):
             draw_problems(surface, self.problems)
         if self.reveal is not None:
             draw_reveal_panel(surface, self.board, self.reveal, self.reveal_text, self.attempts.best.score)
+        self.notes.draw(surface)
         for b in self.buttons():
             if not self.panel.is_open and b not in (self.tray.b_up, self.tray.b_down):  # the tray drew those
                 b.draw(surface)
+        if not self.panel.is_open:
+            self.desk.draw(surface)
         self._draw_drag_ghost(surface)
         if self.idle > IDLE_HINT and not self.panel.is_open and self.reveal is None and self.press is None:
             draw_idle_hint(surface, self.next_move(), self.idle, self.scenario, self.board)

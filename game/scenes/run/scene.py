@@ -41,6 +41,8 @@ from game.scenes.run.timeline import Timeline
 from game.scenes.run.tokens import link_paths
 from game.ui import theme as T
 from game.ui.board import Board
+from game.play.tips import day_tip  # the advisors you can ask (issue 13, helper D)
+from game.ui.advisor_panel import AdvisorDesk
 from game.ui.widgets import Button
 
 GATE_NOTE = 0.5  # wall seconds the day waits on the scout before the screen says so
@@ -86,6 +88,9 @@ class RunScene(Scouting, Feed, Ending, Scene):
         self._build_buttons()
         self.lever_panel = LeverPanel(sc, self.round.rules, self.change_rule, self.close_levers)
         self.widgets, self.b_close_levers = self.lever_panel.widgets, self.lever_panel.b_close
+        # the advisors you can ask: the bottleneck now, from the watched day (game.play.tips.run_tip)
+        self.desk = AdvisorDesk(sc, pygame.Rect(BOARD_RECT.right - 280, BOARD_RECT.top + 10, 270, 76),
+                                lambda aid: day_tip(sc, self.day, self.live, aid), opens="below")
         if isinstance(self.day, NoDay):  # the same card as a day that cannot finish, with its way back
             self._give_up(self.round.run_error)
         elif background:
@@ -236,6 +241,8 @@ class RunScene(Scouting, Feed, Ending, Scene):
     def update(self, dt, events):
         dt = min(dt, 0.25)
         for e in events:
+            if not self.levers_open and self.ended_at is None and self.desk.handle(e):  # an advisor's tip
+                continue
             if self.levers_open:
                 self.lever_panel.handle(e)
             elif not any(b.handle(e) for b in self.buttons()) and e.type == pygame.KEYDOWN:
@@ -300,6 +307,8 @@ class RunScene(Scouting, Feed, Ending, Scene):
         self._draw_top(surface)
         self._draw_side(surface)
         draw_banners(surface, self.banners, self.scenario)
+        if self.ended_at is None:
+            self.desk.draw(surface)  # the advisors you can ask, and the tip asked for
         if self.levers_open:
             self.lever_panel.draw(surface, self.clock())
         if self.ended_at is None:
