@@ -310,6 +310,8 @@ class Board:
             for sid in self.layout:
                 if sid in self.scenario.steps:
                     self.draw_card(surface, sid, hl, labels)
+        if edges:
+            self.draw_marks(surface, hl)
 
     def draw_edges(self, surface: pygame.Surface, hl: Highlights | None = None) -> None:
         hl = hl or Highlights()
@@ -323,7 +325,6 @@ class Board:
             width = w + 2 if style else w
             if style == "extra":
                 dashed_lines(surface, colour, pts, width)
-                self._marker(surface, pts, "×", colour)
             else:
                 pygame.draw.lines(surface, colour, False, pts, width)
             arrowhead(surface, colour, pts[-1], pts[-3], 16 * max(self.scale, 0.6))
@@ -334,7 +335,19 @@ class Board:
             colour = STYLE_COLOURS["missing"]
             dashed_lines(surface, colour, pts, w + 1)
             arrowhead(surface, colour, pts[-1], pts[-3], 16 * max(self.scale, 0.6))
-            self._marker(surface, pts, "+", colour)
+
+    def draw_marks(self, surface: pygame.Surface, hl: Highlights) -> None:
+        """The reveal's signs on its links, over the cards so a short link's sign is never hidden: "×" on
+        an extra link, "+" on a missing one."""
+        for e in self.edges:
+            if hl.edges.get(e) == "extra":
+                pts = self.edge_points(e)
+                if len(pts) >= 2:
+                    self._marker(surface, pts, "×", STYLE_COLOURS["extra"])
+        for e in hl.ghost_edges:
+            pts = self.edge_points(e, hl.ghost_cards)
+            if len(pts) >= 2:
+                self._marker(surface, pts, "+", STYLE_COLOURS["missing"])
 
     def _marker(self, surface, pts, sign: str, colour) -> None:
         mx, my = pts[len(pts) // 2]

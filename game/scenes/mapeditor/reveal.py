@@ -15,6 +15,7 @@ import pygame
 from game.scenes.mapeditor.regions import BOARD
 from game.ui import theme as T
 from game.ui.board import Board, Highlights
+from game.ui.curves import dashed_lines
 from game.ui.layout import place_near
 
 PANEL_W = 820
@@ -56,9 +57,9 @@ def draw_reveal_panel(surface, board: Board, reveal: Highlights, sentences: list
     x, y = box.left + 24, box.top + 16
     T.text(surface, f"Your map scores {score}/100", (x, y), T.SIZE_LABEL, T.TEXT, "bold")
     y += 56
-    pygame.draw.line(surface, T.GREEN, (x, y + 16), (x + 50, y + 16), 4)
+    dashed_lines(surface, T.GREEN, [(x, y + 16), (x + 50, y + 16)], 4)  # as the board draws them
     T.text(surface, "+ missing link", (x + 62, y), T.SIZE_SMALL, T.GREEN, "semibold")
-    pygame.draw.line(surface, T.VERMILION, (x + 290, y + 16), (x + 340, y + 16), 4)
+    dashed_lines(surface, T.VERMILION, [(x + 290, y + 16), (x + 340, y + 16)], 4)
     T.text(surface, "× extra link", (x + 352, y), T.SIZE_SMALL, T.VERMILION, "semibold")
     y += 48
     for line in lines:
