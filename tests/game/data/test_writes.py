@@ -27,6 +27,7 @@ from engine.load import builtin_dir, load
 from engine.words import printable
 from game.data.report import FileNames, event_log_names, file_slug
 from game.data.store import SaveError, Store, email_key
+from taps import settle
 
 ROOT = Path(__file__).resolve().parents[3]
 TUTORIAL = builtin_dir() / "tutorial.yaml"
@@ -407,6 +408,7 @@ def graded_round():
 def type_initials(app, scene, letters="ADA"):
     for ch in letters:
         scene.type(ch)
+    settle(app)  # the screen that has just appeared drops taps for a moment (game.core.scene.TapGuard)
     app.step(1 / 30, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=scene.save_button.rect.center, button=1),
                       pygame.event.Event(pygame.MOUSEBUTTONUP, pos=scene.save_button.rect.center, button=1)])
 

@@ -17,6 +17,7 @@ from game.play import flow, par as par_module
 from game.core.app import App
 from game.play.daystats import hourly
 from game.play.round import Round
+from taps import settle
 
 CS = builtin_dir() / "customer_service.yaml"
 
@@ -122,6 +123,7 @@ def test_bottlenecks_and_hours_are_the_engines(scenario, played):
 def test_results_buttons(scenario, played):
     app, rnd, scene = played
     try_again = scene.buttons[1]
+    settle(app)
     app.step(1 / 60, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=try_again.rect.center, button=1),
                       pygame.event.Event(pygame.MOUSEBUTTONUP, pos=try_again.rect.center, button=1)])
     top = app.stack.top
@@ -141,6 +143,7 @@ def test_losses_on_the_map_view(played):
     assert scene.view == "map"
     app.step(1 / 60, [])
     assert scene._map_image is not None  # drawn once, then kept
+    settle(app)
     app.step(1 / 60, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=scene.view_button.rect.center, button=1),
                       pygame.event.Event(pygame.MOUSEBUTTONUP, pos=scene.view_button.rect.center, button=1)])
     assert scene.view == "charts"
