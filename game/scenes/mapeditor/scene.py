@@ -95,16 +95,16 @@ class MapEditorScene(Gestures, Scene):
     def _build_buttons(self) -> None:
         y, h = TOOLBAR_Y, T.H - TOOLBAR_Y - MARGIN
         x = BOARD.left
-        self.b_undo = Button((x, y, 150, h), "Undo", self.undo)
-        self.b_redo = Button((x + 166, y, 150, h), "Redo", self.redo)
-        self.b_tidy = Button((x + 332, y, 190, h), "Tidy up", self.tidy)
-        self.b_remove = Button((x + 538, y, 190, h), "Remove", self.remove_selected, kind="danger")
-        self.b_hints = Button((x + 744, y, 170, h), "Hints", self.notes.toggle, kind="quiet")
-        # the advisors you can ask, between the hints and "Check my map"
-        desk = pygame.Rect(x + 930, y + (h - 84) // 2, BOARD.right - 436 - (x + 930), 84)
+        self.b_undo = Button((x, y, 130, h), "Undo", self.undo)
+        self.b_redo = Button((x + 142, y, 130, h), "Redo", self.redo)
+        self.b_tidy = Button((x + 284, y, 170, h), "Tidy up", self.tidy)
+        self.b_remove = Button((x + 466, y, 170, h), "Remove", self.remove_selected, kind="danger")
+        # the advisors you can ask, then (past the kiosk's round timer, game.modes.kiosk.overlays) the hints
+        desk = pygame.Rect(x + 648, y + (h - 68) // 2, 230, 68)
         self.desk = AdvisorDesk(self.scenario, desk, self.ask, opens="above", on_tip=self.notes.add_tip)
-        self.b_check = Button((BOARD.right - 420, y, 420, h), "Check my map", self.submit, kind="primary")
-        self.b_continue = Button((BOARD.right - 420, y, 420, h), "Continue", self.finish, kind="primary")
+        self.b_hints = Button((BOARD.right - 504, y, 132, h), "Hints", self.notes.toggle, kind="quiet")
+        self.b_check = Button((BOARD.right - 360, y, 360, h), "Check my map", self.submit, kind="primary")
+        self.b_continue = Button((BOARD.right - 360, y, 360, h), "Continue", self.finish, kind="primary")
 
     def buttons(self) -> list[Button]:
         if self.panel.is_open:

@@ -147,3 +147,22 @@ def test_tapping_an_advisor_in_the_briefing_gives_a_tip_and_does_not_skip_a_line
     assert briefing.index == index and app.stack.top is briefing
     tap(app, (1200, 900))  # a tap elsewhere still goes on with the conversation
     assert briefing.desk.tip is not None and (briefing.index, briefing.typing) != (index, True)
+
+
+def test_the_advisors_leave_the_kiosk_timer_its_place_on_every_screen(app, scenario):
+    from game.modes.kiosk.overlays import timer_rect
+
+    rnd = Round(scenario)
+    rnd.edges = list(scenario.reference.edges)
+    editor = editor_on(app, rnd)
+    rules = flow.go(app, rnd, "rules")
+    run = flow.go(app, rnd, "run")
+    for name, screen in (("map", editor), ("rules", rules), ("run", run)):
+        spots = list(screen.desk.portrait_rects().values())
+        if name == "map":
+            spots += [editor.b_hints.rect, editor.b_check.rect, editor.b_remove.rect]
+        assert all(not timer_rect(name).colliderect(r) for r in spots), name
+        assert len({tuple(r) for r in spots}) == len(spots) and \
+            all(not a.colliderect(b) for i, a in enumerate(spots) for b in spots[i + 1:]), name
+    rules.forecaster.stop()
+    run.stop_work()
