@@ -6,9 +6,10 @@ Three places, three readings of the engine, each turned into one or two sentence
 - on the map, `map_tip`: what the map lacks most (engine.maps.hints.missing_work on compare_map): the
   card not yet placed, the open port and the kind of card it should reach, the port that goes astray,
   the extra link; never which card is the answer;
-- on the rules, `rules_tip`: where the money goes in the forecast so far (engine.money.money_lines: the
-  biggest cost a lever can move, in money) and the lever furthest from the best setting known (par's
-  rules: only which way to move it);
+- on the rules, `rules_tip`: where the money goes in the forecast so far (engine.money.money_lines): the
+  line furthest behind the same line under par on the same days (engine.optimize.references), or
+  without par's figures the biggest cost a lever can move, in money; and the lever furthest from the best
+  setting known (par's rules: only which way to move it);
 - in the run, `run_tip`: the bottleneck now, from the watched day's read-outs: the longest queue, the
   busiest pool, what the hang-ups have cost so far.
 
@@ -25,6 +26,7 @@ from engine.maps.compare import compare_map
 from engine.maps.hints import missing_work
 from engine.maps.problem import step_label
 from engine.model import ProcessMap, Scenario
+from engine.money import money_lines
 
 from game.ui import words
 
@@ -108,23 +110,49 @@ def lever_to_move(scenario: Scenario, rules: Mapping, best: Mapping | None) -> t
     return found
 
 
+def money_lines_of(scenario: Scenario, rules: Mapping, kpis: Mapping):
+    """engine.money.money_lines of `kpis` under `rules`: the lines a tip reads its money from."""
+    return money_lines(scenario, dict(rules), kpis)
+
+
 def biggest_cost(scenario: Scenario, rules: Mapping, kpis: Mapping) -> tuple[str, float] | None:
     """The cost line of the forecast that takes the most money (fixed costs left out: no lever moves them)."""
-    from engine.money import money_lines
-
-    m = money_lines(scenario, dict(rules), kpis)
+    m = money_lines_of(scenario, rules, kpis)
     costs = [(name, v) for name, v in m.cost if name != "Fixed costs" and v > 0]
     return max(costs, key=lambda c: c[1]) if costs else None
 
 
+def biggest_gap(scenario: Scenario, rules: Mapping, kpis: Mapping, best: Mapping,
+                best_kpis: Mapping) -> tuple[str, float, float] | None:
+    """(line, amount now, how much worse than under `best`) for the money line of the forecast furthest
+    behind the same line under par's rules (`best_kpis`: par on the same days): a cost that is higher, or
+    a revenue that is lower. None when no line is worse."""
+    now, there = money_lines_of(scenario, rules, kpis), money_lines_of(scenario, best, best_kpis)
+    gaps = [(name, v, v - dict(there.cost).get(name, 0.0)) for name, v in now.cost if name != "Fixed costs"]
+    gaps += [(name, v, dict(there.revenue).get(name, 0.0) - v) for name, v in now.revenue]
+    worst = max(gaps, key=lambda g: g[2], default=None)
+    return worst if worst is not None and worst[2] >= 1 else None
+
+
 def rules_tip(scenario: Scenario, rules: Mapping, kpis: Mapping | None, best: Mapping | None,
-              advisor_id: str) -> Tip:
-    """Where the money goes with the levers as set (the forecast so far), and which lever to look at."""
+              advisor_id: str, best_kpis: Mapping | None = None) -> Tip:
+    """Where the money goes with the levers as set (the forecast so far): against par when its figures
+    are known (`best_kpis`, on the same days), else the biggest cost; and which lever to look at."""
     v = voice(scenario, advisor_id)
     if not kpis:
         return Tip(advisor_id, "Give me a moment: the forecast is still counting the first day.")
     parts = []
-    cost = biggest_cost(scenario, rules, kpis)
+    gap = biggest_gap(scenario, rules, kpis, best, best_kpis) if best and best_kpis else None
+    cost = biggest_cost(scenario, rules, kpis) if gap is None else None
+    if gap is not None:
+        name, amount, behind = gap
+        money, short = words.value("profit", amount, scenario), words.value("profit", behind, scenario)
+        is_cost = name in dict(money_lines_of(scenario, rules, kpis).cost)
+        parts.append(f"'{name}' is where the money goes: {money} a day, {short} "
+                     f"{'more' if is_cost else 'less'} than with the best setting I know."
+                     if v == "money" else
+                     f"The money leaks at '{name}': {money} a day, {short} "
+                     f"{'more' if is_cost else 'less'} than with the best setting I know.")
     if cost is not None:
         name, amount = cost
         money = words.value("profit", amount, scenario)
@@ -160,9 +188,7 @@ def run_tip(scenario: Scenario, queues: Mapping[str, int], busy: Mapping[str, tu
         parts.append(f"{name}: {b} of {s} busy.")
     lost = float(kpis.get("abandoned", 0.0))
     if lost >= 1:
-        from engine.money import money_lines
-
-        fines = sum(amount for _, amount in money_lines(scenario, dict(rules), kpis).penalties)
+        fines = sum(amount for _, amount in money_lines_of(scenario, rules, kpis).penalties)
         what = "hang-ups" if calls else "lost jobs"
         cost = f", costing {words.value('profit', fines, scenario)} so far" if fines >= 1 else ""
         parts.append({"money": f"{lost:,.0f} {what}{cost}: that is money walking out.",

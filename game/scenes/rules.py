@@ -138,8 +138,10 @@ class RulesScene(Screen):
         """An advisor's tip on the levers as set, from the forecast so far (game.play.tips.rules_tip)."""
         f = self.forecast()
         kpis = None if f is None or isinstance(f, str) else f.kpis
-        best = dict(self.par.best_rules) if self.par is not None else None
-        return rules_tip(self.scenario, self.round.rules, kpis, best, advisor_id)
+        refs = self.refs  # par on the same days: where the money goes against the best setting known
+        best = dict(refs.par_rules) if refs is not None else dict(self.par.best_rules) if self.par else None
+        return rules_tip(self.scenario, self.round.rules, kpis, best, advisor_id,
+                         best_kpis=refs.par_kpis if refs is not None else None)
 
     def handle(self, event) -> bool:
         if self.desk.handle(event):

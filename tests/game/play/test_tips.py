@@ -121,3 +121,24 @@ def test_the_briefing_tip_names_the_targets_or_the_fines_and_where_the_map_start
     assert all(p.label in tom for p in sc.penalties)
     first = next(s.label for s in sc.steps.values() if s.kind == "source")
     assert f"'{first}'" in rosa and f"'{first}'" in tom
+
+
+def test_against_par_the_rules_tip_names_the_line_furthest_behind_par_on_the_same_days():
+    from game.play.tips import biggest_gap
+
+    sc = scenario("customer_service")
+    par = load_par(sc)
+    best = dict(par.best_rules)
+    rules = dict(best, juniors=best["juniors"] - 8)  # far too few juniors: callers hang up
+    kpis = run(sc, rules=rules, replications=2, seed=11).means()
+    best_kpis = run(sc, rules=best, replications=2, seed=11).means()
+    name, now, behind = biggest_gap(sc, rules, kpis, best, best_kpis)
+    mine, theirs = money_lines(sc, rules, kpis), money_lines(sc, best, best_kpis)
+    lines = {n: v - dict(theirs.cost).get(n, 0.0) for n, v in mine.cost if n != "Fixed costs"}
+    lines.update({n: dict(theirs.revenue).get(n, 0.0) - v for n, v in mine.revenue})
+    assert behind == pytest.approx(max(lines.values())) and lines[name] == pytest.approx(behind) and behind > 0
+    assert now == pytest.approx(dict(mine.cost + mine.revenue)[name])
+    tip = rules_tip(sc, rules, kpis, best, "tom", best_kpis=best_kpis)
+    assert f"'{name}'" in tip.text and words.value("profit", behind, sc) in tip.text
+    assert "'Junior reps on shift'" in tip.text and "try higher" in tip.text
+    assert biggest_gap(sc, best, best_kpis, best, best_kpis) is None
