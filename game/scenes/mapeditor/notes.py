@@ -38,14 +38,17 @@ class HintsPanel:
         return pygame.Rect(BOARD.right - PANEL_W - 12, BOARD.top + 12, PANEL_W, BOARD.height - 24)
 
     def entries(self) -> list[tuple[str, str, str]]:
-        """(heading, advisor, text), newest first: the tips asked, then each attempt's hints, latest first."""
+        """(heading, advisor, text), newest first: the tips asked, then each attempt's hints, latest first;
+        a line said again (the same hint after a later attempt) is kept only where it was said last."""
         out = [("You asked", aid, text) for aid, text in reversed(self.tips)]
+        seen = set(self.tips)
         for a in reversed(self.attempts.history):
             if not a.counted:
                 continue
-            for hint in a.hints:
-                out += [(f"After attempt {a.number}", line.advisor, line.text) for line in hint.lines
-                        if line.advisor in self.scenario.advisors]
+            for line in (line for hint in a.hints for line in hint.lines):
+                if line.advisor in self.scenario.advisors and (line.advisor, line.text) not in seen:
+                    seen.add((line.advisor, line.text))
+                    out.append((f"After attempt {a.number}", line.advisor, line.text))
         return out
 
     @property

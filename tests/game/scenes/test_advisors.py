@@ -102,6 +102,9 @@ def test_after_the_last_attempt_the_board_is_marked_and_the_hints_panel_steps_as
     assert Edge("tech_desk", "overflow", "senior_desk") in scene.reveal.ghost_edges  # dashed, missing
     assert scene.reveal.edges[Edge("tech_desk", "overflow", "resolved")] == "extra"  # the × link
     assert scene.b_hints in scene.buttons() and scene.notes.count > 0
+    texts = [t for _, _, t in scene.notes.entries()]  # the same map thrice: each hint line once
+    said = {line.text for a in scene.attempts.history for h in a.hints for line in h.lines}
+    assert len(texts) == len(set(texts)) and set(texts) == said
     scene.draw(app.surface)
 
 
