@@ -2,7 +2,7 @@
 
 The screen: a tray of step cards on the left (every card of the scenario not yet on the board, the
 distractors among them), the board in the middle, a toolbar along the bottom (undo, redo, tidy up, remove,
-check), an instruction line and the attempt counter along the top.
+the advisors you can ask, the hints, check), an instruction line and the attempt counter along the top.
 
 What the player can do, with a finger or a mouse:
 - place a card: drag it from the tray onto the board, or tap it and then tap the board;
@@ -15,7 +15,9 @@ What the player can do, with a finger or a mouse:
 - check the map (Enter): problems are said in words and their cards and ports ringed, without using an
   attempt; a runnable map uses an attempt, is scored 0-100 and, after a miss, the advisors give up to two
   hints. After the last attempt or a perfect map the best attempt's map comes back with the expert's
-  missing links dashed (+) and its extra links crossed (×), and Continue calls `on_done()`.
+  missing links dashed (+) and its extra links crossed (×), and Continue calls `on_done()`;
+- tap an advisor for a tip on what the map lacks most (game.play.tips.map_tip), and read every hint and
+  tip again in the hints panel (it opens by itself when a missed attempt's map is being improved).
 
 The round is kept up to date: `round.edges`, `round.layout`, `round.attempts` and `round.map_score`.
 
@@ -26,6 +28,7 @@ One module per part:
 - `tray`: the cards not yet placed;
 - `check`: what "Check my map" shows (the problems, the score panel);
 - `reveal`: the best map marked against the expert's;
+- `notes`: the hints panel, every hint of the attempts and every tip asked;
 - `hints`: the silent instructions for a player standing still;
 - `regions`: where the parts sit on the screen.
 """
