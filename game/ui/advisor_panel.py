@@ -4,8 +4,9 @@
 (each with a "?" badge, so the portraits read as something to tap). A tap on a portrait (down and up on
 the same one, like a button) calls `ask(advisor_id)`, which returns what they say now (a
 game.play.tips.Tip), and opens the tip: a speech bubble `TIP_W` wide next to the portraits, above them or
-below them (`opens`), kept on the screen. A tap on the bubble, or on the same portrait, closes it; a tap
-elsewhere leaves it open and is not taken (the screen below keeps working). `on_tip(tip)` hears every tip
+below them, or right of the one asked (`opens`), kept on the screen. A tap on the bubble, or on the same
+portrait, closes it; a tap elsewhere closes it too but is not taken, so the screen below acts on it as
+if no tip had been open (the map keeps working, the briefing goes on). `on_tip(tip)` hears every tip
 given (the map's hints panel keeps them).
 """
 from __future__ import annotations
@@ -88,6 +89,7 @@ class AdvisorDesk:
             return self.pressed is not None
         pressed, self.pressed = self.pressed, None
         if pressed is None:
+            self.close()  # a tap elsewhere: the screen's, and the tip makes way
             return False
         if pressed == "" and on_tip:
             self.close()
