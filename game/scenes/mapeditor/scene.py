@@ -102,9 +102,9 @@ class MapEditorScene(Gestures, Scene):
         # the advisors you can ask, then (past the kiosk's round timer, game.modes.kiosk.overlays) the hints
         desk = pygame.Rect(x + 648, y + (h - 68) // 2, 230, 68)
         self.desk = AdvisorDesk(self.scenario, desk, self.ask, opens="above", on_tip=self.notes.add_tip)
-        self.b_hints = Button((BOARD.right - 504, y, 132, h), "Hints", self.notes.toggle, kind="quiet")
-        self.b_check = Button((BOARD.right - 360, y, 360, h), "Check my map", self.submit, kind="primary")
-        self.b_continue = Button((BOARD.right - 360, y, 360, h), "Continue", self.finish, kind="primary")
+        self.b_hints = Button((BOARD.right - 504, y, 172, h), "Hints", self.notes.toggle, kind="quiet")
+        self.b_check = Button((BOARD.right - 320, y, 320, h), "Check my map", self.submit, kind="primary")
+        self.b_continue = Button((BOARD.right - 320, y, 320, h), "Continue", self.finish, kind="primary")
 
     def buttons(self) -> list[Button]:
         if self.panel.is_open:
