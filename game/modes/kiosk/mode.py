@@ -18,13 +18,18 @@ exception in a screen is logged and the kiosk starts again from attract), then a
 """
 from __future__ import annotations
 
+import inspect
+
 import pygame
+
+from engine.kiosk import kiosk_scenario
 
 from game.modes.kiosk.boards import BoardsScene
 from game.modes.kiosk.initials import InitialsScene
 from game.modes.kiosk.lead import LeadScene
 from game.modes.kiosk.options import KioskOptions
-from game.modes.kiosk.overlays import draw_attract, draw_banner, draw_still_there, draw_timer, timer_rect
+from game.modes.kiosk.overlays import (draw_attract, draw_banner, draw_still_there, draw_timer, draw_times_up,
+                                       timer_rect)
 from game.modes.kiosk.results import KioskResults
 from game.modes.kiosk.timer import RoundTimer, name_of
 from game.modes.shared import Layer, log_path, storage_problem, store
@@ -32,6 +37,9 @@ from game.play import flow
 from game.scenes.results import ResultsScene
 from game.scenes.run import RunScene
 from game.tools.autoplay import Autoplay
+
+#: what the run screen can be built with (a decision's timer, `decide_within`, comes with issue 13's dialogs)
+RUN_OPTIONS = frozenset(inspect.signature(RunScene).parameters)
 
 #: what the start-up, the tools and the tests import from here (the screens live in modules of their own)
 __all__ = ["Kiosk", "KioskOptions", "install", "InitialsScene", "BoardsScene", "LeadScene", "KioskResults"]
@@ -57,7 +65,7 @@ class Kiosk(RoundTimer, Layer):
     # --- the two states ------------------------------------------------------------------------
     def to_attract(self) -> None:
         """Back to the autoplay behind "Tap to play" (the round in play, if any, is dropped)."""
-        self.grace = None
+        self.times_up = None
         self.screen, self.screen_age = None, 0.0
         opts = self.app.settings
         opts.attract = True  # the autoplay's rounds end on the plain results (results_screen)
@@ -93,6 +101,28 @@ class Kiosk(RoundTimer, Layer):
         """The flow's builder of the results (game.core.settings): in a visitor's round the kiosk's own, with
         "Save my score"; None in attract mode, where the autoplay's rounds end on the flow's plain results."""
         return KioskResults(app, rnd, self, **ways) if self.state == "play" else None
+
+    def prepare_round(self, app, rnd, **ways):
+        """The flow's builder of the briefing and the map (game.core.settings): the round made a kiosk round
+        (its map from the kiosk's start map: engine.kiosk.kiosk_scenario) before the flow builds its own
+        screen (None)."""
+        sc = kiosk_scenario(rnd.scenario)
+        if sc is not rnd.scenario:
+            if rnd.edges == list(rnd.scenario.start_map.edges) and not rnd.layout:  # the map not yet begun
+                rnd.edges = list(sc.start_map.edges)
+            rnd.scenario = sc
+        return None
+
+    def run_screen(self, app, rnd, **ways):
+        """The flow's builder of the run: in a visitor's round the day plays in the time the round has left
+        for it (`play_seconds`, game.modes.kiosk.timer) and its decisions are timed (`decide_within`);
+        None in attract mode, where the autoplay watches the day at its own speed."""
+        if self.state != "play":
+            return None
+        if rnd is not self.round:
+            self._start_round(rnd)
+        extra = {"decide_within": True} if "decide_within" in RUN_OPTIONS else {}  # the decisions' timer
+        return RunScene(app, rnd, play_seconds=self.day_seconds(0.0), **extra, **ways)
 
     def show_initials(self, rnd) -> None:
         """From the results: the initials for the board."""
@@ -164,6 +194,7 @@ class Kiosk(RoundTimer, Layer):
         if self._watchdog(top, dt):
             return []
         self._watch_round(top)
+        self._watch_day_end(top)
         if self.timing and self._timer(top, dt):
             return []
         return events
@@ -173,8 +204,12 @@ class Kiosk(RoundTimer, Layer):
         if self.state == "attract":
             draw_attract(surface, self.age, store(self.app).best_today(), bool(storage_problem(self.app)))
             return
-        if self.timing:
-            draw_timer(surface, timer_rect(name_of(self.app.stack.top)), self.left, self.round_seconds(), self.age)
+        if self.timing and self.budget is not None:
+            secs, words = self.phase_left()
+            draw_timer(surface, timer_rect(name_of(self.app.stack.top)), secs, words, self.budget.parts(),
+                       self.elapsed, self.age)
+        if self.times_up is not None:
+            draw_times_up(surface, self.times_up, self.times_up_words)
         if self.banner is not None:
             draw_banner(surface, self.banner[0])
         if self.countdown is not None:
@@ -189,6 +224,8 @@ def install(app, options: KioskOptions | None = None) -> Kiosk:
     app.mode = "kiosk"
     app.layers.append(kiosk)
     app.settings.screens["results"] = kiosk.results_screen
+    app.settings.screens["briefing"] = app.settings.screens["map"] = kiosk.prepare_round
+    app.settings.screens["run"] = kiosk.run_screen
     CrashGuard(app, kiosk.to_attract, log_path(app))
     kiosk.to_attract()
     return kiosk
