@@ -41,7 +41,7 @@ class Autoplay:
 
     def __init__(self, app, scenario_id: str | None = None, pace: float = 0.35, loop: bool = False,
                  results_hold: float = 15.0, *, pauses: dict[str, float] | None = None, human: bool = False,
-                 scenarios: list[str] | None = None, between=None):
+                 scenarios: list[str] | None = None, between=None, boards_hold: float = 8.0):
         self.app = app
         self.scenarios = list(scenarios) if scenarios else [scenario_id] if scenario_id else []
         self.rounds = 0  # rounds started: the next scenario is scenarios[rounds % len]
@@ -51,6 +51,7 @@ class Autoplay:
         self.loop = loop
         self.results_hold = results_hold
         self.between = between
+        self.boards_hold = boards_hold
         self.wait = 0.6  # seconds before the next action
         self.scene = None  # the screen the plan below was made for
         self.plan: list = []  # the actions left on this screen: (kind, callable)
@@ -95,7 +96,7 @@ class Autoplay:
             self.finished = True
             return [("tap", self._hold), ("tap", self._again)] if self.loop else []
         if name == "boards" and self.loop:  # the attract loop's leaderboard: a while, then the next round
-            return [("tap", self._hold), ("tap", lambda: flow.title(self.app))]
+            return [("tap", lambda: self._hold(self.boards_hold)), ("tap", lambda: flow.title(self.app))]
         return []
 
     def _pick(self, scene) -> list:
@@ -148,9 +149,9 @@ class Autoplay:
             plan.append(("tap", lambda: scene.skip()))
         return plan
 
-    def _hold(self) -> None:
+    def _hold(self, seconds: float | None = None) -> None:
         """Leave the results (or the boards) on screen a while before going on."""
-        self.wait = self.results_hold
+        self.wait = self.results_hold if seconds is None else seconds
 
     def _again(self) -> None:
         """After the results: `between()` (the attract loop's leaderboard), else the title again."""

@@ -2,8 +2,10 @@
 
 `Kiosk` is a `Layer` (game.modes.shared): each frame it sees the input before the screens and draws
 after them (game.modes.kiosk.overlays), so the screens do not know they are in a kiosk.
-- Attract (`to_attract`): the autoplay plays whole rounds through the real screens behind "Tap to play";
-  a tap or a key (`play`) starts a real round at scenario select.
+- Attract (`to_attract`): the autoplay plays whole rounds through the real screens behind "Tap to play",
+  each round the next built-in scenario (the tutorial too: `attract_scenarios`), and shows the
+  leaderboard for a few seconds between them (`attract_boards`); a tap or a key (`play`) starts a real
+  round at scenario select, where the tutorial comes first (game.play.catalogue).
 - Play: the round timer and the watchdog run (`RoundTimer`, game.modes.kiosk.timer). After `idle_seconds`
   without input "Still there?" counts down `countdown` seconds; then back to attract, the unfinished round
   discarded (`resets`). Watching the day run, or the results being tallied, is not idleness. A visitor
@@ -59,6 +61,7 @@ class Kiosk(RoundTimer, Layer):
         self.age = 0.0
         self.resets = 0  # rounds discarded by the idle reset (tests, the soak)
         self.plays = 0  # taps from attract into a round
+        self.attract_rounds = 0  # rounds the attract loop played: the next one plays the next scenario
         self._down = False
         self._init_timer()
 
@@ -76,8 +79,28 @@ class Kiosk(RoundTimer, Layer):
         self.banner = None
         self.idle = 0.0
         self._down = False
-        self.driver = Autoplay(self.app, pace=self.options.attract_pace, loop=True, results_hold=12.0)
+        self.driver = Autoplay(self.app, pace=self.options.attract_pace, loop=True, results_hold=10.0,
+                               scenarios=self.attract_scenarios(), between=self.attract_boards,
+                               boards_hold=self.options.boards_seconds)
         flow.title(self.app)
+
+    def attract_scenarios(self) -> list[str]:
+        """The built-in scenarios the attract loop plays in turn, from the one after its last round (so the
+        loop goes on through them after a visitor's round)."""
+        from game.play.catalogue import catalogue
+
+        ids = [e.scenario.id for e in catalogue() if e.scenario is not None]
+        k = self.attract_rounds % len(ids) if ids else 0
+        return ids[k:] + ids[:k]
+
+    def attract_boards(self) -> None:
+        """Between two attract rounds: the leaderboard a few seconds, behind "Tap to play"."""
+        rnd = getattr(self.app.stack.top, "round", None)
+        self.attract_rounds += 1
+        if rnd is None:
+            flow.title(self.app)
+            return
+        self.app.stack.replace(BoardsScene(self.app, rnd, self, attract=True))
 
     def play(self) -> None:
         """A visitor tapped: a real round, from scenario select."""

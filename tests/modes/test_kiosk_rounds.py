@@ -1,18 +1,25 @@
-"""A scripted stranger plays a kiosk round of every built-in scenario through the real screens, with human
+"""Whole kiosk rounds, the kiosk's clock simulated: a stranger's, and the attract loop's.
+
+A scripted stranger plays a kiosk round of every built-in scenario through the real screens, with human
 pauses (game.tools.autoplay.STRANGER: 2 s a card or a link, 3 s a lever, no speed buttons, no skip), and
 finishes within the scenario's `kiosk.round_seconds`, having seen the whole day and then the results.
 
 The kiosk's clock is simulated: frames of `DT` seconds, each given the engine work a second of a 60 fps
 kiosk gives the watched day (`FRAME_BUDGET` scaled), so a 180 s round does not take 180 wall seconds. The
 day's background work is real (the scout that proves the day, the results run); while the screen waits
-on it the clock does not move, as on a kiosk fast enough for it."""
+on it the clock does not move, as on a kiosk fast enough for it.
+
+The attract loop plays the built-ins in turn, the tutorial first, with the leaderboard between rounds; a
+visitor who taps meets the tutorial first on scenario select."""
 import time
 
 import pytest
 
 from engine.load import builtin_dir, load
 from game.modes.kiosk.budget import plan
-from game.modes.kiosk.mode import KioskOptions, install
+from game.modes.kiosk.mode import BoardsScene, KioskOptions, install
+from game.modes.shared import store
+from game.play.catalogue import catalogue
 from game.scenes.results import ResultsScene
 from game.scenes.run import RunScene
 from game.scenes.run import scene as run_scene
@@ -88,3 +95,40 @@ def test_a_stranger_finishes_a_kiosk_round_within_its_time_and_sees_the_whole_da
     # and the results of that day, tallied
     assert results.ready and rnd.result is not None and rnd.run_error is None
     assert rnd.outcome is not None and rnd.outcome.grade.map_score == 100
+
+
+def test_the_attract_loop_plays_each_built_in_in_turn_with_the_leaderboard_between(mode_app):
+    app = mode_app
+    kiosk = install(app, KioskOptions(attract_pace=0.05, boards_seconds=2.0))
+    app.settings.background_par = False
+    store(app).add_score("ADA", "customer-service", 4105.0, 3, 100)
+    ids = [e.scenario.id for e in catalogue() if e.scenario is not None]
+    played, between, after_boards = [], [], []
+    clock = 0.0
+    while clock < 600 and len(between) < 3:
+        top = app.stack.top
+        wait_for_background(top)
+        app.step(DT, [])
+        clock += DT
+        top = app.stack.top
+        rnd = getattr(top, "round", None)
+        if top.name == "map" and (not played or played[-1][1] is not rnd):
+            played.append((rnd.scenario.id, rnd))
+        if isinstance(top, BoardsScene) and top not in between:
+            between.append(top)
+        if between and top.name == "title" and len(after_boards) < len(between):
+            after_boards.append(top)
+    assert kiosk.state == "attract" and len(between) == 3, (clock, [p[0] for p in played])
+    assert [p[0] for p in played[:3]] == ids[:3] and ids[0] == "tutorial"  # in turn, the tutorial first
+    for boards in between:  # the leaderboard between rounds: nobody's entry, no buttons, today's scores
+        assert boards.attract and boards.buttons == [] and boards.my_profit is None
+        assert [e.initials for e in boards.today] == ["ADA"]
+    assert len(after_boards) >= 2  # then the title and the next round
+    # a visitor's round after it, and attract mode again: the loop goes on with the next scenario
+    app.step(DT, Autoplay(app).tap((900, 500)))
+    assert kiosk.state == "play"
+    select = app.stack.top
+    assert select.name == "select" and select.entries[0].scenario.id == "tutorial"  # first for a new player
+    assert 0 in select.card_rects() and select.focus == 0
+    kiosk.to_attract()
+    assert kiosk.driver.scenarios[0] == ids[3 % len(ids)]
