@@ -172,8 +172,8 @@ class Autoplay:
         if self.wait > 0 or not self.plan:
             return []
         _, act = self.plan.pop(0)
+        self.wait = self._pause_before()  # before the next action (a hold in `act` makes it longer)
         out = act()
-        self.wait = self._pause_before()
         return list(out) if isinstance(out, list) else []
 
     def _pause_before(self) -> float:

@@ -230,7 +230,7 @@ class Kiosk(RoundTimer, Layer):
         if self.timing and self.budget is not None:
             secs, words = self.phase_left()
             draw_timer(surface, timer_rect(name_of(self.app.stack.top)), secs, words, self.budget.parts(),
-                       self.elapsed, self.age)
+                       self.elapsed, self.age, calm=self.round.phase == "run")
         if self.times_up is not None:
             draw_times_up(surface, self.times_up, self.times_up_words)
         if self.banner is not None:

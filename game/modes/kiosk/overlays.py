@@ -5,9 +5,10 @@ banner and "Still there?".
   (or "Be the first!") on its left and the challenge on its right; above it, for the staff, a line when
   scores cannot be saved on this machine (`NO_SAVING`: the log says why).
 - In a visitor's round the timer is a panel with a clock hand, the minutes and seconds left for the phase on
-  screen and what they are for ("0:38 to build your map"), orange from 30 s and blinking vermilion in
-  the last 10; along its foot the round's parts (briefing, map, rules, the day) as wide as their budget,
-  filled as the round goes. It sits where each screen leaves room (`timer_rect`).
+  screen and, under them, what they are for ("0:38" "to build your map"), orange in the last 10 s and
+  blinking vermilion in the last 5 (not while the day plays: it always finishes); beside the time the
+  round's parts (briefing, map, rules, the day) as wide as their budget, filled as the round goes. It
+  sits where each screen leaves room (`timer_rect`).
 - The time's-up moment veils the screen: "Time's up!", what happens next, and a bar that empties.
 - A banner in the middle says a short line for a few seconds.
 - "Still there?" veils the screen and counts its seconds down on a ring that empties.
@@ -22,7 +23,7 @@ from game.ui import theme as T
 from game.ui.veil import veil
 from game.modes.kiosk.budget import TIMES_UP_SECONDS
 
-TIMER_H = 84  # the round timer's height: the time and its words, the round's parts under them
+TIMER_W, TIMER_H = 340, 84  # the round timer: the time and the round's parts, what the time is for under them
 NO_SAVING = "Scores can't be saved on this machine right now. Staff: see the log."
 
 
@@ -66,33 +67,35 @@ def draw_no_saving(surface) -> None:
 def timer_rect(screen: str) -> pygame.Rect:
     """Where the round timer sits on the `screen` of that name: in a corner that screen leaves free."""
     if screen == "map":  # between the editing buttons and "Check my map", level with them
-        return pygame.Rect(1128, 976, 360, TIMER_H)
+        return pygame.Rect(1132, 976, TIMER_W, TIMER_H)
     if screen == "run":  # the board's top-left corner, under the title
-        return pygame.Rect(28, 104, 360, TIMER_H)
-    return pygame.Rect(1130, 22, 360, TIMER_H)  # in the header, between the title and its right
+        return pygame.Rect(28, 104, TIMER_W, TIMER_H)
+    return pygame.Rect(1150, 24, TIMER_W, TIMER_H)  # in the header, between the title and its right
 
 
-def draw_timer(surface, r: pygame.Rect, left: float, words: str, parts, elapsed: float, age: float) -> None:
-    """The round timer in `r`: `left` seconds for what `words` say (the phase on screen), blinking with
-    `age` in the last ten; along its foot the round's `parts` [(phase, seconds)] with the `elapsed` part
-    filled, so the visitor sees where they are in the round."""
+def draw_timer(surface, r: pygame.Rect, left: float, words: str, parts, elapsed: float, age: float,
+               calm: bool = False) -> None:
+    """The round timer in `r`: `left` seconds for what `words` say (the phase on screen), orange in the last
+    ten and blinking vermilion in the last five (never when `calm`: the day, which always finishes); beside
+    the time the round's `parts` [(phase, seconds)] with the `elapsed` part filled, so the visitor sees
+    where they are in the round."""
     secs = max(0, math.ceil(left))
-    colour = T.BAD if secs <= 10 else T.WARN if secs <= 30 else T.ACCENT
-    if secs <= 10 and int(age * 4) % 2 == 0:
+    colour = T.ACCENT if calm else T.BAD if secs <= 5 else T.WARN if secs <= 10 else T.ACCENT
+    if not calm and secs <= 5 and int(age * 4) % 2 == 0:
         colour = T.ORANGE
     T.panel(surface, r, T.BG_LIGHT, radius=22, border=colour, width=3)
-    cy = r.top + 32
-    c = (r.left + 34, cy)
-    pygame.draw.circle(surface, colour, c, 18, 3)
+    cy = r.top + 28
+    c = (r.left + 32, cy)
+    pygame.draw.circle(surface, colour, c, 16, 3)
     total = max(1.0, sum(s for _, s in parts))
     a = -math.pi / 2 + 2 * math.pi * min(1.0, elapsed / total)
-    pygame.draw.line(surface, colour, c, (c[0] + 12 * math.cos(a), c[1] + 12 * math.sin(a)), 3)
-    shown = T.text(surface, f"{secs // 60}:{secs % 60:02d}", (r.left + 64, cy), T.SIZE_LABEL + 2, T.TEXT, "bold",
+    pygame.draw.line(surface, colour, c, (c[0] + 10 * math.cos(a), c[1] + 10 * math.sin(a)), 3)
+    shown = T.text(surface, f"{secs // 60}:{secs % 60:02d}", (r.left + 58, cy), T.SIZE_LABEL, T.TEXT, "bold",
                    anchor="midleft")
-    room = r.right - 18 - (shown.right + 14)
-    T.text(surface, T.ellipsize(words, room, T.SIZE_SMALL), (shown.right + 14, cy + 2), T.SIZE_SMALL, T.TEXT_DIM,
-           anchor="midleft")
-    draw_parts(surface, pygame.Rect(r.left + 20, r.bottom - 20, r.width - 40, 8), parts, elapsed, colour)
+    bar_left = shown.right + 16
+    draw_parts(surface, pygame.Rect(bar_left, cy - 5, r.right - 20 - bar_left, 10), parts, elapsed, colour)
+    T.text(surface, T.ellipsize(words, r.width - 36, T.SIZE_SMALL), (r.left + 18, r.bottom - 24), T.SIZE_SMALL,
+           T.TEXT_DIM, anchor="midleft")
 
 
 def draw_parts(surface, bar: pygame.Rect, parts, elapsed: float, colour) -> None:
