@@ -162,6 +162,7 @@ def test_round_timer_counts_down_and_time_up_runs_the_day_then_the_results(app):
     run(app, 3.5)
     day = app.stack.top
     assert day.name == "run" and k.round.edges == list(sc.reference.edges) and k.round.map_score == 0
+    assert day.on_back is None and day.on_map is None  # the time for the map is over: no way back to it
     while app.stack.top is day and day.wall < 120:
         run(app, 0.1)
     assert day.day.done and day.stuck is None and day.sim_time >= day.day.now >= sc.time.horizon  # never cut

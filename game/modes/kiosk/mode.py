@@ -145,6 +145,8 @@ class Kiosk(RoundTimer, Layer):
         if rnd is not self.round:
             self._start_round(rnd)
         extra = {"decide_within": True} if "decide_within" in RUN_OPTIONS else {}  # the decisions' timer
+        if self.late:  # after "Time's up" the day runs what was built: no way back to the map or the rules
+            ways = {**ways, "on_back": None, "on_map": None}
         return RunScene(app, rnd, play_seconds=self.day_seconds(0.0), **extra, **ways)
 
     def show_initials(self, rnd) -> None:

@@ -10,7 +10,7 @@ watchdog.
   visitor sees "Time's up" for `TIMES_UP_SECONDS` (input is not taken meanwhile), and then the day runs
   with what they built (`_to_the_day`): the best attempt's map, else the map as it stands when it can run
   (scored as it is), else the expert's map runs the day and the visitor's map keeps its score; the rules
-  as they are.
+  as they are. That day has no way back to the map or the rules (`late`): the time for them is over.
 - The day is never cut: each frame the run screen is given the seconds the day may still take
   (`play_seconds`: the round's time left, less the decisions still to come and the end card), and picks
   its speed from them (game.scenes.run.pace). When the round's time is out the day plays its end as fast
@@ -88,6 +88,7 @@ class RoundTimer:
         self.elapsed = 0.0  # seconds of the round so far
         self.times_up: float | None = None  # seconds left of the time's-up moment, while it shows
         self.times_up_words = ""  # what it says happens next
+        self.late = False  # the time before the day ran out: the day runs what was built, no way back to it
         self.day_ended_at: float | None = None  # the round's seconds when its day ended (tests, the log)
         self.screen = None  # the screen the watchdog times, and for how long it has been on
         self.screen_age = 0.0
@@ -109,6 +110,7 @@ class RoundTimer:
         self.round = rnd
         self.elapsed = 0.0
         self.times_up = self.day_ended_at = None
+        self.late = False
         self.budget = plan(rnd.scenario, self.round_seconds())
         if self.options.daily and rnd.seed is None:
             from engine.scoring import daily_seed
@@ -161,6 +163,7 @@ class RoundTimer:
         """After "Time's up": the day runs with the map and rules the visitor has (see the module docstring)."""
         rnd = self.round
         settle_map(rnd)
+        self.late = True
         flow.go(self.app, rnd, "run")
 
     def _pace(self, run: RunScene) -> None:
