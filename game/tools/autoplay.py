@@ -35,7 +35,8 @@ class Autoplay:
     """The game playing a round by itself (see the module docstring). `pauses` {kind: seconds} sets the
     pause before each kind of action ("read", "place", "link", "lever", "tap"), else `pace` before every
     one; `human` plays as a stranger at the kiosk would: no speed buttons, no skip, the day watched at the
-    speed it plays, the decisions left to their timers. `scenarios` (ids) are played in turn, one a round
+    speed it plays. A decision the day asks (the run's `dialog`) is answered with its default, after a
+    lever's pause. `scenarios` (ids) are played in turn, one a round
     (`scenario_id` alone: always that one; none: the first of scenario select); with `loop`, after the
     results it calls `between()` (the title by default) and starts again."""
 
@@ -169,6 +170,9 @@ class Autoplay:
             self.plan = self._plan(scene) if scene is not None else []
             self.wait = max(self.wait, self._pause_before())
         self.wait -= dt
+        if not self.plan and getattr(scene, "dialog", None) is not None:  # a decision: the default, as a tap
+            self.plan.append(("lever", lambda: self.tap(scene.dialog.cards[scene.dialog.default_index].rect.center)))
+            self.wait = max(self.wait, self._pause_before())  # read the choices first, as over a lever
         if self.wait > 0 or not self.plan:
             return []
         _, act = self.plan.pop(0)

@@ -50,12 +50,13 @@ def test_a_stranger_s_needs_are_what_the_budget_gives_when_there_is_room():
 
 def test_decisions_seconds_are_reserved_from_the_day():
     sc = kiosk_scenario(load(builtin_dir() / "customer_service.yaml"))
-    plain = B.plan(sc, 180.0)
+    parts = {f: getattr(sc, f) for f in ("briefing", "rules", "reference", "start_map")}
+    plain = B.plan(SimpleNamespace(**parts, events=[SimpleNamespace(at=100.0)]), 180.0)  # no decision
     asked = [SimpleNamespace(at=300.0, decision=SimpleNamespace(seconds=15)),
              SimpleNamespace(at=400.0, decision=SimpleNamespace(seconds=None)),
              SimpleNamespace(at=100.0)]  # an event without a decision
-    with_decisions = SimpleNamespace(**{f: getattr(sc, f) for f in ("briefing", "rules", "reference", "start_map")},
-                                     events=asked)
+    with_decisions = SimpleNamespace(**parts, events=asked)
+    assert plain.decisions == 0
     assert B.decision_seconds(with_decisions) == [15.0, B.DEFAULT_DECISION_SECONDS]
     b = B.plan(with_decisions, 180.0)
     assert b.decisions == 15.0 + B.DEFAULT_DECISION_SECONDS

@@ -2,7 +2,7 @@
 
 `Pacing` is the part of `RunScene` a kiosk uses (game.modes.kiosk.timer): built with `play_seconds`, the
 rest of the day (to the horizon, and a `DRAIN_SHARE` of it for the queue after closing) plays in about
-that many wall seconds. Each frame the day moves, the seconds left shrink by the frame's time (the kiosk
+that many wall seconds. Each frame the day moves (not paused, no decision asked), the seconds left shrink by the frame's time (the kiosk
 may also set them anew each frame from its own clock, which pauses and decisions eat into) and the speed
 becomes what plays the rest in what is left, rounded up to a tenth (below 10x) or a whole multiple;
 never slower than a speed the player picked themselves. With no seconds left the day plays its end at
@@ -28,7 +28,7 @@ class Pacing:
     def _pace(self, dt: float) -> None:
         if self.play_seconds is None or self.ended_at is not None:
             return
-        if not self.paused:
+        if not self.paused and getattr(self, "dialog", None) is None:  # the day moves (no decision asked)
             self.play_seconds = max(0.0, self.play_seconds - dt)
         if abs(self.speed - self._paced) > 1e-9:
             self._picked = self.speed  # a speed button: kept as the least speed
