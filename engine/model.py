@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from .distributions import Distribution
+from .kiosk import Kiosk  # noqa: F401  (a scenario's kiosk section; imported from here too)
 
 #: Hours in one unit of scenario time: staff cost is per hour, every other duration in the file's unit.
 HOURS_PER_UNIT = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0}
@@ -459,12 +460,6 @@ class RunSpec:
     replications: int = 10
     seed: int = 1
     service_level_wait: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Kiosk:
-    round_seconds: float = 180.0
-    attempts: int = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,8 @@ def build(raw: dict, path: str | None = None) -> Scenario:
         start_map=start, hints=frozen_map(hints), rules=rules, events=events, objective=objective,
         fixed_costs=frozen_map({k: float(v) for k, v in as_dict(raw.get("fixed_costs")).items()}),
         advisors=frozen_map(advisors), briefing=tuple(_line(x) for x in as_list(raw.get("briefing"))),
-        kiosk=Kiosk(float(kiosk.get("round_seconds", 180)), int(kiosk.get("attempts", 3))),
+        kiosk=Kiosk(float(kiosk.get("round_seconds", 180)), int(kiosk.get("attempts", 3)),
+                    pmap(as_list(kiosk["start_map"])) if "start_map" in kiosk else None),
         raw=raw, path=path, penalties=penalties)
 
 

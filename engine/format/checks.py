@@ -196,6 +196,7 @@ class CrossChecks(RuleChecks):
         for i, alt in enumerate(as_list(self.raw.get("alternatives"))):
             self.edges(as_list(alt), ("alternatives", i), check_flow=True)
         self.edges(as_list(self.raw.get("start_map")), ("start_map",), check_flow=False)
+        self.edges(as_list(as_dict(self.raw.get("kiosk")).get("start_map")), ("kiosk", "start_map"), check_flow=False)
 
     def edges(self, items, path, check_flow: bool):
         used: dict[tuple[str, str], int] = {}

@@ -315,7 +315,11 @@ FORMAT = Map({
         "colour": Field(Text(r"#[0-9a-fA-F]{6}", "a colour such as \"#e07a5f\"")),
     }, title="advisor"))),
     "briefing": Field(ListOf(LINE)),
-    "kiosk": Field(Map({"round_seconds": Field(Num(10, 3600)), "attempts": Field(Num(1, 10, integer=True))}, title="kiosk")),
+    "kiosk": Field(Map({
+        "round_seconds": Field(Num(10, 3600)), "attempts": Field(Num(1, 10, integer=True)),
+        "start_map": Field(EDGES, doc="where a kiosk round's map starts (a handful of links left to place); "
+                                      "the scenario's start_map when absent"),
+    }, title="kiosk")),
 }, title="scenario")
 
 

@@ -1,10 +1,13 @@
 """The game playing itself: a whole round, title to results, through the real screens.
 
 `Autoplay` looks at the screen on top each frame and does what a good player would, one action at a
-time at a human pace (`pace` seconds apart): taps "Tap to play", taps the scenario's card, taps through
-the briefing, builds the expert map card by card and link by link and checks it, sets the levers to par's
-best rules (the defaults when no par is kept), starts the day and watches it at speed, and stays on the
-results (or, with `loop`, starts again from the title after a while: the kiosk's attract mode).
+time at a human pace (`pace` seconds apart, or a pause per kind of action: `STRANGER` is a stranger's at
+the kiosk): taps "Tap to play", taps the scenario's card, taps through the briefing, builds the expert
+map card by card and link by link (the links already on the board left alone) and checks it, sets the
+levers that differ from par's best rules (the defaults when no par is kept), starts the day and watches
+it at speed (a `human` one watches it as it plays, without skipping), and stays on the results (or,
+with `loop`, goes on after a while: the kiosk's attract mode shows its leaderboard, then the title, and
+the next round plays the next of its `scenarios`).
 
 Taps and keys are real input events in window coordinates, so they go through the app's translation
 and the screens' own handling; where a screen offers no reachable target for a move (placing a card at an
@@ -23,18 +26,42 @@ from game.ui import theme as T
 from game.ui.layout import auto_layout
 
 
+#: a stranger's pauses before each kind of action (the kiosk's test of its round budget): a card placed or a
+#: link drawn 2 s, a lever 3 s, a line of the briefing read 2 s, a button found and tapped 1.5 s
+STRANGER = {"read": 2.0, "place": 2.0, "link": 2.0, "lever": 3.0, "tap": 1.5}
+
+
 class Autoplay:
+    """The game playing a round by itself (see the module docstring). `pauses` {kind: seconds} sets the
+    pause before each kind of action ("read", "place", "link", "lever", "tap"), else `pace` before every
+    one; `human` plays as a stranger at the kiosk would: no speed buttons, no skip, the day watched at the
+    speed it plays. A decision the day asks (the run's `dialog`) is answered with its default, after a
+    lever's pause. `scenarios` (ids) are played in turn, one a round
+    (`scenario_id` alone: always that one; none: the first of scenario select); with `loop`, after the
+    results it calls `between()` (the title by default) and starts again."""
+
     def __init__(self, app, scenario_id: str | None = None, pace: float = 0.35, loop: bool = False,
-                 results_hold: float = 15.0):
+                 results_hold: float = 15.0, *, pauses: dict[str, float] | None = None, human: bool = False,
+                 scenarios: list[str] | None = None, between=None, boards_hold: float = 8.0):
         self.app = app
-        self.scenario_id = scenario_id
+        self.scenarios = list(scenarios) if scenarios else [scenario_id] if scenario_id else []
+        self.rounds = 0  # rounds started: the next scenario is scenarios[rounds % len]
         self.pace = pace
+        self.pauses = dict(pauses or {})
+        self.human = human
         self.loop = loop
         self.results_hold = results_hold
+        self.between = between
+        self.boards_hold = boards_hold
         self.wait = 0.6  # seconds before the next action
         self.scene = None  # the screen the plan below was made for
-        self.plan: list = []  # the actions left on this screen: callables
+        self.plan: list = []  # the actions left on this screen: (kind, callable)
         self.finished = False  # reached the results (once)
+
+    @property
+    def scenario_id(self) -> str | None:
+        """The scenario of this round (None: the first scenario select offers)."""
+        return self.scenarios[self.rounds % len(self.scenarios)] if self.scenarios else None
 
     # --- input as a player makes it ---------------------------------------------------------------
     def _window(self, pos) -> tuple[int, int]:
@@ -55,11 +82,11 @@ class Autoplay:
     def _plan(self, scene) -> list:
         name = getattr(scene, "name", "")
         if name == "title":
-            return [lambda: self.tap((T.W // 2, 680))]
+            return [("tap", lambda: self.tap((T.W // 2, 680)))]
         if name == "select":
-            return [lambda: self._pick(scene)]
+            return [("tap", lambda: self._pick(scene))]
         if name == "briefing":
-            return [lambda: self.tap((T.W // 2 + 200, 500))] * (2 * max(1, len(scene.lines)) + 1)
+            return [("read", lambda: self.tap((T.W // 2 + 200, 500)))] * (2 * max(1, len(scene.lines)) + 1)
         if name == "map":
             return self._map_plan(scene)
         if name == "rules":
@@ -68,14 +95,18 @@ class Autoplay:
             return self._run_plan(scene)
         if name == "results":
             self.finished = True
-            return [self._hold, lambda: flow.title(self.app)] if self.loop else []
+            return [("tap", self._hold), ("tap", self._again)] if self.loop else []
+        if name == "boards" and self.loop:  # the attract loop's leaderboard: a while, then the next round
+            return [("tap", lambda: self._hold(self.boards_hold)), ("tap", lambda: flow.title(self.app))]
         return []
 
     def _pick(self, scene) -> list:
+        self.rounds += 1
+        wanted = self.scenarios[(self.rounds - 1) % len(self.scenarios)] if self.scenarios else None
         rects = scene.card_rects()
         for i, entry in enumerate(scene.entries):
             sc = entry.scenario
-            if sc is not None and (self.scenario_id is None or sc.id == self.scenario_id):
+            if sc is not None and (wanted is None or sc.id == wanted):
                 while i not in rects:  # its card is on another page
                     scene.move(1 if i > max(rects) else -1)
                     rects = scene.card_rects()
@@ -90,11 +121,12 @@ class Autoplay:
         order = list(dict.fromkeys(s for e in edges for s in (e.src, e.dst)))
         for sid in order:
             if sid not in scene.layout:
-                plan.append(lambda sid=sid: scene.place(sid, spots.get(sid, (960, 540))))
+                plan.append(("place", lambda sid=sid: scene.place(sid, spots.get(sid, (960, 540)))))
         for e in edges:
-            plan.append(lambda e=e: scene.connect(e.src, e.port, e.dst))
-        plan.append(lambda: scene.submit())
-        plan.append(lambda: scene.finish())
+            if e not in scene.edges:  # a link of the start map is there already
+                plan.append(("link", lambda e=e: scene.connect(e.src, e.port, e.dst)))
+        plan.append(("tap", lambda: scene.submit()))
+        plan.append(("tap", lambda: scene.finish()))
         return plan
 
     def _rules_plan(self, scene) -> list:
@@ -102,22 +134,32 @@ class Autoplay:
 
         par = load_par(scene.scenario)
         target = dict(par.best_rules) if par is not None else scene.scenario.default_rules()
-        plan = [lambda rid=rid, v=v: scene.set_rule(rid, v) for rid, v in target.items() if rid in scene.widgets]
-        plan.append(lambda: self.key(pygame.K_RETURN))
+        plan = [("lever", lambda rid=rid, v=v: scene.set_rule(rid, v)) for rid, v in target.items()
+                if rid in scene.widgets and scene.round.rules.get(rid) != v]
+        plan.append(("tap", lambda: self.key(pygame.K_RETURN)))
         return plan
 
     def _run_plan(self, scene) -> list:
+        if self.human:  # a stranger watches the day as it plays
+            return []
         plan = []
         if hasattr(scene, "set_speed"):
-            plan.append(lambda: scene.set_speed(60))
-        plan += [lambda: None] * 8  # watch the day go by for a few moments
+            plan.append(("tap", lambda: scene.set_speed(60)))
+        plan += [("tap", lambda: None)] * 8  # watch the day go by for a few moments
         if hasattr(scene, "skip"):
-            plan.append(lambda: scene.skip())
+            plan.append(("tap", lambda: scene.skip()))
         return plan
 
-    def _hold(self) -> None:
-        """Leave the results on screen a while before starting again."""
-        self.wait = self.results_hold
+    def _hold(self, seconds: float | None = None) -> None:
+        """Leave the results (or the boards) on screen a while before going on."""
+        self.wait = self.results_hold if seconds is None else seconds
+
+    def _again(self) -> None:
+        """After the results: `between()` (the attract loop's leaderboard), else the title again."""
+        if self.between is not None:
+            self.between()
+        else:
+            flow.title(self.app)
 
     # --- each frame ------------------------------------------------------------------------------
     def events(self, dt: float) -> list[pygame.event.Event]:
@@ -126,13 +168,23 @@ class Autoplay:
         if scene is not self.scene:
             self.scene = scene
             self.plan = self._plan(scene) if scene is not None else []
-            self.wait = max(self.wait, self.pace)
+            self.wait = max(self.wait, self._pause_before())
         self.wait -= dt
+        if not self.plan and getattr(scene, "dialog", None) is not None:  # a decision: the default, as a tap
+            self.plan.append(("lever", lambda: self.tap(scene.dialog.cards[scene.dialog.default_index].rect.center)))
+            self.wait = max(self.wait, self._pause_before())  # read the choices first, as over a lever
         if self.wait > 0 or not self.plan or self.app.stack.settling:  # a screen just up drops taps
             return []
-        self.wait = self.pace
-        out = self.plan.pop(0)()
+        _, act = self.plan.pop(0)
+        self.wait = self._pause_before()  # before the next action (a hold in `act` makes it longer)
+        out = act()
         return list(out) if isinstance(out, list) else []
+
+    def _pause_before(self) -> float:
+        """The pause before the next action of the plan."""
+        if not self.plan:
+            return self.pace if not self.pauses else 0.0
+        return self.pauses.get(self.plan[0][0], self.pace)
 
 
 def run_autoplay(args) -> int:

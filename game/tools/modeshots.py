@@ -83,30 +83,58 @@ def _kiosk_attract(s: Session) -> None:
     s.save("kiosk_attract_playing")
 
 
+def _kiosk_attract_boards(s: Session) -> None:
+    """Between two attract rounds: the leaderboard behind "Tap to play"."""
+    app, k = s.app, s.kiosk
+    if getattr(app.stack.top, "round", None) is None:
+        flow.start(app, s.scenario)
+    k.attract_boards()
+    s.frames(0.5)
+    s.save("kiosk_attract_boards")
+
+
 def _kiosk_round(s: Session) -> None:
-    """A visitor's round, its timer on every screen, to the time running out."""
+    """A visitor's round, its timer on every screen with the time for the phase on screen, to the time
+    running out before the day ("Time's up"), then the day in the time left."""
     app, k, sc = s.app, s.kiosk, s.scenario
     s.frames(0.1, tap((600, 600)))
     s.frames(0.5)
-    s.save("kiosk_select_timer")
+    s.save("kiosk_select")
     s.round = rnd = flow.start(app, sc)
     s.frames(1.0)
     s.save("kiosk_briefing_timer")
     flow.go(app, rnd, "map")
+    k.elapsed = k.budget.briefing + 3.0
     s.frames(0.5)
     s.save("kiosk_map_timer")
-    k.left = 24.0
+    start = list(rnd.edges)
     rnd.edges = list(sc.reference.edges)
-    flow.go(app, rnd, "run").seek(sc.time.horizon / 2)
+    flow.go(app, rnd, "rules")
+    k.elapsed = k.budget.deadline("map") + 4.0
+    s.frames(0.5)
+    s.save("kiosk_rules_timer")
+    rnd.edges, rnd.layout = start, {}
+    flow.go(app, rnd, "map")
+    k.elapsed = k.budget.before_run - 7.6  # over the map's own time: the time until the day starts
     s.frames(0.2)
-    s.save("kiosk_run_timer_low")
+    s.save("kiosk_map_timer_late")
+    s.frames(7.6)
+    s.frames(0.5)
+    s.save("kiosk_times_up")
+    s.frames(3.0)
+    run = app.stack.top
+    run.seek(sc.time.horizon / 2)
+    s.frames(0.2)
+    s.save("kiosk_run_timer")
     k.countdown = 7.4
     s.frames(0.0)
     s.save("kiosk_still_there")
     k.countdown = None
-    k.left = 0.05
-    s.frames(0.2)
-    s.save("kiosk_times_up")
+    run.skip()
+    for _ in range(3000):
+        if app.stack.top.name == "results":
+            break
+        s.frames(0.1)
 
 
 def _kiosk_results(s: Session) -> None:
@@ -245,7 +273,7 @@ def _demo(s: Session) -> None:
     s.save("demo_whatif")
 
 
-STATES = (_kiosk_attract, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_lead, _workshop_teams,
+STATES = (_kiosk_attract, _kiosk_attract_boards, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_lead, _workshop_teams,
           _workshop_results, _workshop_select_and_board, _demo)
 
 

@@ -150,16 +150,25 @@ def test_watching_the_day_run_is_not_idleness_but_a_paused_day_is(app):
 # --- the round timer ------------------------------------------------------------------------------------
 
 
-def test_round_timer_counts_down_and_time_up_tallies_the_day(app):
+def test_round_timer_counts_down_and_time_up_runs_the_day_then_the_results(app):
     k = kiosk_app(app, round_seconds=2.0)
     run(app, 0.1, tap((300, 300)))
     sc = load(builtin_dir() / "customer_service.yaml")
     flow.start(app, sc, briefing=False)
     run(app, 0.2)
     assert k.timing and 1.0 < k.left < 2.0
-    assert k.round.edges == list(sc.start_map.edges)  # the map phase starts from start_map
+    assert k.round.edges == list(sc.kiosk.start_map.edges)  # the map phase starts from the kiosk's start map
     assert k.round.seed is not None  # the daily challenge
     run(app, 2.0)
+    assert k.times_up is not None and app.stack.top.name == "map"  # "Time's up", over the map
+    assert "expert's map" in k.times_up_words  # the start map cannot run: the expert's map runs the day
+    run(app, 3.5)
+    day = app.stack.top
+    assert day.name == "run" and k.round.edges == list(sc.reference.edges) and k.round.map_score == 0
+    assert day.on_back is None and day.on_map is None  # the time for the map is over: no way back to it
+    while app.stack.top is day and day.wall < 120:
+        run(app, 0.1)
+    assert day.day.done and day.stuck is None and day.sim_time >= day.day.now >= sc.time.horizon  # never cut
     top = app.stack.top
     assert top.name == "results" and type(top).__name__ == "KioskResults"
     assert not k.timing

@@ -5,7 +5,8 @@ evaluation days; ties: stars, then map" (the store orders by it: engine.scoring.
 own entry (their initials with their profit, once) is highlighted on a board that holds it; each row has
 the rank, the initials, the stars, the map's score (or, when the boards hold several scenarios, the
 scenario's short name: `scenario_name`) and the profit in the scenario's currency (`profit_text`; a row kept before the score was money shows none). "Leave my details" goes to the lead form (greyed, "Details saved ✓", once a lead was kept this
-round); "Done" (or Esc) hands the stand to the next visitor.
+round); "Done" (or Esc) hands the stand to the next visitor. Between the attract loop's rounds (`attract`) the
+same boards show for a few seconds with nobody's entry and no buttons, above the kiosk's "Tap to play" band.
 """
 from __future__ import annotations
 
@@ -33,12 +34,13 @@ class BoardsScene(Screen):
 
     name = "boards"
 
-    def __init__(self, app, rnd, kiosk: "Kiosk", mine: str | None = None):
+    def __init__(self, app, rnd, kiosk: "Kiosk", mine: str | None = None, attract: bool = False):
         super().__init__(app)
         self.round = rnd
         self.kiosk = kiosk
         self.mine = mine
-        g = grade_of(rnd)
+        self.attract = attract  # between the attract loop's rounds: nobody's entry, no buttons
+        g = None if attract else grade_of(rnd)
         self.my_profit = g.score if g else None
         self.rule = rule_text(rnd.scenario.run.replications)
         st = store(app)
@@ -50,6 +52,8 @@ class BoardsScene(Screen):
         if self.lead_saved:
             self.lead_button.label = "Details saved ✓"
         self.buttons = [Button(primary_rect(), "Done  ▶", self.done, kind="primary"), self.lead_button]
+        if attract:
+            self.buttons = []  # the kiosk's "Tap to play" band covers the foot of the screen
 
     def lead(self) -> None:
         self.kiosk.show_lead(self.round, mine=self.mine)
@@ -65,9 +69,9 @@ class BoardsScene(Screen):
         self.header(surface, "Leaderboard", self.rule, right=f"You: {mine}" if mine else "")
         area = content_rect()
         w = (area.width - 48) // 2
-        self.draw_board(surface, pygame.Rect(area.left, area.top + 10, w, area.height - 40), "Today", self.today)
-        self.draw_board(surface, pygame.Rect(area.left + w + 48, area.top + 10, w, area.height - 40), "All time",
-                        self.all_time)
+        h = (T.H - 236 - area.top) if self.attract else area.height - 40  # above the attract band
+        self.draw_board(surface, pygame.Rect(area.left, area.top + 10, w, h), "Today", self.today)
+        self.draw_board(surface, pygame.Rect(area.left + w + 48, area.top + 10, w, h), "All time", self.all_time)
         self.draw_buttons(surface)
 
     def draw_board(self, surface, box, title: str, rows) -> None:

@@ -33,6 +33,7 @@ from game.scenes.run.ending import HOLD_SECONDS, Ending
 from game.scenes.run.feed import FRAME_BUDGET, SKIP_BUDGET, Feed
 from game.scenes.run.levers import LeverPanel
 from game.scenes.run.marks import draw_queues, draw_stock
+from game.scenes.run.pace import Pacing  # the kiosk's play_seconds (helper C)
 from game.scenes.run.regions import BOARD_RECT, BUTTONS_W, BUTTONS_X, CLOCK_X, SPEED_X, STAFF_X, STRIP, TODAY_X
 from game.scenes.run.scout import SCOUT_STALL, NoDay, Scouting, watched_day
 from game.scenes.run.strip import draw_live, draw_pause_icon, draw_staff, live_rows
@@ -48,13 +49,14 @@ from game.ui.widgets import Button
 GATE_NOTE = 0.5  # wall seconds the day waits on the scout before the screen says so
 
 
-class RunScene(Scouting, Feed, Ending, Scene):
+class RunScene(Pacing, Scouting, Feed, Ending, Scene):
     """The day of the round, watched. `on_done()` is called once `round.result` is set."""
 
     name = "run"
 
     def __init__(self, app, round, *, on_done: Way = stay, on_back: Callable[[], None] | None = None,
                  on_map: Callable[[], None] | None = None,
+                 play_seconds: float | None = None,  # the whole day in about this many seconds (game.scenes.run.pace)
                  background: bool = True, hold: float = HOLD_SECONDS,
                  scout_stall: float = SCOUT_STALL):
         super().__init__(app)
@@ -76,6 +78,7 @@ class RunScene(Scouting, Feed, Ending, Scene):
         self.wall = 0.0
         self.sim_time = 0.0
         self.changes: list[tuple] = []
+        self._init_pace(play_seconds)
         self._init_picture()
         self._init_ending(hold)
         self._init_feed()
@@ -251,6 +254,7 @@ class RunScene(Scouting, Feed, Ending, Scene):
         # one banner at a time; the next waits its turn (shorter turns while others wait)
         self.banners = age_banners(self.banners, dt)
         self._watch_scout()
+        self._pace(dt)  # with play_seconds: the speed that plays the whole day in them
         if self.ended_at is None and (self.skipping or not self.paused):
             if self.skipping:
                 target = math.inf

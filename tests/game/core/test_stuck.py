@@ -333,20 +333,21 @@ def test_the_watchdog_ends_a_results_screen_that_never_settles(mode_app, monkeyp
     assert gone("results")
 
 
-def test_time_up_gives_a_day_nearly_over_a_little_grace_then_ends_the_round(mode_app):
+def test_time_up_never_cuts_the_day_a_paused_one_plays_its_end(mode_app):
     app = mode_app
-    k = kiosk(app, round_seconds=2.0, grace_seconds=1.0)
+    k = kiosk(app, round_seconds=2.0)
     sc = load(builtin_dir() / "tutorial.yaml")
     rnd = flow.start(app, sc, briefing=False)
     rnd.edges = list(sc.reference.edges)
     flow.go(app, rnd, "run")
     run = app.stack.top
-    run.seek(sc.time.horizon * 0.9)
-    run.paused = True  # the visitor watches the last of the day: it will not end by itself here
-    kiosk_frames_until(app, lambda: k.grace is not None, 5.0)
-    assert app.stack.top is run and k.left == 0.0
-    spent = kiosk_frames_until(app, lambda: app.stack.top is not run, 5.0)
-    assert spent >= 0.9 and app.stack.top.name == "results"
+    run.seek(sc.time.horizon * 0.5)
+    run.paused = True  # the visitor paused the day: it would not end by itself here
+    kiosk_frames_until(app, lambda: k.left == 0.0, 5.0)
+    assert app.stack.top is run and run.ended_at is None  # the time is out, and the day goes on
+    kiosk_frames_until(app, lambda: app.stack.top is not run, 30.0)
+    assert run.day.done and run.stuck is None and run.sim_time >= run.day.now >= sc.time.horizon
+    assert app.stack.top.name == "results" and k.day_ended_at is not None
 
 
 # --- the job itself -------------------------------------------------------------------------------------
