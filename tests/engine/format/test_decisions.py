@@ -76,77 +76,41 @@ def test_four_choices_are_too_many():
     assert (p.line, p.col) == where(text, "        - id: temps", "-")
 
 
-def test_a_choice_id_used_twice():
-    text = mutated("        - id: no_pitch", "        - id: temps")
-    p = only(text, ["the choice id 'temps' is used twice"])
-    assert (p.line, p.col) == where(text, "        - id: temps\n          label: Drop", "temps")
+# (case, text replaced, its replacement, where the problem is: the marker's line, at `column_of` on it, words)
+CASES = [
+    ("choice id twice", "        - id: no_pitch", "        - id: temps", "        - id: temps\n          label: Drop",
+     "temps", ["the choice id 'temps' is used twice"]),
+    ("default not a choice", "default: ride_it_out", "default: ride_it", "default: ride_it\n", "ride_it",
+     ["the default 'ride_it' is not one of the choices", "did you mean 'ride_it_out'"]),
+    ("unknown rule", "rules: {pitch: none}", "rules: {pitchh: none}", "rules: {pitchh", "pitchh",
+     ["unknown rule 'pitchh'", "did you mean 'pitch'"]),
+    ("rule option not offered", "rules: {pitch: none}", "rules: {pitch: loud}", "rules: {pitch: loud}", "loud",
+     ["rule 'pitch' has no choice 'loud'", "choices: none, light, hard_sell"]),
+    ("slider value out of range", "rules: {pitch: none}", "rules: {juniors: 60}", "rules: {juniors: 60}", "60",
+     ["rule 'juniors' takes a number from 28 to 48, not 60"]),
+    ("slider value between steps", "rules: {pitch: none}", "rules: {juniors: 40.5}", "rules: {juniors: 40.5}",
+     "40.5", ["rule 'juniors' moves in steps of 1", "40.5"]),
+    ("scale path fixed during a day", "scale: {resources.junior.count: 1.17}",
+     "scale: {resources.junior.cost_per_hour: 1.17}", "scale: {resources.junior.cost_per_hour",
+     "resources.junior.cost", ["'resources.junior.cost_per_hour': an event may change only"]),
+    ("scale out of range", "scale: {resources.junior.count: 1.17}", "scale: {resources.junior.count: 100000}",
+     "scale: {resources.junior.count: 100000}", "100000",
+     ["choice 'temps' scales 'resources.junior.count' by 100000", "above 100000"]),
+    ("set breaks the file", "scale: {resources.junior.count: 1.17}", "set: {steps.incoming.rate: -3}",
+     "set: {steps.incoming.rate: -3}", "-3", ["choice 'temps' makes 'steps.incoming.rate' = -3 invalid"]),
+    ("negative cost", "cost: 250", "cost: -250", "cost: -250", "-250", ["cost", "-250"]),
+    ("timer too short", "seconds: 12", "seconds: 2", "seconds: 2", "2", ["seconds", "from 3 to 60"]),
+    ("timer too long", "seconds: 12", "seconds: 61", "seconds: 61", "61", ["seconds", "from 3 to 60"]),
+    ("unknown advisor asks", 'ask: {rosa: "The storm', 'ask: {rossa: "The storm', "ask: {rossa", "rossa",
+     ["unknown advisor 'rossa'", "did you mean 'rosa'"]),
+]
 
 
-def test_the_default_must_be_a_choice():
-    text = mutated("default: ride_it_out", "default: ride_it")
-    p = only(text, ["the default 'ride_it' is not one of the choices", "did you mean 'ride_it_out'"])
-    assert (p.line, p.col) == where(text, "default: ride_it\n", "ride_it")
-
-
-def test_an_unknown_rule():
-    text = mutated("rules: {pitch: none}", "rules: {pitchh: none}")
-    p = only(text, ["unknown rule 'pitchh'", "did you mean 'pitch'"])
-    assert (p.line, p.col) == where(text, "rules: {pitchh", "pitchh")
-
-
-def test_a_rule_option_the_rule_does_not_offer():
-    text = mutated("rules: {pitch: none}", "rules: {pitch: loud}")
-    p = only(text, ["rule 'pitch' has no choice 'loud'", "choices: none, light, hard_sell"])
-    assert (p.line, p.col) == where(text, "rules: {pitch: loud}", "loud")
-
-
-def test_a_slider_value_out_of_range():
-    text = mutated("rules: {pitch: none}", "rules: {juniors: 60}")
-    p = only(text, ["rule 'juniors' takes a number from 28 to 48, not 60"])
-    assert (p.line, p.col) == where(text, "rules: {juniors: 60}", "60")
-
-
-def test_a_slider_value_between_its_steps():
-    text = mutated("rules: {pitch: none}", "rules: {juniors: 40.5}")
-    p = only(text, ["rule 'juniors' moves in steps of 1", "40.5"])
-    assert (p.line, p.col) == where(text, "rules: {juniors: 40.5}", "40.5")
-
-
-def test_a_scale_path_that_cannot_change_during_a_day():
-    text = mutated("scale: {resources.junior.count: 1.17}", "scale: {resources.junior.cost_per_hour: 1.17}")
-    p = only(text, ["'resources.junior.cost_per_hour': an event may change only"])
-    assert (p.line, p.col) == where(text, "scale: {resources.junior.cost_per_hour", "resources.junior.cost")
-
-
-def test_a_scale_that_makes_a_count_too_big():
-    text = mutated("scale: {resources.junior.count: 1.17}", "scale: {resources.junior.count: 100000}")
-    p = only(text, ["choice 'temps' scales 'resources.junior.count' by 100000", "above 100000"])
-    assert (p.line, p.col) == where(text, "scale: {resources.junior.count: 100000}", "100000")
-
-
-def test_a_set_value_that_breaks_the_file():
-    text = mutated("scale: {resources.junior.count: 1.17}", "set: {steps.incoming.rate: -3}")
-    p = only(text, ["choice 'temps' makes 'steps.incoming.rate' = -3 invalid"])
-    assert (p.line, p.col) == where(text, "set: {steps.incoming.rate: -3}", "-3")
-
-
-def test_a_negative_cost():
-    text = mutated("cost: 250", "cost: -250")
-    p = only(text, ["cost", "-250"])
-    assert (p.line, p.col) == where(text, "cost: -250", "-250")
-
-
-@pytest.mark.parametrize("seconds", [2, 61])
-def test_the_timer_from_3_to_60_seconds(seconds):
-    text = mutated("seconds: 12", f"seconds: {seconds}")
-    p = only(text, ["seconds", "from 3 to 60"])
-    assert (p.line, p.col) == where(text, f"seconds: {seconds}", str(seconds))
-
-
-def test_an_unknown_advisor_asks():
-    text = mutated('ask: {rosa: "The storm', 'ask: {rossa: "The storm')
-    p = only(text, ["unknown advisor 'rossa'", "did you mean 'rosa'"])
-    assert (p.line, p.col) == where(text, "ask: {rossa", "rossa")
+@pytest.mark.parametrize("old,new,marker,column_of,words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_each_check_points_at_the_place(old, new, marker, column_of, words):
+    text = mutated(old, new)
+    p = only(text, words)
+    assert (p.line, p.col) == where(text, marker, column_of)
 
 
 def test_validate_exits_2_at_the_place(tmp_path):
