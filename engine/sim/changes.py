@@ -6,7 +6,7 @@ times they give; a scripted event sets or scales knobs from its `at` for its `fo
 distribution for a step's durations or lead times); `Day.set` moves a base from now on; new rule values
 compile a new plan whose tables replace the old ones in place, from now on, while every entity keeps its
 draws. Schedule pieces are heap entries of the change kind (engine.sim.agenda), stamped with the day's
-generation, which new rule values bump: the pieces of the old rules are then ignored.
+generation, which new rule values that change a schedule bump: the pieces of the old rules are then ignored.
 """
 from __future__ import annotations
 
@@ -71,16 +71,25 @@ def _duration_applier(day: DayState, s: int):
 
 def schedule_pieces(day: DayState, after: float) -> None:
     """Changes of staffing and of source rates the scenario schedules, from `after` on."""
-    plan, sc, gen, agenda = day.plan, day.scenario, day.generation, day.agenda
+    gen, agenda = day.generation, day.agenda
+    for knob, frm, value in _pieces(day, day.scenario, after):
+        agenda.push(frm, CHANGE, _set_base, (day, knob, value, gen))
+
+
+def _pieces(day: DayState, sc, after: float) -> list[tuple[Knob, float, float]]:
+    """(knob, from, value) of the staffing and rate pieces `sc` schedules after `after`, in the day."""
+    plan = day.plan
+    out = []
     for pid, knob in day.pool_knobs.items():
         for frm, n in sc.resources[pid].staffing():
             if after < frm < day.horizon:
-                agenda.push(frm, CHANGE, _set_base, (day, knob, float(n), gen))
+                out.append((knob, float(frm), float(n)))
     for s in plan.sources:
         knob = day.rate_knobs[plan.ids[s]]
         for frm, r in sc.steps[plan.ids[s]].rate:  # type: ignore[attr-defined]
             if after < frm < day.horizon:
-                agenda.push(frm, CHANGE, _set_base, (day, knob, float(r), gen))
+                out.append((knob, float(frm), float(r)))
+    return out
 
 
 def _set_base(now: float, arg) -> None:
@@ -122,8 +131,37 @@ def _schedule_event(day: DayState, i: int, ev) -> None:
 def _fire(now: float, arg) -> None:
     """Scripted event `i` starts (or, `for` its duration later, ends)."""
     day, i, ev, starting = arg
+    move_knobs(day, i, ev.scale, ev.set, starting, now)
+    if starting:
+        day.fired.append((now, i, ev.say))
+        if day.trace is not None:
+            say = ev.say
+            day.trace.append(("event", now, i, say.advisor if say else None, say.text if say else None))
+
+
+def take_choice(day: DayState, i: int, choice) -> None:
+    """The choice taken at event `i`'s decision (engine.decisions), now: its cost, and its knobs scaled and set
+    from now, for its `duration` (to the end of the day when None). Its rule values are the day's to apply
+    (`Day.decide`). The knobs carry the tag `len(events) + i`, so they end apart from the event's own."""
+    tag = len(day.scenario.events) + i
+    now = day.now
+    day.decision_cost += float(choice.cost)
+    if not (choice.scale or choice.set):
+        return
+    move_knobs(day, tag, choice.scale, choice.set, True, now)
+    if choice.duration is not None:
+        day.agenda.push(now + float(choice.duration), CHANGE, _end_choice, (day, tag, choice))
+
+
+def _end_choice(now: float, arg) -> None:
+    day, tag, choice = arg
+    move_knobs(day, tag, choice.scale, choice.set, False, now)
+
+
+def move_knobs(day: DayState, i: int, scale, sets, starting: bool, now: float) -> None:
+    """Knobs scaled and set by change `i` (an event, or a choice taken at one) start (or end) now."""
     changed = []
-    for path, factor in ev.scale:
+    for path, factor in scale:
         knob = find_knob(day, path, "event")
         if knob is not None:
             if starting:
@@ -131,7 +169,7 @@ def _fire(now: float, arg) -> None:
             else:
                 knob.scales = [x for x in knob.scales if x[0] != i]
             changed.append(knob)
-    for path, value in ev.set:
+    for path, value in sets:
         knob = find_knob(day, path, "event")
         if knob is None:
             continue
@@ -149,11 +187,6 @@ def _fire(now: float, arg) -> None:
             changed.append(knob)
     for knob in changed:
         knob.update(now)
-    if starting:
-        day.fired.append((now, i, ev.say))
-        if day.trace is not None:
-            say = ev.say
-            day.trace.append(("event", now, i, say.advisor if say else None, say.text if say else None))
 
 
 def _set_durations(day: DayState, s: int, i: int, value: Any, starting: bool) -> None:
@@ -176,7 +209,7 @@ def set_value(day: DayState, path: str, value: float) -> None:
 
 #: The plan's tables the loop reads that new rule values may change; replaced in place, so that every
 #: part of the day holding one sees the new values.
-_TABLES = ("out", "unresolved", "overflow", "abandoned", "branch_cum", "branch_to", "resolve", "revenue_chance",
+TABLES = ("out", "unresolved", "overflow", "abandoned", "branch_cum", "branch_to", "resolve", "revenue_chance",
            "revenue_amount", "cost_per_entity", "outcome", "exit_revenue", "exit_penalty", "late_after",
            "late_penalty", "overflow_after", "stock_out")
 
@@ -187,21 +220,34 @@ def adopt(day: DayState, new: Plan) -> None:
     Entities keep their draws: a caller needing a long call still needs it."""
     old = day.plan
     now = day.now
-    for name in _TABLES:
+    for name in TABLES:
         getattr(old, name)[:] = getattr(new, name)
     day.streams.adopt_durations(old, new)
     old.durations[:] = new.durations
     for s in day.duration_sets:  # an event's distribution stays in force until the event ends
         day.streams.draw_durations(old, s, day.duration_sets.get(s))
     sc = new.scenario
-    day.generation += 1
+    # The schedules' pieces still to come are pushed anew only when the new rules change them: new entries
+    # would come after the old ones that share their time, and a rule change that changes nothing must leave
+    # the day as it was, to the last digit.
+    rescheduled = _pieces(day, sc, now) != _pieces(day, day.scenario, now)
+    if rescheduled:
+        day.generation += 1
     day.scenario = old.scenario = sc
     day.stock.adopt(sc)
     for pid, knob in day.pool_knobs.items():
-        knob.base = float(value_at(sc.resources[pid].staffing(), now))
-        knob.update(now)
+        _rebase(knob, float(value_at(sc.resources[pid].staffing(), now)), now)
     for s in old.sources:
-        knob = day.rate_knobs[old.ids[s]]
-        knob.base = float(value_at(sc.steps[old.ids[s]].rate, now))  # type: ignore[attr-defined]
+        _rebase(day.rate_knobs[old.ids[s]], float(value_at(sc.steps[old.ids[s]].rate, now)), now)  # type: ignore[attr-defined]
+    if rescheduled:
+        schedule_pieces(day, now)
+
+
+def _rebase(knob: Knob, base: float, now: float) -> None:
+    """A knob's base from new rules. Only a value that changes is handed on: the same rate handed on again
+    would re-time the next arrival through (t - now) * r / r, which rounds, and a rule change that changes
+    nothing must leave the day as it was, to the last digit."""
+    before = knob.value()
+    knob.base = base
+    if knob.value() != before:
         knob.update(now)
-    schedule_pieces(day, now)
