@@ -140,8 +140,13 @@ class ResultsScene(Screen):
             right = pygame.Rect(MARGIN + 2 * (w_chart + GAP), ROW2_TOP, T.W - MARGIN - (MARGIN + 2 * (w_chart + GAP)), h)
             money_h = 48 + 44 + 32 * (len(o.money.revenue) + len(o.money.cost))
             self.draw_money(surface, pygame.Rect(right.left, right.top, right.width, money_h), o)
-            self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
-                                                  h - money_h - GAP), o)
+            rest = pygame.Rect(right.left, right.top + money_h + GAP, right.width, h - money_h - GAP)
+            lines = self.decision_texts()
+            if lines:  # the decisions first, the losses in what is left
+                used = self.draw_decisions(surface, rest, lines)
+                rest = pygame.Rect(rest.left, rest.top + used + GAP, rest.width, rest.height - used - GAP)
+            if rest.height >= 120:
+                self.draw_losses(surface, rest, o)
         self.draw_buttons(surface)
         self.draw_fade(surface)
 
@@ -363,6 +368,35 @@ class ResultsScene(Screen):
             T.text(surface, "The map view is not available in this build.", (inner.left, inner.top + 80),
                    T.SIZE_BODY, T.TEXT_DIM)
         self.draw_losses(surface, pygame.Rect(box.right + GAP, area.top, list_w, area.height), o)
+
+    def decision_texts(self) -> list[str]:
+        """A sentence per decision the day stopped at (game.play.decisions): when, what was chosen, its
+        profit, what the other choices would have given."""
+        rnd, o = self.round, self.outcome
+        if not rnd.decisions or o is None:
+            return []
+        from game.play.decisions import decision_lines
+
+        return decision_lines(self.scenario, rnd.decisions, rnd.script, o.kpis.get("profit"))
+
+    def draw_decisions(self, surface, area, lines: list[str]) -> int:
+        """The decisions box at the top of `area`, as tall as its lines (at most half of it); its height."""
+        width = area.width - 48
+        wrapped = [T.wrap(line, width, T.SIZE_SMALL) for line in lines]
+        h = min(max(area.height // 2, 200), 54 + 24 + sum(32 * len(w) + 10 for w in wrapped))
+        box = pygame.Rect(area.left, area.top, area.width, h)
+        inner = self._chart_box(surface, box)
+        n = len(lines)
+        T.text(surface, f"Your decision{'s' if n != 1 else ''}", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+        y = inner.top + 54
+        for w in wrapped:
+            for line in w:
+                if y + 32 > inner.bottom + 8:
+                    return h
+                T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT)
+                y += 32
+            y += 10
+        return h
 
     def draw_losses(self, surface, box, o: Outcome) -> None:
         inner = self._chart_box(surface, box)

@@ -128,6 +128,8 @@ class Autoplay:
             self.plan = self._plan(scene) if scene is not None else []
             self.wait = max(self.wait, self.pace)
         self.wait -= dt
+        if not self.plan and getattr(scene, "dialog", None) is not None:  # a decision: the default, as a tap
+            self.plan.append(lambda: self.tap(scene.dialog.cards[scene.dialog.default_index].rect.center))
         if self.wait > 0 or not self.plan:
             return []
         self.wait = self.pace

@@ -1,0 +1,98 @@
+"""The decisions a round took, in words, and the day as played kept with a stored round.
+
+`round.decisions` holds, for each decision the watched day stopped at, `(sim_time, event_index, chosen_id,
+{choice_id: forecast profit})`: the profit on the evaluation days every choice was forecast to give
+(engine.optimize.rest_of_day, from the state the day was in then). Those forecasts are on the very days
+the results measure, so they are comparable with the final profit; but a forecast assumes that nothing
+else changes later in the day (every later decision at its default, no lever pulled). `decision_lines`
+says it honestly: "would have given" when the player changed nothing after that decision (the chosen
+choice's forecast is then the final profit), "was forecast at the time to give" otherwise.
+
+A stored round (game.data.store.RoundRecord, kept by the workshop) keeps its rules as one JSON mapping:
+`record_rules(round)` puts the day's start rules there with its script (`PLAYED`) and its decisions
+(`DECISIONS`) beside them, under keys no lever has; `script_of` and `decisions_of` read them back, and
+`lever_values` leaves only the levers (what a results sheet lists). The debrief replays and describes the
+day from them, as the results screen did.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+PLAYED = "_played"  # the watched day's script, beside the start rules of a stored round
+DECISIONS = "_decisions"
+
+
+def clock_of(scenario, t: float) -> str:
+    """Sim time `t` on the day's clock, "HH:MM" (a day number first over a longer horizon)."""
+    hh, mm = (int(x) for x in str(scenario.time.clock_start or "00:00").split(":")[:2])
+    minutes = hh * 60 + mm + t * scenario.time.hours_per_unit * 60
+    clock = f"{int(minutes) % 1440 // 60:02d}:{int(minutes) % 60:02d}"
+    if scenario.time.horizon * scenario.time.hours_per_unit > 24:
+        return f"day {int(minutes // 1440) + 1}, {clock}"
+    return clock
+
+
+def _later_changes(played: Sequence, at: float, index: int, scenario) -> bool:
+    """Whether the player changed anything after the decision `index` at `at`: a lever pulled, or a later
+    decision taken otherwise than its default."""
+    for t, kind, what in played:
+        if float(t) < at - 1e-9:
+            continue
+        if kind == "rules":
+            return True
+        if kind == "decide":
+            i, choice = what
+            if int(i) != int(index) and choice != scenario.events[int(i)].decision.default:
+                return True
+    return False
+
+
+def decision_lines(scenario, decisions: Sequence, played: Sequence, profit: float | None = None) -> list[str]:
+    """A sentence per decision: when, what was chosen and its profit (the final `profit` when nothing was
+    changed after it, else its forecast then), and what each other choice would have given."""
+    cur = scenario.currency
+    out = []
+    for t, index, chosen, forecasts in decisions:
+        labels = {c.id: c.label for c in scenario.events[int(index)].decision.choices}
+        later = _later_changes(played, float(t), int(index), scenario)
+        own = profit if (profit is not None and not later) else forecasts.get(chosen)
+        text = f"At {clock_of(scenario, float(t))} you chose {labels.get(chosen, chosen)}"
+        if own is not None:
+            text += f" (forecast then {own:,.0f} {cur})" if later else f": {own:,.0f} {cur}"
+        verb = "was forecast at the time to give" if later else "would have given"
+        others = [f"{labels.get(cid, cid)} {verb} {p:,.0f} {cur}" for cid, p in forecasts.items() if cid != chosen]
+        out.append(text + ". " + "; ".join(others) + "." if others else text + ".")
+    return out
+
+
+# ---- the day as played, in a stored round ----
+
+def record_rules(rnd) -> dict[str, Any]:
+    """What a stored round keeps as its rules: the start rules, with the script and the decisions when the
+    rules changed during the day (else the rules as they are)."""
+    script = list(rnd.script)
+    if not script:
+        return dict(rnd.rules)
+    out = dict(rnd.measured_rules)
+    out[PLAYED] = [[float(t), kind, list(what) if isinstance(what, tuple) else dict(what)] for t, kind, what in script]
+    out[DECISIONS] = [[float(t), int(i), chosen, {k: float(v) for k, v in f.items()}]
+                      for t, i, chosen, f in rnd.decisions]
+    return out
+
+
+def lever_values(rules: Mapping[str, Any]) -> dict[str, Any]:
+    """The levers of stored rules (without the script and decisions kept beside them)."""
+    return {k: v for k, v in rules.items() if k not in (PLAYED, DECISIONS)}
+
+
+def script_of(rules: Mapping[str, Any]) -> tuple:
+    """The script kept with stored rules, as engine.sim.Day takes it."""
+    out = []
+    for t, kind, what in rules.get(PLAYED) or ():
+        out.append((float(t), kind, (int(what[0]), str(what[1])) if kind == "decide" else dict(what)))
+    return tuple(out)
+
+
+def decisions_of(rules: Mapping[str, Any]) -> list[tuple]:
+    """The decisions kept with stored rules, as `round.decisions` holds them."""
+    return [(float(t), int(i), str(c), dict(f)) for t, i, c, f in rules.get(DECISIONS) or ()]
