@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .distributions import Distribution
 
+if TYPE_CHECKING:
+    from .decisions import Decision
+
 #: Hours in one unit of scenario time: staff cost is per hour, every other duration in the file's unit.
 HOURS_PER_UNIT = {"second": 1 / 3600, "minute": 1 / 60, "hour": 1.0, "day": 24.0}
-
 DOMAINS = ("call_center", "supply_chain", "logistics", "generic")
 OUTCOMES = ("completed", "abandoned", "lost")
 
@@ -25,8 +27,7 @@ def frozen_map(d: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(d or {}))
 
 
-# --------------------------------------------------------------------------------------------------
-# What flows, and who works on it
+# ---- What flows, and who works on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,7 @@ class Pool:
         return tuple(pieces)
 
 
-# --------------------------------------------------------------------------------------------------
-# Steps: the cards of the palette. Each has output ports; an edge leaves a step through one port.
+# ---- Steps: the cards of the palette. Each has output ports; an edge leaves a step through one port.
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +281,7 @@ STEP_KINDS: Mapping[str, type[Step]] = frozen_map(
 )
 
 
-# --------------------------------------------------------------------------------------------------
-# Maps
+# ---- Maps
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -328,8 +327,7 @@ class ProcessMap:
         return next((e.dst for e in self.edges if e.src == src and e.port == port), None)
 
 
-# --------------------------------------------------------------------------------------------------
-# Levers, shocks, scoring, people
+# ---- Levers, shocks, scoring, people
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,13 +378,14 @@ Rule = Slider | Choice
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A scripted shock: at `at`, `scale` multiplies and `set` assigns; with `duration` it lasts that long."""
+    """A scripted shock: at `at`, `scale` multiplies and `set` assigns, for `duration`; a `decision` asks what to do."""
 
     at: float
     duration: float | None = None
     scale: tuple[tuple[str, float], ...] = ()
     set: tuple[tuple[str, Any], ...] = ()
     say: Line | None = None
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -509,6 +508,7 @@ class Scenario:
         names += [f"exits.{s.id}" for s in self.steps.values() if s.kind == "exit"]
         names += [f"mean_on_hand.{s.id}" for s in self.steps.values() if s.kind == "inventory"]
         names += [f"penalty.{p.id}" for p in self.penalties]
+        names += ["decision_cost"] if any(e.decision for e in self.events) else []  # what choices cost
         return tuple(names)
 
 

@@ -2,8 +2,8 @@
 
 `money_lines(scenario, rules, kpis)` splits revenue and cost into what the KPIs give exactly: the fees paid
 at exits and the rest of the revenue (sales on a call, a service's revenue); the fixed costs, the penalties
-at exits, each penalty of the contract under its own name (`penalty.ID`), and the rest of the cost (staff,
-money per entity, stock, late deliveries). The lines add up to the revenue, the cost and the profit to the
+at exits, what the choices taken at the shocks cost (`decision_cost`), each penalty of the contract under its
+own name (`penalty.ID`), and the rest of the cost (staff, money per entity, stock, late deliveries). The lines add up to the revenue, the cost and the profit to the
 cent, so every screen, export and command that shows the score can show how it was made.
 """
 from __future__ import annotations
@@ -52,7 +52,9 @@ def money_lines(scenario: Scenario, rules: Mapping[str, Any] | None, kpis: Mappi
     revenue, cost = float(kpis.get("revenue", 0.0)), float(kpis.get("cost", 0.0))
     calls = scenario.domain == "call_center"
     rev = (("Fees for work done", fees), ("Sales on the call" if calls else "Other revenue", revenue - fees))
-    rest = cost - fixed - at_exits - sum(v for _, v in charges)
-    costs = (("Staff and other costs", rest), ("Fixed costs", fixed), ("Penalties at exits", at_exits)) + charges
+    decided = float(kpis.get("decision_cost", 0.0))  # what the choices taken at the shocks cost
+    rest = cost - fixed - at_exits - decided - sum(v for _, v in charges)
+    costs = (("Staff and other costs", rest), ("Fixed costs", fixed), ("Penalties at exits", at_exits),
+             ("Decisions at the shocks", decided)) + charges
     keep = lambda rows: tuple(r for r in rows if abs(r[1]) >= SMALLEST_LINE)  # noqa: E731
     return Money(keep(rev), keep(costs), keep(charges), float(kpis.get("profit", revenue - cost)), sc.currency)

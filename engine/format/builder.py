@@ -8,6 +8,7 @@ from changed plain data (`engine.rules.apply_rules`).
 """
 from __future__ import annotations
 
+from ..decisions import build_decision
 from ..distributions import to_distribution
 from ..model import (
     Advisor, Attribute, Batch, Branch, Choice, Delay, Edge, EntityType, Event, Exit, Inventory, Kiosk, Late, Line,
@@ -55,7 +56,7 @@ def build(raw: dict, path: str | None = None) -> Scenario:
     events = tuple(
         Event(float(ev["at"]), float(ev["for"]) if ev.get("for") is not None else None,
               tuple((p, float(v)) for p, v in as_dict(ev.get("scale")).items()), tuple(as_dict(ev.get("set")).items()),
-              _line(ev.get("say")))
+              _line(ev.get("say")), build_decision(ev.get("decision")))
         for ev in as_list(raw.get("events")))
     obj = raw["objective"]
     objective = Objective(tuple(Target(k, t.get("min"), t.get("max")) for k, t in as_dict(obj.get("targets")).items()))

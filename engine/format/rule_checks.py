@@ -162,7 +162,65 @@ class RuleChecks:
                 self.ck.error(path + ("at",), f"the event at {at:g} happens after the day ends ({horizon:g})")
             if "say" in ev:
                 self.line(ev["say"], path + ("say",))
+            if isinstance(ev.get("decision"), dict):
+                self.decision(ev["decision"], path + ("decision",), f"event {i + 1}")
         self.event_scales()
+
+    def decision(self, decision: dict, path, who: str):
+        """A decision: its advisor known, unique choice ids, the default among them; each choice's knobs as an
+        event's (paths that may change during a day, values that keep the file valid, factors in range) and
+        rule values the rules offer."""
+        if "ask" in decision:
+            self.line(decision["ask"], path + ("ask",))
+        ids: list = []
+        for j, choice in enumerate(as_list(decision.get("choices"))):
+            if not isinstance(choice, dict):
+                continue
+            where = path + ("choices", j)
+            cid = choice.get("id")
+            if cid in ids:
+                self.ck.error(where + ("id",), f"the choice id '{cid}' is used twice")
+            ids.append(cid)
+            for key in ("scale", "set"):
+                for p, v in as_dict(choice.get(key)).items():
+                    if not self.path(p, where + (key, p), at="key", dynamic=True):
+                        continue
+                    if key == "set":
+                        self.try_value(p, v, where + (key, p), f"{who}, choice '{cid}'")
+                    elif is_number(v) and v > 0 and v != 1:
+                        problem = self.scaled_problem(p, float(v))
+                        if problem:
+                            self.ck.error(where + (key, p), f"{who}, choice '{cid}' scales '{p}' by {v:g}: {problem}")
+            for rid, v in as_dict(choice.get("rules")).items():
+                self.rule_setting(rid, v, where + ("rules", rid))
+        d = decision.get("default")
+        if ids and isinstance(d, str) and d not in ids:
+            self.ck.error(path + ("default",), f"the default '{d}' is not one of the choices "
+                                               f"({', '.join(map(str, ids))}){suggest(d, [str(x) for x in ids])}")
+
+    def rule_setting(self, rid, value, where):
+        """A rule value a decision sets: a rule of the file, and a value it offers (a slider's number within its
+        range, on its steps; a choice's option)."""
+        rules = {r.get("id"): r for r in as_list(self.raw.get("rules")) if isinstance(r, dict)}
+        rule = rules.get(rid)
+        if rule is None:
+            known = [str(k) for k in rules]
+            self.ck.error(where, f"unknown rule '{rid}'{suggest(str(rid), known)}"
+                                 + (f" (rules: {', '.join(known)})" if known else " (this scenario has no rules)"), at="key")
+        elif "choices" in rule:
+            options = [str(o) for o in as_dict(rule.get("choices"))]
+            if str(value) not in options:
+                self.ck.error(where, f"rule '{rid}' has no choice '{value}'{suggest(str(value), options)} "
+                                     f"(choices: {', '.join(options)})")
+        else:
+            lo, hi, st = rule.get("min"), rule.get("max"), rule.get("step")
+            if not (is_number(lo) and is_number(hi)):
+                return
+            st = st if is_number(st) and st > 0 else 1
+            if not is_number(value) or not lo <= value <= hi:
+                self.ck.error(where, f"rule '{rid}' takes a number from {lo:g} to {hi:g}, not {value!r}")
+            elif abs((value - lo) / st - round((value - lo) / st)) > 1e-9:
+                self.ck.error(where, f"rule '{rid}' moves in steps of {st:g} from {lo:g}: {value:g} is not on one")
 
     def event_scales(self):
         """What an event's `scale` makes of a duration or a staff count stays within what the format allows:

@@ -259,11 +259,27 @@ def _check_rule(value, path, ck) -> bool:
 
 
 RULE = Custom(_check_rule, {"anyOf": [SLIDER.schema(), CHOICE.schema()]}, "a slider or a choice", types=(dict,))
+DECISION_CHOICE = Map({
+    "id": Field(ID, True), "label": Field(TEXT, True, "the button, short"),
+    "say": Field(TEXT, doc="one line saying what the choice means"),
+    "cost": Field(COST, doc="one-off money when it is taken (the KPI decision_cost)"),
+    "scale": Field(DictOf(NONNEG, key=PATH), doc="path -> factor, as an event's"),
+    "set": Field(DictOf(Custom(lambda v, p, ck: True, {}, "a value"), key=PATH), doc="path -> value, as an event's"),
+    "for": Field(Num(0, positive=True), doc="how long scale and set last from the decision (default: the rest of the day)"),
+    "rules": Field(DictOf(Custom(lambda v, p, ck: True, {}, "a value"), key=ID), doc="rule id -> value from the decision on"),
+}, title="choice of a decision")
+DECISION = Map({
+    "ask": Field(LINE, doc="the advisor who asks, and the question"),
+    "seconds": Field(Num(3, 60), doc="the kiosk's timer before it takes the default (default 12)"),
+    "default": Field(ID, True, "the choice taken when nobody chooses"),
+    "choices": Field(ListOf(DECISION_CHOICE, min_items=2, max_items=3), True, "2 or 3 choices"),
+}, title="decision")
 EVENT = Map({
     "at": Field(NONNEG, True, "when it happens"), "for": Field(Num(0, positive=True), doc="how long it lasts"),
     "scale": Field(DictOf(NONNEG, key=PATH), doc="path -> factor"),
     "set": Field(DictOf(Custom(lambda v, p, ck: True, {}, "a value"), key=PATH), doc="path -> value"),
     "say": Field(LINE, doc="what an advisor says when it happens"),
+    "decision": Field(DECISION, doc="what an advisor asks the player to do about it"),
 }, title="event")
 
 FORMAT = Map({

@@ -27,7 +27,11 @@ from .evaluate import missed_targets
 
 
 def fingerprint(scenario: Scenario) -> str:
-    """A digest of the scenario's content: a par file made for other content is not trusted."""
+    """A digest of the scenario's content: a par file made for other content is not trusted.
+
+    Of a decision at a shock only what its default choice does counts (par and the defaults take every
+    decision's default): a question reworded or another choice repriced keeps the par file, and a default
+    that changes nothing (every built-in's) leaves the digest as it was before the decision was written."""
 
     def plain(x):
         if isinstance(x, Mapping):
@@ -36,8 +40,23 @@ def fingerprint(scenario: Scenario) -> str:
             return [plain(v) for v in x]
         return x
 
-    text = json.dumps(plain(scenario.raw), sort_keys=True, default=str)
+    raw = plain(scenario.raw)
+    if isinstance(raw.get("events"), list):
+        raw["events"] = [_default_part(ev) if isinstance(ev, dict) else ev for ev in raw["events"]]
+    text = json.dumps(raw, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _default_part(event: dict) -> dict:
+    """An event's plain data with, of its decision, only what the default choice does (nothing when it does
+    nothing)."""
+    out = {k: v for k, v in event.items() if k != "decision"}
+    decision = event.get("decision") or {}
+    default = next((c for c in decision.get("choices") or () if c.get("id") == decision.get("default")), {})
+    effect = {k: v for k, v in default.items() if k in ("cost", "scale", "set", "for", "rules") and v}
+    if effect.get("scale") or effect.get("set") or effect.get("cost") or effect.get("rules"):
+        out["default_choice"] = effect
+    return out
 
 
 def par_path(scenario_path) -> Path:
@@ -87,7 +106,8 @@ def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
             data = json.load(f)
         if data.get("fingerprint") != fingerprint(scenario) or data.get("scenario") != scenario.id:
             return None
-        extra = {name: {str(k): math.nan if v is None else float(v) for k, v in data[name].items()}
+        extra = {name: _with_decision_cost(scenario, {str(k): math.nan if v is None else float(v)
+                                                      for k, v in data[name].items()})
                  for name in KEPT_KPIS if isinstance(data.get(name), Mapping)}
         return OptimizeResult(float(data["baseline"]), float(data["par"]), dict(data["best_rules"]),
                               float(data.get("baseline_ci", 0.0)), float(data.get("par_ci", 0.0)),
@@ -95,6 +115,14 @@ def load_par(scenario: Scenario, path=None) -> OptimizeResult | None:
                               targets_met=bool(data.get("targets_met", True)))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _with_decision_cost(scenario: Scenario, kpis: dict[str, float]) -> dict[str, float]:
+    """Kept KPIs from before the scenario's decisions were written lack `decision_cost`: its fingerprint says
+    the defaults' choices cost nothing and change nothing (`fingerprint`), so it is 0 on those days."""
+    if "decision_cost" in scenario.kpi_names() and "decision_cost" not in kpis:
+        kpis["decision_cost"] = 0.0
+    return kpis
 
 
 def unmet_targets(scenario: Scenario, result: OptimizeResult) -> str:

@@ -122,8 +122,37 @@ def _schedule_event(day: DayState, i: int, ev) -> None:
 def _fire(now: float, arg) -> None:
     """Scripted event `i` starts (or, `for` its duration later, ends)."""
     day, i, ev, starting = arg
+    move_knobs(day, i, ev.scale, ev.set, starting, now)
+    if starting:
+        day.fired.append((now, i, ev.say))
+        if day.trace is not None:
+            say = ev.say
+            day.trace.append(("event", now, i, say.advisor if say else None, say.text if say else None))
+
+
+def take_choice(day: DayState, i: int, choice) -> None:
+    """The choice taken at event `i`'s decision (engine.decisions), now: its cost, and its knobs scaled and set
+    from now, for its `duration` (to the end of the day when None). Its rule values are the day's to apply
+    (`Day.decide`). The knobs carry the tag `len(events) + i`, so they end apart from the event's own."""
+    tag = len(day.scenario.events) + i
+    now = day.now
+    day.decision_cost += float(choice.cost)
+    if not (choice.scale or choice.set):
+        return
+    move_knobs(day, tag, choice.scale, choice.set, True, now)
+    if choice.duration is not None:
+        day.agenda.push(now + float(choice.duration), CHANGE, _end_choice, (day, tag, choice))
+
+
+def _end_choice(now: float, arg) -> None:
+    day, tag, choice = arg
+    move_knobs(day, tag, choice.scale, choice.set, False, now)
+
+
+def move_knobs(day: DayState, i: int, scale, sets, starting: bool, now: float) -> None:
+    """Knobs scaled and set by change `i` (an event, or a choice taken at one) start (or end) now."""
     changed = []
-    for path, factor in ev.scale:
+    for path, factor in scale:
         knob = find_knob(day, path, "event")
         if knob is not None:
             if starting:
@@ -131,7 +160,7 @@ def _fire(now: float, arg) -> None:
             else:
                 knob.scales = [x for x in knob.scales if x[0] != i]
             changed.append(knob)
-    for path, value in ev.set:
+    for path, value in sets:
         knob = find_knob(day, path, "event")
         if knob is None:
             continue
@@ -149,11 +178,6 @@ def _fire(now: float, arg) -> None:
             changed.append(knob)
     for knob in changed:
         knob.update(now)
-    if starting:
-        day.fired.append((now, i, ev.say))
-        if day.trace is not None:
-            say = ev.say
-            day.trace.append(("event", now, i, say.advisor if say else None, say.text if say else None))
 
 
 def _set_durations(day: DayState, s: int, i: int, value: Any, starting: bool) -> None:
@@ -176,7 +200,7 @@ def set_value(day: DayState, path: str, value: float) -> None:
 
 #: The plan's tables the loop reads that new rule values may change; replaced in place, so that every
 #: part of the day holding one sees the new values.
-_TABLES = ("out", "unresolved", "overflow", "abandoned", "branch_cum", "branch_to", "resolve", "revenue_chance",
+TABLES = ("out", "unresolved", "overflow", "abandoned", "branch_cum", "branch_to", "resolve", "revenue_chance",
            "revenue_amount", "cost_per_entity", "outcome", "exit_revenue", "exit_penalty", "late_after",
            "late_penalty", "overflow_after", "stock_out")
 
@@ -187,7 +211,7 @@ def adopt(day: DayState, new: Plan) -> None:
     Entities keep their draws: a caller needing a long call still needs it."""
     old = day.plan
     now = day.now
-    for name in _TABLES:
+    for name in TABLES:
         getattr(old, name)[:] = getattr(new, name)
     day.streams.adopt_durations(old, new)
     old.durations[:] = new.durations

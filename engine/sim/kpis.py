@@ -9,7 +9,8 @@ How the KPIs read the contract where it leaves a choice:
 - staff cost covers the whole day from time 0, warmup included; money per entity counts entities born
   after warmup; money at exits uses the values in force at the end of the day.
 - entities still inside when the KPIs are read count as unfinished; their waits so far count.
-- penalties (`penalty.ID`) are charged on the day's own KPIs and are part of its cost; the score is the profit.
+- penalties (`penalty.ID`) are charged on the day's own KPIs and are part of its cost; so is what the choices
+  taken at the shocks cost (`decision_cost`); the score is the profit.
 """
 from __future__ import annotations
 
@@ -61,8 +62,9 @@ def day_kpis(day: DayState) -> dict[str, float]:
         m = p.charge(k.get(p.kpi, 0.0))
         k[f"penalty.{p.id}"] = m
         charges += m
-    k["cost"] = cost + charges
-    k["profit"] = revenue - cost - charges
+    k["decision_cost"] = day.decision_cost  # what the choices taken at the shocks cost (engine.decisions)
+    k["cost"] = cost + charges + day.decision_cost
+    k["profit"] = revenue - cost - charges - day.decision_cost
     k["score"] = k["profit"]  # the score is the money
     return {name: float(k.get(name, 0.0)) for name in sc.kpi_names()}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import threading
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from .day import Day
 
@@ -22,7 +22,7 @@ MIN_PER_WORKER = 4
 #: there used to leave the pool waiting for ever).
 MAX_CHUNK = 64
 
-_JOB: tuple | None = None  # (scenario, rules, seed, plan), set before forking, read by the workers
+_JOB: tuple | None = None  # (scenario, rules, seed, plan, script), set before forking, read by the workers
 
 
 def default_workers() -> int:
@@ -54,18 +54,20 @@ def _default_signals() -> None:
 
 
 def _one(replication: int, job: tuple | None = None) -> dict[str, float]:
-    scenario, rules, seed, plan = job if job is not None else _JOB
-    return Day(scenario, rules=rules, seed=seed, replication=replication, plan=plan).finish()
+    scenario, rules, seed, plan, script = job if job is not None else _JOB
+    return Day(scenario, rules=rules, seed=seed, replication=replication, plan=plan, script=script).finish()
 
 
 def replicate(scenario, rules: Mapping[str, Any] | None, seed: int, plan, reps: int,
               workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[dict[str, float]]:
-    """The KPI dicts of replications 0..reps-1, in order, on `workers` processes (default: all cores)."""
+              progress: Callable[[int, int], None] | None = None,
+              script: Sequence[tuple] = ()) -> list[dict[str, float]]:
+    """The KPI dicts of replications 0..reps-1, in order, on `workers` processes (default: all cores); each
+    day plays `script` (engine.sim.day; decisions it does not take take their defaults)."""
     global _JOB
     workers = default_workers() if workers is None else max(1, int(workers))
     workers = min(workers, reps // MIN_PER_WORKER)
-    job = (scenario, rules, seed, plan)
+    job = (scenario, rules, seed, plan, tuple(script))
     if workers <= 1 or not _can_fork() or threading.active_count() > 1:
         # (forking a process that runs other threads can copy a lock some thread holds: the game's
         # background days stay in their own process)

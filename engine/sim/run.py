@@ -7,7 +7,7 @@ meets the same entities whatever the rules, and the replications can be spread o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from engine.model import ProcessMap, Scenario
 
@@ -47,7 +47,7 @@ class RunResult:
 def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
         replications: int | None = None, seed: int | None = None,
         progress: Callable[[int, int], None] | None = None, workers: int | None = 1,
-        work_limit: bool = True) -> RunResult:
+        work_limit: bool = True, script: Sequence[tuple] = ()) -> RunResult:
     """Simulate `replications` days (the scenario's `run.replications` by default) of the scenario with
     a map (the reference by default) and rule values (the defaults by default).
 
@@ -55,7 +55,9 @@ def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, 
     entities whatever the rules. `progress(done, total)` is called after each replication. `workers`
     spreads replications over processes (None: every core; see engine.sim.parallel), with the same numbers.
     `work_limit=False` lets a day go on past its work limit (engine.budget; the command line's
-    --no-work-limit); it is stopped with WorkLimitExceeded otherwise.
+    --no-work-limit); it is stopped with WorkLimitExceeded otherwise. Every replication plays `script`,
+    the changes made to a day after it began (engine.sim.day): levers pulled and decisions taken, in time
+    order; a decision it does not take takes its default.
     """
     all_rules = scenario.default_rules()
     all_rules.update(rules or {})
@@ -64,7 +66,7 @@ def run(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, 
         plan.work_limit = 0
     reps = scenario.run.replications if replications is None else int(replications)
     seed = scenario.run.seed if seed is None else int(seed)
-    per_rep = replicate(scenario, rules, seed, plan, reps, workers, progress)
+    per_rep = replicate(scenario, rules, seed, plan, reps, workers, progress, script)
     names = plan.scenario.kpi_names()
     return RunResult(scenario=scenario.id, seed=seed, replications=reps, rules=all_rules, names=names,
                      per_replication=per_rep, summary=summarize(per_rep, names))

@@ -63,6 +63,7 @@ class DayState:
         self.pool_knobs: dict[str, Knob] = {}
         self.rate_knobs: dict[str, Knob] = {}
         self.duration_knobs: dict[str, Knob] = {}
+        self.decision_cost = 0.0  # the one-off costs of the choices taken at the shocks (engine.decisions)
         self.streams = DayStreams(plan, seed, replication)
         self.stock = Stock(plan, self.agenda, self.tally, self.trace, seed, replication, self.horizon,
                            self.warmup, self.cutoff)
