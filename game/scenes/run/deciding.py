@@ -20,7 +20,7 @@ date), `round.decisions`, `round.changes_made` and `round.rules` (the rules in f
 """
 from __future__ import annotations
 
-from game.play.outlook import Outlooks
+from game.play.outlook import Outlooks, decision_options
 from game.scenes.run.decision import DecisionDialog
 from game.scenes.run.stuck import end_words
 
@@ -45,8 +45,6 @@ class Deciding:
         index = getattr(self.day, "asking", None)
         if index is None or self.dialog is not None or self.ended_at is not None:
             return
-        from engine.optimize import decision_options
-
         self._feed = None
         self.sim_time = self.day.now
         self._skip_after_dialog = self.skipping

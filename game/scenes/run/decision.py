@@ -68,19 +68,18 @@ def decision_view(event) -> DecisionView:
 
 def telling_charge(outlooks: dict) -> str | None:
     """The penalty line whose money moves most between the options' outlooks (None: none moves)."""
-    spread: dict[str, list[float]] = {}
-    for o in outlooks.values():
-        if o is None:
-            continue
-        for label, value in o.money.charges:
-            spread.setdefault(label, []).append(float(value))
-    moving = {label: max(v) - min(v) for label, v in spread.items() if len(v) == len(outlooks)}
-    best = max(moving, key=moving.get, default=None)
+    known = [o for o in outlooks.values() if o is not None]
+    labels = {label for o in known for label, _ in o.money.penalties}
+    moving = {}
+    for label in labels:
+        values = [charge_of(o, label) for o in known]
+        moving[label] = max(values) - min(values)
+    best = max(sorted(moving), key=moving.get, default=None)
     return best if best is not None and moving[best] >= 0.5 else None
 
 
 def charge_of(outlook, label: str) -> float:
-    return float(dict(outlook.money.charges).get(label, 0.0))
+    return float(dict(outlook.money.penalties).get(label, 0.0))
 
 
 class DecisionDialog:

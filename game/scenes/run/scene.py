@@ -191,8 +191,10 @@ class RunScene(Scouting, Feed, Ending, Deciding, Scene):
         if self.background:
             self.skipping = True
             self.paused = False
-        else:
+        else:  # in this thread: at once (up to a decision, after which it goes on)
+            self.skipping = True
             self._advance_to(math.inf, animate=False)
+            self.skipping = False
 
     def seek(self, sim_time: float, timeout: float = 60.0) -> None:
         """Jump to `sim_time` (scenario units) as if played: the callers of the last moment are in flight.

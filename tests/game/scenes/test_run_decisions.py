@@ -93,7 +93,7 @@ def test_a_card_decides_and_its_forecast_is_the_results_profit(scenario):
     assert scene.dialog is None
     assert (scenario.events[i].at, "decide", (i, "temps")) in [(float(t), k, tuple(w)) for t, k, w in scene.day.played]
     assert rnd.decisions == [(pytest.approx(scenario.events[i].at), i, "temps", forecasts)]
-    assert scene.banners and "Call in 6 temps" in scene.banners[-1][1]
+    assert any("Call in 6 temps" in b[1] for b in scene.banners)
     scene.skip()
     app.step(1 / 60, [])
     assert done == [True]
@@ -123,7 +123,7 @@ def test_the_kiosk_timer_takes_the_default(scenario):
     assert steps * 0.1 >= d.seconds - 1e-9  # not before its time
     assert rnd.decisions[0][2] == d.default
     assert any(k == "decide" and tuple(w)[1] == d.default for _, k, w in scene.day.played)
-    assert "as time ran out" in scene.banners[-1][1]
+    assert any("as time ran out" in b[1] for b in scene.banners)
 
 
 def test_a_slider_dragged_across_four_values_is_one_change(scenario):
