@@ -47,22 +47,34 @@ def _later_changes(played: Sequence, at: float, index: int, scenario) -> bool:
     return False
 
 
-def decision_lines(scenario, decisions: Sequence, played: Sequence, profit: float | None = None) -> list[str]:
-    """A sentence per decision: when, what was chosen and its profit (the final `profit` when nothing was
-    changed after it, else its forecast then), and what each other choice would have given."""
+def decision_rows(scenario, decisions: Sequence, played: Sequence, profit: float | None = None
+                  ) -> list[tuple[str, list[str]]]:
+    """Per decision: what was chosen, when and its profit (the final `profit` when nothing was changed
+    after it, else its forecast then), and a line per other choice saying what it would have given."""
     cur = scenario.currency
     out = []
     for t, index, chosen, forecasts in decisions:
         labels = {c.id: c.label for c in scenario.events[int(index)].decision.choices}
         later = _later_changes(played, float(t), int(index), scenario)
         own = profit if (profit is not None and not later) else forecasts.get(chosen)
-        text = f"At {clock_of(scenario, float(t))} you chose {labels.get(chosen, chosen)}"
+        head = f"At {clock_of(scenario, float(t))} you chose {labels.get(chosen, chosen)}"
         if own is not None:
-            text += f" (forecast then {own:,.0f} {cur})" if later else f": {own:,.0f} {cur}"
+            head += f" (forecast then {own:,.0f} {cur})" if later else f": {own:,.0f} {cur}"
         verb = "was forecast at the time to give" if later else "would have given"
-        others = [f"{labels.get(cid, cid)} {verb} {p:,.0f} {cur}" for cid, p in forecasts.items() if cid != chosen]
-        out.append(text + ". " + "; ".join(others) + "." if others else text + ".")
+        out.append((head, [f"{labels.get(cid, cid)} {verb} {p:,.0f} {cur}"
+                           for cid, p in forecasts.items() if cid != chosen]))
     return out
+
+
+def decision_lines(scenario, decisions: Sequence, played: Sequence, profit: float | None = None) -> list[str]:
+    """A sentence per decision (`decision_rows` in one line)."""
+    return [head + ". " + "; ".join(others) + "." if others else head + "."
+            for head, others in decision_rows(scenario, decisions, played, profit)]
+
+
+def changed_by_player(scenario, played: Sequence) -> bool:
+    """Whether the player changed the day: a lever pulled, or a decision taken otherwise than its default."""
+    return _later_changes(played, -1.0, -1, scenario)
 
 
 # ---- the day as played, in a stored round ----

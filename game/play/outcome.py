@@ -50,7 +50,7 @@ class WatchedDay:
     days: int  # how many evaluation days there are
     profit: float | None  # its own profit (None when unknown)
     average: float  # the evaluation days' average profit (the score)
-    rules_changed: bool  # a lever was pulled or a decision taken mid-day: every day is measured with them
+    rules_changed: bool  # a lever pulled or a decision changed mid-day: every day is measured with them
     currency: str
 
     def sentence(self) -> str:
@@ -63,15 +63,17 @@ class WatchedDay:
         text = (f"{head} — profit {self.profit:,.0f} {self.currency}, {where} the average of the "
                 f"{self.days} days.")
         if self.rules_changed:
-            text += f" All {self.days} days play your changes at the same moments."
+            text += f" Your changes play on all {self.days} days."
         return text
 
 
 def watched_of(rnd: Round, result) -> WatchedDay:
     """The watched day of `rnd` against `result` (the evaluation days' run of the day as played): it is
     replication 0 of that run, the very same day, so its KPIs are `result.per_replication[0]`."""
+    from game.play.decisions import changed_by_player
+
     sc = rnd.scenario
-    changed = bool(rnd.script)
+    changed = changed_by_player(sc, rnd.script)
     own = result.per_replication[0] if result.per_replication else (rnd.watched_kpis or {})
     profit = own.get("profit")
     return WatchedDay(1, int(result.replications), None if profit is None else float(profit),

@@ -369,33 +369,36 @@ class ResultsScene(Screen):
                    T.SIZE_BODY, T.TEXT_DIM)
         self.draw_losses(surface, pygame.Rect(box.right + GAP, area.top, list_w, area.height), o)
 
-    def decision_texts(self) -> list[str]:
-        """A sentence per decision the day stopped at (game.play.decisions): when, what was chosen, its
-        profit, what the other choices would have given."""
+    def decision_texts(self) -> list[tuple[str, list[str]]]:
+        """Per decision the day stopped at (game.play.decisions): when, what was chosen and its profit, and
+        a line per other choice with what it would have given."""
         rnd, o = self.round, self.outcome
         if not rnd.decisions or o is None:
             return []
-        from game.play.decisions import decision_lines
+        from game.play.decisions import decision_rows
 
-        return decision_lines(self.scenario, rnd.decisions, rnd.script, o.kpis.get("profit"))
+        return decision_rows(self.scenario, rnd.decisions, rnd.script, o.kpis.get("profit"))
 
-    def draw_decisions(self, surface, area, lines: list[str]) -> int:
-        """The decisions box at the top of `area`, as tall as its lines (at most half of it); its height."""
-        width = area.width - 48
-        wrapped = [T.wrap(line, width, T.SIZE_SMALL) for line in lines]
-        h = min(max(area.height // 2, 200), 54 + 24 + sum(32 * len(w) + 10 for w in wrapped))
+    def draw_decisions(self, surface, area, rows: list[tuple[str, list[str]]]) -> int:
+        """The decisions box at the top of `area`: each choice made, then the others, one line each; its
+        height (all of `area` when the lines need it: the losses are on the map view too)."""
+        step = 30
+        need = 44 + 42 + sum(step * (1 + len(others)) + 8 for _, others in rows)
+        h = min(area.height, need) if need > area.height - 120 - GAP else need
         box = pygame.Rect(area.left, area.top, area.width, h)
         inner = self._chart_box(surface, box)
-        n = len(lines)
-        T.text(surface, f"Your decision{'s' if n != 1 else ''}", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
-        y = inner.top + 54
-        for w in wrapped:
-            for line in w:
-                if y + 32 > inner.bottom + 8:
+        n = len(rows)
+        T.text(surface, f"Your decision{'s' if n != 1 else ''}", inner.topleft, T.SIZE_BODY, T.TEXT, "semibold")
+        y = inner.top + 42
+        for head, others in rows:
+            for i, line in enumerate([head] + others):
+                if y + step > inner.bottom + 6:
                     return h
-                T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT)
-                y += 32
-            y += 10
+                x = inner.left + (0 if i == 0 else 24)
+                T.text(surface, T.ellipsize(line, inner.right - x, T.SIZE_SMALL, "semibold" if i == 0 else "regular"),
+                       (x, y), T.SIZE_SMALL, T.TEXT if i == 0 else T.TEXT_DIM, "semibold" if i == 0 else "regular")
+                y += step
+            y += 8
         return h
 
     def draw_losses(self, surface, box, o: Outcome) -> None:

@@ -33,7 +33,8 @@ from game.ui.widgets import Button
 
 WORKING = "Working out what each choice would do…"
 KEYS = (pygame.K_1, pygame.K_2, pygame.K_3)
-CARD_H = 330
+CARD_H = 360
+CARDS_TOP = 220  # the cards' top, from the dialog's: room for a question of three lines
 
 
 @dataclass(frozen=True)
@@ -100,14 +101,14 @@ class DecisionDialog:
         n = len(self.view.choices)
         gap = 28
         w = (box.width - 72 - gap * (n - 1)) // n
-        self.cards = [Button((box.left + 36 + i * (w + gap), box.top + 250, w, CARD_H), "",
+        self.cards = [Button((box.left + 36 + i * (w + gap), box.top + CARDS_TOP, w, CARD_H), "",
                              lambda cid=c.id: self.choose(cid), key=KEYS[i] if i < len(KEYS) else None)
                       for i, c in enumerate(self.view.choices)]
 
     @staticmethod
     def rect() -> pygame.Rect:
-        w, h = 1500, 250 + CARD_H + 120
-        return pygame.Rect(BOARD_RECT.centerx - w // 2, max(20, (T.H - h) // 2 - 40), w, h)
+        w, h = 1500, CARDS_TOP + CARD_H + 120
+        return pygame.Rect(BOARD_RECT.centerx - w // 2, BOARD_RECT.top + 54, w, h)  # under the event's banner
 
     @property
     def default_index(self) -> int:
@@ -167,10 +168,10 @@ class DecisionDialog:
         T.text(surface, T.ellipsize(choice.label, w - 40, size, "bold"), (x, r.top + 18), size, T.TEXT, "bold")
         y = r.top + 70
         if choice.say:
-            for line in T.wrap(choice.say, w, T.SIZE_SMALL)[:2]:
+            for line in T.wrap(choice.say, w, T.SIZE_SMALL)[:3]:
                 T.text(surface, line, (x, y), T.SIZE_SMALL, T.TEXT_DIM)
                 y += 32
-        y = r.top + 150
+        y = r.top + 180
         cur = self.scenario.currency
         profit = profit_of(outlook)
         if profit is None:

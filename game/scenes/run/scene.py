@@ -349,6 +349,8 @@ class RunScene(Scouting, Feed, Ending, Deciding, Scene):
         now = self.day.now
         if self.ended_at is not None:
             state = "Day over" if self.stuck is None else "Day stopped"
+        elif self.dialog is not None:
+            state = "Waiting for a decision"
         elif now >= self.horizon:
             state = "Closed: finishing the queue"
         elif self.paused:

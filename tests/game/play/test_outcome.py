@@ -109,7 +109,7 @@ def test_a_day_with_rule_changes_says_so(scenario, moved):
     changed.played = [(30.0, "rules", {scenario.rules[0].id: 2})]
     w = watched_of(changed, o.result)
     assert w.rules_changed and w.profit == pytest.approx(o.result.per_replication[0]["profit"])
-    assert "All 10 days play your changes at the same moments" in w.sentence()
+    assert "Your changes play on all 10 days" in w.sentence()
 
 
 def test_nothing_in_the_game_overrides_the_evaluation_days():
