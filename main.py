@@ -160,6 +160,36 @@ def load_player_map(path, scenario):
     return pmap
 
 
+def parse_decisions(pairs, scenario) -> list:
+    """`--decide EVENT=CHOICE` arguments (EVENT the event's number in the file, from 1) as a day's script."""
+    script = []
+    numbers = [str(i + 1) for i, ev in enumerate(scenario.events) if ev.decision is not None]
+    for pair in pairs or ():
+        number, sep, cid = (x.strip() for x in pair.partition("="))
+        if not sep:
+            raise BadInput(f"--decide takes EVENT=CHOICE, e.g. --decide 1=temps; got '{_shorten(pair)}'")
+        if number not in numbers:
+            raise BadInput(f"--decide: no event {_shorten(number)} asks a decision"
+                           + (f" (events that do: {', '.join(numbers)})" if numbers else " in this scenario"))
+        i = int(number) - 1
+        event = scenario.events[i]
+        if cid not in event.decision.ids():
+            raise BadInput(f"--decide: event {number} has no choice '{_shorten(cid)}' "
+                           f"(choices: {', '.join(event.decision.ids())})")
+        if any(c[2][0] == i for c in script):
+            raise BadInput(f"--decide: event {number} is decided twice")
+        script.append((float(event.at), "decide", (i, cid)))
+    return sorted(script, key=lambda c: c[0])
+
+
+def print_decisions(scenario, script) -> None:
+    """The decisions the days took: "At 13:00 (event 1): Call in 6 temps" or "...: Ride it out (default)"."""
+    from engine.decisions import moment, taken
+
+    for i, t, choice, default in taken(scenario, script):
+        print(safe(f"At {moment(scenario, t)} (event {i + 1}): {choice.label}" + (" (default)" if default else "")))
+
+
 def parse_rules(pairs, scenario) -> dict:
     """`--rule ID=VALUE` arguments as checked rule values."""
     from engine.rules import RuleError, rule_value
@@ -211,7 +241,7 @@ def format_kpi(name: str, value: float, scenario) -> str:
     base = name.split(".")[0]
     if base in SHARE_KPIS:
         return f"{value * 100:.1f} %"
-    if base in ("revenue", "cost", "profit", "score", "penalty"):
+    if base in ("revenue", "cost", "profit", "score", "penalty", "decision_cost"):
         return f"{value:,.0f} {scenario.currency}"
     if base in ("mean_wait", "asa", "mean_time_in_system"):
         return f"{value:.2f} {scenario.time.unit}s"
@@ -232,6 +262,7 @@ def cmd_simulate(args) -> int:
 
     scenario = load_scenario(args.file)
     rules = parse_rules(args.rule, scenario)
+    script = parse_decisions(getattr(args, "decide", None), scenario)
     limited = not getattr(args, "no_work_limit", False)
     # The map is checked against the day it will run: a rule may open a port (an overflow, a resolve below 1).
     pmap = load_player_map(args.map, apply_rules(scenario, rules)) if args.map else None
@@ -243,13 +274,13 @@ def cmd_simulate(args) -> int:
     try:
         result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
                      progress=lambda done, total: progress(done, total, f"replication {done}/{total}"),
-                     workers=args.workers, work_limit=limited)
+                     workers=args.workers, work_limit=limited, script=script)
         if args.events_csv:
             from engine.files import WriteError
             from engine.sim.trace import export_event_log
 
             try:
-                export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed)
+                export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed, script=script)
             except WriteError as e:
                 raise BadInput(str(e)) from None
     except MapError as e:
@@ -266,6 +297,7 @@ def cmd_simulate(args) -> int:
                + (f", map {args.map}" if args.map else ", reference map")))
     if result.rules:
         print(safe("rules: " + ", ".join(f"{k}={v}" for k, v in result.rules.items())))
+    print_decisions(scenario, script)
     shown = [n for n in result.summary if n != "score"]  # the score is the profit: one line of money
     width = max(len(n) for n in shown)
     print(f"{'KPI':<{width}}  {'mean':>16}  {'95 % half-width':>18}")
@@ -650,6 +682,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a scenario file")
     p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
     p.add_argument("--rule", action="append", metavar="ID=VALUE", help="a rule value; repeat for several")
+    p.add_argument("--decide", action="append", metavar="EVENT=CHOICE",
+                   help="the choice taken at event EVENT's decision (its number in the file, from 1); "
+                        "a decision not given takes its default")
     p.add_argument("--reps", type=at_least_one, metavar="N", help="replications (default: the scenario's run.replications)")
     p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
     p.add_argument("--json", action="store_true", help="print JSON: {scenario, replications, seed, rules, kpis}")

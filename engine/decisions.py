@@ -74,3 +74,28 @@ def build_decision(raw: Mapping[str, Any] | None) -> Decision | None:
     ask = raw.get("ask")
     line = Line(*next(iter(ask.items()))) if ask else None
     return Decision(tuple(choices), str(raw["default"]), line, float(raw.get("seconds", DEFAULT_SECONDS)))
+
+
+def taken(scenario, script=()) -> list[tuple[int, float, Choice, bool]]:
+    """The decisions a day playing `script` takes: (event index, when, the choice, whether it is the default)
+    for each decision event in time order, the script's choice or else the default (engine.sim.day)."""
+    chosen = {what[0]: (float(t), what[1]) for t, kind, what in script if kind == "decide"}
+    out = []
+    for i, ev in sorted(enumerate(scenario.events), key=lambda x: x[1].at):
+        d = ev.decision
+        if d is None or (ev.at >= scenario.time.horizon and i not in chosen):
+            continue
+        t, cid = chosen.get(i, (float(ev.at), d.default))
+        out.append((i, t, d.choice(cid), cid == d.default))
+    return out
+
+
+def moment(scenario, t: float) -> str:
+    """Sim time `t` as the scenario's clock reads it: "13:00", or "day 6, 00:00" in a run of several days."""
+    try:
+        hh, mm = (int(x) for x in (scenario.time.clock_start or "00:00").split(":")[:2])
+    except ValueError:
+        hh, mm = 0, 0
+    minutes = int(hh * 60 + mm + t * scenario.time.hours_per_unit * 60)
+    clock = f"{minutes % 1440 // 60:02d}:{minutes % 60:02d}"
+    return clock if scenario.time.horizon * scenario.time.hours_per_unit <= 24 else f"day {minutes // 1440 + 1}, {clock}"

@@ -16,7 +16,7 @@ from .raw import as_dict, is_number, kpi_names
 from .spec import Checker
 
 #: KPIs a penalty may not count: the money itself (a charge on the profit would count itself).
-MONEY_KPIS = ("revenue", "cost", "profit", "score")
+MONEY_KPIS = ("revenue", "cost", "profit", "score", "decision_cost")
 
 _NUM = r"(\d+(?:\.\d*)?|\.\d+)"
 _KPI = r"([a-z_]+(?:\.[A-Za-z0-9_\-]+)?)"

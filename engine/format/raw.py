@@ -78,7 +78,8 @@ def kpi_names(raw: dict) -> tuple[str, ...]:
     return (BASE_KPIS + tuple(f"utilization.{p}" for p in as_dict(raw.get("resources")))
             + tuple(f"exits.{s}" for s, st in steps.items() if as_dict(st).get("kind") == "exit")
             + tuple(f"mean_on_hand.{s}" for s, st in steps.items() if as_dict(st).get("kind") == "inventory")
-            + tuple(f"penalty.{p}" for p in as_dict(raw.get("penalties"))))
+            + tuple(f"penalty.{p}" for p in as_dict(raw.get("penalties")))
+            + (("decision_cost",) if any(as_dict(ev).get("decision") for ev in as_list(raw.get("events"))) else ()))
 
 
 def is_scalar(value) -> bool:

@@ -9,6 +9,8 @@
                  formulas when a day is too big), finished equal to the results
     par          par kept beside a scenario (save_par, load_par), computed in another process (ParJob),
     references   References, references: the default rules and par on the evaluation days, with their KPIs
+    outlook      rest_of_day, decision_options, Outlook: what each option at a decision (or a lever pulled
+                 mid-day) gives the rest of the day, on the evaluation days
 
 They live together because they answer the same question with the same engine calls. The names below are
 the package's public face; the game and the command line import them from here. The modules are named
@@ -19,6 +21,7 @@ from .coordinate import OptimizeResult, ProgressFn, optimize, search, start_poin
 from .evaluate import Evaluator, SimEvaluator
 from .forecast import DayByDay, Forecast, forecast_of, formula_forecast
 from .losses import Loss, bottlenecks
+from .outlook import Outlook, decision_options, rest_of_day
 from .par import ParJob, fingerprint, load_par, par_path, save_par
 from .references import References, references
 
@@ -26,5 +29,5 @@ __all__ = [
     "OptimizeResult", "Evaluator", "SimEvaluator", "optimize", "search", "start_points", "ProgressFn", "Loss",
     "bottlenecks",
     "DayByDay", "Forecast", "forecast_of", "formula_forecast", "fingerprint", "par_path", "save_par", "load_par",
-    "ParJob", "References", "references",
+    "ParJob", "References", "references", "Outlook", "decision_options", "rest_of_day",
 ]

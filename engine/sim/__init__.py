@@ -2,7 +2,8 @@
 
 `run(scenario, ...)` simulates replications and returns KPIs per replication with their means and 95 %
 half-widths. `Day` is one replication the game advances a little at a time: it streams what happens (trace
-records, see engine.sim.trace) and accepts changes mid-day.
+records, see engine.sim.trace) and accepts changes mid-day: levers pulled and decisions taken at the shocks
+(engine.decisions), which make the day's script; `run(..., script=)` plays one on every replication.
 
 The package, in the order a day uses it:
 
@@ -17,7 +18,7 @@ The package, in the order a day uses it:
 | `changes` | schedules, scripted events, mid-day values and rules |
 | `loop` | the event loop |
 | `kpis`, `stats` | a day's KPIs; means and 95 % half-widths over replications |
-| `day` | `Day`: set-up, `advance`, changes and read-outs, the public face |
+| `day` | `Day`: set-up, `advance`, changes and read-outs, the day's script (levers pulled and decisions taken at their times), `fork`: the public face |
 | `run`, `parallel` | runs of many replications, on several processes |
 | `trace` | what a traced day reports, and the event log |
 

@@ -6,7 +6,7 @@ times they give; a scripted event sets or scales knobs from its `at` for its `fo
 distribution for a step's durations or lead times); `Day.set` moves a base from now on; new rule values
 compile a new plan whose tables replace the old ones in place, from now on, while every entity keeps its
 draws. Schedule pieces are heap entries of the change kind (engine.sim.agenda), stamped with the day's
-generation, which new rule values bump: the pieces of the old rules are then ignored.
+generation, which new rule values that change a schedule bump: the pieces of the old rules are then ignored.
 """
 from __future__ import annotations
 
@@ -71,16 +71,25 @@ def _duration_applier(day: DayState, s: int):
 
 def schedule_pieces(day: DayState, after: float) -> None:
     """Changes of staffing and of source rates the scenario schedules, from `after` on."""
-    plan, sc, gen, agenda = day.plan, day.scenario, day.generation, day.agenda
+    gen, agenda = day.generation, day.agenda
+    for knob, frm, value in _pieces(day, day.scenario, after):
+        agenda.push(frm, CHANGE, _set_base, (day, knob, value, gen))
+
+
+def _pieces(day: DayState, sc, after: float) -> list[tuple[Knob, float, float]]:
+    """(knob, from, value) of the staffing and rate pieces `sc` schedules after `after`, in the day."""
+    plan = day.plan
+    out = []
     for pid, knob in day.pool_knobs.items():
         for frm, n in sc.resources[pid].staffing():
             if after < frm < day.horizon:
-                agenda.push(frm, CHANGE, _set_base, (day, knob, float(n), gen))
+                out.append((knob, float(frm), float(n)))
     for s in plan.sources:
         knob = day.rate_knobs[plan.ids[s]]
         for frm, r in sc.steps[plan.ids[s]].rate:  # type: ignore[attr-defined]
             if after < frm < day.horizon:
-                agenda.push(frm, CHANGE, _set_base, (day, knob, float(r), gen))
+                out.append((knob, float(frm), float(r)))
+    return out
 
 
 def _set_base(now: float, arg) -> None:
@@ -218,14 +227,27 @@ def adopt(day: DayState, new: Plan) -> None:
     for s in day.duration_sets:  # an event's distribution stays in force until the event ends
         day.streams.draw_durations(old, s, day.duration_sets.get(s))
     sc = new.scenario
-    day.generation += 1
+    # The schedules' pieces still to come are pushed anew only when the new rules change them: new entries
+    # would come after the old ones that share their time, and a rule change that changes nothing must leave
+    # the day as it was, to the last digit.
+    rescheduled = _pieces(day, sc, now) != _pieces(day, day.scenario, now)
+    if rescheduled:
+        day.generation += 1
     day.scenario = old.scenario = sc
     day.stock.adopt(sc)
     for pid, knob in day.pool_knobs.items():
-        knob.base = float(value_at(sc.resources[pid].staffing(), now))
-        knob.update(now)
+        _rebase(knob, float(value_at(sc.resources[pid].staffing(), now)), now)
     for s in old.sources:
-        knob = day.rate_knobs[old.ids[s]]
-        knob.base = float(value_at(sc.steps[old.ids[s]].rate, now))  # type: ignore[attr-defined]
+        _rebase(day.rate_knobs[old.ids[s]], float(value_at(sc.steps[old.ids[s]].rate, now)), now)  # type: ignore[attr-defined]
+    if rescheduled:
+        schedule_pieces(day, now)
+
+
+def _rebase(knob: Knob, base: float, now: float) -> None:
+    """A knob's base from new rules. Only a value that changes is handed on: the same rate handed on again
+    would re-time the next arrival through (t - now) * r / r, which rounds, and a rule change that changes
+    nothing must leave the day as it was, to the last digit."""
+    before = knob.value()
+    knob.base = base
+    if knob.value() != before:
         knob.update(now)
-    schedule_pieces(day, now)

@@ -244,4 +244,7 @@ def _changes_rules(scenario: Scenario, script: Sequence[tuple]) -> bool:
 def own_tables(plan: Plan) -> Plan:
     """A plan sharing `plan`'s fixed parts, with its own copy of the tables new rule values replace in place
     (engine.sim.changes.adopt), so that a day changing its rules leaves the other days of a run as they were."""
-    return replace(plan, **{name: list(getattr(plan, name)) for name in (*changes.TABLES, "durations")})
+    mine = replace(plan)
+    for name in (*changes.TABLES, "durations"):
+        setattr(mine, name, list(getattr(plan, name)))
+    return mine

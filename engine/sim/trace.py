@@ -97,13 +97,13 @@ def write_event_log(records: Iterable[tuple], out: str | os.PathLike | IO[str], 
 
 def export_event_log(scenario: Scenario, out: str | os.PathLike | IO[str], pmap: ProcessMap | None = None,
                      rules: Mapping[str, Any] | None = None, seed: int | None = None, replication: int = 0,
-                     date: str = DEFAULT_DATE) -> int:
-    """Simulate one day (replication `replication` of the run with `seed`) and write its event log:
-    what `main.py simulate --events-csv FILE` writes."""
+                     date: str = DEFAULT_DATE, script=()) -> int:
+    """Simulate one day (replication `replication` of the run with `seed`, playing `script`) and write its
+    event log: what `main.py simulate --events-csv FILE` writes."""
     all_rules = scenario.default_rules()
     all_rules.update(rules or {})
     day = Day(scenario, pmap=pmap, rules=all_rules if scenario.rules else None, seed=seed,
-              replication=replication, trace=True)
+              replication=replication, trace=True, script=script)
     return write_event_log(day.advance(), out, scenario, date)
 
 

@@ -41,8 +41,9 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def fingerprint() -> str:
-    """The engine's results as text: every KPI of two replications of each scenario, then every record of a
-    traced customer-service day and of a traced supply-chain day (floats by repr: every digit)."""
+    """The engine's results as text: every KPI of two replications of each scenario, and of each choice of its
+    decisions after a lever pulled mid-day, then every record of a traced customer-service day and of a traced
+    supply-chain day (floats by repr: every digit)."""
     from engine import sim
     from engine.load import load
 
@@ -52,6 +53,14 @@ def fingerprint() -> str:
         result = sim.run(sc, replications=2, seed=11)
         for r, kpis in enumerate(result.per_replication):
             lines += [f"{path.name} rep {r} {name} {value!r}" for name, value in kpis.items()]
+    for path in SCENARIOS:  # each decision's choices, and a lever pulled mid-day: a day's script
+        sc = load(str(path))
+        for i, ev in enumerate(sc.events):
+            for choice in (ev.decision.choices if ev.decision else ()):
+                lever = [(ev.at / 2, "rules", {sc.rules[0].id: sc.rules[0].values()[-1]})] if sc.rules else []
+                result = sim.run(sc, replications=2, seed=11, script=lever + [(ev.at, "decide", (i, choice.id))])
+                lines += [f"{path.name} {choice.id} rep {r} {name} {value!r}"
+                          for r, kpis in enumerate(result.per_replication) for name, value in kpis.items()]
     for name in ("customer_service.yaml", "supply_chain.yaml"):
         day = sim.Day(load(str(ROOT / "scenarios" / name)), seed=5, trace=True)
         lines += [f"{name} trace {rec!r}" for rec in day.advance()]
