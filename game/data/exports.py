@@ -163,15 +163,7 @@ def export_run_events(scenario, path: str | os.PathLike, pmap=None, rules: dict 
     from engine.sim.trace import export_event_log
 
     with atomic_text(path) as f:
-        if not script:
-            return export_event_log(scenario, f, pmap=pmap, rules=rules, seed=seed)
-        from engine.sim import Day
-        from engine.sim.trace import DEFAULT_DATE, write_event_log
-
-        full = {**scenario.default_rules(), **(rules or {})}
-        day = Day(scenario, pmap=pmap, rules=full if scenario.rules else None, seed=seed, replication=0,
-                  trace=True, script=tuple(script))
-        return write_event_log(day.advance(), f, scenario, DEFAULT_DATE)
+        return export_event_log(scenario, f, pmap=pmap, rules=rules, seed=seed, script=tuple(script))
 
 
 def round_map(scenario, record: RoundRecord):

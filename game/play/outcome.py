@@ -145,6 +145,7 @@ def tally(rnd: Round, par, par_seconds: float = 20.0, chart_days: int = 2, bottl
     `par_seconds` on the evaluation days finds its rules, and `references` measures it there."""
     from engine.money import money_lines
     from engine.optimize import bottlenecks, optimize, references
+    from engine.optimize.outlook import rules_at_end
     from engine.budget import CannotRun
     from engine.scoring import grade
 
@@ -164,7 +165,8 @@ def tally(rnd: Round, par, par_seconds: float = 20.0, chart_days: int = 2, bottl
     # where the day lost most: on the rules in force at the end (the engine's bottlenecks take no script)
     losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=seed)
     hours = hourly(sc, rnd.pmap, rnd.measured_rules, seed, days=min(chart_days, reps), script=rnd.script)
-    return Outcome(result, refs, g, losses, hours, money_lines(sc, rnd.measured_rules, result.means()), source,
+    end_rules = rules_at_end(sc, rnd.measured_rules, rnd.script)  # fees and fixed costs as the day ended
+    return Outcome(result, refs, g, losses, hours, money_lines(sc, end_rules, result.means()), source,
                    watched_of(rnd, result))
 
 

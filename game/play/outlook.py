@@ -32,37 +32,9 @@ def option_key(changes) -> str:
 
 def forecast_rest(scenario, pmap, rules, played, options, seed):
     """In the child: `engine.optimize.rest_of_day` of each option (name -> Outlook)."""
-    try:
-        from engine.optimize import rest_of_day
-    except ImportError:  # TEMP until the engine's rest_of_day lands: its definition, run on the same days
-        rest_of_day = _rest_of_day
+    from engine.optimize.outlook import rest_of_day
+
     return rest_of_day(scenario, pmap, dict(rules), list(played), options, seed=seed)
-
-
-def _rest_of_day(scenario, pmap, rules, played, options, seed=None):
-    from types import SimpleNamespace
-
-    from engine.money import money_lines
-    from engine.scoring import evaluation_days
-    from engine.sim import run
-
-    day_seed, reps = evaluation_days(scenario, seed)
-    out = {}
-    for name, changes in options.items():
-        result = run(scenario, pmap, rules, replications=reps, seed=day_seed, script=tuple(played) + tuple(changes))
-        kpis = result.means()
-        out[name] = SimpleNamespace(kpis=kpis, money=money_lines(scenario, rules, kpis),
-                                    watched=result.per_replication[0])
-    return out
-
-
-def decision_options(scenario, index: int, at: float) -> dict:
-    """choice id -> the change that takes it (engine.optimize.decision_options once it lands)."""
-    try:
-        from engine.optimize import decision_options as engine_options
-    except ImportError:  # TEMP
-        return {c.id: [(float(at), "decide", (index, c.id))] for c in scenario.events[index].decision.choices}
-    return engine_options(scenario, index, at)
 
 
 def profit_of(outlook) -> float | None:

@@ -20,7 +20,9 @@ date), `round.decisions`, `round.changes_made` and `round.rules` (the rules in f
 """
 from __future__ import annotations
 
-from game.play.outlook import Outlooks, decision_options
+from engine.optimize.outlook import decision_options
+
+from game.play.outlook import Outlooks
 from game.scenes.run.decision import DecisionDialog
 from game.scenes.run.stuck import end_words
 
@@ -74,6 +76,9 @@ class Deciding:
         self.outlooks.cancel()
         self.dialog = None
         self.round.decisions.append((float(self.day.now), dialog.index, choice_id, forecasts))
+        taken = self.scenario.events[dialog.index].decision.choice(choice_id)
+        self.round.rules.update(taken.rules)  # a choice's rules hold from now on, as a lever pulled now
+        self.rules.update(taken.rules)
         self._keep_script()
         label = dialog.view.label(choice_id)
         how = "the default, as time ran out" if dialog.left == 0.0 else "your choice"

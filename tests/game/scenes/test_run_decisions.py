@@ -102,12 +102,17 @@ def test_a_card_decides_and_its_forecast_is_the_results_profit(scenario):
     assert "decision" in scene.day_changes_sentence() and "1 decision" in scene.day_changes_sentence()
 
 
-def test_keys_pick_a_choice(scenario):
+def test_keys_pick_a_choice_and_its_rules_hold_from_then(scenario):
     app, scene, rnd, _ = make(scenario)
     to_the_decision(app, scene)
-    second = scene.dialog.view.choices[1].id
+    second = scene.dialog.view.choices[1]
     app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_2, "mod": 0, "unicode": "2"})])
-    assert scene.dialog is None and rnd.decisions[0][2] == second
+    assert scene.dialog is None and rnd.decisions[0][2] == second.id
+    taken = scenario.events[storm(scenario)].decision.choice(second.id)
+    assert taken.rules and all(rnd.rules[k] == v and scene.day.rules[k] == v for k, v in taken.rules.items())
+    assert rnd.start_rules != rnd.rules  # the day began with the rules it was given
+    scene.open_levers()  # the panel shows the rules in force now
+    assert all(w.value == rnd.rules[w.rule.id] for w in scene.widgets)
 
 
 def test_the_kiosk_timer_takes_the_default(scenario):
@@ -204,3 +209,21 @@ def test_the_results_measure_the_day_as_played(scenario):
     assert w.rules_changed and w.profit == pytest.approx(result.per_replication[0]["profit"])
     # the day watched is day 1 of the days measured, levers and all
     assert rnd.watched_kpis["profit"] == pytest.approx(result.per_replication[0]["profit"], abs=1e-9)
+
+
+def test_in_the_background_the_forecasts_come_from_a_child_and_the_scout_starts_again(scenario):
+    import time
+
+    app, scene, rnd, _ = make(scenario, background=True)
+    scene.seek(scenario.events[storm(scenario)].at + 1e-6)
+    assert scene.dialog is not None and scene.outlooks.job is not None  # off the frame's thread
+    assert not scene.outlooks.ready and all(o is None for o in scene._choice_outlooks().values())
+    end = time.monotonic() + 120
+    while not scene.outlooks.ready and time.monotonic() < end:
+        app.step(1 / 60, [])
+        time.sleep(0.01)
+    assert scene.outlooks.ready and scene.day.now == pytest.approx(scenario.events[storm(scenario)].at)
+    before = scene.scout
+    scene.decide("temps")
+    assert scene.scout is not None and scene.scout is not before and scene.proven <= scene.day.now
+    scene.stop_work()
