@@ -255,6 +255,7 @@ def test_a_fortnight_is_charted_by_day(tmp_path):
     app, scene, rnd, done = make(sc, hold=0.0)
     assert scene.span_words() == "14 days"
     scene.skip()
+    take_defaults(app, scene)
     app.step(1 / 60, [])
     tl = rnd.timeline
     assert tl["bucket"] == "day" and tl["hours"][:2] == ["Day 1", "Day 2"]
