@@ -56,7 +56,7 @@ class Deciding:
         self._decision_options = decision_options(self.scenario, index, event.at)
         self.outlooks.want(self.day.played, self._decision_options)
         self.dialog = DecisionDialog(self.scenario, index, event, self.decide, self._choice_outlooks,
-                                     timer=self.decide_within)
+                                     timer=self.decide_within, until=self.end_words())
 
     def _choice_outlooks(self) -> dict:
         return {c.id: self.outlooks.outlook(c.id) for c in self.dialog.view.choices} if self.dialog else {}
@@ -82,7 +82,7 @@ class Deciding:
         self._keep_script()
         label = dialog.view.label(choice_id)
         how = "the default, as time ran out" if dialog.left == 0.0 else "your choice"
-        self.decided = f"From {self.clock()}: {label} ({how})"
+        self.decided = f"From {self.moment()}: {label} ({how})"
         self.banners.append([dialog.view.advisor, self.decided, 0.0])
         self.busy = dict(self.day.busy_counts())
         if self.background:
@@ -149,7 +149,15 @@ class Deciding:
         self.busy = dict(self.day.busy_counts())
         if self.background:  # the day from here on is another day: the scout proves it again
             self._send_scout()
-        self.banners.append([None, f"From {self.clock()}: " + "; ".join(words), 0.0])
+        self.banners.append([None, f"From {self.moment()}: " + "; ".join(words), 0.0])
+
+    def moment(self) -> str:
+        """Now in words: the clock, and the day over a longer horizon ("day 6, 00:00")."""
+        return f"day {self.day_number()}, {self.clock()}" if self.multi_day else self.clock()
+
+    def end_words(self) -> str:
+        """What "the end" is: "the end of the day", or "the end of day 14" over a longer horizon."""
+        return f"the end of day {self.day_number(self.horizon - 1e-9)}" if self.multi_day else "the end of the day"
 
     @staticmethod
     def _value_text(rule, value) -> str:

@@ -88,13 +88,14 @@ class DecisionDialog:
     choice id -> Outlook or None."""
 
     def __init__(self, scenario, index: int, event, on_choose: Callable[[str], None],
-                 outlooks: Callable[[], dict], timer: bool = False):
+                 outlooks: Callable[[], dict], timer: bool = False, until: str = "the end of the day"):
         self.scenario = scenario
         self.index = index
         self.at = float(event.at)
         self.view = decision_view(event)
         self.on_choose = on_choose
         self.outlooks = outlooks
+        self.until = until  # "the end of the day": what the forecast runs to
         self.left: float | None = self.view.seconds if timer else None
         self.chosen: str | None = None
         box = self.rect()
@@ -144,7 +145,8 @@ class DecisionDialog:
         if adv is not None:
             surface.blit(portraits.portrait(adv, 150, self.scenario.path), (box.left + 32, box.top + 32))
             tx = box.left + 212
-            T.text(surface, f"{adv.name} · {clock}", (tx, box.top + 30), T.SIZE_SMALL, colour, "semibold")
+            T.text(surface, f"{adv.name} · {clock[:1].upper()}{clock[1:]}", (tx, box.top + 30), T.SIZE_SMALL, colour,
+                   "semibold")
         else:
             T.text(surface, f"A decision · {clock}", (tx, box.top + 30), T.SIZE_SMALL, colour, "semibold")
         lines = T.wrap(v.question, box.right - 36 - tx, T.SIZE_LABEL, "semibold")[:3]
@@ -177,7 +179,7 @@ class DecisionDialog:
         if profit is None:
             T.text(surface, "Working it out…", (x, y + 10), T.SIZE_BODY, T.TEXT_DIM)
             return
-        T.text(surface, "Profit by the end of the day", (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+        T.text(surface, T.ellipsize(f"Profit by {self.until}", w, T.SIZE_SMALL), (x, y), T.SIZE_SMALL, T.TEXT_DIM)
         T.text(surface, f"{profit:,.0f} {cur}", (x, y + 32), T.SIZE_HEAD, T.TEXT, "bold")
         if default:
             note, tone = "if nobody decides", T.TEXT_DIM
@@ -194,10 +196,9 @@ class DecisionDialog:
 
     def _draw_foot(self, surface, box: pygame.Rect, ready: bool) -> None:
         y = box.bottom - 90
-        words = ("Forecast on the evaluation days from now on, the same callers for every choice."
-                 if ready else WORKING)
-        T.text(surface, T.ellipsize(words, box.width - 520, T.SIZE_SMALL), (box.left + 36, y + 8), T.SIZE_SMALL,
-               T.TEXT_DIM)
+        words = "Forecast on the evaluation days, the same demand for every choice." if ready else WORKING
+        room = box.width - 72 if self.left is None else box.width - 540
+        T.text(surface, T.ellipsize(words, room, T.SIZE_SMALL), (box.left + 36, y + 8), T.SIZE_SMALL, T.TEXT_DIM)
         hint = "Tap a choice, or press 1, 2" + (", 3" if len(self.cards) > 2 else "")
         T.text(surface, hint, (box.left + 36, y + 46), T.SIZE_SMALL, T.TEXT_DIM)
         if self.left is not None:

@@ -113,7 +113,8 @@ class LeverPanel:
                 break
 
     # ---- drawing ----
-    def draw(self, surface, clock: str, outlooks: dict | None = None, working: str | None = None) -> None:
+    def draw(self, surface, clock: str, outlooks: dict | None = None, working: str | None = None,
+             until: str = "the end of the day") -> None:
         """The panel over the veiled screen; `clock` is the moment a change holds from; `outlooks` the
         forecasts so far ("keep", "change" -> Outlook or None); `working` a line while there are none."""
         veil(surface)
@@ -131,12 +132,13 @@ class LeverPanel:
         if pending:
             self.b_keep.draw(surface)
         self._draw_forecast(surface, pygame.Rect(box.left + LEVERS_W, box.top + 144, box.width - LEVERS_W - 36,
-                                                 box.height - 144 - 124), pending, outlooks or {}, working)
+                                                 box.height - 144 - 124), pending, outlooks or {}, working, until)
 
-    def _draw_forecast(self, surface, r: pygame.Rect, pending: dict, outlooks: dict, working) -> None:
+    def _draw_forecast(self, surface, r: pygame.Rect, pending: dict, outlooks: dict, working, until: str) -> None:
         T.panel(surface, r, T.PANEL, radius=16, border=T.LINE)
         x, w = r.left + 28, r.width - 56
-        T.text(surface, "By the end of the day", (x, r.top + 20), T.SIZE_BODY, T.TEXT, "semibold")
+        title = f"By {until}"
+        T.text(surface, title[:1].upper() + title[1:], (x, r.top + 20), T.SIZE_BODY, T.TEXT, "semibold")
         if not pending:
             T.paragraph(surface, "Move a lever to see what the change would do to the rest of the day.",
                         pygame.Rect(x, r.top + 70, w, 120), T.SIZE_SMALL, T.TEXT_DIM)

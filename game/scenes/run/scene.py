@@ -297,9 +297,10 @@ class RunScene(Scouting, Feed, Ending, Deciding, Scene):
         self._draw_side(surface)
         draw_banners(surface, self.banners, self.scenario)
         if self.levers_open:
-            self.lever_panel.draw(surface, self.clock(), self._lever_outlooks(), self.outlooks.error)
+            self.lever_panel.draw(surface, self.moment(), self._lever_outlooks(), self.outlooks.error,
+                                  until=self.end_words())
         if self.dialog is not None:
-            self.dialog.draw(surface, self.clock())
+            self.dialog.draw(surface, self.moment())
         if self.ended_at is None:
             self._draw_status(surface)
         elif self.stuck is not None:
@@ -350,7 +351,7 @@ class RunScene(Scouting, Feed, Ending, Deciding, Scene):
         if self.ended_at is not None:
             state = "Day over" if self.stuck is None else "Day stopped"
         elif self.dialog is not None:
-            state = "Waiting for a decision"
+            state = "Deciding" if self.multi_day else "Waiting for a decision"
         elif now >= self.horizon:
             state = "Closed: finishing the queue"
         elif self.paused:
