@@ -88,16 +88,19 @@ class DayByDay:
     split a setting's days). `step()` runs the next slice of the day in progress (setting it up first) and
     returns the replication it finished, or None; the finished days' KPIs are in `days` (replication ->
     dict). Nothing is lost between calls: a caller that stops to serve another setting comes back to the
-    same day at the same slice. The plan is compiled here, so a map the engine cannot run raises
+    same day at the same slice. With a `script` (levers pulled and decisions taken, engine.sim.day) every day
+    plays it: the finished forecast is then `engine.optimize.rest_of_day`'s figure for that script, bit for
+    bit, one day at a time. The plan is compiled here, so a map the engine cannot run raises
     `engine.sim.MapError` (NotImplementedError for a step kind it does not simulate yet) from the
     constructor.
     """
 
     def __init__(self, scenario: Scenario, pmap: ProcessMap | None, rules: Mapping[str, Any] | None,
-                 seed: int | None = None, replications: Sequence[int] | None = None):
+                 seed: int | None = None, replications: Sequence[int] | None = None, script: Sequence[tuple] = ()):
         from engine import sim
 
         self.scenario, self.pmap = scenario, pmap
+        self.script = tuple(script)  # the changes each day plays (engine.sim.day): a rest-of-day forecast
         self.rules: Rules = {**scenario.default_rules(), **(rules or {})}
         self.key = rules_key(self.rules)
         self.seed, self.total = evaluation_days(scenario, seed)
@@ -136,7 +139,7 @@ class DayByDay:
             r = self.next_replication
             if r is None:
                 return None
-            self._day = sim.Day(self.scenario, seed=self.seed, replication=r, plan=self.plan)
+            self._day = sim.Day(self.scenario, seed=self.seed, replication=r, plan=self.plan, script=self.script)
             self._slice = 0
         self._slice += 1
         h = float(self.plan.scenario.time.horizon)

@@ -87,3 +87,15 @@ def test_options_of_an_event_that_asks_nothing_are_refused():
     sc = scenario("customer_service")
     with pytest.raises(ValueError, match="asks no decision"):
         decision_options(sc, 1, 330.0)
+
+
+def test_the_forecast_day_by_day_of_a_script_finishes_at_the_rest_of_day_figure():
+    from engine.optimize import DayByDay
+
+    sc = scenario("field_service")
+    i, ev = first_decision(sc)
+    option = decision_options(sc, i, ev.at)["overtime"]
+    days = DayByDay(sc, None, None, script=option)
+    while not days.done:
+        days.step()
+    assert days.forecast().kpis == outlooks("field_service")["overtime"].kpis
