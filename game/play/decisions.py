@@ -18,18 +18,10 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
+from engine.decisions import moment
+
 PLAYED = "_played"  # the watched day's script, beside the start rules of a stored round
 DECISIONS = "_decisions"
-
-
-def clock_of(scenario, t: float) -> str:
-    """Sim time `t` on the day's clock, "HH:MM" (a day number first over a longer horizon)."""
-    hh, mm = (int(x) for x in str(scenario.time.clock_start or "00:00").split(":")[:2])
-    minutes = hh * 60 + mm + t * scenario.time.hours_per_unit * 60
-    clock = f"{int(minutes) % 1440 // 60:02d}:{int(minutes) % 60:02d}"
-    if scenario.time.horizon * scenario.time.hours_per_unit > 24:
-        return f"day {int(minutes // 1440) + 1}, {clock}"
-    return clock
 
 
 def _later_changes(played: Sequence, at: float, index: int, scenario) -> bool:
@@ -57,7 +49,7 @@ def decision_rows(scenario, decisions: Sequence, played: Sequence, profit: float
         labels = {c.id: c.label for c in scenario.events[int(index)].decision.choices}
         later = _later_changes(played, float(t), int(index), scenario)
         own = profit if (profit is not None and not later) else forecasts.get(chosen)
-        head = f"At {clock_of(scenario, float(t))} you chose {labels.get(chosen, chosen)}"
+        head = f"At {moment(scenario, float(t))} you chose {labels.get(chosen, chosen)}"
         if own is not None:
             head += f" (forecast then {own:,.0f} {cur})" if later else f": {own:,.0f} {cur}"
         verb = "was forecast at the time to give" if later else "would have given"

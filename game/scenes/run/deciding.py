@@ -20,6 +20,7 @@ date), `round.decisions`, `round.changes_made` and `round.rules` (the rules in f
 """
 from __future__ import annotations
 
+from engine.decisions import moment
 from engine.optimize.outlook import decision_options
 
 from game.play.outlook import Outlooks
@@ -153,7 +154,7 @@ class Deciding:
 
     def moment(self) -> str:
         """Now in words: the clock, and the day over a longer horizon ("day 6, 00:00")."""
-        return f"day {self.day_number()}, {self.clock()}" if self.multi_day else self.clock()
+        return moment(self.scenario, self.day.now)
 
     def end_words(self) -> str:
         """What "the end" is: "the end of the day", or "the end of day 14" over a longer horizon."""

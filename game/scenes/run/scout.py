@@ -61,6 +61,9 @@ class NoDay:
     def apply_rules(self, values) -> None:
         pass
 
+    def decide(self, choice_id) -> None:
+        pass
+
     def busy_counts(self):
         return {pid: (0, p.count) for pid, p in self.scenario.resources.items()}
 
