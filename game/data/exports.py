@@ -101,7 +101,15 @@ def _number(v: float | None, digits: int = 4) -> Any:
 
 
 def _rules_text(rules: dict) -> str:
-    return "; ".join(f"{k}={v}" for k, v in rules.items())
+    """The levers a round began with, then what changed during its day (game.play.decisions)."""
+    from game.play.decisions import lever_values, script_of
+
+    text = "; ".join(f"{k}={v}" for k, v in lever_values(rules).items())
+    for t, kind, what in script_of(rules):
+        said = (f"decision {what[0]}={what[1]}" if kind == "decide" else
+                ", ".join(f"{k}={v}" for k, v in what.items()))
+        text += f"; at {t:g}: {said}"
+    return text
 
 
 def _penalties(kpis: dict) -> float | None:
@@ -149,13 +157,13 @@ def find_scenario(scenario_id: str, path: str | os.PathLike | None = None,
 
 
 def export_run_events(scenario, path: str | os.PathLike, pmap=None, rules: dict | None = None,
-                      seed: int | None = None) -> int:
+                      seed: int | None = None, script=()) -> int:
     """The event log of one day of `scenario` with this map, rules and seed (engine.sim.trace's columns),
-    written atomically; the number of events."""
+    playing `script` (the levers and decisions of a day as played), written atomically; the number of events."""
     from engine.sim.trace import export_event_log
 
     with atomic_text(path) as f:
-        return export_event_log(scenario, f, pmap=pmap, rules=rules, seed=seed)
+        return export_event_log(scenario, f, pmap=pmap, rules=rules, seed=seed, script=tuple(script))
 
 
 def round_map(scenario, record: RoundRecord):
@@ -174,5 +182,8 @@ def export_round_events(record: RoundRecord, path: str | os.PathLike, scenario=N
     day, to the last event); the number of events."""
     if scenario is None:
         scenario = find_scenario(record.scenario, record.scenario_path, folders)
+    from game.play.decisions import script_of
+
     rules = {k: v for k, v in record.rules.items() if scenario.rule(k) is not None}
-    return export_run_events(scenario, path, pmap=round_map(scenario, record), rules=rules, seed=record.seed)
+    return export_run_events(scenario, path, pmap=round_map(scenario, record), rules=rules, seed=record.seed,
+                             script=script_of(record.rules))

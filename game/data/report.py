@@ -6,11 +6,16 @@ from the arrivals to the ways out, their edges against the expert's, with the ma
 against the targets, the default rules and par on the same evaluation days (the numbers the results
 screen showed: recorded with the round, else engine.optimize.references), their profit round by round,
 the day hour by hour, and what the scenario's advisors say about it (a line per missed target, the hints
-for the most important missing edges).
+for the most important missing edges, and a line per decision the day took: what was chosen and what the
+other choices would have given).
 
 Two halves: `prepare` gathers the numbers (engine only; testable without a plotting library) and `draw`
 makes the page with matplotlib, imported here and only here, when a report is asked for: the game never
 pays for it at start-up.
+
+Why one module of over 520 lines: the numbers and the drawing of the one page share its dataclasses and
+its layout constants, and the page is read top to bottom in the order it is drawn; split, a reader would
+go back and forth between two files to follow one figure from the store to the page.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from game.data.exports import ExportError, find_scenario, round_map
+from game.play.decisions import script_of
 from game.data.store import RoundRecord, Store
 
 __all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments", "draw", "write_debrief",
@@ -189,7 +195,7 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
             par = refs.par if par is None else par
         rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
         try:
-            hours = hourly(scenario, pmap, rules, seed)
+            hours = hourly(scenario, pmap, rules, seed, script=script_of(best.rules))
         except Exception:  # a chart the page can do without
             hours = None
     baseline = baseline if baseline is not None else _finite(base_kpis.get("profit"))
@@ -206,7 +212,24 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
     kpis = {k: v for k, v in best.kpis.items() if _finite(v) is not None}
     money = money_lines(scenario, {**scenario.default_rules(), **rules}, kpis) if best.profit is not None else None
     return Debrief(team, workshop, scenario, rounds, best, list(pmap.edges), comparison, rows,
-                   comments(scenario, best, comparison, baseline, par), baseline, par, hours, money=money)
+                   comments(scenario, best, comparison, baseline, par) + decision_comments(scenario, best),
+                   baseline, par, hours, money=money)
+
+
+def decision_comments(scenario, record: RoundRecord) -> list[Comment]:
+    """A line per decision the round's day took, in the words of the advisor who asked: when, what was
+    chosen, its profit and what the other choices would have given (game.play.decisions)."""
+    from game.play.decisions import decision_lines, decisions_of, script_of
+
+    taken = decisions_of(record.rules)
+    lines = decision_lines(scenario, taken, script_of(record.rules), _finite(record.profit))
+    names = _advisor_names(scenario)
+    out = []
+    for (_, index, _, _), line in zip(taken, lines):
+        ask = scenario.events[index].decision.ask
+        adv = scenario.advisors.get(ask.advisor) if ask is not None else None
+        out.append(Comment(adv.name if adv is not None else names[0], line))
+    return out
 
 
 # --- the map, laid out left to right ------------------------------------------------------------------

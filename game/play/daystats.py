@@ -52,8 +52,9 @@ def _labels(scenario, n: int, hours_per_bin: float) -> list[str]:
     return out
 
 
-def hourly(scenario, pmap, rules: dict, seed: int, days: int = 2) -> Hourly:
-    """Average the first `days` replications of the run with `seed` (the same days as the full run)."""
+def hourly(scenario, pmap, rules: dict, seed: int, days: int = 2, script=()) -> Hourly:
+    """Average the first `days` replications of the run with `seed` (the same days as the full run), each
+    playing `script` (a day's levers and decisions, engine.sim.Day) on top of `rules`."""
     from engine.sim import Day
 
     sc0 = scenario
@@ -66,7 +67,8 @@ def hourly(scenario, pmap, rules: dict, seed: int, days: int = 2) -> Hourly:
     hits = [0] * n
     area = [0.0] * n
     for r in range(max(1, days)):
-        day = Day(sc0, pmap=pmap, rules=full if sc0.rules else None, seed=seed, replication=r, trace=True)
+        day = Day(sc0, pmap=pmap, rules=full if sc0.rules else None, seed=seed, replication=r, trace=True,
+                  script=tuple(script))
         sc = day.scenario
         kinds = {sid: s.kind for sid, s in sc.steps.items()}
         warm, slw = float(sc.time.warmup), float(sc.run.service_level_wait)

@@ -70,6 +70,8 @@ def go(app, rnd: Round, phase: str):
     """Show `phase` of the round (the rules of a scenario without levers are skipped)."""
     if phase == "rules" and not rnd.scenario.rules:
         phase = "run"
+    if phase in ("briefing", "map", "rules"):  # before the run: a day played earlier no longer holds
+        rnd.forget_day()
     scene = build(app, rnd, phase)
     rnd.phase = phase
     if phase != "results":  # the map or the rules may change: an earlier tally no longer holds

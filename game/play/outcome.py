@@ -4,8 +4,9 @@ par on the same days, computed in one place for every screen and record that sho
 `tally(round, par, ...)` makes the whole `Outcome`, every number the engine's:
 - the days: `engine.scoring.evaluation_days(scenario, round.seed)`, the one set of days every screen,
   board and report measures on (nothing in the game overrides them);
-- the player's run: `engine.sim.run` on the player's map and rules on those days (or the run the run
-  screen already made on them: `round.result`);
+- the player's run: `engine.sim.run` on the player's map on those days, the day as played: the rules it
+  began with and its script of levers pulled and decisions taken (`round.measured_rules`, `round.script`),
+  or the run the run screen already made on them (`round.result`);
 - the defaults and par: `engine.optimize.references(scenario, par, seed)` on the same days, expert map,
   with every KPI (`References.baseline_kpis`, `par_kpis`): read from the kept par file, or run once per
   process there, never again here. Without a kept or computed par, a quick search of about
@@ -13,7 +14,7 @@ par on the same days, computed in one place for every screen and record that sho
 - stars and the score in money: `engine.scoring.grade`; the map's own 0-100 (`map_score_of`);
 - the score's composition: `engine.money.money_lines` (revenue, costs, each penalty by name);
 - the watched day (`WatchedDay`): replication 0 of the run's seed (game.scenes.run.scout), its own
-  profit against the average of the days, or, when the rules changed mid-day, that it did;
+  profit against the average of the days;
 - where the day lost most: `engine.optimize.bottlenecks`; the day hour by hour: game.play.daystats.
 
 It is slow (seconds), so the results screen runs it through a `Tally`: a forked child process
@@ -41,35 +42,39 @@ def deadline_for(par_seconds: float) -> float:
 
 @dataclass(frozen=True)
 class WatchedDay:
-    """The day the player watched, as one of the evaluation days: replication 0 of the run's seed."""
+    """The day the player watched, as one of the evaluation days: replication 0 of the run's seed. The
+    results run plays the day as it was played (its start rules and its script), so it is that very day
+    even when levers were pulled or decisions taken mid-day."""
 
     number: int  # 1: which of the evaluation days it was
     days: int  # how many evaluation days there are
     profit: float | None  # its own profit (None when unknown)
     average: float  # the evaluation days' average profit (the score)
-    rules_changed: bool  # a lever was pulled mid-day: that day is not one of the days measured
+    rules_changed: bool  # a lever pulled or a decision changed mid-day: every day is measured with them
     currency: str
 
     def sentence(self) -> str:
         """"The day you watched: day 1 of 10 — profit 5,015 USD, 906 above the average of the 10 days"."""
         head = f"The day you watched: day {self.number} of {self.days}"
-        if self.rules_changed:
-            return (f"{head} had rule changes during the day; the {self.days} days are measured on "
-                    "the final rules.")
         if self.profit is None:
             return f"{head}."
         gap = self.profit - self.average
         where = "the same as" if abs(gap) < 0.5 else f"{abs(gap):,.0f} {'above' if gap > 0 else 'below'}"
-        return (f"{head} — profit {self.profit:,.0f} {self.currency}, {where} the average of the "
+        text = (f"{head} — profit {self.profit:,.0f} {self.currency}, {where} the average of the "
                 f"{self.days} days.")
+        if self.rules_changed:
+            text += f" Your changes play on all {self.days} days."
+        return text
 
 
 def watched_of(rnd: Round, result) -> WatchedDay:
-    """The watched day of `rnd` against `result` (the evaluation days' run): with no lever pulled mid-day
-    it is replication 0 of that run, the very same day, so its KPIs are `result.per_replication[0]`."""
+    """The watched day of `rnd` against `result` (the evaluation days' run of the day as played): it is
+    replication 0 of that run, the very same day, so its KPIs are `result.per_replication[0]`."""
+    from game.play.decisions import changed_by_player
+
     sc = rnd.scenario
-    changed = bool(rnd.rule_changes)
-    own = (rnd.watched_kpis or {}) if changed else (result.per_replication[0] if result.per_replication else {})
+    changed = changed_by_player(sc, rnd.script)
+    own = result.per_replication[0] if result.per_replication else (rnd.watched_kpis or {})
     profit = own.get("profit")
     return WatchedDay(1, int(result.replications), None if profit is None else float(profit),
                       float(result.means().get("profit", float("nan"))), changed, sc.currency)
@@ -122,14 +127,16 @@ def map_score_of(rnd: Round) -> int:
 
 
 def players_run(rnd: Round):
-    """The player's run on the evaluation days: the run screen's when it was made on them, else made now."""
+    """The player's run on the evaluation days, the day as played (`round.measured_rules` and
+    `round.script`): the run screen's when it was made on them, else made now."""
     from engine import sim
     from engine.scoring import evaluation_days
 
     seed, reps = evaluation_days(rnd.scenario, rnd.seed)
     result = rnd.result if isinstance(rnd.result, sim.RunResult) else None
     if result is None or (result.seed, result.replications) != (seed, reps):
-        result = rnd.result = sim.run(rnd.scenario, rnd.pmap, rnd.rules, replications=reps, seed=seed)
+        result = rnd.result = sim.run(rnd.scenario, rnd.pmap, rnd.measured_rules, replications=reps, seed=seed,
+                                      script=rnd.script)
     return result
 
 
@@ -138,6 +145,7 @@ def tally(rnd: Round, par, par_seconds: float = 20.0, chart_days: int = 2, bottl
     `par_seconds` on the evaluation days finds its rules, and `references` measures it there."""
     from engine.money import money_lines
     from engine.optimize import bottlenecks, optimize, references
+    from engine.optimize.outlook import rules_at_end
     from engine.budget import CannotRun
     from engine.scoring import grade
 
@@ -154,9 +162,11 @@ def tally(rnd: Round, par, par_seconds: float = 20.0, chart_days: int = 2, bottl
             source = "none"
     refs = references(sc, par, seed)
     g = grade(sc, result.summary, refs.baseline, refs.par, map_score_of(rnd))
+    # where the day lost most: on the rules in force at the end (the engine's bottlenecks take no script)
     losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=seed)
-    hours = hourly(sc, rnd.pmap, rnd.rules, seed, days=min(chart_days, reps))
-    return Outcome(result, refs, g, losses, hours, money_lines(sc, rnd.rules, result.means()), source,
+    hours = hourly(sc, rnd.pmap, rnd.measured_rules, seed, days=min(chart_days, reps), script=rnd.script)
+    end_rules = rules_at_end(sc, rnd.measured_rules, rnd.script)  # fees and fixed costs as the day ended
+    return Outcome(result, refs, g, losses, hours, money_lines(sc, end_rules, result.means()), source,
                    watched_of(rnd, result))
 
 

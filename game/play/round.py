@@ -41,6 +41,11 @@ class Round:
     timeline: dict[str, list] | None = None  # the watched day by clock hour (or by day)
     watched_kpis: dict[str, float] | None = None  # the watched day's own KPIs (Day.kpis())
     rule_changes: list[tuple] = field(default_factory=list)  # (sim_time, rule_id, old, new) mid-day
+    start_rules: dict[str, Any] | None = None  # the rules the watched day began with (None: no day yet)
+    played: list[tuple] = field(default_factory=list)  # the watched day's script (engine.sim.Day.played)
+    # [(sim_time, event_index, chosen_id, {choice_id: forecast profit})]: the decisions taken, in order
+    decisions: list[tuple] = field(default_factory=list)
+    changes_made: int = 0  # mid-day rule changes the player made (one per change, however the slider moved)
     # --- the outcome, once tallied (game.play.outcome) ---------------------------------------------------
     outcome: Outcome | None = None
     # --- what a mode did with the round --------------------------------------------------------------
@@ -58,6 +63,20 @@ class Round:
     def pmap(self) -> ProcessMap:
         """The player's map as the engine takes it."""
         return ProcessMap(tuple(self.edges), frozen_map(self.layout), self.scenario.id)
+
+    def forget_day(self) -> None:
+        """A phase before the run: the day as played no longer holds (the run starts a new one)."""
+        self.start_rules, self.played, self.decisions, self.changes_made = None, [], [], 0
+
+    @property
+    def measured_rules(self) -> dict[str, Any]:
+        """The rules the results run begins with: the watched day's start rules, else the round's."""
+        return dict(self.start_rules if self.start_rules is not None else self.rules)
+
+    @property
+    def script(self) -> tuple:
+        """What the results run plays on top of `measured_rules`: the watched day's script (empty before a day)."""
+        return tuple(self.played) if self.start_rules is not None else ()
 
     @property
     def run_seed(self) -> int:

@@ -140,8 +140,13 @@ class ResultsScene(Screen):
             right = pygame.Rect(MARGIN + 2 * (w_chart + GAP), ROW2_TOP, T.W - MARGIN - (MARGIN + 2 * (w_chart + GAP)), h)
             money_h = 48 + 44 + 32 * (len(o.money.revenue) + len(o.money.cost))
             self.draw_money(surface, pygame.Rect(right.left, right.top, right.width, money_h), o)
-            self.draw_losses(surface, pygame.Rect(right.left, right.top + money_h + GAP, right.width,
-                                                  h - money_h - GAP), o)
+            rest = pygame.Rect(right.left, right.top + money_h + GAP, right.width, h - money_h - GAP)
+            lines = self.decision_texts()
+            if lines:  # the decisions first, the losses in what is left
+                used = self.draw_decisions(surface, rest, lines)
+                rest = pygame.Rect(rest.left, rest.top + used + GAP, rest.width, rest.height - used - GAP)
+            if rest.height >= 120:
+                self.draw_losses(surface, rest, o)
         self.draw_buttons(surface)
         self.draw_fade(surface)
 
@@ -363,6 +368,38 @@ class ResultsScene(Screen):
             T.text(surface, "The map view is not available in this build.", (inner.left, inner.top + 80),
                    T.SIZE_BODY, T.TEXT_DIM)
         self.draw_losses(surface, pygame.Rect(box.right + GAP, area.top, list_w, area.height), o)
+
+    def decision_texts(self) -> list[tuple[str, list[str]]]:
+        """Per decision the day stopped at (game.play.decisions): when, what was chosen and its profit, and
+        a line per other choice with what it would have given."""
+        rnd, o = self.round, self.outcome
+        if not rnd.decisions or o is None:
+            return []
+        from game.play.decisions import decision_rows
+
+        return decision_rows(self.scenario, rnd.decisions, rnd.script, o.kpis.get("profit"))
+
+    def draw_decisions(self, surface, area, rows: list[tuple[str, list[str]]]) -> int:
+        """The decisions box at the top of `area`: each choice made, then the others, one line each; its
+        height (all of `area` when the lines need it: the losses are on the map view too)."""
+        step = 30
+        need = 44 + 42 + sum(step * (1 + len(others)) + 8 for _, others in rows)
+        h = min(area.height, need) if need > area.height - 120 - GAP else need
+        box = pygame.Rect(area.left, area.top, area.width, h)
+        inner = self._chart_box(surface, box)
+        n = len(rows)
+        T.text(surface, f"Your decision{'s' if n != 1 else ''}", inner.topleft, T.SIZE_BODY, T.TEXT, "semibold")
+        y = inner.top + 42
+        for head, others in rows:
+            for i, line in enumerate([head] + others):
+                if y + step > inner.bottom + 6:
+                    return h
+                x = inner.left + (0 if i == 0 else 24)
+                T.text(surface, T.ellipsize(line, inner.right - x, T.SIZE_SMALL, "semibold" if i == 0 else "regular"),
+                       (x, y), T.SIZE_SMALL, T.TEXT if i == 0 else T.TEXT_DIM, "semibold" if i == 0 else "regular")
+                y += step
+            y += 8
+        return h
 
     def draw_losses(self, surface, box, o: Outcome) -> None:
         inner = self._chart_box(surface, box)

@@ -165,11 +165,53 @@ def _rules(s: Session) -> None:
     s.save("rules")
 
 
-def _run_midday(s: Session) -> None:
+def _decision_event(scenario):
+    return next((ev for ev in scenario.events if getattr(ev, "decision", None) is not None), None)
+
+
+def _run_decision(s: Session) -> None:
+    """The day stopped at its first decision, every choice's rest-of-day forecast in; then its default."""
     run = flow.go(s.app, s.done, "run")
+    ev = _decision_event(s.scenario)
+    if ev is None:
+        s.skip("run_decision", "the scenario has no decision")
+        return
+    run.seek(ev.at + 1e-6)
+    s.frames(2)
+    if run.dialog is None:
+        s.skip("run_decision", "the day did not stop at its decision")
+        return
+    run.outlooks.wait(300)
+    s.frames(2)
+    s.save("run_decision")
+    run.dialog.left = run.dialog.view.seconds * 0.6  # the kiosk's timer, as `decide_within` shows it
+    s.frames(1)
+    s.save("run_decision_timer")
+    run.decide(run.dialog.view.default)
+
+
+def _run_midday(s: Session) -> None:
+    run = s.app.stack.top if getattr(s.app.stack.top, "name", "") == "run" else flow.go(s.app, s.done, "run")
     run.seek(s.scenario.time.horizon / 2)
     s.frames(2)
     s.save("run_midday")
+
+
+def _run_change(s: Session) -> None:
+    """The lever panel with a change pending and its rest-of-day forecast against keeping the rules."""
+    run = s.app.stack.top
+    slider = next((w for w in getattr(run, "widgets", ()) if w.rule.kind == "slider"), None)
+    if slider is None:
+        s.skip("run_change", "the scenario has no slider")
+        return
+    run.open_levers()
+    slider.set_index(slider.index + 2)
+    s.frames(2)
+    run.outlooks.wait(300)
+    s.frames(2)
+    s.save("run_change")
+    run.lever_panel.keep()
+    s.frames(2)
 
 
 def _results(s: Session) -> None:
@@ -259,7 +301,7 @@ def _run_tip(s: Session) -> None:
 ADVISOR_STATES = (_briefing_tip, _map_tip_and_hints, _map_marked, _rules_tip, _run_tip)
 
 STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hints, _map_finished, _rules,
-          _run_midday, _results) + ADVISOR_STATES
+          _run_decision, _run_midday, _run_change, _results) + ADVISOR_STATES
 
 
 def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:

@@ -14,7 +14,7 @@ import math
 from engine.model import SHARE_KPIS
 
 SHARES = SHARE_KPIS  # shown in %
-MONEY = ("revenue", "cost", "profit", "penalty")
+MONEY = ("revenue", "cost", "profit", "penalty", "decision_cost")
 HIDDEN = ("score",)  # the same number as the profit: a screen shows the profit
 
 

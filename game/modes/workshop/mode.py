@@ -22,6 +22,7 @@ from game.modes.shared import Layer, log_path, save_failed, store
 from game.modes.workshop.results import WorkshopResults
 from game.modes.workshop.teams import WorkshopScene
 from game.play import flow
+from game.play.decisions import record_rules
 from game.scenes import MARGIN
 from game.scenes.briefing import BriefingScene
 from game.scenes.results import ResultsScene
@@ -101,7 +102,7 @@ class Workshop(Layer):
         g = o.grade
         try:
             rec = store(self.app).add_round(
-                self.current, rnd.scenario.id, g.score, g.stars, g.map_score, rules=rnd.rules,
+                self.current, rnd.scenario.id, g.score, g.stars, g.map_score, rules=record_rules(rnd),
                 edges=rnd.edges, kpis=o.kpis, seed=o.result.seed, workshop=self.name,
                 scenario_path=rnd.scenario.path, baseline=g.baseline, par=g.par,
                 baseline_kpis=o.baseline_kpis, par_kpis=o.par_kpis)

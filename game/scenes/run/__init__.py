@@ -8,12 +8,16 @@ event appears as its advisor's banner.
 
 Speed: 1x plays the scenario's horizon (its day, or its fortnight) in `DAY_SECONDS_1X` = 90 s of wall
 time, and says so on screen ("1x = a day in 90 s", "1x = 14 days in 90 s"); 10x, 60x and Max are
-multiples of it; pause stops sim time. The player may pull a lever mid-day (the day pauses while the
-lever panel is open): the change goes to the Day with `Day.apply_rules` and holds from that moment on; it
-is also kept in `round.rules`.
+multiples of it; pause stops sim time. The player may change the rules mid-day (the day pauses while the
+lever panel is open, which forecasts the change against keeping the rules): the change goes to the Day
+with `Day.apply_rules` as the panel closes and holds from that moment on; it is also kept in
+`round.rules`. The day is built with `ask=True`: at an event that carries a decision it stops, and the
+decision dialog asks the player (with each choice's rest-of-day forecast; the kiosk's `decide_within`
+adds a timer that takes the default); the choice goes to the Day with `Day.decide`.
 
-When the day is over, the results run is made (`engine.sim.run` on the evaluation days, the same map and
-rules, in a background job; the watched day is day 1 of them) and then `on_done()` is called. The game never waits on
+When the day is over, the results run is made (`engine.sim.run` on the evaluation days, the same map, the
+rules the day began with and its script of changes and decisions, in a background job; the watched day is
+day 1 of them) and then `on_done()` is called. The game never waits on
 the engine: a scout plays the same day ahead in a forked child, the watched day never goes past what the
 scout has proven finishes, and a day that cannot finish ends calmly on a card that says so in a player's
 words, with a way back to the map (`on_map`) and on to the results; no results run is made then. With
@@ -30,6 +34,10 @@ What this scene leaves in the round for the results screen:
   "arrivals": [count, ...]}`. Buckets after the horizon (the drain) are included.
 - `round.watched_kpis`: the watched day's own KPIs (`Day.kpis()`).
 - `round.rule_changes`: `[(sim_time, rule_id, old, new), ...]` in the order they were made.
+- `round.start_rules`, `round.played`: the rules the day began with and its script (`Day.played`: each
+  change of rules and each decision, defaults taken included), which the results run plays.
+- `round.decisions`: `[(sim_time, event_index, chosen_id, {choice_id: forecast profit}), ...]`.
+- `round.changes_made`: how many changes of rules the player made (one per closing of the lever panel).
 - `round.day_unfinished`: True when the day could not finish (then `round.run_error` says why).
 
 One module per part:
@@ -41,7 +49,9 @@ One module per part:
 - `tokens`: callers in flight along the links;
 - `timeline`: the watched day tallied by hour;
 - `clock`: the speeds and the day's clock in words;
-- `levers`: the lever panel;
+- `levers`: the lever panel, with the pending change's forecast;
+- `deciding`: decisions at the shocks and rules changed mid-day, turned into the day's script (`Deciding`);
+- `decision`: the decision dialog;
 - `banners`: the advisors' banners and the rule changes over the board;
 - `marks`: queues and stock on the cards;
 - `strip`: the staff, today's numbers and the pause sign in the strip along the bottom;

@@ -1,11 +1,13 @@
 """How the watched day ends: over, with the results run after it, or unable to finish, said calmly.
 
 `Ending` is the part of `RunScene` that ends the day. When the day is over (`_end_of_day`) the results
-run is made: `engine.sim.run(scenario, round.pmap, round.rules)` on the evaluation days
+run is made on the day as played: `engine.sim.run(scenario, round.pmap, round.start_rules,
+script=round.played)` on the evaluation days
 (`engine.scoring.evaluation_days(scenario, round.seed)`, which nothing overrides), in a background job (a forked child process with a
 deadline of `TALLY_DEADLINE`, game.core.jobs), or in this thread with `background=False` (tests); once it
-is tallied and the end card has shown for `hold` seconds, `on_done()` is called. A lever pulled mid-day is
-in force for the whole of those days: the results say what the final rules are worth.
+is tallied and the end card has shown for `hold` seconds, `on_done()` is called. Every one of those days
+plays the watched day's script (the levers pulled and the decisions taken, at their moments): a lever
+pulled late in the day counts from that moment on, as it did in the day watched, which is day 1 of them.
 
 A day that cannot finish (`_give_up`, with the words of game.scenes.run.stuck) ends calmly: the end card
 says why with a way back to the map (`on_map`) and on to the results, which then show that there is no
@@ -57,6 +59,7 @@ class Ending:
         rnd.result = None
         self.ended_at = self.wall
         self.levers_open = False
+        self.dialog = None
         self.banners.clear()
         self.live = self._kpis()
         end = max(1e-9, min(self.day.now, self.horizon * RUNAWAY))
@@ -66,6 +69,7 @@ class Ending:
             rnd.timeline = None
         rnd.watched_kpis = dict(self.live)
         rnd.rule_changes = list(self.changes)
+        self._keep_script()
 
     def _fix(self) -> None:
         if self.on_map is not None:
@@ -78,6 +82,7 @@ class Ending:
         self.ended_at = self.wall
         self.skipping = False
         self.levers_open = False
+        self.dialog = None
         self.banners.clear()
         if self.scout is not None:  # the watched day itself got there
             self.scout.cancel()
@@ -89,9 +94,10 @@ class Ending:
         rnd.timeline = self.timeline.as_dict(max(end, 1e-9))
         rnd.watched_kpis = dict(self.live)
         rnd.rule_changes = list(self.changes)
+        self._keep_script()
         if self.background:
             seed, reps = self.evaluation_days
-            self._tally_job = Job(run_days, self.scenario, self.pmap, dict(self.round.rules),
+            self._tally_job = Job(run_days, self.scenario, self.pmap, rnd.measured_rules, script=rnd.script,
                                   replications=reps, seed=seed, name="results-run",
                                   process=True, with_progress=True, deadline=TALLY_DEADLINE)
         else:
@@ -101,8 +107,9 @@ class Ending:
         """The results run, in this thread: the evaluation days on the same map and rules."""
         seed, reps = self.evaluation_days
         try:
-            self.result = run_days(self.scenario, self.pmap, dict(self.round.rules), replications=reps,
-                                   seed=seed, progress=self._progress)
+            rnd = self.round
+            self.result = run_days(self.scenario, self.pmap, rnd.measured_rules, replications=reps, seed=seed,
+                                   progress=self._progress, script=rnd.script)
         except Exception as exc:  # the results screen says so rather than the game stopping
             self.error = describe(exc)
         self._keep_tally()
@@ -169,4 +176,5 @@ class Ending:
         for job in (self.scout, self._tally_job):
             if job is not None:
                 job.cancel()
+        self.outlooks.cancel()
         self.scout = self._tally_job = None

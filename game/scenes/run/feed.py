@@ -73,6 +73,9 @@ class Feed:
             return
         if self.ended_at is not None:
             return
+        if getattr(day, "asking", None) is not None:  # stopped at a decision: the clock waits there
+            self._check_asking()
+            return
         reached = self._feed_target if self._feed is None else day.now
         self.sim_time = day.now if math.isinf(reached) else max(self.sim_time, min(reached, max(day.now, reached)))
         self.gated = self.gated + 1 / 60 if wanted > self.proven and self._feed is None else 0.0

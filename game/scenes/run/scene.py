@@ -6,14 +6,17 @@ player's map, its links drawn once into a backdrop and the cards over the tokens
 to date (queues, busy staff, stock, banners). Its other parts are mixins over the same state, one module
 each: `Scouting` (game.scenes.run.scout: the scout's proof of how far the day finishes), `Feed`
 (game.scenes.run.feed: the watched day fed a frame's budget at a time) and `Ending` (game.scenes.run.ending:
-the end of the day, the results run, the ways on).
+the end of the day, the results run, the ways on) and `Deciding` (game.scenes.run.deciding: decisions at
+the shocks and rules changed mid-day, with their rest-of-day forecasts).
 
 Each frame (`update`): the lever panel takes the input while open, else the buttons and keys (Space
 pauses, 1-4 pick a speed, Enter goes on from the end card, Esc goes back before the end); the clock moves
 by the frame's wall time at the chosen speed, and the feed advances the day towards it. Pause stops sim
-time; a lever pulled (`change_rule`) reaches the Day with `Day.apply_rules` at once and holds from that
-moment on, is kept in `round.rules` and `self.changes`, and shows as a banner; Skip to the end
-fast-forwards without tokens; `seek` jumps to a moment as if played (screenshots, tests).
+time; a change of rules made in the lever panel reaches the Day with `Day.apply_rules` when the panel
+closes and holds from that moment on, and a decision the day stops at is asked in a dialog
+(`Deciding`, game.scenes.run.deciding: both are the day's script, `round.played`); Skip to the end
+fast-forwards without tokens (and stops at a decision too); `seek` jumps to a moment as if played
+(screenshots, tests). While the decision dialog shows, input goes to it and sim time stands still.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from game.scenes import Way, stay
 from game.scenes.run.banners import age_banners, draw_banners
 from game.scenes.run.card import draw_day_over, draw_stuck, end_rect
 from game.scenes.run.clock import DAY_SECONDS_1X, SPEEDS, clock_minutes, clock_text, day_number, span_words
+from game.scenes.run.deciding import Deciding
 from game.scenes.run.ending import HOLD_SECONDS, Ending
 from game.scenes.run.feed import FRAME_BUDGET, SKIP_BUDGET, Feed
 from game.scenes.run.levers import LeverPanel
@@ -49,7 +53,7 @@ from game.ui.widgets import Button
 GATE_NOTE = 0.5  # wall seconds the day waits on the scout before the screen says so
 
 
-class RunScene(Pacing, Scouting, Feed, Ending, Scene):
+class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
     """The day of the round, watched. `on_done()` is called once `round.result` is set."""
 
     name = "run"
@@ -58,7 +62,7 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
                  on_map: Callable[[], None] | None = None,
                  play_seconds: float | None = None,  # the whole day in about this many seconds (game.scenes.run.pace)
                  background: bool = True, hold: float = HOLD_SECONDS,
-                 scout_stall: float = SCOUT_STALL):
+                 scout_stall: float = SCOUT_STALL, decide_within: bool | None = None):
         super().__init__(app)
         self.round = round
         self.scenario = sc = round.scenario
@@ -83,13 +87,14 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         self._init_ending(hold)
         self._init_feed()
         self._init_scout(background, scout_stall)
+        self._init_deciding(decide_within)
         self.levers_open = False
         self._paused_before_levers = False
         self.live = self._kpis()
         self._live_age = 0.0
         self._build_board()
         self._build_buttons()
-        self.lever_panel = LeverPanel(sc, self.round.rules, self.change_rule, self.close_levers)
+        self.lever_panel = LeverPanel(sc, self.round.rules, self._levers_closed, self._levers_pending)
         self.widgets, self.b_close_levers = self.lever_panel.widgets, self.lever_panel.b_close
         # the advisors you can ask: the bottleneck now, from the watched day (game.play.tips.run_tip)
         self.desk = AdvisorDesk(sc, pygame.Rect(BOARD_RECT.right - 280, BOARD_RECT.top + 10, 270, 76),
@@ -105,8 +110,9 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         rnd = self.round
         rnd.day_unfinished = False  # a new day: what an earlier one left no longer holds
         rnd.run_error = None
+        rnd.start_rules, rnd.played, rnd.decisions, rnd.changes_made = dict(self.rules), [], [], 0
         try:
-            self.day = watched_day(self.scenario, self.pmap, self.rules, rnd.run_seed, trace=True)
+            self.day = watched_day(self.scenario, self.pmap, self.rules, rnd.run_seed, trace=True, ask=True)
         except Exception as exc:  # a map that cannot run: say so rather than stop the game
             self.day = NoDay(self.scenario)
             rnd.run_error = f"This map cannot run. {describe(exc)}"
@@ -170,8 +176,9 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         self.paused = False
 
     def open_levers(self) -> None:
-        if self.ended_at is not None:
+        if self.ended_at is not None or self.dialog is not None:
             return
+        self.lever_panel.open(self.round.rules)
         self.levers_open = True
         self._paused_before_levers = self.paused
         self.paused = True
@@ -180,49 +187,29 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         self.levers_open = False
         self.paused = self._paused_before_levers
 
-    def change_rule(self, rule_id: str, value) -> None:
-        """A lever pulled mid-day: the Day takes it from now on; the round keeps it."""
-        old = self.round.rules.get(rule_id)
-        if old == value or self.ended_at is not None:
-            return
-        try:
-            self.day.apply_rules({rule_id: value})
-        except Exception as exc:  # an engine that misbehaves: the day ends calmly, the game goes on
-            self._give_up(end_words(self.scenario, exc))
-            return
-        self.round.rules[rule_id] = value
-        self.rules[rule_id] = value
-        self.changes.append((self.day.now, rule_id, old, value))
-        self.busy = dict(self.day.busy_counts())
-        if self.background:  # the day from here on is another day: the scout proves it again
-            self._send_scout()
-        rule = self.scenario.rule(rule_id)
-        self.banners.append([None, f"From {self.clock()}: {rule.label} {self._value_text(rule, old)} → "
-                                   f"{self._value_text(rule, value)}", 0.0])
-
-    @staticmethod
-    def _value_text(rule, value) -> str:
-        if rule.kind == "choice":
-            return str(value).replace("_", " ")
-        return f"{value:g}" if isinstance(value, float) else str(value)
-
     def skip(self) -> None:
         """Play the rest of the day without tokens, then the results: a fast-forward over the next frames
         (at once with `background=False`)."""
         if self.ended_at is not None:
             return
         self.levers_open = False
+        if self.dialog is not None:  # the decision first; the fast-forward goes on after it
+            self._skip_after_dialog = True
+            return
         if self.background:
             self.skipping = True
             self.paused = False
-        else:
+        else:  # in this thread: at once (up to a decision, after which it goes on)
+            self.skipping = True
             self._advance_to(math.inf, animate=False)
+            self.skipping = False
 
     def seek(self, sim_time: float, timeout: float = 60.0) -> None:
         """Jump to `sim_time` (scenario units) as if played: the callers of the last moment are in flight.
         For screenshots and tests: it waits (up to `timeout` wall seconds) for the scout and the feed."""
         end = time.perf_counter() + timeout
-        while sim_time > self.sim_time + 1e-12 and self.ended_at is None and time.perf_counter() < end:
+        while (sim_time > self.sim_time + 1e-12 and self.ended_at is None and self.dialog is None
+               and time.perf_counter() < end):
             self._watch_scout()
             self._advance_to(float(sim_time), budget=max(0.0, end - time.perf_counter()))
             if self.sim_time < sim_time and self.ended_at is None:
@@ -244,9 +231,11 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
     def update(self, dt, events):
         dt = min(dt, 0.25)
         for e in events:
-            if not self.levers_open and self.ended_at is None and self.desk.handle(e):  # an advisor's tip
+            if self.dialog is not None:
+                self.dialog.handle(e)
+            elif not self.levers_open and self.ended_at is None and self.desk.handle(e):  # an advisor's tip
                 continue
-            if self.levers_open:
+            elif self.levers_open:
                 self.lever_panel.handle(e)
             elif not any(b.handle(e) for b in self.buttons()) and e.type == pygame.KEYDOWN:
                 self._key(e.key)
@@ -255,7 +244,12 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         self.banners = age_banners(self.banners, dt)
         self._watch_scout()
         self._pace(dt)  # with play_seconds: the speed that plays the whole day in them
-        if self.ended_at is None and (self.skipping or not self.paused):
+        if self.levers_open:
+            self._want_lever_forecast()
+        self.outlooks.poll()
+        if self.dialog is not None:  # the day waits for the decision: sim time stands still
+            self.dialog.update(dt)
+        elif self.ended_at is None and (self.skipping or not self.paused):
             if self.skipping:
                 target = math.inf
                 self._advance_to(target, animate=False, budget=SKIP_BUDGET)
@@ -295,6 +289,8 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         """A line over the board while the day is not simply playing: fast-forwarding, or getting ready."""
         if self.ended_at is not None:
             return None
+        if self.dialog is not None:
+            return None
         if self.skipping:
             return f"Fast-forwarding to the end of the day… {self.clock()}"
         if self.gated >= GATE_NOTE:
@@ -314,7 +310,10 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         if self.ended_at is None:
             self.desk.draw(surface)  # the advisors you can ask, and the tip asked for
         if self.levers_open:
-            self.lever_panel.draw(surface, self.clock())
+            self.lever_panel.draw(surface, self.moment(), self._lever_outlooks(), self.outlooks.error,
+                                  until=self.end_words())
+        if self.dialog is not None:
+            self.dialog.draw(surface, self.moment())
         if self.ended_at is None:
             self._draw_status(surface)
         elif self.stuck is not None:
@@ -364,6 +363,8 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
         now = self.day.now
         if self.ended_at is not None:
             state = "Day over" if self.stuck is None else "Day stopped"
+        elif self.dialog is not None:
+            state = "Deciding" if self.multi_day else "Waiting for a decision"
         elif now >= self.horizon:
             state = "Closed: finishing the queue"
         elif self.paused:
@@ -385,8 +386,7 @@ class RunScene(Pacing, Scouting, Feed, Ending, Scene):
                    T.SIZE_SMALL, T.TEXT_DIM)
             T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
         else:
-            n = len(self.changes)
-            note = f"You pulled {n} lever{'s' if n != 1 else ''} during the day." if n else "No lever pulled today."
+            note = self.day_changes_sentence()
             T.paragraph(surface, note, pygame.Rect(SPEED_X + 16, top + 40, STAFF_X - SPEED_X - 48, 120),
                         T.SIZE_SMALL, T.TEXT_DIM)
         draw_staff(surface, self.scenario, self.busy, STAFF_X + 12, top + 14)

@@ -7,11 +7,14 @@ round in no time, or for ever in the drain), and a compiled engine holds the int
 one piece of a day lasts. So a scout (`scout_day`) plays the same day (same seed, rules, and the levers
 pulled so far, at the same moments) ahead in a forked child (game.core.jobs), reporting how far it got;
 the scene (the `Scouting` part of `RunScene`) keeps that as `proven`, and the watched day on the main
-thread never goes past it. A scout that stops getting further for `scout_stall` wall seconds, whose
+thread never goes past it. The scout plays `Day(script=played)`: the watched day's own script, so it
+is the same day to the event. A scout that stops getting further for `scout_stall` wall seconds, whose
 clock runs past `RUNAWAY` horizons, or that raises, is stopped (killed), and the day is declared
 `doomed` where the scout was stuck: the watched day plays up to there, then ends on the card of a day
-that cannot finish (game.scenes.run.stuck says it in words). A lever pulled mid-day makes it another
-day from that moment: the scout starts again.
+that cannot finish (game.scenes.run.stuck says it in words). A lever pulled or a decision taken
+mid-day makes it another day from that moment: the scout starts again. Until then the scout takes each
+decision's default, so what it proves past a decision still to be taken may be of another day: the
+scout starts again at the decision, and `proven` falls back to that moment.
 """
 from __future__ import annotations
 
@@ -32,9 +35,12 @@ class RunawayDay(Exception):
     """The scout's day ran far past its horizon: it will not end."""
 
 
-def watched_day(scenario, pmap, rules, seed, trace: bool = False) -> Day:
-    """Replication 0 of `seed` on `pmap` with `rules`: the day the run shows and the scout proves."""
-    return Day(scenario, pmap=pmap, rules=rules, seed=seed, replication=0, trace=trace)
+def watched_day(scenario, pmap, rules, seed, trace: bool = False, script=(), ask: bool = False) -> Day:
+    """Replication 0 of `seed` on `pmap` with `rules`, playing `script` (engine.sim.Day): the day the run
+    shows (`ask=True`: it stops at each decision for the player) and the scout proves (`ask=False`: a
+    decision not in the script takes its default)."""
+    return Day(scenario, pmap=pmap, rules=rules, seed=seed, replication=0, trace=trace, script=tuple(script),
+               ask=ask)
 
 
 class NoDay:
@@ -46,11 +52,16 @@ class NoDay:
         self.done = True
         self.rules = {}
         self.scenario = scenario
+        self.played: list = []
+        self.asking = None
 
     def advance(self, until=None):
         return iter(())
 
     def apply_rules(self, values) -> None:
+        pass
+
+    def decide(self, choice_id) -> None:
         pass
 
     def busy_counts(self):
@@ -60,23 +71,19 @@ class NoDay:
         return {}
 
 
-def scout_day(scenario, pmap, rules, seed, changes, progress) -> float:
+def scout_day(scenario, pmap, rules, seed, played, progress) -> float:
     """The watched day, played ahead in a child process (see the module docstring): replication 0 on the
-    same seed, the levers of `changes` [(sim_time, {rule: value})] pulled at the same moments. Reports
+    same seed from the rules it began with, playing its script so far (`played`: the levers pulled and the
+    decisions taken at their moments; a decision still to come takes its default). Reports
     `progress(proven_time, 0)` every `1/SCOUT_SLICES` of the horizon, `progress(inf, 1)` at the end."""
-    day = watched_day(scenario, pmap, rules, seed)
+    day = watched_day(scenario, pmap, rules, seed, script=played)
     horizon = float(scenario.time.horizon)
     step = horizon / SCOUT_SLICES
-    pending = sorted(changes, key=lambda change: change[0])
     reached = 0.0
     while not day.done:
         target = reached + step
-        if pending and pending[0][0] < target:
-            target = pending[0][0]
         for _ in day.advance(target):
             pass
-        while pending and pending[0][0] <= target:
-            day.apply_rules(pending.pop(0)[1])
         reached = target
         if day.now > horizon * RUNAWAY:
             raise RunawayDay(f"the clock passed {RUNAWAY:g} times the day's length")
@@ -97,19 +104,15 @@ class Scouting:
         self.doomed: tuple[float, str] | None = None
 
     def _send_scout(self) -> None:
-        """(Re)start the scout on the day as it stands: the levers pulled so far, at their moments."""
+        """(Re)start the scout on the day as it stands: its start rules and its script so far."""
         if self.scout is not None:
             self.scout.cancel()
-        changes, rules = [], dict(self.round.rules)
-        for t, rule_id, old, _new in self.changes:  # the rules the day began with, then each change
-            rules[rule_id] = old
-        for t, rule_id, _old, new in self.changes:
-            changes.append((t, {rule_id: new}))
         self.proven = min(self.proven, self.day.now)
         self._proven_at = time.perf_counter()
         self.doomed = None
-        self.scout = Job(scout_day, self.scenario, self.pmap, rules, self.round.run_seed, changes,
-                         name="scout", process=True, with_progress=True)  # no deadline: stalls are watched
+        self.scout = Job(scout_day, self.scenario, self.pmap, dict(self.round.start_rules), self.round.run_seed,
+                         list(getattr(self.day, "played", ())), name="scout", process=True,
+                         with_progress=True)  # no deadline: stalls are watched
 
     def _watch_scout(self) -> None:
         """Take the scout's progress; declare the day doomed where the scout stopped getting further."""

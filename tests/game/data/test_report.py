@@ -160,3 +160,46 @@ def test_without_matplotlib_the_report_says_how_to_get_it(store, tmp_path, monke
     with pytest.raises(ReportError, match="pip install matplotlib"):
         write_debrief(store, "Blue Whales", tmp_path)
     assert list(tmp_path.glob("debrief-*")) == []
+
+
+def test_a_round_with_a_decision_is_debriefed_as_played(store, tmp_path):
+    """The day as played (start rules, the storm's decision, a lever late in the day) kept with the round:
+    the debrief says what was chosen and what the others would have given, the results sheet lists the
+    changes, and the event log replays the same day."""
+    import csv
+
+    from engine.scoring import evaluation_days
+    from engine.sim import Day
+    from game.data.exports import export_results, export_round_events
+    from game.play.decisions import record_rules
+    from game.play.round import Round
+
+    i = next(k for k, ev in enumerate(SC.events) if ev.decision is not None)
+    at = SC.events[i].at
+    rnd = Round(SC)
+    rnd.start_rules = dict(rnd.rules)
+    rnd.played = [(at, "decide", (i, "temps")), (at + 200, "rules", {"seniors": 12})]
+    seed, reps = evaluation_days(SC, None)
+    r = run(SC, None, rnd.start_rules, replications=reps, seed=seed, workers=1, script=tuple(rnd.played))
+    rnd.decisions = [(at, i, "temps", {"temps": 1111.0, "ride_it_out": 999.0, "no_pitch": 888.0})]
+    rnd.rules["seniors"] = 12
+    rec = store.add_round("Blue", SC.id, r.mean("profit"), stars=1, map_score=100, rules=record_rules(rnd),
+                          edges=SC.reference.edges, kpis=r.summary, seed=seed, workshop="w", scenario_path=SC.path)
+    d = prepare(store, "Blue", simulate=False)
+    said = [c.text for c in d.comments if c.text.startswith("At 13:00 you chose Call in 6 temps")]
+    assert said and "(forecast then 1,111 USD)" in said[0]  # a lever pulled later: the forecast, said so
+    assert "Ride it out was forecast at the time to give 999 USD" in said[0]
+    export_results(store, tmp_path / "results.csv")
+    with open(tmp_path / "results.csv", encoding="utf-8-sig") as f:
+        row = next(csv.DictReader(f))
+    assert "seniors=9" in row["rules"] and "decision 0=temps" in row["rules"] and "seniors=12" in row["rules"]
+    n = export_round_events(rec, tmp_path / "events.csv", scenario=SC)
+    day = Day(SC, rules={**SC.default_rules(), **rnd.start_rules}, seed=seed, replication=0, trace=True,
+              script=tuple(rnd.played))
+    moves = sum(1 for rec_ in day.advance())
+    assert n > 0 and day.kpis()["profit"] == pytest.approx(r.per_replication[0]["profit"])
+    plain = Day(SC, rules={**SC.default_rules(), **rnd.start_rules}, seed=seed, replication=0, trace=True)
+    plain_n = export_round_events(store.add_round("Red", SC.id, 0.0, rules=rnd.start_rules, seed=seed,
+                                                  edges=SC.reference.edges, workshop="w"), tmp_path / "p.csv",
+                                  scenario=SC)
+    assert n != plain_n and moves > 0 and plain.finish()["profit"] != day.kpis()["profit"]

@@ -105,11 +105,11 @@ def test_the_watched_day_is_day_1_of_the_evaluation_days(scenario, moved):
 def test_a_day_with_rule_changes_says_so(scenario, moved):
     rnd, o = moved
     changed = expert_round(scenario)
-    changed.rule_changes = [(30.0, scenario.rules[0].id, 1, 2)]
-    changed.watched_kpis = {"profit": 123.0}
+    changed.start_rules = dict(changed.rules)
+    changed.played = [(30.0, "rules", {scenario.rules[0].id: 2})]
     w = watched_of(changed, o.result)
-    assert w.rules_changed
-    assert "had rule changes" in w.sentence() and "measured on the final rules" in w.sentence()
+    assert w.rules_changed and w.profit == pytest.approx(o.result.per_replication[0]["profit"])
+    assert "Your changes play on all 10 days" in w.sentence()
 
 
 def test_nothing_in_the_game_overrides_the_evaluation_days():

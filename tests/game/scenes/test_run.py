@@ -44,6 +44,14 @@ def tap(app, pos):
                       pygame.event.Event(UP, {"pos": pos, "button": 1})])
 
 
+def take_defaults(app, scene):
+    """Skip to the end stops at each decision: take its default, and the fast-forward goes on."""
+    for _ in range(10):
+        if scene.dialog is None:
+            return
+        tap(app, scene.dialog.cards[scene.dialog.default_index].rect.center)
+
+
 def test_one_x_plays_the_day_in_ninety_seconds(scenario):
     app, scene, rnd, _ = make(scenario)
     for _ in range(60):
@@ -93,15 +101,18 @@ def test_a_lever_pulled_mid_day_reaches_the_day(scenario):
     assert scene.levers_open and scene.paused
     seniors = next(w for w in scene.widgets if w.rule.id == "seniors")
     tap(app, (seniors.track.right, seniors.track.centery))  # the slider's far end: 16 seniors
+    ivr = next(w for w in scene.widgets if w.rule.id == "ivr")
+    tap(app, ivr.segments()[1].center)
+    assert scene.lever_panel.changes() == {"seniors": 16, "ivr": "speech"}
+    assert rnd.rules["seniors"] == 9 and not scene.changes  # pending while the panel is open
+    tap(app, scene.b_close_levers.rect.center)  # "Change from ...": the change is made as the panel closes
+    assert not scene.levers_open and not scene.paused
     assert rnd.rules["seniors"] == 16
     assert scene.day.busy_counts()["senior"][1] == 16
     assert scene.day.rules["seniors"] == 16
     assert scene.changes and scene.changes[0][1:] == ("seniors", 9, 16)
-    ivr = next(w for w in scene.widgets if w.rule.id == "ivr")
-    tap(app, ivr.segments()[1].center)
     assert rnd.rules["ivr"] == "speech" and scene.day.rules["ivr"] == "speech"
-    tap(app, scene.b_close_levers.rect.center)
-    assert not scene.levers_open and not scene.paused
+    assert rnd.changes_made == 1 and len(scene.banners) == 1
     t = scene.day.now
     app.step(0.2, [])
     assert scene.day.now > t
@@ -130,7 +141,10 @@ def test_tokens_move_along_the_players_links(scenario):
 def test_events_appear_as_an_advisors_banner(scenario):
     app, scene, _, _ = make(scenario)
     scene.set_speed(400)
-    while scene.day.now < scenario.events[0].at + 0.5:
+    for _ in range(5000):  # a bounded loop: the day stops at the storm's decision
+        if scene.day.now >= scenario.events[0].at + 0.5:
+            break
+        take_defaults(app, scene)
         app.step(1 / 60, [])
     assert any(b[0] == "rosa" and "Storm" in b[1] for b in scene.banners)
 
@@ -138,6 +152,7 @@ def test_events_appear_as_an_advisors_banner(scenario):
 def test_the_day_ends_and_the_result_is_the_engines_run(scenario):
     app, scene, rnd, done = make(scenario, hold=0.0)
     tap(app, scene.b_skip.rect.center)
+    take_defaults(app, scene)
     assert scene.day.done and scene.ended_at is not None
     app.step(1 / 60, [])
     assert done == [True]
@@ -155,15 +170,18 @@ def test_the_day_ends_and_the_result_is_the_engines_run(scenario):
     assert max(tl["queue"]) > 0
 
 
-def test_after_a_lever_the_results_use_the_final_rules(scenario):
+def test_after_a_lever_the_results_measure_the_day_as_played(scenario):
     app, scene, rnd, done = make(scenario, hold=0.0)
     app.step(0.5, [])
     scene.change_rule("juniors", 40)
     scene.skip()
+    take_defaults(app, scene)
     app.step(1 / 60, [])
     assert done == [True]
-    expected = run(scenario, rnd.pmap, dict(rnd.rules, juniors=40), replications=scenario.run.replications,
-                   seed=rnd.run_seed)
+    assert rnd.start_rules["juniors"] == 36 and rnd.rules["juniors"] == 40
+    assert rnd.played[0][1:] == ("rules", {"juniors": 40})
+    expected = run(scenario, rnd.pmap, rnd.start_rules, replications=scenario.run.replications,
+                   seed=rnd.run_seed, script=tuple(rnd.played))
     assert rnd.result.summary == expected.summary
     assert rnd.rule_changes[0][1:] == ("juniors", 36, 40)
 
@@ -173,8 +191,10 @@ def test_results_in_the_background_then_on_done(scenario):
 
     app, scene, rnd, done = make(scenario, background=True, hold=0.0)
     scene.skip()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not done and time.monotonic() < deadline:
+        if scene.dialog is not None:
+            scene.decide(scene.dialog.view.default)
         app.step(1 / 60, [])
         time.sleep(0.01)
     assert done == [True] and rnd.result is not None
@@ -188,6 +208,7 @@ def test_a_players_own_map_runs(scenario):
     for _ in range(20):
         app.step(1 / 60, [])
     scene.skip()
+    take_defaults(app, scene)
     app.step(1 / 60, [])
     assert done and rnd.result.rules["juniors"] == 36
     assert Edge("tech_desk", "overflow", "resolved") in scene.board.edges
@@ -236,6 +257,7 @@ def test_a_fortnight_is_charted_by_day(tmp_path):
     app, scene, rnd, done = make(sc, hold=0.0)
     assert scene.span_words() == "14 days"
     scene.skip()
+    take_defaults(app, scene)
     app.step(1 / 60, [])
     tl = rnd.timeline
     assert tl["bucket"] == "day" and tl["hours"][:2] == ["Day 1", "Day 2"]
