@@ -291,7 +291,11 @@ def _rules_tip(s: Session) -> None:
 
 def _run_tip(s: Session) -> None:
     run = flow.go(s.app, s.done, "run")
-    run.seek(s.scenario.time.horizon * 2 / 3)  # later than run_midday: the afternoon's bottleneck
+    later = s.scenario.time.horizon * 2 / 3  # later than run_midday: the afternoon's bottleneck
+    run.seek(later)
+    while run.dialog is not None:  # a decision on the way: its default, as the day would take it
+        run.decide(s.scenario.events[run.day.asking].decision.default)
+        run.seek(later)
     _ask_first(run)
     s.frames(2)
     s.save("run_tip")

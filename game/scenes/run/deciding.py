@@ -49,7 +49,7 @@ class Deciding:
         if index is None or self.dialog is not None or self.ended_at is not None:
             return
         self._feed = None
-        self.sim_time = self.day.now
+        self.sim_time = self._feed_target = self.day.now  # the feed got no further than the decision
         self._skip_after_dialog = self.skipping
         self.skipping = False
         self.levers_open = False

@@ -102,6 +102,22 @@ def test_a_card_decides_and_its_forecast_is_the_results_profit(scenario):
     assert "decision" in scene.day_changes_sentence() and "1 decision" in scene.day_changes_sentence()
 
 
+def test_after_a_decision_the_clock_goes_on_from_the_decision_not_from_where_the_frame_aimed(scenario):
+    """The frame that met the decision aimed past it; the scout, starting again after the choice, has proven
+    nothing further yet: the clock must wait at the decision, not jump to where that frame aimed."""
+    app, scene, rnd, _ = make(scenario)
+    to_the_decision(app, scene)
+    at = scene.day.now
+    scene.decide(scene.dialog.view.choices[-1].id)
+    scene.proven = at  # as a restarted scout: proven up to the decision, no further
+    for _ in range(5):
+        app.step(1 / 60, [])
+        assert scene.sim_time == pytest.approx(scene.day.now) and scene.day.now == pytest.approx(at)
+    scene.proven = float("inf")
+    app.step(1 / 60, [])
+    assert scene.day.now > at and scene.sim_time == pytest.approx(scene.day.now, abs=scene.rate_1x)
+
+
 def test_keys_pick_a_choice_and_its_rules_hold_from_then(scenario):
     app, scene, rnd, _ = make(scenario)
     to_the_decision(app, scene)
