@@ -20,8 +20,6 @@ exception in a screen is logged and the kiosk starts again from attract), then a
 """
 from __future__ import annotations
 
-import inspect
-
 import pygame
 
 from engine.kiosk import kiosk_scenario
@@ -39,9 +37,6 @@ from game.play import flow
 from game.scenes.results import ResultsScene
 from game.scenes.run import RunScene
 from game.tools.autoplay import Autoplay
-
-#: what the run screen can be built with (a decision's timer, `decide_within`, comes with issue 13's dialogs)
-RUN_OPTIONS = frozenset(inspect.signature(RunScene).parameters)
 
 #: what the start-up, the tools and the tests import from here (the screens live in modules of their own)
 __all__ = ["Kiosk", "KioskOptions", "install", "InitialsScene", "BoardsScene", "LeadScene", "KioskResults"]
@@ -144,10 +139,9 @@ class Kiosk(RoundTimer, Layer):
             return None
         if rnd is not self.round:
             self._start_round(rnd)
-        extra = {"decide_within": True} if "decide_within" in RUN_OPTIONS else {}  # the decisions' timer
         if self.late:  # after "Time's up" the day runs what was built: no way back to the map or the rules
             ways = {**ways, "on_back": None, "on_map": None}
-        return RunScene(app, rnd, play_seconds=self.day_seconds(0.0), **extra, **ways)
+        return RunScene(app, rnd, play_seconds=self.day_seconds(0.0), decide_within=True, **ways)
 
     def show_initials(self, rnd) -> None:
         """From the results: the initials for the board."""

@@ -67,7 +67,7 @@ def draw_no_saving(surface) -> None:
 def timer_rect(screen: str) -> pygame.Rect:
     """Where the round timer sits on the `screen` of that name: in a corner that screen leaves free."""
     if screen == "map":  # between the editing buttons and "Check my map", level with them
-        return pygame.Rect(1132, 976, TIMER_W, TIMER_H)
+        return pygame.Rect(1076, 976, TIMER_W, TIMER_H)
     if screen == "run":  # the board's top-left corner, under the title
         return pygame.Rect(28, 104, TIMER_W, TIMER_H)
     return pygame.Rect(1150, 24, TIMER_W, TIMER_H)  # in the header, between the title and its right

@@ -95,16 +95,17 @@ class MapEditorScene(Gestures, Scene):
     def _build_buttons(self) -> None:
         y, h = TOOLBAR_Y, T.H - TOOLBAR_Y - MARGIN
         x = BOARD.left
-        self.b_undo = Button((x, y, 130, h), "Undo", self.undo)
-        self.b_redo = Button((x + 142, y, 130, h), "Redo", self.redo)
-        self.b_tidy = Button((x + 284, y, 170, h), "Tidy up", self.tidy)
-        self.b_remove = Button((x + 466, y, 170, h), "Remove", self.remove_selected, kind="danger")
-        # the advisors you can ask, then (past the kiosk's round timer, game.modes.kiosk.overlays) the hints
-        desk = pygame.Rect(x + 648, y + (h - 68) // 2, 230, 68)
+        self.b_undo = Button((x, y, 110, h), "Undo", self.undo)
+        self.b_redo = Button((x + 122, y, 110, h), "Redo", self.redo)
+        self.b_tidy = Button((x + 244, y, 150, h), "Tidy up", self.tidy)
+        self.b_remove = Button((x + 406, y, 150, h), "Remove", self.remove_selected, kind="danger")
+        # the advisors you can ask (up to three), the kiosk's round timer's place (game.modes.kiosk.overlays
+        # .timer_rect: x 1076-1416), then the hints
+        desk = pygame.Rect(x + 566, y + (h - 68) // 2, 228, 68)
         self.desk = AdvisorDesk(self.scenario, desk, self.ask, opens="above", on_tip=self.notes.add_tip)
-        self.b_hints = Button((BOARD.right - 504, y, 172, h), "Hints", self.notes.toggle, kind="quiet")
-        self.b_check = Button((BOARD.right - 320, y, 320, h), "Check my map", self.submit, kind="primary")
-        self.b_continue = Button((BOARD.right - 320, y, 320, h), "Continue", self.finish, kind="primary")
+        self.b_hints = Button((BOARD.right - 476, y, 164, h), "Hints", self.notes.toggle, kind="quiet")
+        self.b_check = Button((BOARD.right - 300, y, 300, h), "Check my map", self.submit, kind="primary")
+        self.b_continue = Button((BOARD.right - 300, y, 300, h), "Continue", self.finish, kind="primary")
 
     def buttons(self) -> list[Button]:
         if self.panel.is_open:
