@@ -64,7 +64,7 @@ class Loss:
 
 
 def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mapping[str, Any] | None = None,
-                replications: int = 3, seed: int | None = None) -> list[Loss]:
+                replications: int = 3, seed: int | None = None, script: Sequence[tuple] = ()) -> list[Loss]:
     """Money and minutes lost at each waiting step (service, inventory, batch) and in each paid pool,
     averaged over a few traced days (the first `replications` of the seed, the same days as a full
     run's first ones), ranked by money lost, then minutes of waiting. Steps and pools that lost nothing
@@ -73,7 +73,9 @@ def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mappi
     Read from the engine's trace (`engine.sim.Day(trace=True)`, records as `engine.sim.trace` lists them),
     so it needs no bookkeeping in the loop: move records give when an entity joined and left each step
     and through which port, start records when its service began, end records its exit, busy records
-    the pools' busy and staffed counts over time, stock records the shelves.
+    the pools' busy and staffed counts over time, stock records the shelves. The days play `script` (the
+    levers pulled and decisions taken during the day, engine.sim.day): the same days the results measure;
+    money per unit is read at the rules the day began with.
     """
     from engine import sim
 
@@ -86,7 +88,7 @@ def bottlenecks(scenario: Scenario, pmap: ProcessMap | None = None, rules: Mappi
     steps: dict[str, dict[str, float]] = {}
     pools: dict[str, dict[str, float]] = {}
     for r in range(n):
-        day = sim.Day(sc0, seed=seed, replication=r, plan=plan, trace=True)
+        day = sim.Day(sc0, rules=full, seed=seed, replication=r, plan=plan, trace=True, script=script)
         _tally_day(sc, day, steps, pools)
     out = []
     for sid, t in steps.items():

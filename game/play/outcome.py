@@ -162,8 +162,9 @@ def tally(rnd: Round, par, par_seconds: float = 20.0, chart_days: int = 2, bottl
             source = "none"
     refs = references(sc, par, seed)
     g = grade(sc, result.summary, refs.baseline, refs.par, map_score_of(rnd))
-    # where the day lost most: on the rules in force at the end (the engine's bottlenecks take no script)
-    losses = bottlenecks(sc, rnd.pmap, rnd.rules, replications=min(bottleneck_days, reps), seed=seed)
+    # where the day lost most: the first days as played (start rules and the day's script)
+    losses = bottlenecks(sc, rnd.pmap, rnd.measured_rules, replications=min(bottleneck_days, reps), seed=seed,
+                         script=rnd.script)
     hours = hourly(sc, rnd.pmap, rnd.measured_rules, seed, days=min(chart_days, reps), script=rnd.script)
     end_rules = rules_at_end(sc, rnd.measured_rules, rnd.script)  # fees and fixed costs as the day ended
     return Outcome(result, refs, g, losses, hours, money_lines(sc, end_rules, result.means()), source,

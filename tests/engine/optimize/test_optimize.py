@@ -170,6 +170,21 @@ def test_bottleneck_ranking_follows_the_staffing():
     assert bottlenecks(sc, rules={"agents": 16}, replications=2)[0].id == "agents"  # idle pay
 
 
+def test_bottlenecks_play_the_days_script_as_the_results_do():
+    """Agents added at mid-day (a lever pulled then) count from then on: the hang-ups the bottleneck view
+    counts are the played days' hang-ups, neither the start rules' nor the end rules' all day long."""
+    sim = pytest.importorskip("engine.sim")
+    from engine.optimize import bottlenecks
+
+    sc = loads(STAFFING, "<staffing>")
+    script = [(sc.time.horizon / 2, "rules", {"agents": 12})]
+    played = sim.run(sc, rules={"agents": 3}, replications=2, script=script)
+    desk = next(x for x in bottlenecks(sc, rules={"agents": 3}, replications=2, script=script) if x.id == "desk")
+    assert desk.abandoned == pytest.approx(played.mean("abandoned"))
+    assert sim.run(sc, rules={"agents": 3}, replications=2).mean("abandoned") > desk.abandoned
+    assert desk.abandoned > sim.run(sc, rules={"agents": 12}, replications=2).mean("abandoned")
+
+
 # ------------------------------------------------------------------------------------------ par files
 
 def test_par_file_round_trip_and_staleness(tmp_path):
