@@ -201,7 +201,8 @@ class RuleChecks:
     def rule_setting(self, rid, value, where):
         """A rule value a decision sets: a rule of the file, and a value it offers (a slider's number within its
         range, on its steps; a choice's option)."""
-        rules = {r.get("id"): r for r in as_list(self.raw.get("rules")) if isinstance(r, dict)}
+        # (a rule whose id is not a plain name is reported where the rules are checked; it is no rule here)
+        rules = {r["id"]: r for r in as_list(self.raw.get("rules")) if isinstance(r, dict) and isinstance(r.get("id"), str)}
         rule = rules.get(rid)
         if rule is None:
             known = [str(k) for k in rules]

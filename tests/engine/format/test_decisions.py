@@ -122,3 +122,12 @@ def test_validate_exits_2_at_the_place(tmp_path):
     line, col = where(text, "default: ride_it\n", "ride_it")
     assert proc.returncode == 2
     assert f"{bad}:{line}:{col}: " in proc.stdout + proc.stderr and "not one of the choices" in proc.stdout + proc.stderr
+
+
+def test_a_rule_whose_id_is_not_a_name_is_reported_not_a_crash():
+    """Found by the fuzz run: a rule whose `id` is a mapping, with a decision setting rule values, crashed the
+    check of the decision's rules (a mapping cannot be looked up); it is a problem at the rule's id."""
+    text = mutated("  - id: pitch\n", "  - id: {kind: delay}\n")
+    found = problems(text)
+    assert found and all(p.line and p.col for p in found)
+    assert any("id" in p.message for p in found)
