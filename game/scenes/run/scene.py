@@ -337,7 +337,9 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
         T.text(surface, words.horizon_title(self.scenario), (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
         days = self.evaluation_days[1]
         short = self.scenario.title.split(":")[0]
-        label = f"Day 1 of the {days} evaluation days  ·  {short}" if days > 1 else self.scenario.title
+        span = words.horizon_noun(self.scenario)
+        label = (f"{span.capitalize()} 1 of the {days} evaluation {span}s  ·  {short}" if " " not in span
+                 else f"Run 1 of the {days} evaluation runs  ·  {short}") if days > 1 else self.scenario.title
         T.text(surface, T.ellipsize(label, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
         frac = min(1.0, self.day.now / self.horizon) if self.horizon else 1.0
         bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)

@@ -4,7 +4,6 @@ port, lever, pool, charge or KPI id of the scenario that is not also an ordinary
 says in its labels. Also the words themselves: port names, and what a run of the scenario's horizon is called."""
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -13,73 +12,17 @@ import pytest
 from engine.load import builtin_dir, load
 from game.ui import words
 
-SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-FILE_NAME = re.compile(r"[\w./-]+\.(?:ya?ml|json|csv|pdf|png|bpmn|txt|db)\b")  # a file's name is the file's
-
-
-def scenario_ids(sc) -> set[str]:
-    """Every identifier a scenario file names: steps, their ports, levers, pools, charges, KPIs asked for."""
-    ids = set(sc.steps) | set(sc.resources) | {r.id for r in sc.rules} | {p.id for p in sc.penalties}
-    ids |= {t.kpi for t in sc.objective.targets}
-    for step in sc.steps.values():
-        ids |= set(getattr(step, "ports", ()) or ())
-    return {i for i in ids if isinstance(i, str)}
-
-
-def _sentences(data):
-    """Every string of the scenario file with a space in it: what its author wrote for people to read."""
-    if isinstance(data, dict):
-        for v in data.values():
-            yield from _sentences(v)
-    elif isinstance(data, (list, tuple)):
-        for v in data:
-            yield from _sentences(v)
-    elif isinstance(data, str) and " " in data.strip():
-        yield data
-
-
-def ordinary_words(sc) -> set[str]:
-    """The words the scenario itself shows people: its title, labels, options, briefing and hints, as written
-    (an id such as `done` that is also a word of those is a word on screen too)."""
-    texts = [sc.title] + [s.label or "" for s in sc.steps.values()] + [r.label or "" for r in sc.rules]
-    texts += list(_sentences(sc.raw))
-    return {w for t in texts for w in WORD.findall(t)} | {w.lower() for t in texts for w in WORD.findall(t)}
-
-
-def leaks(strings, sc) -> list[tuple[str, str]]:
-    """(string, token) for every drawn string holding an identifier."""
-    ids, plain = scenario_ids(sc), ordinary_words(sc)
-    out = []
-    for s in strings:
-        s = FILE_NAME.sub("", s)
-        for token in SNAKE.findall(s):
-            out.append((s, token))
-        for token in WORD.findall(s):
-            if "_" not in token and token in ids and token not in plain:
-                out.append((s, token))
-    return out
+from words_check import leaks, ordinary_words, record, scenario_ids
 
 
 @pytest.fixture
 def drawn(monkeypatch):
-    """The strings drawn through the theme while the test runs (its text rendering, wrapped)."""
-    from game.ui import theme as T
-
-    seen: list[str] = []
-    real = T.render
-
-    def recording(text, *args, **kwargs):
-        seen.append(str(text))
-        return real(text, *args, **kwargs)
-
-    monkeypatch.setattr(T, "render", recording)
-    return seen
+    return record(monkeypatch)
 
 
 def test_the_check_sees_an_identifier_and_passes_words():
     sc = load(builtin_dir() / "tutorial.yaml")
-    assert any("needs_agent" in scenario_ids(sc) for _ in [0])
+    assert "needs_agent" in scenario_ids(sc)
     assert leaks(["Now tap the card that 'FAQ' (needs_agent) leads to."], sc)
     assert not leaks([f"Now tap the card that 'FAQ' ({words.port_name('needs_agent')}) leads to."], sc)
     step = next(iter(sc.steps))
@@ -124,8 +67,11 @@ def _screens(scenario_file: str, size, drawn) -> list[str]:
 def test_no_identifier_on_any_screenshot_state(scenario_file, drawn):
     strings = _screens(scenario_file, (1280, 720), drawn)
     assert len(set(strings)) > 100  # the screens were drawn, and recorded
-    found = leaks(set(strings), load(builtin_dir() / scenario_file))
+    sc = load(builtin_dir() / scenario_file)
+    found = leaks(set(strings), sc)
     assert not found, found[:20]
+    title = words.horizon_title(sc)  # the run is titled by its horizon: "The fortnight" for supply chain
+    assert title in strings and (title == "The day" or "The day" not in strings)
 
 
 def test_the_connect_prompt_says_a_port_in_words(drawn):
@@ -155,3 +101,34 @@ def test_the_connect_prompt_says_a_port_in_words(drawn):
     assert "(needs agent)" in scene.instruction()
     assert any("needs agent" in s for s in drawn), [s for s in drawn if "need" in s]
     assert not leaks(drawn, sc), leaks(drawn, sc)
+
+
+@pytest.mark.parametrize("scenario_file", ["tutorial.yaml", "supply_chain.yaml"])
+def test_the_debrief_page_says_no_identifier(scenario_file, tmp_path):
+    """Every text on the debrief page (titles, labels, ticks, legends, the advisors' comments): no id; the
+    tutorial's map shows its `needs_agent` port as 'needs agent'; the day chart is titled by the horizon."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.text import Text
+
+    from engine.sim import run
+    from game.data.report import draw, prepare
+    from game.data.store import Store
+
+    sc = load(builtin_dir() / scenario_file)
+    edges = [e for e in sc.reference.edges][:-1]  # one link missing: the page draws it, with its hint
+    r = run(sc, None, sc.default_rules(), replications=1, seed=3, workers=1)
+    store = Store.open(tmp_path / "data")
+    try:
+        store.add_round("Blue", sc.id, r.mean("profit"), kpis=r.summary, edges=edges, workshop="w", baseline=1.0,
+                        par=2.0, baseline_kpis=r.summary, par_kpis=r.summary, scenario_path=sc.path)
+        d = prepare(store, "Blue", simulate=False)
+    finally:
+        store.close()
+    fig = draw(d)
+    texts = [t.get_text() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert len(texts) > 20
+    found = leaks(texts, sc)
+    assert not found, found[:20]
+    assert any(t.startswith(f"The best round's {words.horizon_noun(sc)}") for t in texts), texts
+    if "needs_agent" in scenario_ids(sc):
+        assert "needs agent" in texts
