@@ -18,9 +18,10 @@ from game.ui import words
 
 MAX_ROWS = 5
 CHART_H = 300  # a day's chart and its money's composition under it
-SENTENCE_H = 76  # two lines of the composition
 ROW_MIN = 46  # a KPI row's least height: fewer rows rather than crowded ones
-COL_W = 190  # a number column's width
+COL_W = 230  # a number column's width: "124,379 USD" in bold
+CHANGE_W = 180  # the change column's
+GAP = 24
 A_COLOUR, B_COLOUR = T.TEXT_DIM, T.ACCENT
 
 
@@ -38,21 +39,22 @@ def draw(surface, scene, box: pygame.Rect) -> None:
         _draw_waiting(surface, scene, box)
         return
     x0, inner = box.left + 32, box.width - 64
-    cols = (x0 + inner - 2 * COL_W - 20, x0 + inner - COL_W - 10, x0 + inner)  # right edges: A, B, change
+    b_right = x0 + inner - CHANGE_W - GAP
+    cols = (b_right - COL_W - GAP, b_right, x0 + inner)  # right edges: as set, what if, change
     stale = scene.stale
     y = box.top + 28
     heads = ("As set", "What if: old" if stale else "What if", "Change")
     for right, title, colour in zip(cols, heads, (T.ACCENT, T.WARN if stale else T.ACCENT, T.ACCENT)):
         T.text(surface, title, (right, y), T.SIZE_BODY, colour, "semibold", anchor="topright")
     y += 52
-    shaded = [pygame.Rect(cols[0] + 10, y, cols[2] + 16 - cols[0] - 10, 50)]
+    shaded = [pygame.Rect(cols[0] + GAP // 2, y, cols[2] + 16 - cols[0] - GAP // 2, 50)]
     y = _draw_profit(surface, scene, x0, inner, cols, y)
     chart_b = _draw_charts(surface, scene, pygame.Rect(x0, y + 8, inner, CHART_H))
     y = (chart_b.bottom if chart_b else y) + 12
     bottom = box.bottom - 84
     _draw_rows(surface, scene, x0, inner, cols, y, bottom)
     if stale:
-        shaded += [pygame.Rect(cols[0] + 10, y, cols[2] + 16 - cols[0] - 10, bottom - y)] + ([chart_b] if chart_b else [])
+        shaded += [pygame.Rect(cols[0] + GAP // 2, y, cols[2] + 16 - cols[0] - GAP // 2, bottom - y)] + ([chart_b] if chart_b else [])
         for r in shaded:
             shade = pygame.Surface(r.size, pygame.SRCALPHA)
             shade.fill((*T.PANEL, 170))
@@ -84,19 +86,9 @@ def _draw_profit(surface, scene, x0, inner, cols, y) -> int:
         T.text(surface, shown, (right, y + 24), T.fit(shown, COL_W, T.SIZE_LABEL, "bold"), colour, "bold",
                anchor="midright")
     change, colour = change_text("profit", b.mean("profit") - a.mean("profit"), sc)
-    T.text(surface, change, (cols[2], y + 24), T.fit(change, COL_W, T.SIZE_BODY, "semibold"), colour, "semibold",
+    T.text(surface, change, (cols[2], y + 24), T.fit(change, CHANGE_W, T.SIZE_BODY, "semibold"), colour, "semibold",
            anchor="midright")
     return y + 56
-
-
-def _thin(labels, width: int) -> list[str]:
-    """Every k-th label, the others blank, so that no two run together in `width` px."""
-    if not labels:
-        return []
-    widest = max(T.font(T.SIZE_SMALL, "semibold").size(s)[0] for s in labels) + 24
-    per = max(1, width // widest)
-    k = max(1, math.ceil(len(labels) / per))
-    return [s if i % k == 0 else "" for i, s in enumerate(labels)]
 
 
 def _draw_charts(surface, scene, rect: pygame.Rect) -> pygame.Rect | None:
@@ -109,14 +101,17 @@ def _draw_charts(surface, scene, rect: pygame.Rect) -> pygame.Rect | None:
     w = (rect.width - 28) // 2
     per = ha.per
     sentences = [s for _, s in scene.headlines()]
+    lines = max(len(T.wrap(s, w, T.SIZE_SMALL)) for s in sentences)
+    line_h = int(T.SIZE_SMALL * 1.2)
+    below = lines * line_h + 10  # the compositions whole, the chart takes the rest
     r = rect
     for k, (h, name, colour) in enumerate(((ha, "As set", A_COLOUR), (hb, "What if", B_COLOUR))):
         r = pygame.Rect(rect.left + k * (w + 28), rect.top, w, rect.height)
-        chart = pygame.Rect(r.left, r.top, w, r.height - SENTENCE_H)
-        charts.line_chart(surface, chart, [(name, h.queue, colour)], _thin(h.labels, w - 80),
+        chart = pygame.Rect(r.left, r.top, w, r.height - below)
+        charts.line_chart(surface, chart, [(name, h.queue, colour)], h.labels,
                           title=f"{name}: waiting, by {per}", y_min=0.0, y_max=top * 1.05,
                           y_fmt=lambda v: f"{v:g}")
-        T.paragraph(surface, sentences[k], pygame.Rect(r.left, chart.bottom + 6, w, SENTENCE_H - 6), T.SIZE_SMALL,
+        T.paragraph(surface, sentences[k], pygame.Rect(r.left, chart.bottom + 6, w, below), T.SIZE_SMALL,
                     T.TEXT_DIM, spacing=1.2)
     return r
 
@@ -132,14 +127,17 @@ def _draw_rows(surface, scene, x0, inner, cols, y, bottom) -> None:
         cy = y + row_h // 2
         if i % 2 == 0:
             T.panel(surface, pygame.Rect(x0 - 16, y + 2, inner + 32, row_h - 4), T.BG_LIGHT, radius=10)
+        drawn = []
+        for right, v, colour, weight in ((cols[0], va, T.TEXT_DIM, "regular"), (cols[1], vb, T.TEXT, "bold")):
+            shown = words.value(name, v, sc)
+            drawn.append(T.text(surface, shown, (right, cy), T.fit(shown, COL_W, T.SIZE_BODY, weight), colour, weight,
+                                anchor="midright"))
         label = words.label(name, sc)
-        room = cols[0] - COL_W - x0
+        room = drawn[0].left - GAP - x0  # the label may take what the number left of its column
         size = T.fit(label, room, T.SIZE_BODY)
         T.text(surface, T.ellipsize(label, room, size), (x0, cy), size, T.TEXT, anchor="midleft")
-        T.text(surface, words.value(name, va, sc), (cols[0], cy), T.SIZE_BODY, T.TEXT_DIM, anchor="midright")
-        T.text(surface, words.value(name, vb, sc), (cols[1], cy), T.SIZE_BODY, T.TEXT, "bold", anchor="midright")
         change, colour = change_text(name, vb - va, sc)
-        T.text(surface, change, (cols[2], cy), T.fit(change, COL_W, T.SIZE_SMALL, "semibold"), colour, "semibold",
+        T.text(surface, change, (cols[2], cy), T.fit(change, CHANGE_W, T.SIZE_SMALL, "semibold"), colour, "semibold",
                anchor="midright")
         y += row_h
 

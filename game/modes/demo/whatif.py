@@ -26,7 +26,8 @@ from game.ui import words
 from game.ui.widgets import Button
 
 WHAT_IF_DEADLINE = 120.0  # wall seconds both runs may take before we stop them and say so
-LEVERS_W = 800  # the lever column's width, left of the comparison
+LEVERS_W = 830  # the lever column's width, left of the comparison
+AS_SET_W = 200  # the room right of a lever for its value as set
 CHART_DAYS = 2  # the first evaluation days the hourly charts average (the results screen's reading)
 BUTTON = {"running": "Running both…", "stale": "Run both  ▶", "fresh": "Ran both  ✓", "error": "Run both  ▶"}
 RUNNING = BUTTON["running"]  # the button while a run is under way, whatever the numbers on screen
@@ -100,7 +101,7 @@ class WhatIfScene(Screen):
         for i, rule in enumerate(rules):
             panel = pygame.Rect(MARGIN, top + i * (h + 12), LEVERS_W, h)
             self.panels[rule.id] = panel
-            box = pygame.Rect(panel.left + 24, panel.centery - 54, panel.width - 48 - 230, 108)
+            box = pygame.Rect(panel.left + 24, panel.centery - 54, panel.width - 48 - AS_SET_W, 108)
             value = self.rules_b.get(rule.id, rule.default)
             self.widgets[rule.id] = lever_widget(rule, box, value, lambda v, rid=rule.id: self.set_rule(rid, v))
         self.run_button = Button(primary_rect(), BUTTON["running"], self.run, kind="primary")
@@ -219,10 +220,10 @@ class WhatIfScene(Screen):
                     border=T.ORANGE if changed else None, width=3)
             w.draw(surface)
             rule = next(r for r in sc.rules if r.id == rid)
-            x = panel.right - 210
+            x = panel.right - AS_SET_W + 10
             T.text(surface, "AS SET", (x, panel.centery - 34), T.SIZE_SMALL, T.TEXT_DIM, "semibold", anchor="midleft")
             shown = self._value(rule, self.rules_a.get(rid))
-            T.text(surface, T.ellipsize(shown, 190, T.SIZE_BODY, "bold"), (x, panel.centery + 8), T.SIZE_BODY,
+            T.text(surface, T.ellipsize(shown, AS_SET_W - 30, T.SIZE_BODY, "bold"), (x, panel.centery + 8), T.SIZE_BODY,
                    T.TEXT, "bold", anchor="midleft")
         left = MARGIN + LEVERS_W + 36
         sidebyside.draw(surface, self, pygame.Rect(left, HEADER_H + 10, T.W - MARGIN - left,
