@@ -284,6 +284,8 @@ def _draw_map(ax, d: Debrief) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch
 
+    from game.ui import words
+
     sc, cmp = d.scenario, d.comparison
     expert = set(cmp.expert.edges)
     shown = list(dict.fromkeys([*d.edges, *cmp.missing]))
@@ -320,7 +322,8 @@ def _draw_map(ax, d: Debrief) -> None:
                     arrowprops=dict(arrowstyle="-|>", mutation_scale=9, patchA=boxes[e.src], patchB=boxes[e.dst],
                                     connectionstyle=f"arc3,rad={0.45 if back else 0.08}", **style))
         if len(ports[e.src]) > 1 and (sc.steps[e.src].kind in ("branch", "route") or style["color"] != BLUE):
-            ax.text((x0 + (x1 - x0) * 0.45) * sx, (y0 + (y1 - y0) * 0.45) * sy + 0.12, e.port, fontsize=5.5,
+            ax.text((x0 + (x1 - x0) * 0.45) * sx, (y0 + (y1 - y0) * 0.45) * sy + 0.12, words.port_name(e.port),
+                    fontsize=5.5,
                     color=style["color"], ha="center", zorder=5,
                     bbox=dict(facecolor="white", edgecolor="none", pad=0.5, alpha=0.85))
     ax.set_xlim(min(xs) * sx - 0.9, max(xs) * sx + 0.9)
@@ -386,8 +389,11 @@ def _draw_rounds(ax, d: Debrief) -> None:
 
 
 def _draw_day(ax, d: Debrief) -> None:
+    from game.ui import words
+
     h = d.hours
-    ax.set_title("The best round's day" + (f", by {h.per}" if h else ""), fontsize=9, loc="left")
+    ax.set_title(f"The best round's {words.horizon_noun(d.scenario)}" + (f", by {h.per}" if h else ""), fontsize=9,
+                 loc="left")
     if h is None or not h.labels:
         ax.axis("off")
         ax.text(0.5, 0.5, "No hour-by-hour figures for this round.", ha="center", fontsize=8, transform=ax.transAxes)

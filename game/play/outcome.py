@@ -52,18 +52,22 @@ class WatchedDay:
     average: float  # the evaluation days' average profit (the score)
     rules_changed: bool  # a lever pulled or a decision changed mid-day: every day is measured with them
     currency: str
+    span: str = "day"  # what one run is called (game.ui.words.horizon_noun): "day", "fortnight", "3 days"
 
     def sentence(self) -> str:
-        """"The day you watched: day 1 of 10 — profit 5,015 USD, 906 above the average of the 10 days"."""
-        head = f"The day you watched: day {self.number} of {self.days}"
+        """"The day you watched: day 1 of 10 — profit 5,015 USD, 906 above the average of the 10 days"; a
+        fortnight's run says "The fortnight you watched: fortnight 1 of 10 ..."."""
+        which = self.span if " " not in self.span else "run"
+        head = f"The {self.span} you watched: {which} {self.number} of {self.days}"
         if self.profit is None:
             return f"{head}."
         gap = self.profit - self.average
         where = "the same as" if abs(gap) < 0.5 else f"{abs(gap):,.0f} {'above' if gap > 0 else 'below'}"
+        runs = f"{which}s"
         text = (f"{head} — profit {self.profit:,.0f} {self.currency}, {where} the average of the "
-                f"{self.days} days.")
+                f"{self.days} {runs}.")
         if self.rules_changed:
-            text += f" Your changes play on all {self.days} days."
+            text += f" Your changes play on all {self.days} {runs}."
         return text
 
 
@@ -71,13 +75,15 @@ def watched_of(rnd: Round, result) -> WatchedDay:
     """The watched day of `rnd` against `result` (the evaluation days' run of the day as played): it is
     replication 0 of that run, the very same day, so its KPIs are `result.per_replication[0]`."""
     from game.play.decisions import changed_by_player
+    from game.ui import words
 
     sc = rnd.scenario
     changed = changed_by_player(sc, rnd.script)
     own = result.per_replication[0] if result.per_replication else (rnd.watched_kpis or {})
     profit = own.get("profit")
     return WatchedDay(1, int(result.replications), None if profit is None else float(profit),
-                      float(result.means().get("profit", float("nan"))), changed, sc.currency)
+                      float(result.means().get("profit", float("nan"))), changed, sc.currency,
+                      words.horizon_noun(sc))
 
 
 @dataclass

@@ -271,6 +271,13 @@ def _demo(s: Session) -> None:
     what_if.wait(120)
     s.frames(0.1)
     s.save("demo_whatif")
+    lever = next(r for r in s.scenario.rules if r.kind == "slider")  # a lever moved: the numbers go stale
+    what_if.set_rule(lever.id, lever.values()[0])
+    s.frames(0.0)
+    s.save("demo_whatif_stale")
+    what_if.wait(120)
+    s.frames(0.1)
+    s.save("demo_whatif_rerun")
 
 
 STATES = (_kiosk_attract, _kiosk_attract_boards, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_lead, _workshop_teams,

@@ -82,6 +82,33 @@ def value(name: str, v: float, scenario, signed: bool = False) -> str:
     return f"{v:+,.0f}" if signed else f"{v:,.0f}"
 
 
+def port_name(port: str) -> str:
+    """A port's name as a person says it: `needs_agent` -> 'needs agent'."""
+    return str(port).replace("_", " ").replace(".", " ").strip()
+
+
+#: What a run of so many days is called, when the scenario's horizon is a whole number of days.
+SPANS = {1: "day", 7: "week", 14: "fortnight"}
+
+
+def horizon_noun(scenario) -> str:
+    """What one of the scenario's runs is: 'day' up to 24 hours, 'week' for 7 days, 'fortnight' for 14,
+    else 'N days' (the horizon read from `time.horizon` in the scenario's unit)."""
+    hours = float(scenario.time.horizon) * scenario.time.hours_per_unit
+    if hours <= 24 + 1e-9:
+        return "day"
+    days = hours / 24
+    n = round(days)
+    if abs(days - n) > 1e-6:
+        return f"{days:.1f} days"
+    return SPANS.get(n, f"{n} days")
+
+
+def horizon_title(scenario) -> str:
+    """'The day', 'The week', 'The fortnight' or 'The 3 days': the run's title on a screen."""
+    return f"The {horizon_noun(scenario)}"
+
+
 def higher_is_better(name: str) -> bool:
     base = name.split(".")[0]
     return base not in ("abandon_rate", "abandoned", "lost", "mean_wait", "asa", "p_wait", "cost", "penalty",

@@ -115,3 +115,77 @@ def test_main_demo_headless_exits_0(tmp_path):
     r = subprocess.run([sys.executable, "main.py", "--demo", "--headless", "--frames", "60", "--data", str(tmp_path)],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def _tap(app, pos):
+    from taps import settle
+
+    settle(app)
+    pos = tuple(int(v) for v in pos)
+    app.step(DT, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1),
+                  pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1)])
+
+
+def test_a_lever_moved_marks_the_numbers_stale_until_the_new_run_lands(app):
+    from engine.scoring import evaluation_days
+    from game.modes.demo.sidebyside import note_text
+    from game.modes.demo.whatif import BUTTON, RUNNING
+
+    sc = load(builtin_dir() / "customer_service.yaml")
+    rnd = expert_round(sc)
+    scene = app.stack.replace(WhatIfScene(app, rnd))
+    app.step(DT, [])
+    # no numbers yet: the screen says it is running, the button never "Ran both"
+    assert scene.results is None and scene.status() == "running" and scene.run_button.label == RUNNING
+    assert scene.wait(120), scene.error
+    app.step(DT, [])
+    assert scene.status() == "fresh" and scene.run_button.label == BUTTON["fresh"]
+    assert "only the rules differ" in note_text(scene)
+    before = scene.results
+    # the presenter taps the start of the juniors' track: fewer juniors
+    lever = scene.widgets["juniors"]
+    _tap(app, (lever.track.left, lever.track.centery))
+    assert scene.rules_b["juniors"] == lever.values[0] != before[1].rules["juniors"]
+    # the moment it moved: the numbers on screen are still the previous run's, and say so
+    assert scene.results is before and scene.ran == before[1].rules
+    assert scene.stale and scene.status() == "stale"
+    assert scene.run_button.label == RUNNING and "Ran both" not in scene.run_button.label
+    assert "previous setting" in note_text(scene)
+    app.step(DT, [])  # drawn stale
+    # the new run lands: its numbers replace the old ones, and they are the engine's for the new levers
+    assert scene.wait(120), scene.error
+    app.step(DT, [])
+    a_res, b_res = scene.results
+    assert scene.results is not before and b_res.rules["juniors"] == lever.values[0]
+    seed, reps = evaluation_days(sc, rnd.seed)
+    assert b_res.summary == sim.run(sc, rnd.pmap, scene.rules_b, replications=reps, seed=seed).summary
+    assert a_res.summary == before[0].summary  # the rules as set: the same days, the same numbers
+    assert scene.status() == "fresh" and scene.run_button.label == BUTTON["fresh"]
+    assert "previous setting" not in note_text(scene)
+    # the hourly charts are of the same setting and seed (game.play.daystats)
+    from game.play.daystats import hourly
+
+    assert scene.hourly[1].queue == hourly(sc, rnd.pmap, scene.rules_b, seed, 2).queue
+
+
+def test_a_lever_moved_while_a_run_is_under_way_waits_for_it(app):
+    sc = load(builtin_dir() / "customer_service.yaml")
+    scene = app.stack.replace(WhatIfScene(app, expert_round(sc)))
+    first = dict(scene.asked)
+    scene.set_rule("juniors", sc.rules[0].values()[0])  # before the first run lands
+    assert scene.pending and scene.stale
+    assert scene.wait(120), scene.error
+    assert scene.ran == scene.rules_b != first and scene.results[1].rules["juniors"] == sc.rules[0].values()[0]
+
+
+@pytest.mark.parametrize("name", ["tutorial", "supply_chain"])
+def test_the_what_if_screen_draws_no_identifier(app, name, monkeypatch):
+    from words_check import leaks, record
+
+    drawn = record(monkeypatch)
+    sc = load(builtin_dir() / f"{name}.yaml")
+    scene = app.stack.replace(WhatIfScene(app, expert_round(sc)))
+    assert scene.wait(120), scene.error
+    app.step(DT, [])
+    assert "Profit" in drawn and len(drawn) > 30
+    assert not leaks(drawn, sc), leaks(drawn, sc)

@@ -33,6 +33,7 @@ from game.scenes.mapeditor.reveal import draw_reveal_panel, reveal_marks
 from game.scenes.mapeditor.tray import Tray
 from game.play.tips import map_tip
 from game.ui import theme as T
+from game.ui import words
 from game.ui.advisor_panel import AdvisorDesk
 from game.ui.board import Board, Highlights, port_marker
 from game.ui.curves import arrowhead, link_curve
@@ -292,7 +293,7 @@ class MapEditorScene(Gestures, Scene):
             return f"Now tap the board where '{sc.steps[self.armed_card].label}' goes."
         if self.armed_port:
             s, port = self.armed_port
-            return f"Now tap the card that '{sc.steps[s].label}' ({port}) leads to."
+            return f"Now tap the card that '{sc.steps[s].label}' ({words.port_name(port)}) leads to."
         if self.message and self.message_age < 4:
             return self.message
         if not self.layout or len(self.layout) < 3:

@@ -45,6 +45,7 @@ from game.scenes.run.stuck import end_words
 from game.scenes.run.timeline import Timeline
 from game.scenes.run.tokens import link_paths
 from game.ui import theme as T
+from game.ui import words
 from game.ui.board import Board
 from game.play.tips import day_tip  # the advisors you can ask (issue 13, helper D)
 from game.ui.advisor_panel import AdvisorDesk
@@ -333,10 +334,12 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
         surface.blit(img, img.get_rect(center=box.center))
 
     def _draw_top(self, surface) -> None:
-        T.text(surface, "The day", (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
+        T.text(surface, words.horizon_title(self.scenario), (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
         days = self.evaluation_days[1]
         short = self.scenario.title.split(":")[0]
-        label = f"Day 1 of the {days} evaluation days  ·  {short}" if days > 1 else self.scenario.title
+        span = words.horizon_noun(self.scenario)
+        label = (f"{span.capitalize()} 1 of the {days} evaluation {span}s  ·  {short}" if " " not in span
+                 else f"Run 1 of the {days} evaluation runs  ·  {short}") if days > 1 else self.scenario.title
         T.text(surface, T.ellipsize(label, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
         frac = min(1.0, self.day.now / self.horizon) if self.horizon else 1.0
         bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)
