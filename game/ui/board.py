@@ -32,6 +32,11 @@ from game.ui import theme as T
 from game.ui.cards import (KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
 from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
+from game.ui.routing import crossings
+
+
+def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
+    return float(r.left), float(r.top), float(r.right), float(r.bottom)
 
 PORT_HIT = 34  # a port answers a press this far from its handle (a 68 px target)
 
@@ -137,12 +142,13 @@ class Board:
     """
 
     def __init__(self, scenario: Scenario, edges: list[Edge] | Sequence[Edge] = (),
-                 layout: Mapping[str, tuple[float, float]] | None = None):
+                 layout: Mapping[str, tuple[float, float]] | None = None, bounds: pygame.Rect | None = None):
         self.scenario = scenario
         self.edges = edges if isinstance(edges, list) else list(edges)
         self.layout = layout if isinstance(layout, dict) else dict(layout or {})
         self.scale = 1.0
         self.offset = (0.0, 0.0)
+        self.bounds = pygame.Rect(bounds) if bounds is not None else None  # the links stay inside, on screen
         self._cards: dict[tuple, pygame.Surface] = {}
         self._curves: dict[tuple, list] = {}
         self._optional: set[tuple[str, str]] | None = None  # the ports the map score lets stay open
@@ -164,6 +170,7 @@ class Board:
             self.scale, self.offset = 1.0, (0.0, 0.0)
             return
         rect = pygame.Rect(rect)
+        self.bounds = None  # the links' own extent first, then kept inside `rect`
         rects = [self._world_rect(s) for s in self.layout if s in self.scenario.steps]
         rects += [self._world_rect(s, xy) for s, xy in (extra or {}).items()]
         if not rects:
@@ -184,6 +191,7 @@ class Board:
             s = min(1.0, s)
         self.scale = s
         self.offset = (rect.centerx - b.centerx * s, rect.centery - b.centery * s)
+        self.bounds = rect
 
     def to_screen(self, xy) -> tuple[float, float]:
         return self.offset[0] + xy[0] * self.scale, self.offset[1] + xy[1] * self.scale
@@ -227,7 +235,7 @@ class Board:
         dst_c = self.layout.get(edge.dst) or (ghosts or {}).get(edge.dst)
         if src_c is None or dst_c is None:
             return []
-        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset)
+        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset, tuple(self.bounds or ()))
         pts = self._curves.get(key)
         if pts is None:
             pts = self._route(edge, src_c, dst_c)
@@ -241,7 +249,15 @@ class Board:
         cards = {sid: self.card_rect(sid) for sid in self.layout if sid in self.scenario.steps}
         return route(self.port_pos(edge.src, edge.port, src_c), self.card_rect(edge.src, src_c),
                      self.card_rect(edge.dst, dst_c), cards, (edge.src, edge.dst),
-                     not self.scenario.steps[edge.dst].ports, self.scale)
+                     not self.scenario.steps[edge.dst].ports, self.scale, self.bounds)
+
+    def over_cards(self, edge: Edge) -> bool:
+        """Whether the edge's path passes over a card other than its ends (no route round them exists:
+        the cards touch), so it is drawn over the cards rather than hidden under them."""
+        pts = self.edge_points(edge)
+        others = {s: _box(self.card_rect(s)) for s in self.layout
+                  if s in self.scenario.steps and s not in (edge.src, edge.dst)}
+        return bool(pts) and bool(crossings(pts, others))
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]
@@ -304,19 +320,26 @@ class Board:
             for sid, xy in hl.ghost_cards.items():
                 if sid in self.scenario.steps and sid not in self.layout:
                     self._draw_ghost(surface, sid, xy, labels)
+        over = {e for e in self.edges if self.over_cards(e)} if edges and cards else set()
         if edges:
-            self.draw_edges(surface, hl)
+            self.draw_edges(surface, hl, skip=over)
         if cards:
             for sid in self.layout:
                 if sid in self.scenario.steps:
                     self.draw_card(surface, sid, hl, labels)
+        if over:  # no way round the cards (they touch): over them rather than hidden under them
+            self.draw_edges(surface, hl, only=over)
         if edges:
             self.draw_marks(surface, hl)
 
-    def draw_edges(self, surface: pygame.Surface, hl: Highlights | None = None) -> None:
+    def draw_edges(self, surface: pygame.Surface, hl: Highlights | None = None, skip=frozenset(),
+                   only=None) -> None:
+        """The links (but those in `skip`; only those in `only` when given, and then no ghost links)."""
         hl = hl or Highlights()
         w = max(2, int(round(4 * self.scale)))
-        for e in self.edges:
+        for e in (self.edges if only is None else [e for e in self.edges if e in only]):
+            if e in skip:
+                continue
             pts = self.edge_points(e)
             if len(pts) < 2:
                 continue
@@ -328,7 +351,7 @@ class Board:
             else:
                 pygame.draw.lines(surface, colour, False, pts, width)
             arrowhead(surface, colour, pts[-1], pts[-3], 16 * max(self.scale, 0.6))
-        for e in hl.ghost_edges:
+        for e in (hl.ghost_edges if only is None else ()):
             pts = self.edge_points(e, hl.ghost_cards)
             if len(pts) < 2:
                 continue
@@ -471,3 +494,27 @@ class Board:
                 T.text(surface, line, (r.left + PAD * self.scale, y), size, T.TEXT_DIM, "semibold")
                 y += LINE_H * self.scale
             T.text(surface, "not placed", (r.left + PAD * self.scale, y + 4), size, T.GREEN)
+
+
+READING_W = 1600  # a map laid out anew is laid out at reading size, this wide, then scaled to its view
+
+
+def map_board(scenario: Scenario, edges: Sequence[Edge], layout: Mapping[str, tuple[float, float]] | None = None,
+              rect: pygame.Rect | Sequence[int] | None = None, grow: bool = True, width: int = READING_W) -> Board:
+    """The board a map view draws (the results map, the workshop's thumbnails, the debrief report): the
+    player's own card places when they hold every step the edges name, else the auto layout at reading
+    size (`width` wide, the view's proportions), fitted into `rect` when given. Its links are routed
+    the one way every view routes them (`Board.edge_points`)."""
+    from game.ui.layout import auto_layout
+
+    edges = list(edges)
+    placed = {s for e in edges for s in (e.src, e.dst)}
+    cards = {s: tuple(xy) for s, xy in (layout or {}).items() if s in scenario.steps}
+    view = pygame.Rect(rect) if rect is not None else pygame.Rect(0, 0, width, 860)
+    reading = pygame.Rect(0, 0, width, max(640, int(width * view.height / max(1, view.width))))
+    if not placed <= set(cards):
+        cards = auto_layout(scenario, edges, None, reading)
+    board = Board(scenario, edges, cards, bounds=reading.inflate(48, 48) if rect is None else None)
+    if rect is not None:
+        board.fit(pygame.Rect(rect), grow=grow)
+    return board

@@ -23,8 +23,10 @@ from typing import Mapping, Sequence
 import pygame
 
 from game.ui.cards import CARD_W, PORT_R, arrival_y
+from game.ui.routing import Box, crossings, doubles_back, grow, leaves, orthogonal_route
 
 CURVE_SAMPLES = 24
+CLEARANCE = 10  # how far a routed link keeps from a card's side, at scale 1
 
 
 def cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
@@ -99,11 +101,55 @@ def dist2_to_segment(p, a, b) -> float:
 
 
 def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect],
-          ends: tuple[str, str], dst_is_way_out: bool, scale: float) -> list[tuple[float, float]]:
+          ends: tuple[str, str], dst_is_way_out: bool, scale: float,
+          bounds: pygame.Rect | None = None) -> list[tuple[float, float]]:
     """The polyline of a link from the handle at `port` on card `src` to card `dst` (rectangles on
     screen, drawn at `scale`). `cards` are the rectangles of every card on the board, by step, and `ends`
     the link's two steps (the same step twice for a loop onto itself); `dst_is_way_out` when the
-    destination has no ports."""
+    destination has no ports; `bounds` the board's rectangle, which the link never leaves when it can.
+
+    The curve of `_shaped` is kept when it enters no other card, stays in `bounds` and never turns back
+    on itself; else the link takes the orthogonal route round every card (`game.ui.routing`); when the
+    cards wall it off there is none, and the curve stays (the board then draws it over the cards)."""
+    shaped = _shaped(port, src, dst, cards, ends, dst_is_way_out, scale)
+    others = {step: _box(r) for step, r in cards.items() if step not in ends}
+    box = _box(bounds) if bounds is not None else None
+    if ends[0] != ends[1] and not crossings(shaped, others) and not (box and leaves(shaped, box)) \
+            and not doubles_back(shaped):
+        return shaped
+    around = _orthogonal(port, src, dst, cards, scale, box)
+    return around if around is not None else shaped
+
+
+def _box(r: pygame.Rect) -> Box:
+    return float(r.left), float(r.top), float(r.right), float(r.bottom)
+
+
+def _orthogonal(port, src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect], scale: float,
+                bounds: Box | None) -> list[tuple[float, float]] | None:
+    """The link as horizontal and vertical runs round every card (its own two as well), `CLEARANCE` away
+    from them, from a short stub right of its port to a short stub left of its arrival; None if none."""
+    s = scale
+    p0 = (port[0] + PORT_R * s, port[1])
+    p3 = (float(dst.left), arrival_y(dst, s))
+    start, end = (p0[0] + 9 * s + 1, p0[1]), (p3[0] - 20 * s - 1, p3[1])
+    obstacles = [grow(_box(r), CLEARANCE * s) for r in cards.values()]
+    if bounds is None:
+        everything = [_box(r) for r in cards.values()]
+        bounds = grow((min(b[0] for b in everything), min(b[1] for b in everything),
+                       max(b[2] for b in everything), max(b[3] for b in everything)), 120 * s)
+    inner = grow(bounds, -4)
+    if not (inner[0] < start[0] < inner[2] and inner[0] < end[0] < inner[2]):
+        return None
+    corners = orthogonal_route(start, end, obstacles, inner)
+    if corners is None:
+        return None
+    return rounded([p0, *corners, p3], 14 * s)  # exact: a few samples would cut the corners into a card
+
+
+def _shaped(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect],
+            ends: tuple[str, str], dst_is_way_out: bool, scale: float) -> list[tuple[float, float]]:
+    """The link's first choice of path: a curve, or a path round the cards along a free channel."""
     p0 = (port[0] + PORT_R * scale, port[1])
     s = scale
     loop = ends[0] == ends[1]
