@@ -29,7 +29,7 @@ from engine.maps.ports import optional_unscored
 from engine.model import Edge, Scenario, Step
 
 from game.ui import theme as T
-from game.ui.cards import (KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
+from game.ui.cards import (CARD_W, KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
 from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
 from game.ui.routing import crossings
@@ -406,19 +406,35 @@ class Board:
                 y += LINE_H * s
         row_top = r.top + rows_top(step) * s
         draw_icon(img, step.kind, (r.left + (PAD + 14) * s, row_top + ROW_H * s / 2), max(12, int(28 * s)), colour)
-        ports = shown_ports(step)
-        if len(ports) > 1 and s >= 0.45:
-            for i, (port, state) in enumerate(zip(ports, states)):
-                cy = row_top + (i + 0.5) * ROW_H * s
-                c = {"connected": T.TEXT_DIM, "missing": T.ORANGE, "optional": T.TEXT_DIM}.get(state, T.TEXT_DIM)
-                name = port.replace("_", " ")
-                room = (w - 70) if i == 0 else (w - 40)  # the first row shares its width with the icon
-                T.text(img, T.ellipsize(name, int(room * s), size), (r.right - (PORT_R + 12) * s, cy), size, c,
-                       anchor="midright")
+        for (name, box), state in zip(self._port_labels(step, r), states):
+            c = {"connected": T.TEXT_DIM, "missing": T.ORANGE, "optional": T.TEXT_DIM}.get(state, T.TEXT_DIM)
+            T.text(img, name, (box.right, box.centery), size, c, anchor="midright")
         self._cards[key] = img
         if len(self._cards) > 512:
             self._cards.clear()
         return img
+
+    def _port_labels(self, step: Step, r: pygame.Rect) -> list[tuple[str, pygame.Rect]]:
+        """The port names a card drawn in `r` shows (none when it has one port or is drawn too small to
+        read), each with the box it is drawn in: right-aligned by its handle, in its own row."""
+        ports = shown_ports(step)
+        s = self.scale
+        if len(ports) < 2 or s < 0.45:
+            return []
+        size = self._text_size()
+        row_top = r.top + rows_top(step) * s
+        out = []
+        for i, port in enumerate(ports):
+            room = (CARD_W - 70) if i == 0 else (CARD_W - 40)  # the first row shares its width with the icon
+            name = T.ellipsize(port.replace("_", " "), int(room * s), size)
+            tw, th = T.font(size).size(name)
+            cy = row_top + (i + 0.5) * ROW_H * s
+            out.append((name, pygame.Rect(int(r.right - (PORT_R + 12) * s - tw), int(cy - th / 2), tw, th)))
+        return out
+
+    def port_labels(self, step_id: str) -> list[tuple[str, pygame.Rect]]:
+        """The port names drawn on a card, each with its box on screen (for checking that none overlap)."""
+        return self._port_labels(self.scenario.steps[step_id], self.card_rect(step_id))
 
     @staticmethod
     def _shape(surface, kind: str, r: pygame.Rect, fill, colour) -> None:

@@ -39,13 +39,15 @@ def cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, flo
     return pts
 
 
-def bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
-    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left."""
+def bezier(p0, p3, samples: int = CURVE_SAMPLES, scale: float = 1.0) -> list[tuple[float, float]]:
+    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left (its reach in pixels
+    drawn at `scale`: a small map's curves have a small map's shape, not loops)."""
     x0, y0 = p0
     x3, y3 = p3
     dx = x3 - x0
+    s = scale
     # forwards, the control points stay between the two cards so the curve never crosses a card
-    reach = min(max(60.0, dx * 0.5), dx * 0.9) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
+    reach = min(max(60.0 * s, dx * 0.5), dx * 0.9) if dx > 30 * s else 90.0 * s + min(160.0 * s, abs(y3 - y0) * 0.3)
     return cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
 
 
@@ -132,7 +134,11 @@ def _orthogonal(port, src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, py
     s = scale
     p0 = (port[0] + PORT_R * s, port[1])
     p3 = (float(dst.left), arrival_y(dst, s))
-    start, end = (p0[0] + 9 * s + 1, p0[1]), (p3[0] - 20 * s - 1, p3[1])
+    out, into = 9 * s + 1, 20 * s + 1  # the stubs: straight out of the port, straight into the card
+    gap = p3[0] - p0[0]
+    if 0 < gap < out + into + 2:  # cards close together (a small map): stubs a third of the gap each
+        out = into = gap / 3
+    start, end = (p0[0] + out, p0[1]), (p3[0] - into, p3[1])
     obstacles = [grow(_box(r), CLEARANCE * s) for r in cards.values()]
     if bounds is None:
         everything = [_box(r) for r in cards.values()]
@@ -180,7 +186,7 @@ def _shaped(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards
                                max(src.bottom, dst.bottom) + 40 * s, cards.values())
         path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
         return resample(path)
-    pts = bezier(p0, p3)
+    pts = bezier(p0, p3, scale=s)
     others = [r.inflate(6, 6) for step, r in cards.items() if step not in ends]
     if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
         # a long link would cross a card on its way: go along a free channel between the columns

@@ -82,10 +82,18 @@ def _segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
            ((d3 > 1e-9 and d4 < -1e-9) or (d3 < -1e-9 and d4 > 1e-9))
 
 
-def doubles_back(path: Sequence[Point]) -> bool:
-    """Whether the path turns straight back on itself (two consecutive runs in opposite directions) or
-    crosses itself (a loop): what a stray loop-back looks like."""
+def doubles_back(path: Sequence[Point], slack: float = 3.0) -> bool:
+    """Whether the path turns back on itself needlessly: two consecutive runs in opposite directions (a
+    cusp), a loop crossing itself, or, on its way right to a card right of its start, a stretch going left
+    (overshooting and coming back: what a stray loop-back looks like). A link back to an earlier column
+    must go left, and may."""
     pts = [p for i, p in enumerate(path) if i == 0 or math.dist(p, path[i - 1]) > 1e-6]
+    if len(pts) > 1 and pts[-1][0] > pts[0][0]:
+        furthest = pts[0][0]
+        for x, _ in pts:
+            if x < furthest - slack:
+                return True
+            furthest = max(furthest, x)
     runs = list(zip(pts, pts[1:]))
     for (a, b), (_, c) in zip(runs, runs[1:]):
         u, v = (b[0] - a[0], b[1] - a[1]), (c[0] - b[0], c[1] - b[1])
