@@ -11,9 +11,12 @@ two cards, so the curve never crosses them. `route` picks the path for a link be
   across the board;
 - a forward curve that would cross another card goes along a free channel between the columns instead.
 
-Paths with corners are resampled to equally spaced points (`resample`), so tokens gliding along a link
-keep an even pace. Everything here is in screen coordinates and knows nothing of scenarios: the board
-(`game.ui.board`) passes the cards' rectangles in. `dashed_lines` and `arrowhead` draw the results.
+A path with corners keeps its exact points (a few samples would cut its corners across a card); the run's
+tokens resample every link to equally spaced points (`resample`), so they glide at an even pace. Every
+first choice is checked: one that would enter another card, leave the board or turn back on itself gives
+way to the orthogonal route of `game.ui.routing`. Everything here is in screen coordinates and knows
+nothing of scenarios: the board (`game.ui.board`) passes the cards' rectangles in. `dashed_lines` and
+`arrowhead` draw the results.
 """
 from __future__ import annotations
 
@@ -185,7 +188,7 @@ def _shaped(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards
         channel = free_channel(channel, in_x, out_x, min(src.top, dst.top) - 40 * s,
                                max(src.bottom, dst.bottom) + 40 * s, cards.values())
         path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
-        return resample(path)
+        return path  # exact: tokens resample it (game.scenes.run.tokens); few samples cut corners
     pts = bezier(p0, p3, scale=s)
     others = [r.inflate(6, 6) for step, r in cards.items() if step not in ends]
     if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
@@ -194,7 +197,7 @@ def _shaped(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards
         lo, hi = min(p0[1], p3[1]) - 400 * s, max(p0[1], p3[1]) + 400 * s
         channel = free_channel((p0[1] + p3[1]) / 2, out_x + 1, in_x - 1, lo, hi, cards.values())
         path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], 20 * s)
-        return resample(path)
+        return path  # exact: tokens resample it (game.scenes.run.tokens); few samples cut corners
     return pts
 
 
