@@ -237,11 +237,11 @@ def decision_comments(scenario, record: RoundRecord) -> list[Comment]:
 
 
 def map_board(scenario, edges: Sequence):
-    """The map as the game draws it (`game.ui.board.map_board`): the auto layout at reading size, its links
+    """The map as the game draws it (`game.ui.mapview.map_board`): the auto layout at reading size, its links
     routed round the cards the way every view of the game routes them; wide enough (`PAGE_W`) for the ways
     out to stand right of what leads to them, as a reader expects the day to end. Geometry only: nothing
     is drawn with pygame (its fonts measure the labels)."""
-    from game.ui.board import map_board as board_of
+    from game.ui.mapview import map_board as board_of
 
     return board_of(scenario, [e for e in edges if e.src in scenario.steps and e.dst in scenario.steps],
                     width=PAGE_W)

@@ -329,7 +329,8 @@ class ResultsScene(Screen):
         if self._map_image is not None and self._map_image.get_size() == size:
             return self._map_image
         try:
-            from game.ui.board import Highlights, map_board
+            from game.ui.board import Highlights
+            from game.ui.mapview import map_board
         except ImportError:  # the map's drawing is not in this build
             return None
         img = pygame.Surface(size)

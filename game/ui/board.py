@@ -253,11 +253,16 @@ class Board:
 
     def over_cards(self, edge: Edge) -> bool:
         """Whether the edge's path passes over a card other than its ends (no route round them exists:
-        the cards touch), so it is drawn over the cards rather than hidden under them."""
-        pts = self.edge_points(edge)
-        others = {s: _box(self.card_rect(s)) for s in self.layout
-                  if s in self.scenario.steps and s not in (edge.src, edge.dst)}
-        return bool(pts) and bool(crossings(pts, others))
+        the cards touch), so it is drawn over the cards rather than hidden under them. Kept with the
+        curves (forgotten with them), as the run asks every frame."""
+        key = ("over", edge, self.scale, self.offset, tuple(self.bounds or ()))
+        over = self._curves.get(key)
+        if over is None:
+            pts = self.edge_points(edge)
+            others = {s: _box(self.card_rect(s)) for s in self.layout
+                      if s in self.scenario.steps and s not in (edge.src, edge.dst)}
+            over = self._curves[key] = bool(pts) and bool(crossings(pts, others))
+        return over
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]
@@ -320,7 +325,9 @@ class Board:
             for sid, xy in hl.ghost_cards.items():
                 if sid in self.scenario.steps and sid not in self.layout:
                     self._draw_ghost(surface, sid, xy, labels)
-        over = {e for e in self.edges if self.over_cards(e)} if edges and cards else set()
+        # without `edges` the links are drawn elsewhere, under the cards (the run's backdrop): those
+        # that must pass over a card are still drawn here, over the cards
+        over = {e for e in self.edges if self.over_cards(e)} if cards else set()
         if edges:
             self.draw_edges(surface, hl, skip=over)
         if cards:
@@ -510,27 +517,3 @@ class Board:
                 T.text(surface, line, (r.left + PAD * self.scale, y), size, T.TEXT_DIM, "semibold")
                 y += LINE_H * self.scale
             T.text(surface, "not placed", (r.left + PAD * self.scale, y + 4), size, T.GREEN)
-
-
-READING_W = 1600  # a map laid out anew is laid out at reading size, this wide, then scaled to its view
-
-
-def map_board(scenario: Scenario, edges: Sequence[Edge], layout: Mapping[str, tuple[float, float]] | None = None,
-              rect: pygame.Rect | Sequence[int] | None = None, grow: bool = True, width: int = READING_W) -> Board:
-    """The board a map view draws (the results map, the workshop's thumbnails, the debrief report): the
-    player's own card places when they hold every step the edges name, else the auto layout at reading
-    size (`width` wide, the view's proportions), fitted into `rect` when given. Its links are routed
-    the one way every view routes them (`Board.edge_points`)."""
-    from game.ui.layout import auto_layout
-
-    edges = list(edges)
-    placed = {s for e in edges for s in (e.src, e.dst)}
-    cards = {s: tuple(xy) for s, xy in (layout or {}).items() if s in scenario.steps}
-    view = pygame.Rect(rect) if rect is not None else pygame.Rect(0, 0, width, 860)
-    reading = pygame.Rect(0, 0, width, max(640, int(width * view.height / max(1, view.width))))
-    if not placed <= set(cards):
-        cards = auto_layout(scenario, edges, None, reading)
-    board = Board(scenario, edges, cards, bounds=reading.inflate(48, 48) if rect is None else None)
-    if rect is not None:
-        board.fit(pygame.Rect(rect), grow=grow)
-    return board

@@ -94,7 +94,7 @@ class TeamBoardScene(Screen):
             if sc is None:
                 return None
             from game.data.exports import round_map
-            from game.ui.board import map_board
+            from game.ui.mapview import map_board
 
             pmap = round_map(sc, rec)
             edges = list(pmap.edges) if pmap is not None else list(sc.reference.edges)

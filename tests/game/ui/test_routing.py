@@ -15,7 +15,8 @@ from game.data import report
 from game.scenes.mapeditor.draft import MapDraft
 from game.scenes.mapeditor.regions import BOARD
 from game.scenes.run.regions import BOARD_RECT
-from game.ui.board import EDGE_COLOUR, Board, map_board
+from game.ui.board import EDGE_COLOUR, Board
+from game.ui.mapview import map_board
 from game.ui.curves import cubic
 from game.ui.routing import crossings, doubles_back, leaves, orthogonal_route, segment_enters
 
@@ -100,6 +101,9 @@ def test_with_no_way_round_the_link_is_drawn_over_the_cards_not_under():
     assert over
     x, y = over[len(over) // 2]
     assert tuple(surface.get_at((round(x), round(y))))[:3] == EDGE_COLOUR
+    cards_only = pygame.Surface((1920, 1080))  # the run: links in its backdrop, cards over them each frame
+    board.draw(cards_only, edges=False)
+    assert tuple(cards_only.get_at((round(x), round(y))))[:3] == EDGE_COLOUR
 
 
 def test_the_checks_bite():
