@@ -40,6 +40,7 @@ BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#
 KEY_KPIS = ("profit", "service_level", "abandon_rate", "mean_wait", "on_time_rate", "fill_rate",
             "mean_time_in_system")
 MAX_KPI_ROWS = 7
+PAGE_W = 1900  # the width, in layout pixels, the report's map is laid out in
 
 
 class ReportError(ExportError):
@@ -235,35 +236,20 @@ def decision_comments(scenario, record: RoundRecord) -> list[Comment]:
 # --- the map, laid out left to right ------------------------------------------------------------------
 
 
-def map_positions(scenario, edges: Sequence) -> dict[str, tuple[float, float]]:
-    """Step -> (x, y): x is the layer (breadth-first distance from the arrivals, along the edges), y the
-    place within the layer, ordered by the mean height of what feeds it. Pure networkx: no pygame."""
-    import networkx as nx
+def map_board(scenario, edges: Sequence):
+    """The map as the game draws it (`game.ui.mapview.map_board`): the auto layout at reading size, its links
+    routed round the cards the way every view of the game routes them; wide enough (`PAGE_W`) for the ways
+    out to stand right of what leads to them, as a reader expects the day to end. Geometry only: nothing
+    is drawn with pygame (its fonts measure the labels)."""
+    from game.ui.mapview import map_board as board_of
 
-    g = nx.DiGraph()
-    for e in edges:
-        if e.src in scenario.steps and e.dst in scenario.steps:
-            g.add_edge(e.src, e.dst)
-    sources = [s for s in g if scenario.steps[s].kind == "source"]
-    layer = dict(nx.multi_source_dijkstra_path_length(g, sources)) if sources else {}
-    for s in nx.topological_sort(g) if nx.is_directed_acyclic_graph(g) else list(g):
-        if s not in layer:
-            layer[s] = 1 + max((layer[p] for p in g.predecessors(s) if p in layer), default=-1)
-    last = max((layer[s] for s in g if scenario.steps[s].kind != "exit"), default=0)
-    for s in g:  # the ways out together in the last column, as a reader expects the day to end
-        if scenario.steps[s].kind == "exit":
-            layer[s] = last + 1
-    columns: dict[int, list[str]] = {}
-    for s in g:
-        columns.setdefault(layer[s], []).append(s)
-    pos: dict[str, tuple[float, float]] = {}
-    for x in sorted(columns):
-        col = columns[x]
-        feed = {s: [pos[p][1] for p in g.predecessors(s) if p in pos] for s in col}
-        col.sort(key=lambda s: sum(feed[s]) / len(feed[s]) if feed[s] else 0.0)
-        for i, s in enumerate(col):
-            pos[s] = (float(x), (len(col) - 1) / 2 - i)
-    return pos
+    return board_of(scenario, [e for e in edges if e.src in scenario.steps and e.dst in scenario.steps],
+                    width=PAGE_W)
+
+
+def map_positions(scenario, edges: Sequence) -> dict[str, tuple[float, float]]:
+    """Step -> the centre of its card on the report's map (layout pixels, y down)."""
+    return dict(map_board(scenario, edges).layout)
 
 
 # --- the page ---------------------------------------------------------------------------------------
@@ -281,34 +267,25 @@ def _matplotlib():
 
 
 def _draw_map(ax, d: Debrief) -> None:
+    """The best round's map with the game's own layout and routing: cards with their port rows (the port
+    names inside their card, so no two labels meet), links round the cards, styled against the expert's."""
     from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyBboxPatch
-
-    from game.ui import words
 
     sc, cmp = d.scenario, d.comparison
     expert = set(cmp.expert.edges)
     shown = list(dict.fromkeys([*d.edges, *cmp.missing]))
-    pos = map_positions(sc, shown)
-    xs = [p[0] for p in pos.values()] or [0.0]
-    ys = [p[1] for p in pos.values()] or [0.0]
-    sx, sy = 1.6, 1.0  # spacing between layers and rows, in data units
-    w, h = 1.1, 0.62
-    boxes = {}
-    for s, (x, y) in pos.items():
-        step = sc.steps[s]
-        colour = {"source": GREEN, "exit": GREY}.get(step.kind, BLUE)
-        box = FancyBboxPatch((x * sx - w / 2, y * sy - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
-                             facecolor="white", edgecolor=colour, linewidth=1.6, zorder=3)
-        ax.add_patch(box)
-        boxes[s] = box
-        ax.text(x * sx, y * sy, textwrap.fill(step.label or s, 12), ha="center", va="center", fontsize=6,
-                color=INK, zorder=4)
-    ports = {}
-    for e in shown:
-        ports.setdefault(e.src, set()).add(e.port)
-    for e in shown:
-        if e.src not in pos or e.dst not in pos:
+    board = map_board(sc, shown)
+    area = _extent(board)
+    ax.set_xlim(area[0], area[2])
+    ax.set_ylim(area[3], area[1])  # y down, as on screen
+    ax.set_aspect("equal", adjustable="box")
+    ax.axis("off")
+    pos = ax.get_position()
+    fig_w, fig_h = ax.figure.get_size_inches()
+    pt = min(pos.width * fig_w * 72 / (area[2] - area[0]), pos.height * fig_h * 72 / (area[3] - area[1]))
+    for e in board.edges:
+        pts = board.edge_points(e)
+        if len(pts) < 2:
             continue
         if e in cmp.missing and e not in d.edges:
             style = dict(color=GREY, linestyle=":", linewidth=1.2)
@@ -316,24 +293,60 @@ def _draw_map(ax, d: Debrief) -> None:
             style = dict(color=BLUE, linestyle="-", linewidth=1.3)
         else:
             style = dict(color=VERMILLION, linestyle="--", linewidth=1.3)
-        (x0, y0), (x1, y1) = pos[e.src], pos[e.dst]
-        back = x1 <= x0
-        ax.annotate("", xy=(x1 * sx, y1 * sy), xytext=(x0 * sx, y0 * sy), zorder=2,
-                    arrowprops=dict(arrowstyle="-|>", mutation_scale=9, patchA=boxes[e.src], patchB=boxes[e.dst],
-                                    connectionstyle=f"arc3,rad={0.45 if back else 0.08}", **style))
-        if len(ports[e.src]) > 1 and (sc.steps[e.src].kind in ("branch", "route") or style["color"] != BLUE):
-            ax.text((x0 + (x1 - x0) * 0.45) * sx, (y0 + (y1 - y0) * 0.45) * sy + 0.12, words.port_name(e.port),
-                    fontsize=5.5,
-                    color=style["color"], ha="center", zorder=5,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=0.5, alpha=0.85))
-    ax.set_xlim(min(xs) * sx - 0.9, max(xs) * sx + 0.9)
-    ax.set_ylim(min(ys) * sy - 0.9, max(ys) * sy + 0.7)
-    ax.axis("off")
+        over = board.over_cards(e)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], zorder=5 if over else 2, solid_capstyle="round", **style)
+        ax.annotate("", xy=pts[-1], xytext=pts[-2], zorder=5 if over else 2,
+                    arrowprops=dict(arrowstyle="-|>", mutation_scale=9, color=style["color"], lw=0, shrinkA=0,
+                                    shrinkB=0))
+    for s in board.layout:
+        _draw_card(ax, board, s, pt)
     ax.set_title(f"The map of round {d.best.round}: {cmp.score}/100 against the expert's", fontsize=9, loc="left")
     handles = [Line2D([], [], color=BLUE, lw=1.3, label="as the expert"),
                Line2D([], [], color=VERMILLION, lw=1.3, ls="--", label="not in the expert map"),
                Line2D([], [], color=GREY, lw=1.2, ls=":", label="missing")]
-    ax.legend(handles=handles, loc="lower left", fontsize=6, frameon=False, ncol=3, bbox_to_anchor=(0, -0.04))
+    ax.legend(handles=handles, loc="upper left", fontsize=6, frameon=False, ncol=3, bbox_to_anchor=(0, 0.0))
+
+
+def _extent(board) -> tuple[float, float, float, float]:
+    """The rectangle holding the board's cards and links, with a margin."""
+    xs, ys = [], []
+    for s in board.layout:
+        r = board.card_rect(s)
+        xs += [r.left, r.right]
+        ys += [r.top, r.bottom]
+    for e in board.edges:
+        for x, y in board.edge_points(e):
+            xs.append(x)
+            ys.append(y)
+    return min(xs) - 16, min(ys) - 16, max(xs) + 16, max(ys) + 16
+
+
+def _draw_card(ax, board, step_id: str, pt: float) -> None:
+    """One card as the game draws it: its outline in its kind's colour, its label lines, its port rows
+    (names right-aligned by their handles). `pt` is how many points one layout pixel is on the page."""
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    from game.ui.cards import LABEL_SIZE, LINE_H, PAD, PORT_R, label_lines, row_centre, shown_ports
+    from game.ui.theme import ellipsize
+    from game.ui import words
+
+    step = board.scenario.steps[step_id]
+    r = board.card_rect(step_id)
+    colour = {"source": GREEN, "exit": GREY}.get(step.kind, BLUE)
+    ax.add_patch(FancyBboxPatch((r.left, r.top), r.width, r.height, boxstyle="round,pad=0,rounding_size=10",
+                                facecolor="white", edgecolor=colour, linewidth=1.4, zorder=3))
+    size = LABEL_SIZE * pt * 0.72  # a pygame font's size is its line height; matplotlib's is its em
+    for i, line in enumerate(label_lines(step)):
+        ax.text(r.left + PAD, r.top + PAD + LINE_H * (i + 0.5), line, fontsize=size, color=INK, weight="bold",
+                va="center", ha="left", zorder=4)
+    ports = shown_ports(step)
+    for i, port in enumerate(ports):
+        y = r.top + row_centre(step, i if len(ports) > 1 else 0)
+        ax.add_patch(Circle((r.right, y), PORT_R * 0.7, facecolor=colour, edgecolor="white", lw=0.6, zorder=4))
+        if len(ports) > 1:
+            room = (r.width - 70) if i == 0 else (r.width - 40)
+            ax.text(r.right - PORT_R - 12, y, ellipsize(words.port_name(port), room, LABEL_SIZE), fontsize=size,
+                    color="#555555", va="center", ha="right", zorder=4)
 
 
 def _draw_kpis(ax, d: Debrief) -> None:

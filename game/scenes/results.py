@@ -329,21 +329,16 @@ class ResultsScene(Screen):
         if self._map_image is not None and self._map_image.get_size() == size:
             return self._map_image
         try:
-            from game.ui.board import Board, Highlights
-            from game.ui.layout import auto_layout
+            from game.ui.board import Highlights
+            from game.ui.mapview import map_board
         except ImportError:  # the map's drawing is not in this build
             return None
-        sc, rnd = self.scenario, self.round
-        edges = list(rnd.edges)
-        placed = {s for e in edges for s in (e.src, e.dst)}
-        layout = {s: tuple(xy) for s, xy in rnd.layout.items() if s in sc.steps}
-        if not placed <= set(layout):
-            layout = auto_layout(sc, edges, None, pygame.Rect(0, 0, *size))
-        ranked = [(i, x) for i, x in enumerate(o.losses) if x.kind == "step" and x.id in layout and x.money >= 0.5]
-        board = Board(sc, edges, layout)
         img = pygame.Surface(size)
         img.fill(T.PANEL)
-        board.fit(img.get_rect(), grow=True)  # as large as the panel allows: this is the screen's subject
+        # as large as the panel allows: this is the screen's subject
+        board = map_board(self.scenario, self.round.edges, self.round.layout, img.get_rect(), grow=True)
+        ranked = [(i, x) for i, x in enumerate(o.losses) if x.kind == "step" and x.id in board.layout
+                  and x.money >= 0.5]
         board.draw(img, None, Highlights(cards={x.id: "hot" for _, x in ranked}))
         for i, x in ranked:
             r = board.card_rect(x.id)

@@ -29,9 +29,14 @@ from engine.maps.ports import optional_unscored
 from engine.model import Edge, Scenario, Step
 
 from game.ui import theme as T
-from game.ui.cards import (KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
+from game.ui.cards import (CARD_W, KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
 from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
+from game.ui.routing import crossings
+
+
+def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
+    return float(r.left), float(r.top), float(r.right), float(r.bottom)
 
 PORT_HIT = 34  # a port answers a press this far from its handle (a 68 px target)
 
@@ -137,12 +142,13 @@ class Board:
     """
 
     def __init__(self, scenario: Scenario, edges: list[Edge] | Sequence[Edge] = (),
-                 layout: Mapping[str, tuple[float, float]] | None = None):
+                 layout: Mapping[str, tuple[float, float]] | None = None, bounds: pygame.Rect | None = None):
         self.scenario = scenario
         self.edges = edges if isinstance(edges, list) else list(edges)
         self.layout = layout if isinstance(layout, dict) else dict(layout or {})
         self.scale = 1.0
         self.offset = (0.0, 0.0)
+        self.bounds = pygame.Rect(bounds) if bounds is not None else None  # the links stay inside, on screen
         self._cards: dict[tuple, pygame.Surface] = {}
         self._curves: dict[tuple, list] = {}
         self._optional: set[tuple[str, str]] | None = None  # the ports the map score lets stay open
@@ -164,6 +170,7 @@ class Board:
             self.scale, self.offset = 1.0, (0.0, 0.0)
             return
         rect = pygame.Rect(rect)
+        self.bounds = None  # the links' own extent first, then kept inside `rect`
         rects = [self._world_rect(s) for s in self.layout if s in self.scenario.steps]
         rects += [self._world_rect(s, xy) for s, xy in (extra or {}).items()]
         if not rects:
@@ -184,6 +191,7 @@ class Board:
             s = min(1.0, s)
         self.scale = s
         self.offset = (rect.centerx - b.centerx * s, rect.centery - b.centery * s)
+        self.bounds = rect
 
     def to_screen(self, xy) -> tuple[float, float]:
         return self.offset[0] + xy[0] * self.scale, self.offset[1] + xy[1] * self.scale
@@ -227,7 +235,7 @@ class Board:
         dst_c = self.layout.get(edge.dst) or (ghosts or {}).get(edge.dst)
         if src_c is None or dst_c is None:
             return []
-        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset)
+        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset, tuple(self.bounds or ()))
         pts = self._curves.get(key)
         if pts is None:
             pts = self._route(edge, src_c, dst_c)
@@ -241,7 +249,20 @@ class Board:
         cards = {sid: self.card_rect(sid) for sid in self.layout if sid in self.scenario.steps}
         return route(self.port_pos(edge.src, edge.port, src_c), self.card_rect(edge.src, src_c),
                      self.card_rect(edge.dst, dst_c), cards, (edge.src, edge.dst),
-                     not self.scenario.steps[edge.dst].ports, self.scale)
+                     not self.scenario.steps[edge.dst].ports, self.scale, self.bounds)
+
+    def over_cards(self, edge: Edge) -> bool:
+        """Whether the edge's path passes over a card other than its ends (no route round them exists:
+        the cards touch), so it is drawn over the cards rather than hidden under them. Kept with the
+        curves (forgotten with them), as the run asks every frame."""
+        key = ("over", edge, self.scale, self.offset, tuple(self.bounds or ()))
+        over = self._curves.get(key)
+        if over is None:
+            pts = self.edge_points(edge)
+            others = {s: _box(self.card_rect(s)) for s in self.layout
+                      if s in self.scenario.steps and s not in (edge.src, edge.dst)}
+            over = self._curves[key] = bool(pts) and bool(crossings(pts, others))
+        return over
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]
@@ -304,19 +325,28 @@ class Board:
             for sid, xy in hl.ghost_cards.items():
                 if sid in self.scenario.steps and sid not in self.layout:
                     self._draw_ghost(surface, sid, xy, labels)
+        # without `edges` the links are drawn elsewhere, under the cards (the run's backdrop): those
+        # that must pass over a card are still drawn here, over the cards
+        over = {e for e in self.edges if self.over_cards(e)} if cards else set()
         if edges:
-            self.draw_edges(surface, hl)
+            self.draw_edges(surface, hl, skip=over)
         if cards:
             for sid in self.layout:
                 if sid in self.scenario.steps:
                     self.draw_card(surface, sid, hl, labels)
+        if over:  # no way round the cards (they touch): over them rather than hidden under them
+            self.draw_edges(surface, hl, only=over)
         if edges:
             self.draw_marks(surface, hl)
 
-    def draw_edges(self, surface: pygame.Surface, hl: Highlights | None = None) -> None:
+    def draw_edges(self, surface: pygame.Surface, hl: Highlights | None = None, skip=frozenset(),
+                   only=None) -> None:
+        """The links (but those in `skip`; only those in `only` when given, and then no ghost links)."""
         hl = hl or Highlights()
         w = max(2, int(round(4 * self.scale)))
-        for e in self.edges:
+        for e in (self.edges if only is None else [e for e in self.edges if e in only]):
+            if e in skip:
+                continue
             pts = self.edge_points(e)
             if len(pts) < 2:
                 continue
@@ -328,7 +358,7 @@ class Board:
             else:
                 pygame.draw.lines(surface, colour, False, pts, width)
             arrowhead(surface, colour, pts[-1], pts[-3], 16 * max(self.scale, 0.6))
-        for e in hl.ghost_edges:
+        for e in (hl.ghost_edges if only is None else ()):
             pts = self.edge_points(e, hl.ghost_cards)
             if len(pts) < 2:
                 continue
@@ -383,19 +413,35 @@ class Board:
                 y += LINE_H * s
         row_top = r.top + rows_top(step) * s
         draw_icon(img, step.kind, (r.left + (PAD + 14) * s, row_top + ROW_H * s / 2), max(12, int(28 * s)), colour)
-        ports = shown_ports(step)
-        if len(ports) > 1 and s >= 0.45:
-            for i, (port, state) in enumerate(zip(ports, states)):
-                cy = row_top + (i + 0.5) * ROW_H * s
-                c = {"connected": T.TEXT_DIM, "missing": T.ORANGE, "optional": T.TEXT_DIM}.get(state, T.TEXT_DIM)
-                name = port.replace("_", " ")
-                room = (w - 70) if i == 0 else (w - 40)  # the first row shares its width with the icon
-                T.text(img, T.ellipsize(name, int(room * s), size), (r.right - (PORT_R + 12) * s, cy), size, c,
-                       anchor="midright")
+        for (name, box), state in zip(self._port_labels(step, r), states):
+            c = {"connected": T.TEXT_DIM, "missing": T.ORANGE, "optional": T.TEXT_DIM}.get(state, T.TEXT_DIM)
+            T.text(img, name, (box.right, box.centery), size, c, anchor="midright")
         self._cards[key] = img
         if len(self._cards) > 512:
             self._cards.clear()
         return img
+
+    def _port_labels(self, step: Step, r: pygame.Rect) -> list[tuple[str, pygame.Rect]]:
+        """The port names a card drawn in `r` shows (none when it has one port or is drawn too small to
+        read), each with the box it is drawn in: right-aligned by its handle, in its own row."""
+        ports = shown_ports(step)
+        s = self.scale
+        if len(ports) < 2 or s < 0.45:
+            return []
+        size = self._text_size()
+        row_top = r.top + rows_top(step) * s
+        out = []
+        for i, port in enumerate(ports):
+            room = (CARD_W - 70) if i == 0 else (CARD_W - 40)  # the first row shares its width with the icon
+            name = T.ellipsize(port.replace("_", " "), int(room * s), size)
+            tw, th = T.font(size).size(name)
+            cy = row_top + (i + 0.5) * ROW_H * s
+            out.append((name, pygame.Rect(int(r.right - (PORT_R + 12) * s - tw), int(cy - th / 2), tw, th)))
+        return out
+
+    def port_labels(self, step_id: str) -> list[tuple[str, pygame.Rect]]:
+        """The port names drawn on a card, each with its box on screen (for checking that none overlap)."""
+        return self._port_labels(self.scenario.steps[step_id], self.card_rect(step_id))
 
     @staticmethod
     def _shape(surface, kind: str, r: pygame.Rect, fill, colour) -> None:

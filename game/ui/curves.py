@@ -11,9 +11,12 @@ two cards, so the curve never crosses them. `route` picks the path for a link be
   across the board;
 - a forward curve that would cross another card goes along a free channel between the columns instead.
 
-Paths with corners are resampled to equally spaced points (`resample`), so tokens gliding along a link
-keep an even pace. Everything here is in screen coordinates and knows nothing of scenarios: the board
-(`game.ui.board`) passes the cards' rectangles in. `dashed_lines` and `arrowhead` draw the results.
+A path with corners keeps its exact points (a few samples would cut its corners across a card); the run's
+tokens resample every link to equally spaced points (`resample`), so they glide at an even pace. Every
+first choice is checked: one that would enter another card, leave the board or turn back on itself gives
+way to the orthogonal route of `game.ui.routing`. Everything here is in screen coordinates and knows
+nothing of scenarios: the board (`game.ui.board`) passes the cards' rectangles in. `dashed_lines` and
+`arrowhead` draw the results.
 """
 from __future__ import annotations
 
@@ -23,8 +26,10 @@ from typing import Mapping, Sequence
 import pygame
 
 from game.ui.cards import CARD_W, PORT_R, arrival_y
+from game.ui.routing import Box, crossings, doubles_back, grow, leaves, orthogonal_route
 
 CURVE_SAMPLES = 24
+CLEARANCE = 10  # how far a routed link keeps from a card's side, at scale 1
 
 
 def cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
@@ -37,13 +42,15 @@ def cubic(p0, c1, c2, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, flo
     return pts
 
 
-def bezier(p0, p3, samples: int = CURVE_SAMPLES) -> list[tuple[float, float]]:
-    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left."""
+def bezier(p0, p3, samples: int = CURVE_SAMPLES, scale: float = 1.0) -> list[tuple[float, float]]:
+    """A smooth curve leaving `p0` rightwards and arriving at `p3` from the left (its reach in pixels
+    drawn at `scale`: a small map's curves have a small map's shape, not loops)."""
     x0, y0 = p0
     x3, y3 = p3
     dx = x3 - x0
+    s = scale
     # forwards, the control points stay between the two cards so the curve never crosses a card
-    reach = min(max(60.0, dx * 0.5), dx * 0.9) if dx > 30 else 90.0 + min(160.0, abs(y3 - y0) * 0.3)
+    reach = min(max(60.0 * s, dx * 0.5), dx * 0.9) if dx > 30 * s else 90.0 * s + min(160.0 * s, abs(y3 - y0) * 0.3)
     return cubic(p0, (x0 + reach, y0), (x3 - reach, y3), p3, samples)
 
 
@@ -99,11 +106,59 @@ def dist2_to_segment(p, a, b) -> float:
 
 
 def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect],
-          ends: tuple[str, str], dst_is_way_out: bool, scale: float) -> list[tuple[float, float]]:
+          ends: tuple[str, str], dst_is_way_out: bool, scale: float,
+          bounds: pygame.Rect | None = None) -> list[tuple[float, float]]:
     """The polyline of a link from the handle at `port` on card `src` to card `dst` (rectangles on
     screen, drawn at `scale`). `cards` are the rectangles of every card on the board, by step, and `ends`
     the link's two steps (the same step twice for a loop onto itself); `dst_is_way_out` when the
-    destination has no ports."""
+    destination has no ports; `bounds` the board's rectangle, which the link never leaves when it can.
+
+    The curve of `_shaped` is kept when it enters no other card, stays in `bounds` and never turns back
+    on itself; else the link takes the orthogonal route round every card (`game.ui.routing`); when the
+    cards wall it off there is none, and the curve stays (the board then draws it over the cards)."""
+    shaped = _shaped(port, src, dst, cards, ends, dst_is_way_out, scale)
+    others = {step: _box(r) for step, r in cards.items() if step not in ends}
+    box = _box(bounds) if bounds is not None else None
+    if ends[0] != ends[1] and not crossings(shaped, others) and not (box and leaves(shaped, box)) \
+            and not doubles_back(shaped):
+        return shaped
+    around = _orthogonal(port, src, dst, cards, scale, box)
+    return around if around is not None else shaped
+
+
+def _box(r: pygame.Rect) -> Box:
+    return float(r.left), float(r.top), float(r.right), float(r.bottom)
+
+
+def _orthogonal(port, src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect], scale: float,
+                bounds: Box | None) -> list[tuple[float, float]] | None:
+    """The link as horizontal and vertical runs round every card (its own two as well), `CLEARANCE` away
+    from them, from a short stub right of its port to a short stub left of its arrival; None if none."""
+    s = scale
+    p0 = (port[0] + PORT_R * s, port[1])
+    p3 = (float(dst.left), arrival_y(dst, s))
+    out, into = 9 * s + 1, 20 * s + 1  # the stubs: straight out of the port, straight into the card
+    gap = p3[0] - p0[0]
+    if 0 < gap < out + into + 2:  # cards close together (a small map): stubs a third of the gap each
+        out = into = gap / 3
+    start, end = (p0[0] + out, p0[1]), (p3[0] - into, p3[1])
+    obstacles = [grow(_box(r), CLEARANCE * s) for r in cards.values()]
+    if bounds is None:
+        everything = [_box(r) for r in cards.values()]
+        bounds = grow((min(b[0] for b in everything), min(b[1] for b in everything),
+                       max(b[2] for b in everything), max(b[3] for b in everything)), 120 * s)
+    inner = grow(bounds, -4)
+    if not (inner[0] < start[0] < inner[2] and inner[0] < end[0] < inner[2]):
+        return None
+    corners = orthogonal_route(start, end, obstacles, inner)
+    if corners is None:
+        return None
+    return rounded([p0, *corners, p3], 14 * s)  # exact: a few samples would cut the corners into a card
+
+
+def _shaped(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect],
+            ends: tuple[str, str], dst_is_way_out: bool, scale: float) -> list[tuple[float, float]]:
+    """The link's first choice of path: a curve, or a path round the cards along a free channel."""
     p0 = (port[0] + PORT_R * scale, port[1])
     s = scale
     loop = ends[0] == ends[1]
@@ -133,8 +188,8 @@ def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: 
         channel = free_channel(channel, in_x, out_x, min(src.top, dst.top) - 40 * s,
                                max(src.bottom, dst.bottom) + 40 * s, cards.values())
         path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], r)
-        return resample(path)
-    pts = bezier(p0, p3)
+        return path  # exact: tokens resample it (game.scenes.run.tokens); few samples cut corners
+    pts = bezier(p0, p3, scale=s)
     others = [r.inflate(6, 6) for step, r in cards.items() if step not in ends]
     if others and any(r.collidepoint(pt) for pt in pts[2:-2] for r in others):
         # a long link would cross a card on its way: go along a free channel between the columns
@@ -142,7 +197,7 @@ def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: 
         lo, hi = min(p0[1], p3[1]) - 400 * s, max(p0[1], p3[1]) + 400 * s
         channel = free_channel((p0[1] + p3[1]) / 2, out_x + 1, in_x - 1, lo, hi, cards.values())
         path = rounded([p0, (out_x, p0[1]), (out_x, channel), (in_x, channel), (in_x, p3[1]), p3], 20 * s)
-        return resample(path)
+        return path  # exact: tokens resample it (game.scenes.run.tokens); few samples cut corners
     return pts
 
 

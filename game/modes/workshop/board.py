@@ -93,14 +93,13 @@ class TeamBoardScene(Screen):
             sc = self.scenario()
             if sc is None:
                 return None
-            from game.ui.board import Board
             from game.data.exports import round_map
-            from game.ui.layout import auto_layout
+            from game.ui.mapview import map_board
 
             pmap = round_map(sc, rec)
             edges = list(pmap.edges) if pmap is not None else list(sc.reference.edges)
-            layout = auto_layout(sc, edges, None, pygame.Rect(0, 0, 1600, 860))
-            self._thumbs[key] = Board(sc, edges, layout).thumbnail(size, background=T.BG_LIGHT)
+            self._thumbs[key] = map_board(sc, edges, None, (0, 0, *size), grow=False).thumbnail(
+                size, background=T.BG_LIGHT)
         return self._thumbs[key]
 
     def kpi_names(self) -> list[str]:

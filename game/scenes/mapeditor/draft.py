@@ -39,7 +39,7 @@ class MapDraft:
                                                        if s in sc.steps}
         if any(s not in self.layout for s in placed if s in sc.steps):
             self.layout = auto_layout(sc, self.edges, placed, LAYOUT_RECT)
-        self.board = Board(sc, self.edges, self.layout)
+        self.board = Board(sc, self.edges, self.layout, bounds=BOARD)  # links stay on the board
         self.undo_stack: list[tuple] = []
         self.redo_stack: list[tuple] = []
 

@@ -14,6 +14,7 @@ import pygame
 
 from game.scenes.run.regions import TOKEN_R
 from game.ui import theme as T
+from game.ui.curves import resample
 
 TRAVEL = 0.5  # wall seconds a token takes along a link
 MAX_TOKENS = 1000
@@ -31,7 +32,7 @@ def link_paths(board) -> tuple[dict, np.ndarray, "Tokens"]:
     `Tokens` that run along them."""
     edges = board.edges
     link_index = {(e.src, e.port): i for i, e in enumerate(edges)}
-    paths = [board.edge_points(e) for e in edges]
+    paths = [resample(board.edge_points(e)) for e in edges]  # one count of samples for every link
     n = len(paths[0]) if paths else 2
     curves = np.array([p if len(p) == n else [(0, 0)] * n for p in paths], dtype=float).reshape(-1, n, 2)
     colours = np.array([1 if e.port in ("abandoned", "overflow") else 0 for e in edges], dtype=np.int32)

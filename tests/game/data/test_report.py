@@ -71,8 +71,9 @@ def test_the_map_reads_left_to_right_from_arrivals_to_ways_out():
     xs = {s: x for s, (x, _) in pos.items()}
     sources = [s for s in pos if SC.steps[s].kind == "source"]
     exits = [s for s in pos if SC.steps[s].kind == "exit"]
-    assert sources and all(xs[s] == 0 for s in sources)
-    assert exits and all(xs[s] == max(xs.values()) for s in exits)
+    assert sources and all(xs[s] == min(xs.values()) for s in sources)
+    # every way out right of every step that leads to it (the game's layout: the same as on screen)
+    assert exits and all(xs[e.dst] > xs[e.src] for e in SC.reference.edges if e.dst in exits)
     assert len(set(pos.values())) == len(pos)  # no two cards on the same spot
 
 
