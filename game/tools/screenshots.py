@@ -109,6 +109,10 @@ def _select_custom_broken(s: Session) -> None:
             top.move(broken - top.focus)  # its page, the broken card in focus
         s.frames(15)
         s.save("select_custom_broken")
+        if broken is not None:
+            top.pick(broken)  # a tap on the broken card: all its problems in full
+            s.frames(2)
+            s.save("select_broken_problems")
         settings.scenario_dirs = []
 
 
@@ -308,8 +312,9 @@ STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hi
           _run_decision, _run_midday, _run_change, _results) + ADVISOR_STATES
 
 
-def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:
-    """Write the screenshots into `out_dir`; returns (name, path or None when skipped) in order."""
+def take(out_dir, size=(1920, 1080), log=print, scenario: str = "customer_service.yaml") -> list[tuple[str, str | None]]:
+    """Write the screenshots of the built-in `scenario` into `out_dir`; returns (name, path or None when
+    skipped) in order."""
     from engine.files import ensure_folder
     from engine.load import builtin_dir, load
 
@@ -319,7 +324,7 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:
     app = App(tuple(size), headless=True)
     app.settings.background_par = False
     paths = sorted(Path(builtin_dir()).glob("*.yaml"))
-    main_path = next((p for p in paths if p.name == "customer_service.yaml"), paths[0] if paths else None)
+    main_path = next((p for p in paths if p.name == scenario), paths[0] if paths else None)
     session = Session(app, ensure_folder(out_dir), tuple(size), log, load(main_path))
     for state in STATES:
         state(session)

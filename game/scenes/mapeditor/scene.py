@@ -370,7 +370,8 @@ class MapEditorScene(Gestures, Scene):
 
     def _draw_top(self, surface) -> None:
         T.text(surface, "Map the process", (MARGIN + 8, 14), T.SIZE_HEAD, T.TEXT, "bold")
-        title = T.ellipsize(self.scenario.title, 420, T.SIZE_SMALL)
+        short = self.scenario.title.split(":")[0]  # the scenario's name: its full title is in the briefing
+        title = T.ellipsize(short, 420, T.SIZE_SMALL)
         T.text(surface, title, (MARGIN + 10, 70), T.SIZE_SMALL, T.TEXT_DIM)
         # the instruction line, in a pill so it reads as "what to do now"
         text = self.instruction()

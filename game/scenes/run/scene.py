@@ -326,11 +326,10 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
         line = self.status_line()
         if line is None:
             return
-        img = T.render(line, T.SIZE_BODY, T.TEXT, "semibold")
-        box = img.get_rect().inflate(56, 24)
+        box = pygame.Rect((0, 0), T.font(T.SIZE_BODY, "semibold").size(line)).inflate(56, 24)
         box.midbottom = (BOARD_RECT.centerx, BOARD_RECT.bottom - 20)
         T.panel(surface, box, T.PANEL_HI, radius=box.height // 2, border=T.ACCENT, width=3)
-        surface.blit(img, img.get_rect(center=box.center))
+        T.text(surface, line, box.center, T.SIZE_BODY, T.TEXT, "semibold", anchor="center", box=box)
 
     def _draw_top(self, surface) -> None:
         T.text(surface, "The day", (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
