@@ -9,7 +9,8 @@ drawn since its last `reset()` (one frame), and finds:
   with more lines than its box;
 - **past its box**: a line drawn outside the `box` it was given, or outside its surface;
 - **small**: a line under `SIZE_SMALL` (26 logical px), or under `SIZE_DENSE` (20) in a dense table;
-- **overlap**: a line drawn over another line on the same surface. Rects are compared with a little of their
+- **overlap**: a line drawn over another line on the same surface, or so close beside it that the two read
+  as one ("1x = 14 days in 90 sSpace pauses"). Rects are compared with a little of their
   leading taken off (a font's line box is taller than its letters), and an opaque `panel()` drawn later hides
   the lines under it (a dialog over a screen), so only texts a player sees on top of each other count.
 
@@ -27,6 +28,7 @@ import pygame
 from game.ui import theme as T
 
 EDGE_SLACK = 2  # px a line's box may pass its bounds by (anti-aliasing, rounding)
+RUN_GAP = 4  # px two lines side by side must keep between their letters, or they read as one ("09:0009:30")
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Recorder:
             self.add("past its box", text, f"drawn at {tuple(rect)}, box {tuple(bounds)}")
         _, lines = self.placed.setdefault(id(surface), (surface, []))
         for other, other_rect in lines:
-            clash = inside.clip(other_rect)
+            clash = inside.inflate(2 * RUN_GAP, 0).clip(other_rect)
             if clash.width > 0 and clash.height > 0 and not (other == text and other_rect == inside):
                 self.add("overlap", text, f"over {other!r}")
         lines.append((text, inside))

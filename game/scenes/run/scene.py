@@ -381,9 +381,11 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
                 b.draw(surface)
         if self.ended_at is None:
             draw_pause_icon(surface, self.b_pause.rect.center, self.paused)
-            T.text(surface, f"1x = {self.span_words()} in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124),
-                   T.SIZE_SMALL, T.TEXT_DIM)
-            T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
+            span = T.text(surface, f"1x = {self.span_words()} in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124),
+                          T.SIZE_SMALL, T.TEXT_DIM)
+            if span.right + 32 + T.font(T.SIZE_SMALL).size("Space pauses")[0] <= STAFF_X - 32:
+                # the keyboard's hint, only where it stands apart (the pause button says as much)
+                T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
         else:
             note = self.day_changes_sentence()
             T.paragraph(surface, note, pygame.Rect(SPEED_X + 16, top + 40, STAFF_X - SPEED_X - 48, 120),
