@@ -418,13 +418,10 @@ class ResultsScene(Screen):
             return
         width = inner.width - 48
         messages = [loss.message(self.scenario.currency) for loss in o.losses]
-        wrapped = [T.wrap(m, width, T.SIZE_SMALL)[:2] for m in messages]
-        if y + sum(34 * len(w) + 12 for w in wrapped[:4]) > inner.bottom + 20:
-            # too little room for every loss on two lines: one line each, so more of the ranking shows
-            wrapped = [[T.ellipsize(m, width, T.SIZE_SMALL)] for m in messages]
+        wrapped = [T.wrap(m, width, T.SIZE_SMALL) for m in messages]
         for i, lines in enumerate(wrapped):
             if y + 34 * len(lines) > inner.bottom + 8:
-                break
+                break  # the ranking shows as many losses as fit whole, the biggest first
             pygame.draw.circle(surface, T.ORANGE if i == 0 else T.PANEL_HI, (inner.left + 16, y + 17), 16)
             T.text(surface, str(i + 1), (inner.left + 16, y + 17), T.SIZE_SMALL, T.TEXT, "bold", anchor="center")
             for line in lines:

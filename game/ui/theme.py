@@ -172,10 +172,17 @@ def lost(s: str, why: str) -> None:
 
 def panel(surface: pygame.Surface, rect, colour=PANEL, radius: int = 18, border=None, width: int = 2) -> None:
     pygame.draw.rect(surface, colour, rect, border_radius=radius)
-    if recorder is not None and len(colour) == 3:
-        recorder.cover(surface, rect)  # what was drawn under an opaque panel is hidden, not overlapped
+    if len(colour) == 3:
+        covered(surface, rect)
     if border is not None:
         pygame.draw.rect(surface, border, rect, width, border_radius=radius)
+
+
+def covered(surface: pygame.Surface, rect) -> None:
+    """Say that `rect` of `surface` now lies under a layer (an opaque panel, a dialog's veil): the text-fit
+    check no longer counts texts drawn there before as overlapped by what comes on top."""
+    if recorder is not None:
+        recorder.cover(surface, rect)
 
 
 def hex_colour(value: str | None, default=ACCENT) -> tuple[int, int, int]:

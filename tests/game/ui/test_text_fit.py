@@ -12,7 +12,9 @@ fits is the same at every size; the findings above are measured once. What diffe
 many window pixels a logical pixel becomes: `test_touch_size` checks, at 1920x1080, 1280x720, 1024x768 and
 1080x1920, that the map's tray cards stay 48 window px tall, and that the reading size stays the size asked.
 
-Not covered yet: the modes' own screens (`game.tools.modeshots`: kiosk, workshop, demo).
+The modes' screens (`game.tools.modeshots`) are checked the same way, all but the demo's (its what-if
+screen is being rebuilt in issue 14; today it draws its two money sums at 22 px): `_demo` is left out of
+`test_every_mode_text_fits` until then.
 """
 from __future__ import annotations
 
@@ -126,3 +128,28 @@ def test_every_cards_help_fits_the_top_bar(tmp_path, scenario):
         session.save(f"map_selected_{step_id}")
     assert len(found) == len(session.scenario.steps)
     assert not any(found.values()), f"{scenario}:\n{report(found)}"
+
+
+def test_every_mode_text_fits(tmp_path):
+    """The kiosk's and the workshop's screens of `game.tools.modeshots`, each held to the same check."""
+    import pygame
+
+    from engine.load import builtin_dir, load
+    from game.tools import modeshots
+
+    pygame.init()
+    found: dict[str, list[textfit.Finding]] = {}
+    session = modeshots.Session(tmp_path, (1920, 1080), lambda line: None, tmp_path / "data",
+                                load(builtin_dir() / "customer_service.yaml"))
+
+    def save(self, name: str) -> None:
+        with textfit.recording() as recorder:
+            self.frames(0.0)
+        found[name] = list(recorder.findings)
+
+    session.save = types.MethodType(save, session)
+    states = [state for state in modeshots.STATES if state is not modeshots._demo]
+    for state in states:
+        state(session)
+    assert len(found) >= len(states)
+    assert not any(found.values()), report(found)
