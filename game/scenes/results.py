@@ -27,7 +27,7 @@ from game.core.jobs import Job
 from game.ui.widgets import Button
 from game.scenes import HEADER_H, MARGIN, Screen, Way, primary_rect, secondary_rect, stay
 
-ROW1_TOP, ROW1_H = HEADER_H + 12, 236
+ROW1_TOP, ROW1_H = HEADER_H + 12, 250
 HEAD_W = 820  # the headline's box: room for the score's composition on one line
 ROW2_TOP = ROW1_TOP + ROW1_H + 24
 GAP = 24
@@ -214,11 +214,14 @@ class ResultsScene(Screen):
         for i, key in enumerate(("defaults", "par")):  # the two references, right of the profit
             T.text(surface, texts[key], (box.right - 28, box.top + 100 + 36 * i),
                    T.fit(texts[key], 270, T.SIZE_BODY, "semibold"), T.TEXT, "semibold", anchor="midright")
-        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 156),
+        T.text(surface, T.ellipsize(texts["days"], inner, T.SIZE_SMALL), (box.left + 32, box.top + 150),
                T.SIZE_SMALL, T.TEXT_DIM)
-        size = T.fit(texts["sentence"], inner, T.SIZE_SMALL, "semibold", smallest=18)
-        T.text(surface, T.ellipsize(texts["sentence"], inner, size, "semibold"), (box.left + 30, box.bottom - 14),
-               size, T.TEXT, "semibold", anchor="bottomleft")
+        lines = T.wrap(texts["sentence"], inner, T.SIZE_SMALL, "semibold")  # the sum, on two lines if it must
+        for i, line in enumerate(reversed(lines[-2:])):
+            T.text(surface, line, (box.left + 30, box.bottom - 12 - 28 * i), T.SIZE_SMALL, T.TEXT, "semibold",
+                   anchor="bottomleft", box=box)
+        if len(lines) > 2:
+            T.lost(texts["sentence"], "the profit's sum needs more than two lines")
 
     def verdict(self, o: Outcome) -> str:
         g = o.grade
@@ -377,22 +380,27 @@ class ResultsScene(Screen):
     def draw_decisions(self, surface, area, rows: list[tuple[str, list[str]]]) -> int:
         """The decisions box at the top of `area`: each choice made, then the others, one line each; its
         height (all of `area` when the lines need it: the losses are on the map view too)."""
-        step = 30
-        need = 44 + 42 + sum(step * (1 + len(others)) + 8 for _, others in rows)
+        step = 28
+        weights = ("semibold", "regular")
+        wrapped = [[T.wrap(line, area.width - 48 - (0 if i == 0 else 24), T.SIZE_SMALL, weights[i > 0])
+                    for i, line in enumerate([head] + others)] for head, others in rows]
+        need = 44 + 42 + sum(step * sum(len(w) for w in lines) + 8 for lines in wrapped)
         h = min(area.height, need) if need > area.height - 120 - GAP else need
         box = pygame.Rect(area.left, area.top, area.width, h)
         inner = self._chart_box(surface, box)
         n = len(rows)
         T.text(surface, f"Your decision{'s' if n != 1 else ''}", inner.topleft, T.SIZE_BODY, T.TEXT, "semibold")
         y = inner.top + 42
-        for head, others in rows:
-            for i, line in enumerate([head] + others):
-                if y + step > inner.bottom + 6:
-                    return h
+        for lines in wrapped:
+            for i, parts in enumerate(lines):
                 x = inner.left + (0 if i == 0 else 24)
-                T.text(surface, T.ellipsize(line, inner.right - x, T.SIZE_SMALL, "semibold" if i == 0 else "regular"),
-                       (x, y), T.SIZE_SMALL, T.TEXT if i == 0 else T.TEXT_DIM, "semibold" if i == 0 else "regular")
-                y += step
+                for part in parts:
+                    if y + step > inner.bottom + 6:
+                        T.lost(" ".join(parts), "no room left in the decisions box")
+                        return h
+                    T.text(surface, part, (x, y), T.SIZE_SMALL, T.TEXT if i == 0 else T.TEXT_DIM, weights[i > 0],
+                           box=inner)
+                    y += step
             y += 8
         return h
 
@@ -405,13 +413,10 @@ class ResultsScene(Screen):
             return
         width = inner.width - 48
         messages = [loss.message(self.scenario.currency) for loss in o.losses]
-        wrapped = [T.wrap(m, width, T.SIZE_SMALL)[:2] for m in messages]
-        if y + sum(34 * len(w) + 12 for w in wrapped[:4]) > inner.bottom + 20:
-            # too little room for every loss on two lines: one line each, so more of the ranking shows
-            wrapped = [[T.ellipsize(m, width, T.SIZE_SMALL)] for m in messages]
+        wrapped = [T.wrap(m, width, T.SIZE_SMALL) for m in messages]
         for i, lines in enumerate(wrapped):
             if y + 34 * len(lines) > inner.bottom + 8:
-                break
+                break  # the ranking shows as many losses as fit whole, the biggest first
             pygame.draw.circle(surface, T.ORANGE if i == 0 else T.PANEL_HI, (inner.left + 16, y + 17), 16)
             T.text(surface, str(i + 1), (inner.left + 16, y + 17), T.SIZE_SMALL, T.TEXT, "bold", anchor="center")
             for line in lines:

@@ -1,7 +1,8 @@
 """Scenario select: a card per scenario, built-in ones first, then custom folders. A scenario that does
 not load is still listed, as a card showing its problems with LINE:COL, so one bad file never breaks the
-list (game.play.catalogue). Tap a card to play it (`on_pick(scenario)`); Left/Right and Enter work too;
-Esc goes back (`on_back`: to the title)."""
+list (game.play.catalogue); tapping that card opens all its problems in full (`reading`), as "Read more"
+under a summary too long for its card opens the whole summary; a tap closes them. Tap a card to play it (`on_pick(scenario)`); Left/Right and Enter work too; Esc goes back
+(`on_back`: to the title)."""
 from __future__ import annotations
 
 from typing import Callable
@@ -40,6 +41,8 @@ class SelectScene(Screen):
         self.page = self.focus // PER_PAGE
         self.pressed: int | None = None
         self.chosen = None  # the scenario started (for tests and the autoplay)
+        self.reading: tuple[str, list[str]] | None = None  # a title and the texts open in full over the cards
+        self.more: dict[int, pygame.Rect] = {}  # card index -> its "Read more" target (a summary cut short)
         self.play_button = Button(primary_rect(), "Play  ▶", self.play_focused, kind="primary")
         self.buttons = [self.play_button, Button(secondary_rect(0), "◀  Back", self.on_back, kind="quiet")]
         self.prev_button = Button(secondary_rect(1), "◀ More", lambda: self.turn(-1))
@@ -72,6 +75,7 @@ class SelectScene(Screen):
 
     def turn(self, by: int) -> None:
         self.page = max(0, min(self.pages - 1, self.page + by))
+        self.reading = None
         self.focus = min(len(self.entries) - 1, self.page * PER_PAGE)
         self._sync()
 
@@ -82,11 +86,15 @@ class SelectScene(Screen):
             self._sync()
 
     def pick(self, index: int) -> None:
-        """Start the scenario of card `index` (a card with problems only takes the focus)."""
+        """Start the scenario of card `index` (a card with problems opens them in full)."""
         self.focus = index
         self._sync()
         entry = self.entries[index]
-        if entry.scenario is not None:
+        if entry.scenario is None:
+            n = len(entry.problems)
+            self.reading = (f"{entry.path.name}: {n} problem{'s' if n != 1 else ''} (LINE:COL in the file)",
+                            list(entry.problems))
+        else:
             self.chosen = entry.scenario
             self.on_pick(entry.scenario)
 
@@ -95,9 +103,17 @@ class SelectScene(Screen):
             self.pick(self.focus)
 
     def on_back(self) -> None:
+        if self.reading is not None:
+            self.reading = None
+            return
         self.go_back()
 
     def handle(self, event) -> bool:
+        if self.reading is not None:  # the problems in full: any tap or key closes them
+            if event.type == pygame.KEYDOWN or (event.type == pygame.MOUSEBUTTONUP and primary(event)):
+                self.reading = None
+                return True
+            return event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEMOTION)
         if event.type == pygame.KEYDOWN:
             if event.key == pygame.K_LEFT:
                 self.move(-1)
@@ -120,6 +136,9 @@ class SelectScene(Screen):
             return hit is not None
         if event.type == pygame.MOUSEBUTTONUP:
             was, self.pressed = self.pressed, None
+            if hit is not None and hit == was and hit in self.more and self.more[hit].collidepoint(pos):
+                self.reading = (self.entries[hit].scenario.title, [self.entries[hit].scenario.summary])
+                return True
             if hit is not None and hit == was:
                 self.pick(hit)
                 return True
@@ -147,6 +166,8 @@ class SelectScene(Screen):
             for k in range(self.pages):
                 pygame.draw.circle(surface, T.ACCENT if k == self.page else T.LINE, (x0 + k * 36, y), 9)
         self.draw_buttons(surface)
+        if self.reading is not None:
+            self.draw_reading(surface, *self.reading)
         self.draw_fade(surface)
 
     def _frame(self, surface, r, focused: bool, border) -> pygame.Rect:
@@ -171,13 +192,17 @@ class SelectScene(Screen):
             y += 50
         y += 14
         lines = T.wrap(sc.summary, inner.width, T.SIZE_SMALL)
-        room = max(1, (r.bottom - 120 - y) // 34)
-        if len(lines) > room:
-            lines = lines[:room]
-            lines[-1] = T.ellipsize(lines[-1] + " …", inner.width, T.SIZE_SMALL)
+        room = max(1, (r.bottom - 120 - y) // 31)
+        self.more.pop(self.entries.index(entry), None)
+        if len(lines) > room:  # its beginning, and "Read more" (a tap there opens it whole)
+            lines = lines[:max(1, room - 1)]
+            lines[-1] = T.ellipsize(lines[-1] + " …", inner.width, T.SIZE_SMALL, tap=True)
         for line in lines:
             T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT_DIM)
-            y += 34
+            y += 31
+        if len(lines) < len(T.wrap(sc.summary, inner.width, T.SIZE_SMALL)):
+            link = T.text(surface, "Read more", (inner.left, y + 2), T.SIZE_SMALL, T.ACCENT, "semibold")
+            self.more[self.entries.index(entry)] = link.inflate(40, 64 - link.height)
         # facts along the bottom: difficulty, cards to connect, levers
         level = difficulty(sc)
         dots = {"Easy": 1, "Medium": 2, "Hard": 3}[level]
@@ -204,20 +229,46 @@ class SelectScene(Screen):
                T.TEXT, "bold")
         y = r.top + 258
         bottom = r.bottom - 84
-        shown = 0
+        shown, cut = 0, False
         for p in entry.problems:
             lines = T.wrap(p, inner.width, T.SIZE_SMALL)
             room = (bottom - y) // 34
             if room < 1:
                 break
-            if len(lines) > room:  # the last one that fits in part: its beginning, and an ellipsis
+            if len(lines) > room:  # the last one that fits in part: its beginning, and an ellipsis (a tap opens all)
                 lines = lines[:room]
-                lines[-1] = T.ellipsize(lines[-1] + " …", inner.width, T.SIZE_SMALL)
+                lines[-1] = T.ellipsize(lines[-1] + " …", inner.width, T.SIZE_SMALL, tap=True)
+                cut = True
             for line in lines:
                 T.text(surface, line, (inner.left, y), T.SIZE_SMALL, T.TEXT_DIM)
                 y += 34
             y += 10
             shown += 1
-        if shown < n:
-            T.text(surface, f"and {n - shown} more (LINE:COL in the file)", (inner.left, r.bottom - 60),
-                   T.SIZE_SMALL, T.ORANGE, "semibold", anchor="midleft")
+        if shown < n or cut:
+            more = f"and {n - shown} more: " if shown < n else ""
+            T.text(surface, f"{more}tap to read them all", (inner.left, r.bottom - 60),
+                   T.SIZE_SMALL, T.ORANGE, "semibold", anchor="midleft", box=inner)
+
+    def draw_reading(self, surface, title: str, texts: list[str]) -> None:
+        """`texts` in full over the cards (a broken file's problems, a long summary), wrapped in two columns
+        when they need them; a tap closes them."""
+        box = content_rect().inflate(-40, -20)
+        T.panel(surface, box, T.PANEL_HI, radius=26, border=T.ACCENT, width=4)
+        inner = box.inflate(-64, -48)
+        T.text(surface, T.ellipsize(title, inner.width, T.SIZE_BODY, "semibold"), inner.topleft, T.SIZE_BODY,
+               T.TEXT, "semibold", box=inner)
+        col_w = (inner.width - 48) // 2 if len(texts) > 1 else min(inner.width, 1200)
+        x, y, top = inner.left, inner.top + 56, inner.top + 56
+        for p in texts:
+            lines = T.wrap(p, col_w, T.SIZE_SMALL)
+            if y + 32 * len(lines) > inner.bottom - 40 and x == inner.left:
+                x, y = inner.left + col_w + 48, top
+            if y + 32 * len(lines) > inner.bottom - 40:
+                T.lost(p, "no room left in the reading panel")
+                continue
+            for line in lines:
+                T.text(surface, line, (x, y), T.SIZE_SMALL, T.TEXT, box=inner)
+                y += 32
+            y += 12
+        T.text(surface, "Tap anywhere to close", inner.midbottom, T.SIZE_SMALL, T.TEXT_DIM, anchor="midbottom",
+               box=inner)

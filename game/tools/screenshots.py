@@ -109,6 +109,10 @@ def _select_custom_broken(s: Session) -> None:
             top.move(broken - top.focus)  # its page, the broken card in focus
         s.frames(15)
         s.save("select_custom_broken")
+        if broken is not None:
+            top.pick(broken)  # a tap on the broken card: all its problems in full
+            s.frames(2)
+            s.save("select_broken_problems")
         settings.scenario_dirs = []
 
 
@@ -308,8 +312,9 @@ STATES = (_title, _select, _select_custom_broken, _briefing, _map_empty, _map_hi
           _run_decision, _run_midday, _run_change, _results) + ADVISOR_STATES
 
 
-def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:
-    """Write the screenshots into `out_dir`; returns (name, path or None when skipped) in order."""
+def open_session(out_dir, size=(1920, 1080), log=print, scenario="customer_service.yaml") -> Session:
+    """A headless app and a Session on the built-in `scenario` (a file name in the built-in folder, or a
+    loaded scenario), saving into `out_dir`."""
     from engine.files import ensure_folder
     from engine.load import builtin_dir, load
 
@@ -318,9 +323,16 @@ def take(out_dir, size=(1920, 1080), log=print) -> list[tuple[str, str | None]]:
     pygame.init()
     app = App(tuple(size), headless=True)
     app.settings.background_par = False
-    paths = sorted(Path(builtin_dir()).glob("*.yaml"))
-    main_path = next((p for p in paths if p.name == "customer_service.yaml"), paths[0] if paths else None)
-    session = Session(app, ensure_folder(out_dir), tuple(size), log, load(main_path))
+    if isinstance(scenario, str):
+        paths = sorted(Path(builtin_dir()).glob("*.yaml"))
+        scenario = load(next((p for p in paths if p.name == scenario), paths[0] if paths else None))
+    return Session(app, ensure_folder(out_dir), tuple(size), log, scenario)
+
+
+def take(out_dir, size=(1920, 1080), log=print, scenario="customer_service.yaml") -> list[tuple[str, str | None]]:
+    """Write the screenshots of `scenario` (see `open_session`) into `out_dir`; returns (name, path or None
+    when skipped) in order."""
+    session = open_session(out_dir, size, log, scenario)
     for state in STATES:
         state(session)
     return session.shots

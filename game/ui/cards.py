@@ -43,15 +43,18 @@ def shown_ports(step: Step) -> tuple[str, ...]:
 
 def label_lines(step: Step) -> list[str]:
     """The card's label wrapped to its width: at most three lines."""
-    return _label_lines(step.label or step.id)
+    lines, cut = _label_lines(step.label or step.id)
+    if cut:  # told on every call, not only the first (the wrapping is cached)
+        T.lost(step.label or step.id, "a card's label on more than three lines")
+    return lines
 
 
 @lru_cache(maxsize=1024)
-def _label_lines(label: str) -> list[str]:
+def _label_lines(label: str) -> tuple[list[str], bool]:
     lines = T.wrap(label, CARD_W - 2 * PAD, LABEL_SIZE, "semibold")
     if len(lines) > 3:
-        lines = lines[:2] + [T.ellipsize(" ".join(lines[2:]), CARD_W - 2 * PAD, LABEL_SIZE, "semibold")]
-    return lines
+        return lines[:2] + [T.ellipsize(" ".join(lines[2:]), CARD_W - 2 * PAD, LABEL_SIZE, "semibold")], True
+    return lines, False
 
 
 def rows(step: Step) -> int:

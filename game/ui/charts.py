@@ -71,13 +71,17 @@ def _plot_area(surface, rect, ticks, y_fmt: Fmt, x_labels: Sequence[str], mark: 
         slot = plot.width / n
         widest = max(T.font(T.SIZE_SMALL).size(s)[0] for s in x_labels) + 12
         every = max(1, math.ceil(widest / slot))
+        taken = plot.left  # where the last label drawn ends: a label pushed in from an edge never meets it
         for i, s in enumerate(x_labels):
             if i % every == 0:
-                img = T.render(s, T.SIZE_SMALL, T.TEXT_DIM)
-                r = img.get_rect(midtop=(int(plot.left + slot * (i + 0.5)), plot.bottom + 6))
+                r = pygame.Rect((0, 0), T.font(T.SIZE_SMALL).size(s))
+                r.midtop = (int(plot.left + slot * (i + 0.5)), plot.bottom + 6)
                 r.left = max(r.left, plot.left)  # never under the y axis' labels
                 r.right = min(r.right, rect.right)
-                surface.blit(img, r)
+                if r.left < taken + 12:
+                    continue
+                T.text(surface, s, r.topleft, T.SIZE_SMALL, T.TEXT_DIM, box=rect)
+                taken = r.right
     return plot, y_of
 
 

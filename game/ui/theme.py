@@ -40,10 +40,15 @@ WARN = ORANGE
 BAD = VERMILION
 
 SIZE_SMALL = 26
+SIZE_DENSE = 20  # the smallest size allowed in a dense table (`text(..., dense=True)`), never for prose
 SIZE_BODY = 30
 SIZE_LABEL = 34
 SIZE_HEAD = 48
 SIZE_TITLE = 96
+
+#: The text-fit check (game.ui.textfit.recording) while a test has one open, else None: the game pays one
+#: test of a global per text drawn.
+recorder = None
 
 WEIGHTS = {"regular": "Inter-Regular.otf", "semibold": "Inter-SemiBold.otf", "bold": "Inter-Bold.otf"}
 
@@ -95,11 +100,15 @@ render.cache_clear = _clear_rendered  # as functools' caches have
 
 
 def text(surface: pygame.Surface, s: str, pos, size: int = SIZE_BODY, colour=TEXT, weight: str = "regular",
-         anchor: str = "topleft") -> pygame.Rect:
-    """Draw one line of text with its rect's `anchor` at `pos`; returns the rect drawn."""
+         anchor: str = "topleft", box=None, dense: bool = False) -> pygame.Rect:
+    """Draw one line of text with its rect's `anchor` at `pos`; returns the rect drawn. `box` is the rect it
+    must stay inside (the surface when None) and `dense` allows SIZE_DENSE in a table: both only tell the
+    text-fit check what to hold the text to."""
     img = render(s, size, tuple(colour), weight)
     rect = img.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
     surface.blit(img, rect)
+    if recorder is not None:
+        recorder.drawn(surface, s, rect, size, box, dense)
     return rect
 
 
@@ -127,6 +136,8 @@ def paragraph(surface: pygame.Surface, s: str, rect: pygame.Rect, size: int = SI
     step = int(size * spacing)
     for line in wrap(s, rect.width, size, weight):
         if y + step > rect.bottom + step * 0.2:
+            if recorder is not None:
+                recorder.cut(s, "its paragraph has more lines than its box")
             break
         text(surface, line, (rect.left, y), size, colour, weight)
         y += step
@@ -140,20 +151,38 @@ def fit(s: str, width: int, size: int, weight: str = "regular", smallest: int = 
     return size
 
 
-def ellipsize(s: str, width: int, size: int, weight: str = "regular") -> str:
-    """`s`, shortened with an ellipsis if it does not fit in `width`."""
+def ellipsize(s: str, width: int, size: int, weight: str = "regular", tap: bool = False) -> str:
+    """`s`, shortened with an ellipsis if it does not fit in `width`. `tap` says the full text is one tap
+    away (a card that opens, a row that expands): only then may the text-fit check accept the cut."""
     f = font(size, weight)
     if f.size(s)[0] <= width:
         return s
+    if recorder is not None and not tap:
+        recorder.cut(s, f"ellipsized to {width} px with no tap to read it whole")
     while s and f.size(s + "…")[0] > width:
         s = s[:-1]
     return s.rstrip() + "…"
 
 
+def lost(s: str, why: str) -> None:
+    """Say that `s` could not be drawn whole (no room left for it): the text-fit check counts it as cut."""
+    if recorder is not None:
+        recorder.cut(s, why)
+
+
 def panel(surface: pygame.Surface, rect, colour=PANEL, radius: int = 18, border=None, width: int = 2) -> None:
     pygame.draw.rect(surface, colour, rect, border_radius=radius)
+    if len(colour) == 3:
+        covered(surface, rect)
     if border is not None:
         pygame.draw.rect(surface, border, rect, width, border_radius=radius)
+
+
+def covered(surface: pygame.Surface, rect) -> None:
+    """Say that `rect` of `surface` now lies under a layer (an opaque panel, a dialog's veil): the text-fit
+    check no longer counts texts drawn there before as overlapped by what comes on top."""
+    if recorder is not None:
+        recorder.cover(surface, rect)
 
 
 def hex_colour(value: str | None, default=ACCENT) -> tuple[int, int, int]:

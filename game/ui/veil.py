@@ -21,3 +21,4 @@ def veil(surface: pygame.Surface, colour: tuple[int, int, int] = SHADE, alpha: i
     shade = pygame.Surface(T.LOGICAL_SIZE, pygame.SRCALPHA)
     shade.fill((*colour, alpha))
     surface.blit(shade, (0, 0))
+    T.covered(surface, surface.get_rect())  # what is under the veil reads as behind the dialog

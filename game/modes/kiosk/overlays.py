@@ -33,6 +33,7 @@ def draw_attract(surface, age: float, best, no_saving: bool) -> None:
     band = pygame.Surface((T.W, 200), pygame.SRCALPHA)
     band.fill((*T.BG, 250))
     surface.blit(band, (0, T.H - 200))
+    T.covered(surface, (0, T.H - 200, T.W, 200))  # all but opaque: the screen under it does not show through
     pygame.draw.line(surface, T.ACCENT, (0, T.H - 200), (T.W, T.H - 200), 3)
     pulse = 0.5 + 0.5 * math.sin(age * 3.0)
     pill = pygame.Rect(0, 0, 560, 120)

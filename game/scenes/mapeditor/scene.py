@@ -371,23 +371,28 @@ class MapEditorScene(Gestures, Scene):
 
     def _draw_top(self, surface) -> None:
         T.text(surface, "Map the process", (MARGIN + 8, 14), T.SIZE_HEAD, T.TEXT, "bold")
-        title = T.ellipsize(self.scenario.title, 420, T.SIZE_SMALL)
+        short = self.scenario.title.split(":")[0]  # the scenario's name: its full title is in the briefing
+        title = T.ellipsize(short, 420, T.SIZE_SMALL)
         T.text(surface, title, (MARGIN + 10, 70), T.SIZE_SMALL, T.TEXT_DIM)
         # the instruction line, in a pill so it reads as "what to do now"
         text = self.instruction()
         box = pygame.Rect(470, 16, T.W - 470 - 470, 68)
+        lines = T.wrap(text, box.width - 64, T.SIZE_SMALL)
+        if T.font(T.fit(text, box.width - 56, T.SIZE_LABEL, "semibold"), "semibold").size(text)[0] > box.width - 56 \
+                and len(lines) > 2:
+            box = pygame.Rect(470, 4, box.width, 94)  # a card's long help line: the pill grows to three lines
         armed = bool(self.armed_card or self.armed_port or (self.press and self.press.dragging))
         T.panel(surface, box, T.PANEL_HI if armed else T.PANEL, radius=34, border=T.YELLOW if armed else None)
         colour = T.YELLOW if armed else T.TEXT
         size = T.fit(text, box.width - 56, T.SIZE_LABEL, "semibold")
         if T.font(size, "semibold").size(text)[0] <= box.width - 56:
             T.text(surface, text, box.center, size, colour, "semibold", anchor="center")
-        else:  # a card's help line: two lines at the reading size
-            lines = T.wrap(text, box.width - 64, T.SIZE_SMALL)
-            if len(lines) > 2:
-                lines = [lines[0], T.ellipsize(" ".join(lines[1:]), box.width - 64, T.SIZE_SMALL)]
+        else:  # a card's help line: two or three lines at the reading size
+            if len(lines) > 3:
+                lines = lines[:2] + [T.ellipsize(" ".join(lines[2:]), box.width - 64, T.SIZE_SMALL)]
+            top = box.centery - len(lines) * 29 // 2 - 2
             for i, line in enumerate(lines):
-                T.text(surface, line, (box.centerx, box.top + 6 + i * 29), T.SIZE_SMALL, colour, anchor="midtop")
+                T.text(surface, line, (box.centerx, top + i * 29), T.SIZE_SMALL, colour, anchor="midtop", box=box)
         self._draw_attempts(surface)
 
     def _draw_attempts(self, surface) -> None:

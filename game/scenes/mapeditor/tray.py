@@ -2,9 +2,9 @@
 
 Every step of the scenario that is not placed is in the tray, the distractors among them, ordered by
 kind (arrivals first, ways out last, `KIND_ORDER`). While every card fits at a touch size the tray is one
-page and the cards share its height (up to 84 px each); when they do not, the tray shows pages of
-`MIN_TARGET`-high cards with two arrow buttons at its bottom. A card is drawn with its kind's colour
-stripe and icon and its label on at most two lines; the card armed by a tap is outlined in yellow, and
+page of `CARD_H`-high cards (48 window px at 1024x768); when they do not, the tray shows pages of them
+with two arrow buttons at its bottom. A card is drawn with its kind's colour
+stripe and icon and its label on at most three lines; the card armed by a tap is outlined in yellow, and
 the card being dragged out leaves only its outline behind. While a board card is dragged, the tray says
 it takes cards back.
 
@@ -20,6 +20,9 @@ from game.ui import theme as T
 from game.ui.board import draw_icon
 from game.ui.cards import KIND_COLOURS, KIND_ORDER
 from game.ui.widgets import MIN_TARGET, Button
+
+#: A card's height: 48 window px even at 1024x768 (scale 0.53), and room for a label on three lines.
+CARD_H = 90
 
 
 class Tray:
@@ -46,9 +49,9 @@ class Tray:
         """(cards per page, pages): one page while every card fits at touch size, else pages with arrows."""
         n = len(self.ids())
         avail = TRAY.bottom - (TRAY.top + 64) - 8
-        if n * (MIN_TARGET + 8) <= avail:
+        if n * (CARD_H + 8) <= avail:
             return max(1, n), 1
-        per_page = max(1, (avail - MIN_TARGET - 12) // (MIN_TARGET + 8))
+        per_page = max(1, (avail - MIN_TARGET - 12) // (CARD_H + 8))
         return per_page, -(-n // per_page)
 
     def items(self) -> list[tuple[str, pygame.Rect]]:
@@ -60,7 +63,7 @@ class Tray:
         top = TRAY.top + 64
         avail = TRAY.bottom - top - 8 - (MIN_TARGET + 12 if pages > 1 else 0)
         gap = 8
-        h = max(MIN_TARGET, min(84, avail // max(1, len(shown)) - gap)) if pages == 1 else MIN_TARGET
+        h = CARD_H
         w = TRAY.width - 24
         return [(s, pygame.Rect(TRAY.left + 12, top + r * (h + gap), w, h)) for r, s in enumerate(shown)]
 
@@ -122,13 +125,13 @@ class Tray:
         if dragged:
             return
         pygame.draw.rect(surface, colour, (r.left, r.top + 8, 6, r.height - 16), border_radius=3)
-        draw_icon(surface, step.kind, (r.left + 32, r.centery), 28, colour)
-        tw = r.width - 62
+        draw_icon(surface, step.kind, (r.left + 28, r.centery), 24, colour)
+        tw = r.width - 52  # from the label's left to 6 px short of the card's right edge
         lines = T.wrap(step.label, tw, T.SIZE_SMALL, "semibold")
-        if len(lines) > 2:
-            lines = [lines[0], T.ellipsize(" ".join(lines[1:]), tw, T.SIZE_SMALL, "semibold")]
-        step_h = 30 if r.height >= 70 else 27
+        if len(lines) > 3:
+            lines = lines[:2] + [T.ellipsize(" ".join(lines[2:]), tw, T.SIZE_SMALL, "semibold")]
+        step_h = 27
         y = r.centery - len(lines) * step_h // 2 - 1
         for line in lines:
-            T.text(surface, line, (r.left + 52, y), T.SIZE_SMALL, T.TEXT, "semibold")
+            T.text(surface, line, (r.left + 46, y), T.SIZE_SMALL, T.TEXT, "semibold", box=r)
             y += step_h

@@ -327,11 +327,10 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
         line = self.status_line()
         if line is None:
             return
-        img = T.render(line, T.SIZE_BODY, T.TEXT, "semibold")
-        box = img.get_rect().inflate(56, 24)
+        box = pygame.Rect((0, 0), T.font(T.SIZE_BODY, "semibold").size(line)).inflate(56, 24)
         box.midbottom = (BOARD_RECT.centerx, BOARD_RECT.bottom - 20)
         T.panel(surface, box, T.PANEL_HI, radius=box.height // 2, border=T.ACCENT, width=3)
-        surface.blit(img, img.get_rect(center=box.center))
+        T.text(surface, line, box.center, T.SIZE_BODY, T.TEXT, "semibold", anchor="center", box=box)
 
     def _draw_top(self, surface) -> None:
         T.text(surface, words.horizon_title(self.scenario), (24, 14), T.SIZE_HEAD, T.TEXT, "bold")
@@ -385,9 +384,11 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
                 b.draw(surface)
         if self.ended_at is None:
             draw_pause_icon(surface, self.b_pause.rect.center, self.paused)
-            T.text(surface, f"1x = {self.span_words()} in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124),
-                   T.SIZE_SMALL, T.TEXT_DIM)
-            T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
+            span = T.text(surface, f"1x = {self.span_words()} in {DAY_SECONDS_1X:.0f} s", (SPEED_X + 16, top + 124),
+                          T.SIZE_SMALL, T.TEXT_DIM)
+            if span.right + 32 + T.font(T.SIZE_SMALL).size("Space pauses")[0] <= STAFF_X - 32:
+                # the keyboard's hint, only where it stands apart (the pause button says as much)
+                T.text(surface, "Space pauses", (STAFF_X - 32, top + 124), T.SIZE_SMALL, T.TEXT_DIM, anchor="topright")
         else:
             note = self.day_changes_sentence()
             T.paragraph(surface, note, pygame.Rect(SPEED_X + 16, top + 40, STAFF_X - SPEED_X - 48, 120),

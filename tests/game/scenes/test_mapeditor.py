@@ -64,6 +64,9 @@ def tap(app, pos):
 
 
 def tray_rect(scene, step):
+    """The tray card of `step`, on the page the tray turns to for it."""
+    per_page, _ = scene.tray.pages()
+    scene.tray.page = scene.tray.ids().index(step) // per_page
     return dict(scene.tray.items())[step]
 
 
