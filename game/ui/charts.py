@@ -71,7 +71,7 @@ def _plot_area(surface, rect, ticks, y_fmt: Fmt, x_labels: Sequence[str], mark: 
         slot = plot.width / n
         widest = max(T.font(T.SIZE_SMALL).size(s)[0] for s in x_labels) + 12
         every = max(1, math.ceil(widest / slot))
-        taken = plot.left  # where the last label drawn ends: a label pushed in from an edge never meets it
+        taken = -math.inf  # where the last label drawn ends: a label pushed in from an edge never meets it
         for i, s in enumerate(x_labels):
             if i % every == 0:
                 r = pygame.Rect((0, 0), T.font(T.SIZE_SMALL).size(s))
