@@ -1,8 +1,9 @@
 """Banners over the board: a scripted event in its advisor's words, or a lever just pulled.
 
 A banner is `[advisor id or None, text, age]`; the scene appends them as the trace brings events (and as
-the player pulls levers). One shows at a time, at the board's top: an advisor's with their portrait, name
-and two lines of text in their colour, a rule change as "Rule changed" and one line. The first stays
+the player pulls levers). One shows at a time, in the top band beside the title (`banner_rect`): an
+advisor's with their portrait, name and text in their colour, a rule change as "Rule changed" and what
+changed; the box is as tall as its text, so nothing is cut. The first stays
 `BANNER_SECONDS`, half that while others wait their turn; no more than four wait (`age_banners`).
 """
 from __future__ import annotations
@@ -28,12 +29,27 @@ def age_banners(banners: list[list], dt: float) -> list[list]:
     return banners
 
 
+def banner_rect(lines: int, advisor: bool) -> pygame.Rect:
+    """Where a banner of `lines` lines of text sits: in the top band right of the title and the line under
+    it (over the day's progress bar, which it names the moment of), left of the advisors' portraits, and as
+    tall as its text: nothing of the message is dropped."""
+    left, right = 760, BOARD_RECT.right - 290
+    height = (46 if advisor else 52) + lines * 36 + 18
+    return pygame.Rect(left, 10, right - left, max(128, height))
+
+
+def banner_lines(text: str, advisor: bool) -> list[str]:
+    """The banner's text wrapped to its width, every line kept."""
+    box = banner_rect(1, advisor)
+    return T.wrap(text, box.width - (118 if advisor else 24) - 24, T.SIZE_BODY, "regular" if advisor else "semibold")
+
+
 def draw_banners(surface, banners: list[list], scenario) -> None:
-    """The first banner, over the board's top."""
-    y = 10
+    """The first banner, in the top band (`banner_rect`)."""
     for advisor_id, text, age in banners[:1]:
         adv = scenario.advisors.get(advisor_id) if advisor_id else None
-        box = pygame.Rect(BOARD_RECT.left + 300, y, BOARD_RECT.width - 600, 128)
+        lines = banner_lines(text, adv is not None)
+        box = banner_rect(len(lines), adv is not None)
         colour = T.hex_colour(getattr(adv, "colour", None), T.SKY) if adv else T.SKY
         T.panel(surface, box, T.PANEL_HI, radius=20, border=colour, width=4)
         tx = box.left + 24
@@ -41,11 +57,9 @@ def draw_banners(surface, banners: list[list], scenario) -> None:
             surface.blit(portraits.portrait(adv, 84, scenario.path), (box.left + 14, box.top + 14))
             tx = box.left + 118
             T.text(surface, adv.name, (tx, box.top + 12), T.SIZE_SMALL, colour, "semibold")
-            lines = T.wrap(text, box.right - tx - 24, T.SIZE_BODY)[:2]
             for i, line in enumerate(lines):
-                T.text(surface, line, (tx, box.top + 46 + i * 36), T.SIZE_BODY, T.TEXT)
+                T.text(surface, line, (tx, box.top + 46 + i * 36), T.SIZE_BODY, T.TEXT, box=box)
         else:
             T.text(surface, "Rule changed", (tx, box.top + 14), T.SIZE_SMALL, colour, "semibold")
-            T.text(surface, T.ellipsize(text, box.width - 48, T.SIZE_BODY, "semibold"), (tx, box.top + 52),
-                   T.SIZE_BODY, T.TEXT, "semibold")
-        y += box.height + 12
+            for i, line in enumerate(lines):
+                T.text(surface, line, (tx, box.top + 52 + i * 36), T.SIZE_BODY, T.TEXT, "semibold", box=box)

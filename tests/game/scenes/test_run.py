@@ -327,3 +327,25 @@ def test_esc_closes_the_lever_panel_and_the_day_goes_on_as_it_was(scenario):
     scene.open_levers()
     app.step(1 / 60, [pygame.event.Event(pygame.KEYDOWN, {"key": pygame.K_RETURN, "mod": 0, "unicode": "\r"})])
     assert not scene.levers_open and not scene.paused
+
+
+def test_a_banner_keeps_every_word_and_leaves_the_title_readable(scenario):
+    """A long event message wraps into a taller banner (no line dropped), drawn in the top band beside the
+    title and the line under it, not over them, and left of the advisors' portraits."""
+    from game.scenes.run.banners import banner_lines, banner_rect, draw_banners
+    from game.ui import textfit
+    from game.ui import theme as T
+
+    app, scene, rnd, done = make(scenario)
+    long = " ".join(["The storm has taken the lines down across the north and every caller waits."] * 3)
+    lines = banner_lines(long, True)
+    assert len(lines) > 2 and " ".join(lines).split() == long.split()
+    with textfit.recording() as recorder:
+        scene._draw_top(app.surface)
+        draw_banners(app.surface, [["rosa", long, 0.0]], scenario)
+    assert not recorder.findings, recorder.findings
+    box = banner_rect(len(lines), True)
+    title_w = T.font(T.SIZE_HEAD, "bold").size("The day")[0]
+    assert box.left > 26 + 700 and box.left > 24 + title_w  # the subtitle is held to 700 px from x 26
+    assert box.right < min(r.left for r in scene.desk.portrait_rects().values())
+    assert box.height >= 46 + len(lines) * 36
