@@ -70,3 +70,19 @@ def record(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(T, "render", recording)
     return seen
+
+
+#: Words that name one run of the scenario as a day: wrong when its horizon is a fortnight.
+DAY_WORDS = re.compile(r"\b(?:the|all|evaluation|a) days?\b", re.IGNORECASE)
+
+
+def day_slips(strings, sc, others=()) -> list[str]:
+    """The drawn strings that call a run of `sc` a day when its horizon is not one (game.ui.words.horizon_noun),
+    other than what the author of `sc` or of `others` (the scenarios on the select screen) wrote: a drawn
+    line may be a wrapped piece of one of their sentences."""
+    from game.ui import words
+
+    if words.horizon_noun(sc) == "day":
+        return []
+    authored = " ".join(" ".join(t.split()) for s in (sc, *others) for t in [s.title, *_sentences(s.raw)])
+    return [s for s in strings if DAY_WORDS.search(s) and " ".join(s.split()) not in authored]

@@ -144,21 +144,22 @@ def rules_tip(scenario: Scenario, rules: Mapping, kpis: Mapping | None, best: Ma
     parts = []
     gap = biggest_gap(scenario, rules, kpis, best, best_kpis) if best and best_kpis else None
     cost = biggest_cost(scenario, rules, kpis) if gap is None else None
+    per = words.per_run(scenario)  # "a day", "a fortnight"
     if gap is not None:
         name, amount, behind = gap
         money, short = words.value("profit", amount, scenario), words.value("profit", behind, scenario)
         is_cost = name in dict(money_lines_of(scenario, rules, kpis).cost)
-        parts.append(f"'{name}' is where the money goes: {money} a day, {short} "
+        parts.append(f"'{name}' is where the money goes: {money} {per}, {short} "
                      f"{'more' if is_cost else 'less'} than with the best setting I know."
                      if v == "money" else
-                     f"The money leaks at '{name}': {money} a day, {short} "
+                     f"The money leaks at '{name}': {money} {per}, {short} "
                      f"{'more' if is_cost else 'less'} than with the best setting I know.")
     if cost is not None:
         name, amount = cost
         money = words.value("profit", amount, scenario)
-        parts.append({"money": f"The biggest bill is '{name}': {money} a day.",
-                      "customer": f"'{name}' costs us {money} a day, and our customers feel it.",
-                      }.get(v, f"Most of the money goes on '{name}': {money} a day."))
+        parts.append({"money": f"The biggest bill is '{name}': {money} {per}.",
+                      "customer": f"'{name}' costs us {money} {per}, and our customers feel it.",
+                      }.get(v, f"Most of the money goes on '{name}': {money} {per}."))
     move = lever_to_move(scenario, rules, best)
     if move is not None:
         label, way = move

@@ -103,7 +103,7 @@ class BriefingScene(Screen):
     def draw(self, surface):
         sc = self.scenario
         n = len(self.lines)
-        self.header(surface, sc.title, "Briefing: your advisors explain the day.",
+        self.header(surface, sc.title, f"Briefing: your advisors explain the {words.horizon_noun(sc)}.",
                     right=f"{min(self.index + 1, n)} of {n}" if n else "")
         self.draw_cast(surface)
         self.draw_conversation(surface)

@@ -163,8 +163,8 @@ class ResultsScene(Screen):
             T.text(surface, f"The best rules we can find for this scenario: {progress:.0%} done.", (cx, cy + 10),
                    T.SIZE_BODY, T.TEXT_DIM, anchor="center")
         else:
-            T.text(surface, "Tallying the day…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
-            T.text(surface, "Your run, the default rules and par, on the same evaluation days.", (cx, cy + 10),
+            T.text(surface, f"Tallying the {words.horizon_noun(self.scenario)}…", (cx, cy - 60), T.SIZE_HEAD, T.TEXT, "bold", anchor="center")
+            T.text(surface, f"Your run, the default rules and par, on {words.evaluation_runs(self.scenario)}.", (cx, cy + 10),
                    T.SIZE_BODY, T.TEXT_DIM, anchor="center")
         for i in range(3):
             a = self.age * 3 - i * 0.6
@@ -182,7 +182,7 @@ class ResultsScene(Screen):
         if o is None:
             return {}
         sc, g = self.scenario, o.grade
-        days = f"Profit on the {o.days} evaluation day{'s' if o.days != 1 else ''}"
+        days = f"Profit on {words.evaluation_runs(sc, o.days)}"
         if o.par_source == "quick":
             days += " · par from a quick search"
         elif o.par_source == "none":
@@ -406,7 +406,7 @@ class ResultsScene(Screen):
 
     def draw_losses(self, surface, box, o: Outcome) -> None:
         inner = self._chart_box(surface, box)
-        T.text(surface, "Where the day lost most", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
+        T.text(surface, f"Where the {words.horizon_noun(self.scenario)} lost most", inner.topleft, T.SIZE_LABEL, T.TEXT, "semibold")
         y = inner.top + 54
         if not o.losses:
             T.text(surface, "Nothing worth mentioning.", (inner.left, y), T.SIZE_BODY, T.TEXT_DIM)

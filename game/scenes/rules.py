@@ -46,6 +46,8 @@ def _references(scenario, par, seed):
     return references(scenario, par, seed)
 
 
+MAP_NOTE_H = 96  # three lines of the small size: the note under the forecast when the map is not the expert's
+
 class RulesScene(Screen):
     name = "rules"
 
@@ -77,7 +79,7 @@ class RulesScene(Screen):
         self.layout()
         # the advisors you can ask, in the header's right: where the money goes now, which lever to look at
         self.desk = AdvisorDesk(sc, pygame.Rect(T.W - MARGIN - 320, 34, 320, 84), self.ask, opens="below")
-        self.buttons = [Button(primary_rect(), "Run the day  ▶", self.go, kind="primary"),
+        self.buttons = [Button(primary_rect(), f"Run the {words.horizon_noun(sc)}  ▶", self.go, kind="primary"),
                         Button(secondary_rect(0), "◀  Back to map", self.on_back, kind="quiet"),
                         Button(secondary_rect(1), "Reset levers", self.reset, kind="quiet")]
 
@@ -247,7 +249,7 @@ class RulesScene(Screen):
                                                 T.W - MARGIN - LEVERS_RIGHT - 40,
                                                 primary_rect().top - 30 - HEADER_H - 10))
         if not ids:
-            T.text(surface, "This scenario has no levers: run the day as it is.", (MARGIN, HEADER_H + 40),
+            T.text(surface, f"This scenario has no levers: run the {words.horizon_noun(self.scenario)} as it is.", (MARGIN, HEADER_H + 40),
                    T.SIZE_LABEL, T.TEXT_DIM)
         if self.tip_rect is not None:
             self.draw_tip(surface, self.tip_rect)
@@ -321,10 +323,10 @@ class RulesScene(Screen):
             y += 40
         if kp:
             y = self.draw_money(surface, kp, x, y, w, dim=not settled)
-            y = self.draw_targets(surface, kp, x, y, w, box.bottom - (80 if not self.expert_map else 10),
+            y = self.draw_targets(surface, kp, x, y, w, box.bottom - (MAP_NOTE_H + 10 if not self.expert_map else 10),
                                   dim=not settled)
         if not self.expert_map:
-            self.draw_map_note(surface, x, box.bottom - 84, w)
+            self.draw_map_note(surface, x, box.bottom - MAP_NOTE_H - 6, w)
 
     def _status(self, f, settled: bool) -> str:
         """Top right of the panel: how many of the evaluation days the figure is made of."""
@@ -412,15 +414,16 @@ class RulesScene(Screen):
     def draw_map_note(self, surface, x: int, y: int, w: int) -> None:
         """The defaults marker is the expert map's: say so when the player's map is another one."""
         base = self.baseline_forecast
-        note = "Your map is not the expert map: the defaults and par marks are the expert map's."
+        note = "Not the expert map: the defaults and par marks are the expert map's."
         if base is not None and not isinstance(base, str) and base.complete and "profit" in base.kpis:
             note += f" Default rules on your map: {self.money(base.kpis['profit'])}."
-        T.paragraph(surface, note, pygame.Rect(x, y, w, 80), T.SIZE_SMALL - 4, T.TEXT_DIM, spacing=1.2)
+        T.paragraph(surface, note, pygame.Rect(x, y, w, MAP_NOTE_H), T.SIZE_SMALL, T.TEXT_DIM, spacing=1.15)
 
     def draw_formulas(self, surface, f, x: int, y: int, w: int, bottom: int) -> None:
         """A day too big to simulate here: the queueing formulas' service figures, said to be that."""
-        T.paragraph(surface, "Estimate by formulas: one day of this map is too big to simulate while you "
-                    "pull the levers, so there is no money here. Run the day for the real figures.",
+        span = words.horizon_noun(self.scenario)
+        T.paragraph(surface, f"Estimate by formulas: one {span} of this map is too big to simulate while you "
+                    f"pull the levers, so there is no money here. Run the {span} for the real figures.",
                     pygame.Rect(x, y, w, 150), T.SIZE_SMALL, T.TEXT_DIM)
         self.draw_targets(surface, f.kpis, x, y + 170, w, bottom, dim=False)
 

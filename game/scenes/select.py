@@ -148,7 +148,7 @@ class SelectScene(Screen):
     def draw(self, surface):
         playable = sum(1 for e in self.entries if e.scenario is not None)
         self.header(surface, "Choose a business to run",
-                    "Tap a card to start. You will map the process, set the rules, then watch the day.",
+                    "Tap a card to start. You will map the process, set the rules, then watch it run.",
                     right=f"{playable} scenario{'s' if playable != 1 else ''}")
         if not self.entries:
             T.text(surface, "No scenarios found.", (T.W // 2, T.H // 2), T.SIZE_HEAD, T.TEXT_DIM, anchor="center")

@@ -11,7 +11,7 @@ from game.ui import theme as T
 from game.scenes import MARGIN, Screen, Way, stay
 
 TAGLINE = "Map the process. Pull the levers. Beat par."
-PITCH = "Run a business for a day: find where it loses money, and fix it."
+PITCH = "Run a business: find where it loses money, and fix it."
 TOKEN_COLOURS = (T.SKY, T.ORANGE, T.GREEN, T.PURPLE, T.YELLOW)
 
 

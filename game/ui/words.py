@@ -109,6 +109,28 @@ def horizon_title(scenario) -> str:
     return f"The {horizon_noun(scenario)}"
 
 
+def run_plural(scenario) -> str:
+    """Several of the scenario's runs: 'days', 'fortnights'; 'runs' where one run is '3 days'."""
+    span = horizon_noun(scenario)
+    return f"{span}s" if " " not in span else "runs"
+
+
+def per_run(scenario) -> str:
+    """'a day', 'a fortnight': what a sum of money on a screen (a mean over the evaluation runs) is for."""
+    span = horizon_noun(scenario)
+    return f"a {span}" if " " not in span else f"per {span.replace(' days', '-day')} run"
+
+
+def evaluation_runs(scenario, n: int | None = None) -> str:
+    """'the 10 evaluation days', 'the 10 evaluation fortnights' (`n`, by default the scenario's
+    `run.replications`): what every profit and KPI on a screen is measured on."""
+    n = scenario.run.replications if n is None else n
+    if n == 1:
+        span = horizon_noun(scenario)
+        return f"the evaluation {span if ' ' not in span else 'run'}"
+    return f"the {n} evaluation {run_plural(scenario)}"
+
+
 def higher_is_better(name: str) -> bool:
     base = name.split(".")[0]
     return base not in ("abandon_rate", "abandoned", "lost", "mean_wait", "asa", "p_wait", "cost", "penalty",

@@ -115,7 +115,7 @@ class InitialsScene(Screen):
             money = words.value("profit", g.score, sc)
             T.text(surface, money, (box.left + 30, box.top + 116), T.fit(money, box.width - 60, 96, "bold"), T.TEXT,
                    "bold", anchor="midleft")
-            T.text(surface, f"Profit on the {sc.run.replications} evaluation days", (box.left + 32, box.top + 178),
+            T.text(surface, f"Profit on {words.evaluation_runs(sc)}", (box.left + 32, box.top + 178),
                    T.SIZE_SMALL, T.TEXT_DIM)
             for i in range(3):
                 star(surface, (box.left + 64 + i * 80, box.top + 252), 32, i < g.stars)

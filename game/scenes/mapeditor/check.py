@@ -19,7 +19,7 @@ import pygame
 from engine.maps import Attempt, Attempts
 
 from game.scenes.mapeditor.regions import BOARD
-from game.ui import portraits
+from game.ui import portraits, words
 from game.ui import theme as T
 from game.ui.veil import veil
 from game.ui.widgets import Button
@@ -124,7 +124,8 @@ class ScorePanel:
             y += h + 24
         if not self.lines():
             if self.attempt.score == 100:
-                note = "Every piece of work has its way through. Next: set the rules and run the day."
+                note = ("Every piece of work has its way through. Next: set the rules and run the "
+                        f"{words.horizon_noun(self.scenario)}.")
             else:
                 note = "Look at every port: where should each kind of work go next?"
             T.paragraph(surface, note, pygame.Rect(box.left + 40, y, box.width - 80, 90), T.SIZE_BODY, T.TEXT_DIM)

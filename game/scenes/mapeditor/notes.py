@@ -32,7 +32,7 @@ class HintsPanel:
         self.tips: list[tuple[str, str]] = []  # (advisor, text) of the tips asked, oldest first
         self.is_open = False
         box = self.rect()
-        self.b_close = Button((box.right - 84, box.top + 8, 72, 64), "×", self.close, kind="quiet")
+        self.b_close = Button((box.right - 84, box.top + 8, 72, 72), "×", self.close, kind="quiet")
 
     def rect(self) -> pygame.Rect:
         return pygame.Rect(BOARD.right - PANEL_W - 12, BOARD.top + 12, PANEL_W, BOARD.height - 24)

@@ -26,6 +26,7 @@ from engine.optimize.outlook import decision_options
 from game.play.outlook import Outlooks
 from game.scenes.run.decision import DecisionDialog
 from game.scenes.run.stuck import end_words
+from game.ui import words
 
 
 class Deciding:
@@ -170,7 +171,8 @@ class Deciding:
         """"You changed the rules twice during the day; you took 1 decision"."""
         n, d = self.round.changes_made, len(self.round.decisions)
         times = {1: "once", 2: "twice"}.get(n, f"{n} times")
-        head = f"You changed the rules {times} during the day" if n else "You kept the rules all day"
+        span = words.horizon_noun(self.scenario)
+        head = f"You changed the rules {times} during the {span}" if n else f"You kept the rules all {span}"
         if not self.scenario_has_decisions():
             return head + "."
         return f"{head}; you took {d} decision{'s' if d != 1 else ''}."

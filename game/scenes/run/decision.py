@@ -26,7 +26,7 @@ import pygame
 
 from game.play.outlook import profit_of
 from game.scenes.run.regions import BOARD_RECT
-from game.ui import portraits
+from game.ui import portraits, words
 from game.ui import theme as T
 from game.ui.veil import veil
 from game.ui.widgets import Button
@@ -196,9 +196,10 @@ class DecisionDialog:
 
     def _draw_foot(self, surface, box: pygame.Rect, ready: bool) -> None:
         y = box.bottom - 90
-        words = "Forecast on the evaluation days, the same demand for every choice." if ready else WORKING
+        note = (f"Forecast on {words.evaluation_runs(self.scenario)}, the same demand for every choice." if ready
+                else WORKING)
         room = box.width - 72 if self.left is None else box.width - 540
-        T.text(surface, T.ellipsize(words, room, T.SIZE_SMALL), (box.left + 36, y + 8), T.SIZE_SMALL, T.TEXT_DIM)
+        T.text(surface, T.ellipsize(note, room, T.SIZE_SMALL), (box.left + 36, y + 8), T.SIZE_SMALL, T.TEXT_DIM)
         hint = "Tap a choice, or press 1, 2" + (", 3" if len(self.cards) > 2 else "")
         T.text(surface, hint, (box.left + 36, y + 46), T.SIZE_SMALL, T.TEXT_DIM)
         if self.left is not None:

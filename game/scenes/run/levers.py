@@ -27,6 +27,7 @@ from game.play.outlook import profit_of
 from game.scenes.run.decision import charge_of, telling_charge
 from game.scenes.run.regions import BOARD_RECT
 from game.ui import theme as T
+from game.ui import words
 from game.ui.levers import lever_widget
 from game.ui.veil import veil
 from game.ui.widgets import Button
@@ -121,7 +122,8 @@ class LeverPanel:
         box = self.rect()
         T.panel(surface, box, T.BG_LIGHT, radius=22, border=T.LINE, width=3)
         T.text(surface, "Change the rules", (box.left + 36, box.top + 24), T.SIZE_HEAD, T.TEXT, "bold")
-        T.text(surface, f"A change holds from {clock} on. The day waits while you choose.",
+        span = words.horizon_noun(self.scenario)
+        T.text(surface, f"A change holds from {clock} on. The {span} waits while you choose.",
                (box.left + 36, box.top + 84), T.SIZE_SMALL, T.TEXT_DIM)
         for w in self.widgets:
             w.draw(surface)
@@ -140,7 +142,7 @@ class LeverPanel:
         title = f"By {until}"
         T.text(surface, title[:1].upper() + title[1:], (x, r.top + 20), T.SIZE_BODY, T.TEXT, "semibold")
         if not pending:
-            T.paragraph(surface, "Move a lever to see what the change would do to the rest of the day.",
+            T.paragraph(surface, f"Move a lever to see what the change would do by {until}.",
                         pygame.Rect(x, r.top + 70, w, 120), T.SIZE_SMALL, T.TEXT_DIM)
             return
         keep, change = outlooks.get("keep"), outlooks.get("change")

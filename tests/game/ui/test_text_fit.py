@@ -10,7 +10,9 @@ The window sizes: the app draws on a constant logical 1920x1080 surface and only
 (`App.viewport`, letterboxed in 1024x768 and in the portrait 1080x1920), so where a text lands and whether it
 fits is the same at every size; the findings above are measured once. What differs with the window is how
 many window pixels a logical pixel becomes: `test_touch_size` checks, at 1920x1080, 1280x720, 1024x768 and
-1080x1920, that the map's tray cards stay 48 window px tall, and that the reading size stays the size asked.
+1080x1920, that the map's tray cards stay 48 window px tall, and that the reading size stays the size asked;
+`test_every_text_fits` that every button, choice and slider drawn in every state is at least 72 logical px a
+side (`widgets.MIN_TARGET`): 48 window px from a 1280x720 window up (38 px at 1024x768, 40 in the portrait).
 
 The modes' screens (`game.tools.modeshots`) are checked the same way, all but the demo's (its what-if
 screen is being rebuilt in issue 14; today it draws its two money sums at 22 px): `_demo` is left out of
@@ -18,8 +20,10 @@ screen is being rebuilt in issue 14; today it draws its two money sums at 22 px)
 """
 from __future__ import annotations
 
+import contextlib
 import types
 
+import pygame
 import pytest
 
 from game.tools import screenshots
@@ -32,20 +36,58 @@ SCENARIOS = ("customer_service.yaml", "supply_chain.yaml",
              pytest.param("tutorial.yaml", marks=pytest.mark.slow))
 
 
-def checked_session(tmp_path, scenario) -> tuple[screenshots.Session, dict]:
+def checked_session(tmp_path, scenario, targets: dict | None = None) -> tuple[screenshots.Session, dict]:
     """A screenshot session whose saves draw one frame under the text-fit check instead of writing a PNG;
-    the dict maps each saved screen to what the check found on it."""
+    the dict maps each saved screen to what the check found on it. With `targets`, each saved screen's
+    tap targets drawn in that frame go there too (`drawn_targets`)."""
     session = screenshots.open_session(tmp_path, (1920, 1080), lambda line: None, scenario)
     found: dict[str, list[textfit.Finding]] = {}
 
     def save(self, name: str, note: str = "") -> None:
-        with textfit.recording() as recorder:
+        with textfit.recording() as recorder, drawn_targets() as drawn:
             self.frames(1)
         found[name] = list(recorder.findings)
+        if targets is not None:
+            targets[name] = drawn
         self.shots.append((name, None))
 
     session.save = types.MethodType(save, session)
     return session, found
+
+
+@contextlib.contextmanager
+def drawn_targets():
+    """The tap targets drawn meanwhile, as (what, rect): every button, every choice's segment and every
+    slider's track as widgets.Slider takes a press on it."""
+    from game.ui import widgets
+
+    drawn: list[tuple[str, pygame.Rect]] = []
+    real = {cls: cls.draw for cls in (widgets.Button, widgets.Choice, widgets.Slider)}
+
+    def button(self, surface):
+        drawn.append((f"button {self.label!r}", pygame.Rect(self.rect)))
+        real[widgets.Button](self, surface)
+
+    def choice(self, surface):
+        drawn.extend((f"choice {self.label!r}", seg) for seg in self.segments())
+        real[widgets.Choice](self, surface)
+
+    def slider(self, surface):
+        drawn.append((f"slider {self.label!r}", self.track.inflate(40, widgets.MIN_TARGET)))
+        real[widgets.Slider](self, surface)
+
+    widgets.Button.draw, widgets.Choice.draw, widgets.Slider.draw = button, choice, slider
+    try:
+        yield drawn
+    finally:
+        for cls, draw in real.items():
+            cls.draw = draw
+
+
+def small_targets(targets: dict, window) -> list[str]:
+    """The targets under 48 window px (either side) in a window of `window`."""
+    return [f"{screen}: {what} {tuple(r)}" for screen, drawn in targets.items() for what, r in drawn
+            if textfit.window_px(min(r.width, r.height), window) < 48 - 0.01]
 
 
 def report(found: dict) -> str:
@@ -54,11 +96,17 @@ def report(found: dict) -> str:
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_every_text_fits(tmp_path, scenario):
-    session, found = checked_session(tmp_path, scenario)
+    """Every text of every state held to its box; and every tap target drawn there (buttons, choices,
+    sliders) at least 48 window px a side from a 1280x720 window up: 72 logical px."""
+    targets: dict = {}
+    session, found = checked_session(tmp_path, scenario, targets)
     for state in screenshots.STATES:
         state(session)
     assert len(found) >= len(screenshots.STATES)  # every state saved at least one screen
     assert not any(found.values()), f"{scenario}:\n{report(found)}"
+    assert sum(len(d) for d in targets.values()) > 5 * len(screenshots.STATES)  # the targets were seen
+    for window in ((1920, 1080), (1280, 720)):
+        assert not small_targets(targets, window), small_targets(targets, window)
 
 
 LONG = "A deliberately long label that no card in the tray can hold on three lines however it wraps"
@@ -152,4 +200,21 @@ def test_every_mode_text_fits(tmp_path):
     for state in states:
         state(session)
     assert len(found) >= len(states)
+    assert not any(found.values()), report(found)
+
+
+def test_the_rules_note_on_another_map_fits(tmp_path):
+    """The note under the forecast when the player's map is not the expert's (its own defaults' money
+    added) is read whole at the reading size: not a state of the screenshot set, whose map is the expert's."""
+    session, found = checked_session(tmp_path, "customer_service.yaml")
+    for state in (screenshots._briefing, screenshots._map_empty, screenshots._map_hints, screenshots._map_finished,
+                  screenshots._rules):
+        state(session)
+    rules = session.app.stack.top
+    rules.expert_map = False
+    rules.reset()  # the levers at their defaults: the defaults' forecast on this map is the one worked out
+    rules.wait_forecast()
+    base = rules.baseline_forecast
+    assert base is not None and not isinstance(base, str) and base.complete
+    session.save("rules_own_map")
     assert not any(found.values()), report(found)

@@ -12,7 +12,7 @@ import pytest
 from engine.load import builtin_dir, load
 from game.ui import words
 
-from words_check import leaks, ordinary_words, record, scenario_ids
+from words_check import day_slips, leaks, ordinary_words, record, scenario_ids
 
 
 @pytest.fixture
@@ -45,6 +45,9 @@ def test_port_names_and_horizons_in_words():
             self.time = Time(hours)
 
     assert [words.horizon_title(Sc(h)) for h in (8, 24, 168, 72)] == ["The day", "The day", "The week", "The 3 days"]
+    assert words.evaluation_runs(load(builtin_dir() / "supply_chain.yaml")) == f"the {sc.run.replications} evaluation fortnights"
+    assert day_slips(["Profit on the 10 evaluation days", "Run the day  ▶", "Day 3, 08:00"], sc) == [
+        "Profit on the 10 evaluation days", "Run the day  ▶"]  # the check sees them; a day of the fortnight is fine
 
 
 def _screens(scenario_file: str, size, drawn) -> list[str]:
@@ -63,13 +66,18 @@ def _screens(scenario_file: str, size, drawn) -> list[str]:
     return list(drawn)
 
 
-@pytest.mark.parametrize("scenario_file", ["tutorial.yaml", "supply_chain.yaml"])
+@pytest.mark.parametrize("scenario_file", ["tutorial.yaml", "supply_chain.yaml",
+                                           pytest.param("customer_service.yaml", marks=pytest.mark.slow),
+                                           pytest.param("field_service.yaml", marks=pytest.mark.slow)])
 def test_no_identifier_on_any_screenshot_state(scenario_file, drawn):
     strings = _screens(scenario_file, (1280, 720), drawn)
     assert len(set(strings)) > 100  # the screens were drawn, and recorded
     sc = load(builtin_dir() / scenario_file)
     found = leaks(set(strings), sc)
     assert not found, found[:20]
+    others = [load(p) for p in sorted(builtin_dir().glob("*.yaml"))]  # the select screen shows them all
+    slips = day_slips(set(strings), sc, others)  # a fortnight's screens never call it "the day"
+    assert not slips, slips
     title = words.horizon_title(sc)  # the run is titled by its horizon: "The fortnight" for supply chain
     assert title in strings and (title == "The day" or "The day" not in strings)
 
