@@ -34,10 +34,10 @@ from game.scenes.mapeditor.tray import Tray
 from game.play.tips import map_tip
 from game.ui import theme as T
 from game.ui import words
-from game.ui.advisor_panel import AdvisorDesk
+from game.ui.advisor_panel import GAP as DESK_GAP, AdvisorDesk
 from game.ui.board import Board, Highlights, port_marker
 from game.ui.curves import arrowhead, link_curve
-from game.ui.widgets import Button
+from game.ui.widgets import MIN_TARGET, Button
 
 
 class MapEditorScene(Gestures, Scene):
@@ -96,13 +96,13 @@ class MapEditorScene(Gestures, Scene):
     def _build_buttons(self) -> None:
         y, h = TOOLBAR_Y, T.H - TOOLBAR_Y - MARGIN
         x = BOARD.left
-        self.b_undo = Button((x, y, 110, h), "Undo", self.undo)
-        self.b_redo = Button((x + 122, y, 110, h), "Redo", self.redo)
-        self.b_tidy = Button((x + 244, y, 150, h), "Tidy up", self.tidy)
-        self.b_remove = Button((x + 406, y, 150, h), "Remove", self.remove_selected, kind="danger")
-        # the advisors you can ask (up to three), the kiosk's round timer's place (game.modes.kiosk.overlays
-        # .timer_rect: x 1076-1416), then the hints
-        desk = pygame.Rect(x + 566, y + (h - 68) // 2, 228, 68)
+        self.b_undo = Button((x, y, 104, h), "Undo", self.undo)
+        self.b_redo = Button((x + 116, y, 104, h), "Redo", self.redo)
+        self.b_tidy = Button((x + 232, y, 146, h), "Tidy up", self.tidy)
+        self.b_remove = Button((x + 390, y, 146, h), "Remove", self.remove_selected, kind="danger")
+        # the advisors you can ask (up to three portraits of MIN_TARGET, right-aligned, 20 px clear of Remove),
+        # the kiosk's round timer's place (game.modes.kiosk.overlays.timer_rect: x 1076-1416), then the hints
+        desk = pygame.Rect(x + 556, y + (h - MIN_TARGET) // 2, 3 * MIN_TARGET + 2 * DESK_GAP, MIN_TARGET)
         self.desk = AdvisorDesk(self.scenario, desk, self.ask, opens="above", on_tip=self.notes.add_tip)
         self.b_hints = Button((BOARD.right - 476, y, 164, h), "Hints", self.notes.toggle, kind="quiet")
         self.b_check = Button((BOARD.right - 300, y, 300, h), "Check my map", self.submit, kind="primary")

@@ -152,9 +152,16 @@ def test_tapping_an_advisor_in_the_briefing_gives_a_tip_and_does_not_skip_a_line
     assert briefing.desk.tip is None and (briefing.index, briefing.typing) != (index, True)
 
 
-def test_the_advisors_leave_the_kiosk_timer_its_place_on_every_screen(app, scenario):
+@pytest.mark.parametrize("three", [False, True], ids=["two advisors", "three advisors"])
+def test_the_advisors_leave_the_kiosk_timer_its_place_on_every_screen(app, scenario, three):
+    """The portraits, the kiosk timer's place and the map's buttons never meet, and stand apart (a finger
+    aimed at one lands on nothing else): with customer service's two advisors and supply chain's three."""
     from game.modes.kiosk.overlays import timer_rect
+    from game.ui.widgets import MIN_TARGET
 
+    if three:
+        scenario = load(builtin_dir() / "supply_chain.yaml")
+        assert len(scenario.advisors) == 3
     rnd = Round(scenario)
     rnd.edges = list(scenario.reference.edges)
     editor = editor_on(app, rnd)
@@ -166,6 +173,7 @@ def test_the_advisors_leave_the_kiosk_timer_its_place_on_every_screen(app, scena
             spots += [editor.b_hints.rect, editor.b_check.rect, editor.b_remove.rect]
         assert all(not timer_rect(name).colliderect(r) for r in spots), name
         assert len({tuple(r) for r in spots}) == len(spots) and \
-            all(not a.colliderect(b) for i, a in enumerate(spots) for b in spots[i + 1:]), name
+            all(not a.inflate(16, 0).colliderect(b) for i, a in enumerate(spots) for b in spots[i + 1:]), name
+        assert all(min(r.size) >= MIN_TARGET for r in screen.desk.portrait_rects().values()), name
     rules.forecaster.stop()
     run.stop_work()

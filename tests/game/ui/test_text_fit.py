@@ -14,9 +14,8 @@ many window pixels a logical pixel becomes: `test_touch_size` checks, at 1920x10
 `test_every_text_fits` that every button, choice and slider drawn in every state is at least 72 logical px a
 side (`widgets.MIN_TARGET`): 48 window px from a 1280x720 window up (38 px at 1024x768, 40 in the portrait).
 
-The modes' screens (`game.tools.modeshots`) are checked the same way, all but the demo's (its what-if
-screen is being rebuilt in issue 14; today it draws its two money sums at 22 px): `_demo` is left out of
-`test_every_mode_text_fits` until then.
+The modes' screens (`game.tools.modeshots`: the kiosk's, the workshop's, the demo's what-if) are checked the
+same way.
 """
 from __future__ import annotations
 
@@ -57,12 +56,13 @@ def checked_session(tmp_path, scenario, targets: dict | None = None) -> tuple[sc
 
 @contextlib.contextmanager
 def drawn_targets():
-    """The tap targets drawn meanwhile, as (what, rect): every button, every choice's segment and every
-    slider's track as widgets.Slider takes a press on it."""
+    """The tap targets drawn meanwhile, as (what, rect): every button, every choice's segment, every
+    slider's track as widgets.Slider takes a press on it, every advisor's portrait."""
     from game.ui import widgets
+    from game.ui.advisor_panel import AdvisorDesk
 
     drawn: list[tuple[str, pygame.Rect]] = []
-    real = {cls: cls.draw for cls in (widgets.Button, widgets.Choice, widgets.Slider)}
+    real = {cls: cls.draw for cls in (widgets.Button, widgets.Choice, widgets.Slider, AdvisorDesk)}
 
     def button(self, surface):
         drawn.append((f"button {self.label!r}", pygame.Rect(self.rect)))
@@ -76,7 +76,11 @@ def drawn_targets():
         drawn.append((f"slider {self.label!r}", self.track.inflate(40, widgets.MIN_TARGET)))
         real[widgets.Slider](self, surface)
 
-    widgets.Button.draw, widgets.Choice.draw, widgets.Slider.draw = button, choice, slider
+    def desk(self, surface, *args, **kwargs):
+        drawn.extend((f"advisor {aid}", r) for aid, r in self.portrait_rects().items())
+        real[AdvisorDesk](self, surface, *args, **kwargs)
+
+    widgets.Button.draw, widgets.Choice.draw, widgets.Slider.draw, AdvisorDesk.draw = button, choice, slider, desk
     try:
         yield drawn
     finally:
@@ -179,7 +183,7 @@ def test_every_cards_help_fits_the_top_bar(tmp_path, scenario):
 
 
 def test_every_mode_text_fits(tmp_path):
-    """The kiosk's and the workshop's screens of `game.tools.modeshots`, each held to the same check."""
+    """The kiosk's, the workshop's and the demo's screens of `game.tools.modeshots`, each held to the same check."""
     import pygame
 
     from engine.load import builtin_dir, load
@@ -196,7 +200,8 @@ def test_every_mode_text_fits(tmp_path):
         found[name] = list(recorder.findings)
 
     session.save = types.MethodType(save, session)
-    states = [state for state in modeshots.STATES if state is not modeshots._demo]
+    states = list(modeshots.STATES)
+    assert modeshots._demo in states  # the what-if screen, running, done, stale and run again
     for state in states:
         state(session)
     assert len(found) >= len(states)
