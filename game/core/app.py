@@ -126,6 +126,18 @@ class App:
             self.on_error(exc)  # game.core.guard: logged, and the kiosk starts again from its attract mode
         self.frames += 1
 
+    def framed(self, size: tuple[int, int]) -> pygame.Surface:
+        """The logical surface as a window of `size` shows it (`present` draws the same into the window):
+        scaled to fit, letterboxed in black."""
+        vp = self.viewport(size)
+        if vp.size == tuple(size) == T.LOGICAL_SIZE:
+            return self.surface
+        out = pygame.Surface(size)
+        out.fill(T.BLACK)
+        out.blit(self.surface if vp.size == T.LOGICAL_SIZE else pygame.transform.smoothscale(self.surface, vp.size),
+                 vp)
+        return out
+
     def present(self) -> None:
         if self.window is None:
             return
@@ -149,10 +161,9 @@ class App:
         return 0
 
     def screenshot(self, path, size: tuple[int, int] | None = None) -> None:
-        """Save what the window would show at `size` (the logical surface, scaled), atomically (WriteError
-        when it cannot be written)."""
-        size = size or self.window_size
-        img = self.surface if tuple(size) == T.LOGICAL_SIZE else pygame.transform.smoothscale(self.surface, size)
+        """Save what a window of `size` would show (the logical surface scaled to fit, letterboxed: `framed`),
+        atomically (WriteError when it cannot be written)."""
+        img = self.framed(tuple(size or self.window_size))
         from engine.files import atomic_file
 
         with atomic_file(path, binary=True) as f:  # whole or not at all, never over a device or a folder

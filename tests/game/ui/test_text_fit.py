@@ -223,3 +223,20 @@ def test_the_rules_note_on_another_map_fits(tmp_path):
     assert base is not None and not isinstance(base, str) and base.complete
     session.save("rules_own_map")
     assert not any(found.values()), report(found)
+
+
+def test_a_screenshot_shows_the_window_letterboxed(tmp_path):
+    """A screenshot at a portrait size is what the window shows: the canvas scaled to its width, not
+    stretched, with black bands above and below."""
+    from game.core.app import App
+
+    pygame.init()
+    app = App((1080, 1920), headless=True)
+    app.surface.fill(T.BG)
+    app.screenshot(tmp_path / "portrait.png", (1080, 1920))
+    img = pygame.image.load(str(tmp_path / "portrait.png"))
+    vp = app.viewport((1080, 1920))
+    assert img.get_size() == (1080, 1920) and vp.size == (1080, 607)
+    assert tuple(img.get_at((540, vp.top - 5)))[:3] == tuple(T.BLACK)[:3]
+    inside = tuple(img.get_at((540, vp.centery)))[:3]
+    assert all(abs(a - b) <= 4 for a, b in zip(inside, tuple(T.BG)[:3])), inside  # smoothscale rounds a little
