@@ -638,6 +638,44 @@ def window_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def cmd_bpmn(args) -> int:
+    """`bpmn export SCENARIO [--map MAP] OUT.bpmn`: the map (the expert's by default) as BPMN 2.0 with its
+    diagram as the game lays it out; `bpmn import MODEL.bpmn OUT.yaml`: a model as a scenario (a skeleton
+    whose values to choose are marked TODO, or the same scenario for a file this game wrote)."""
+    from engine.files import WriteError, write_text
+    from engine.format.yamlpos import YamlError, read_text
+
+    if args.action == "export":
+        scenario = load_scenario(args.source)
+        pmap = load_player_map(args.map, scenario) if args.map else scenario.reference
+        writable_file(args.out)
+        from engine.bpmn.export import bpmn_xml
+        from game.play.bpmn_diagram import diagram_of
+
+        text = bpmn_xml(scenario, pmap.edges, diagram_of(scenario, pmap.edges, pmap.layout or None))
+        said = f"{len(pmap.edges)} links of {'the map ' + safe(args.map) if args.map else 'the expert map'}"
+    else:
+        from engine.bpmn.imports import BpmnError, scenario_from_bpmn, yaml_text
+
+        writable_file(args.out)
+        try:
+            raw, notes = scenario_from_bpmn(read_text(args.source, "BPMN"), os.path.basename(args.source))
+        except YamlError as e:
+            raise BadInput(lines=[str(p) for p in e.problems], bare=True) from None
+        except BpmnError as e:
+            raise BadInput(f"{safe(args.source)}: {e}") from None
+        text = yaml_text(raw, notes, os.path.basename(args.source))
+        todos = text.count('"TODO:') + text.count("'TODO:")
+        said = f"{len(raw.get('steps', {}))} steps, {len(raw.get('reference', []))} links" + (
+            f", {todos} values to choose (python main.py validate {safe(args.out)} lists them)" if todos else "")
+    try:
+        write_text(args.out, text)
+    except WriteError as e:
+        raise BadInput(str(e)) from None
+    print(f"{safe(args.out)}: {said}")
+    return EXIT_OK
+
+
 def game_options() -> argparse.ArgumentParser:
     """Options of the game, accepted both as `python main.py --opt` and `python main.py play --opt`."""
     p = argparse.ArgumentParser(add_help=False)
@@ -655,6 +693,16 @@ def game_options() -> argparse.ArgumentParser:
     g.add_argument("--idle", type=float, metavar="SECONDS", help="kiosk: seconds without input before 'Still there?' (45)")
     g.add_argument("--data", metavar="DIR", help="where scores, leads and logs are kept (default: the user's data folder)")
     return p
+
+
+def add_bpmn_command(sub) -> None:
+    """`bpmn export|import`: maps out as BPMN 2.0 with their diagram, models in as scenarios."""
+    p = sub.add_parser("bpmn", help="BPMN 2.0: export a map with its diagram, or import a model as a scenario")
+    p.add_argument("action", choices=("export", "import"), help="export SCENARIO OUT.bpmn, or import MODEL.bpmn OUT.yaml")
+    p.add_argument("source", metavar="IN", help="the scenario file (export) or the BPMN model (import)")
+    p.add_argument("out", metavar="OUT", help="the file to write")
+    p.add_argument("--map", metavar="MAP", help="export: a player's map file (default: the expert map)")
+    p.set_defaults(func=cmd_bpmn)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -732,6 +780,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a folder of custom scenarios the rounds were played on (repeatable)")
     p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
     p.set_defaults(func=cmd_results)
+    add_bpmn_command(sub)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     return parser

@@ -31,8 +31,35 @@ class ScenarioError(Exception):
         self.problems = problems
 
 
+#: A value still to choose, as a skeleton written by `bpmn import` marks it: "TODO: what to choose".
+TODO = "TODO:"
+
+
+def todo_problems(doc: Document) -> list[Problem]:
+    """"still to choose: ..." at every value marked TODO (engine.bpmn.imports writes them)."""
+    out: list[Problem] = []
+
+    def walk(value, path: tuple) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (i,))
+        elif isinstance(value, str) and value.startswith(TODO):
+            pos = doc.where(path, "value")
+            out.append(Problem(doc.name, pos.line, pos.col, f"still to choose: {value[len(TODO):].strip()}"))
+
+    walk(doc.data, ())
+    return out
+
+
 def check(doc: Document) -> list[Problem]:
-    """Every problem of a parsed file, in file order."""
+    """Every problem of a parsed file, in file order. A value marked TODO is reported as still to choose,
+    and nothing else is said while any is left (what follows from a value not chosen yet is noise)."""
+    todos = todo_problems(doc)
+    if todos:
+        return todos
     ck = Checker(doc, doc.name)
     FORMAT.check(doc.data, (), ck)
     CrossChecks(doc.data, ck).run()

@@ -1,0 +1,27 @@
+"""The BPMN diagram of a map as the game shows it: each card where the board put it, each link as routed.
+
+`diagram_of(scenario, edges, layout)` lays the map out as the results map and the debrief do
+(game.ui.mapview.map_board: the player's own places when they hold every card, else the auto layout at
+reading size) and hands its card boxes and routed links to engine.bpmn, which writes the BPMN DI from
+them. Needs pygame's fonts (a card's size depends on its words), not a window.
+"""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from engine.bpmn.diagram import Diagram
+from engine.model import Edge, Scenario
+
+
+def diagram_of(scenario: Scenario, edges: Sequence[Edge],
+               layout: Mapping[str, tuple[float, float]] | None = None) -> Diagram:
+    import pygame
+
+    from game.ui.mapview import map_board
+
+    pygame.font.init()
+    board = map_board(scenario, list(edges), layout)
+    placed = dict.fromkeys(s for e in edges for s in (e.src, e.dst))
+    shapes = {s: tuple(float(v) for v in board.card_rect(s)) for s in placed}
+    links = {e: [(float(x), float(y)) for x, y in board.edge_points(e)] for e in edges}
+    return Diagram(shapes, links)
