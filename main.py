@@ -160,6 +160,17 @@ def load_player_map(path, scenario):
     return pmap
 
 
+def parse_log_days(day, scenario, reps) -> list[int] | None:
+    """The evaluation days `--events-day` picks (replication indices), None for all of the run's; BadInput
+    past the run's last day."""
+    total = reps or scenario.run.replications
+    if day is None:
+        return None
+    if day > total:
+        raise BadInput(f"--events-day {day}: the run has {total} evaluation day{'s' if total != 1 else ''}")
+    return [day - 1]
+
+
 def parse_decisions(pairs, scenario) -> list:
     """`--decide EVENT=CHOICE` arguments (EVENT the event's number in the file, from 1) as a day's script."""
     script = []
@@ -268,21 +279,25 @@ def cmd_simulate(args) -> int:
     pmap = load_player_map(args.map, apply_rules(scenario, rules)) if args.map else None
     if limited:
         check_work(scenario, pmap, rules, args.reps)
-    if args.events_csv:
-        writable_file(args.events_csv)  # refused before the run, not after it
+    logs = [path for path in (args.events_csv, args.events_xes) if path]
+    for path in logs:
+        writable_file(path)  # refused before the run, not after it
+    days = parse_log_days(args.events_day, scenario, args.reps)
     progress = Progress("simulating")
     try:
         result = run(scenario, pmap=pmap, rules=rules, replications=args.reps, seed=args.seed,
                      progress=lambda done, total: progress(done, total, f"replication {done}/{total}"),
                      workers=args.workers, work_limit=limited, script=script)
-        if args.events_csv:
-            from engine.files import WriteError
-            from engine.sim.trace import export_event_log
+        for path, fmt in ((args.events_csv, "csv"), (args.events_xes, "xes")):
+            if path:
+                from engine.files import WriteError
+                from engine.eventlog.export import export_log
 
-            try:
-                export_event_log(scenario, args.events_csv, pmap=pmap, rules=rules, seed=result.seed, script=script)
-            except WriteError as e:
-                raise BadInput(str(e)) from None
+                try:
+                    export_log(scenario, path, fmt=fmt, pmap=pmap, rules=rules, seed=result.seed, days=days,
+                               script=script)
+                except WriteError as e:
+                    raise BadInput(str(e)) from None
     except MapError as e:
         raise BadInput(lines=list(e.problems)) from None
     except CannotRun as e:
@@ -306,8 +321,9 @@ def cmd_simulate(args) -> int:
         print(safe(f"{name:<{width}}  {format_kpi(name, mean, scenario):>16}  "
                    f"{format_halfwidth(name, half, scenario):>18}"))  # the currency is the file's text
     print_money(scenario, result)
-    if args.events_csv:
-        print(f"event log of replication 1 written to {safe(args.events_csv)}")
+    which = f"evaluation day {args.events_day}" if args.events_day else f"the {result.replications} evaluation days"
+    for path in logs:
+        print(f"event log of {which} written to {safe(path)}")
     return EXIT_OK
 
 
@@ -695,6 +711,31 @@ def game_options() -> argparse.ArgumentParser:
     return p
 
 
+def add_simulate_command(sub) -> None:
+    """`simulate FILE`: the evaluation days' KPIs, and their event log on request."""
+    p = sub.add_parser("simulate", help="run the day: every KPI with its 95 %% half-width")
+    p.add_argument("file", metavar="FILE", help="a scenario file")
+    p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
+    p.add_argument("--rule", action="append", metavar="ID=VALUE", help="a rule value; repeat for several")
+    p.add_argument("--decide", action="append", metavar="EVENT=CHOICE",
+                   help="the choice taken at event EVENT's decision (its number in the file, from 1); "
+                        "a decision not given takes its default")
+    p.add_argument("--reps", type=at_least_one, metavar="N", help="replications (default: the scenario's run.replications)")
+    p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
+    p.add_argument("--json", action="store_true", help="print JSON: {scenario, replications, seed, rules, kpis}")
+    p.add_argument("--workers", type=at_least_one, metavar="N",
+                   help="processes to spread replications over (default: every core; same numbers either way)")
+    p.add_argument("--events-csv", metavar="FILE",
+                   help="also write the event log of the evaluation days as CSV (XES-style columns, for pm4py)")
+    p.add_argument("--events-xes", metavar="FILE", help="also write that event log as XES")
+    p.add_argument("--events-day", type=at_least_one, metavar="N",
+                   help="log only evaluation day N (from 1; default: every day of the run)")
+    p.add_argument("--no-work-limit", action="store_true",
+                   help="run even what the work budget refuses (over 50 million events or 2 GiB), and let a "
+                        "day go on past its limit")
+    p.set_defaults(func=cmd_simulate)
+
+
 def add_bpmn_command(sub) -> None:
     """`bpmn export|import`: maps out as BPMN 2.0 with their diagram, models in as scenarios."""
     p = sub.add_parser("bpmn", help="BPMN 2.0: export a map with its diagram, or import a model as a scenario")
@@ -726,24 +767,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format, for editors")
     p.set_defaults(func=cmd_schema)
 
-    p = sub.add_parser("simulate", help="run the day: every KPI with its 95 %% half-width")
-    p.add_argument("file", metavar="FILE", help="a scenario file")
-    p.add_argument("--map", metavar="MAP", help="a player's map file (default: the expert map)")
-    p.add_argument("--rule", action="append", metavar="ID=VALUE", help="a rule value; repeat for several")
-    p.add_argument("--decide", action="append", metavar="EVENT=CHOICE",
-                   help="the choice taken at event EVENT's decision (its number in the file, from 1); "
-                        "a decision not given takes its default")
-    p.add_argument("--reps", type=at_least_one, metavar="N", help="replications (default: the scenario's run.replications)")
-    p.add_argument("--seed", type=seed_value, metavar="S", help="random seed (default: the scenario's run.seed)")
-    p.add_argument("--json", action="store_true", help="print JSON: {scenario, replications, seed, rules, kpis}")
-    p.add_argument("--workers", type=at_least_one, metavar="N",
-                   help="processes to spread replications over (default: every core; same numbers either way)")
-    p.add_argument("--events-csv", metavar="FILE",
-                   help="also write the event log of the first replication (XES-style columns, for pm4py)")
-    p.add_argument("--no-work-limit", action="store_true",
-                   help="run even what the work budget refuses (over 50 million events or 2 GiB), and let a "
-                        "day go on past its limit")
-    p.set_defaults(func=cmd_simulate)
+    add_simulate_command(sub)
 
     p = sub.add_parser("optimize", help="search the rule values for par, the best profit among settings that meet "
                                         "every target, on the evaluation days: baseline, par, best rules")

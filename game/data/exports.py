@@ -157,13 +157,15 @@ def find_scenario(scenario_id: str, path: str | os.PathLike | None = None,
 
 
 def export_run_events(scenario, path: str | os.PathLike, pmap=None, rules: dict | None = None,
-                      seed: int | None = None, script=()) -> int:
-    """The event log of one day of `scenario` with this map, rules and seed (engine.sim.trace's columns),
-    playing `script` (the levers and decisions of a day as played), written atomically; the number of events."""
-    from engine.sim.trace import export_event_log
+                      seed: int | None = None, script=(), context=None, days=(0,)) -> int:
+    """The event log of `days` of `scenario` (the first evaluation day by default) with this map, rules and
+    seed, playing `script` (the levers and decisions of a day as played), in engine.eventlog's one format
+    (CSV, or XES for a `.xes` path), written atomically; the number of events."""
+    from engine.eventlog.export import export_log, log_format
 
     with atomic_text(path) as f:
-        return export_event_log(scenario, f, pmap=pmap, rules=rules, seed=seed, script=tuple(script))
+        return export_log(scenario, f, fmt=log_format(path, None), pmap=pmap, rules=rules, seed=seed, days=days,
+                          script=tuple(script), context=context)
 
 
 def round_map(scenario, record: RoundRecord):
@@ -184,6 +186,11 @@ def export_round_events(record: RoundRecord, path: str | os.PathLike, scenario=N
         scenario = find_scenario(record.scenario, record.scenario_path, folders)
     from game.play.decisions import script_of
 
+    from engine.eventlog.rows import Context
+
     rules = {k: v for k, v in record.rules.items() if scenario.rule(k) is not None}
-    return export_run_events(scenario, path, pmap=round_map(scenario, record), rules=rules, seed=record.seed,
-                             script=script_of(record.rules))
+    seed = scenario.run.seed if record.seed is None else record.seed
+    context = Context(scenario.id, workshop=record.workshop, team=record.team, round=record.round, seed=seed,
+                      date=(record.created or "")[:10] or Context.date)
+    return export_run_events(scenario, path, pmap=round_map(scenario, record), rules=rules, seed=seed,
+                             script=script_of(record.rules), context=context)

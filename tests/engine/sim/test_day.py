@@ -13,7 +13,6 @@ import pytest
 
 from engine.sim import stats as kpi_stats
 from engine import sim
-from engine.sim import trace
 from engine.model import Attribute, EntityType, Exit, Pool, Route, Service, Source
 from test_sim_models import Exp, edges, mmc, scenario
 
@@ -158,20 +157,25 @@ def test_a_change_mid_day_takes_effect_from_that_moment():
 
 
 def test_event_log_has_xes_columns_and_one_case_per_caller():
+    from engine.eventlog.export import log_text
+    from engine.eventlog.rows import DEFAULT_DATE
+    from engine.eventlog.writers import COLUMNS
+
     sc = mmc(patience=0.5, lam=12.0, c=11, horizon=60.0)
-    text = trace.event_log_text(sc, seed=3)
+    text = log_text(sc, seed=3, days=[0])
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert tuple(rows[0].keys()) == trace.COLUMNS
+    assert tuple(rows[0].keys()) == COLUMNS
     cases = defaultdict(list)
     for r in rows:
         cases[r["case:concept:name"]].append(r)
     k = sim.Day(sc, seed=3).finish()
     assert len(cases) == k["arrivals"]
     transitions = {r["lifecycle:transition"] for r in rows}
-    assert transitions == {"start", "complete", "withdraw"}
+    assert transitions == {"schedule", "start", "complete", "withdraw"}
     served = [r for r in rows if r["concept:name"] == "Desk" and r["lifecycle:transition"] == "start"]
-    assert all(r["org:resource"] == "agents" for r in served)
-    assert rows[0]["time:timestamp"].startswith(trace.DEFAULT_DATE + "T00:00")
+    assert all(r["org:group"] == "agents" and r["org:resource"].startswith("agents-") for r in served)
+    assert len({r["org:resource"] for r in served}) <= 11  # one of the 11 agents each time
+    assert rows[0]["time:timestamp"].startswith(DEFAULT_DATE + "T00:00")
     stamps = [r["time:timestamp"] for r in rows]
     assert stamps == sorted(stamps)
 

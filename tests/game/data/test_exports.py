@@ -6,7 +6,9 @@ import csv
 import pytest
 
 from engine.load import builtin_dir, load
-from engine.sim.trace import COLUMNS, event_log_text
+from engine.eventlog.export import log_text
+from engine.eventlog.rows import Context
+from engine.eventlog.writers import COLUMNS
 from game.data.exports import (LEAD_COLUMNS, RESULT_COLUMNS, ExportError, export_leads, export_results,
                                export_round_events, find_scenario, write_csv)
 from game.data.store import Store
@@ -110,7 +112,9 @@ def test_a_stored_rounds_event_log_replays_its_day(store, tmp_path):
     n = export_round_events(rec, out)
     text = out.read_text(encoding="utf-8")
     assert n > 100 and text.splitlines()[0] == ",".join(COLUMNS)
-    assert text == event_log_text(sc, pmap=sc.reference, rules=rules, seed=99)
+    where = Context(sc.id, workshop=rec.workshop, team="Blue", round=rec.round, seed=99, date=rec.created[:10])
+    assert text == log_text(sc, pmap=sc.reference, rules=rules, seed=99, days=[0], context=where)
+    assert f",Blue,{rec.round},0\n" in text  # the team and its round on every row
 
 
 def test_a_scenario_is_found_by_id_in_the_given_folders(tmp_path):
@@ -183,7 +187,11 @@ def test_main_results_events_writes_each_rounds_log(tmp_path):
     assert main.main(["--data", str(tmp_path), "results", "--events", str(logs)]) == 0
     [log] = logs.iterdir()
     assert log.name == "events-w1-blue-whales-round-1.csv"
-    assert log.read_text(encoding="utf-8") == event_log_text(sc, pmap=sc.reference, rules=sc.default_rules(), seed=3)
+    with Store.open(tmp_path) as s:
+        [rec] = s.rounds()
+    where = Context(sc.id, workshop="w1", team="Blue Whales", round=1, seed=3, date=rec.created[:10])
+    assert log.read_text(encoding="utf-8") == log_text(sc, pmap=sc.reference, rules=sc.default_rules(), seed=3,
+                                                       days=[0], context=where)
 
 
 def test_main_help_does_not_load_the_store_or_matplotlib():
