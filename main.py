@@ -736,6 +736,36 @@ def add_simulate_command(sub) -> None:
     p.set_defaults(func=cmd_simulate)
 
 
+def cmd_discover(args) -> int:
+    """`discover LOG.(csv|xes) OUT.yaml`: a scenario discovered from an event log (engine.eventlog.discover)."""
+    import yaml
+
+    from engine.eventlog.discover import LogError, discover, read_log
+    from engine.files import WriteError, write_text
+    import stat
+
+    writable_file(args.out)
+    try:
+        kind = os.stat(args.log).st_mode
+    except OSError as e:
+        raise BadInput(f"{safe(args.log)}: cannot read the log: {e.strerror or e}") from None
+    if not stat.S_ISREG(kind):  # a folder, a device, a pipe: refused before pm4py opens it
+        raise BadInput(f"{safe(args.log)}: this is {'a folder' if stat.S_ISDIR(kind) else 'not a regular file'}, "
+                       "not an event log")
+    try:
+        raw, notes = discover(read_log(args.log), os.path.basename(args.log))
+    except LogError as e:
+        raise BadInput(f"{safe(args.log)}: {e}") from None
+    head = [f"# Discovered by `python main.py discover` from {os.path.basename(args.log)}."] + [f"# Note: {n}" for n in notes]
+    try:
+        write_text(args.out, "\n".join(head) + "\n" + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True))
+    except WriteError as e:
+        raise BadInput(str(e)) from None
+    print(f"{safe(args.out)}: {len(raw['steps'])} steps, {len(raw['reference'])} links, "
+          f"{len(raw.get('resources', {}))} pools, from {raw['run']['replications']} days")
+    return EXIT_OK
+
+
 def add_bpmn_command(sub) -> None:
     """`bpmn export|import`: maps out as BPMN 2.0 with their diagram, models in as scenarios."""
     p = sub.add_parser("bpmn", help="BPMN 2.0: export a map with its diagram, or import a model as a scenario")
@@ -744,6 +774,11 @@ def add_bpmn_command(sub) -> None:
     p.add_argument("out", metavar="OUT", help="the file to write")
     p.add_argument("--map", metavar="MAP", help="export: a player's map file (default: the expert map)")
     p.set_defaults(func=cmd_bpmn)
+    p = sub.add_parser("discover", help="a scenario discovered from an event log (CSV or XES): flow, arrivals, "
+                                        "durations, pools, patience (needs the mining extra)")
+    p.add_argument("log", metavar="LOG", help="the event log, .csv or .xes")
+    p.add_argument("out", metavar="OUT", help="the scenario file to write")
+    p.set_defaults(func=cmd_discover)
 
 
 def build_parser() -> argparse.ArgumentParser:
