@@ -47,10 +47,13 @@ class ResultsScene(Screen):
         self.view = "charts"  # or "map": the losses laid over the player's map
         self._map_image: pygame.Surface | None = None
         self.view_button = Button(secondary_rect(2), "Show on map", self.toggle_view, kind="quiet")
+        # the map as BPMN 2.0 for a modeller (bpmn.io, Camunda): the modes that keep no files leave it out
+        self.bpmn_button = Button(secondary_rect(3), "Save as BPMN", self.save_bpmn, kind="quiet")
+        self.bpmn_said: tuple[str, float] | None = None  # what the last save said, and when
         self.buttons = [Button(primary_rect(), "Next scenario  ▶", self.next, kind="primary"),
                         Button(secondary_rect(0), "Try again", self.retry),
                         Button(secondary_rect(1), "Scenarios", self.on_back, kind="quiet"),
-                        self.view_button]
+                        self.view_button, self.bpmn_button]
 
     # --- the tally, as the modes and tests read it ----------------------------------------------
     @property
@@ -103,6 +106,28 @@ class ResultsScene(Screen):
     def on_back(self) -> None:
         self.go_back()
 
+    def save_bpmn(self) -> None:
+        """The player's map as BPMN 2.0 in the data folder; the screen says where, or why not."""
+        from engine.files import WriteError
+        from game.play.bpmn_diagram import save_round_bpmn
+
+        try:
+            path = save_round_bpmn(self.round, getattr(self.app, "data_dir", None))
+        except (WriteError, OSError) as e:
+            self.bpmn_said = (f"The map could not be saved: {e}", self.age)
+            return
+        self.bpmn_said = (f"Saved {path.name} in {path.parent}", self.age)
+        self.bpmn_button.label = "Saved ✓"
+
+    def draw_bpmn_note(self, surface) -> None:
+        """Where the BPMN file went, for a few seconds, above the buttons."""
+        if self.bpmn_said is None or self.age - self.bpmn_said[1] > 8.0:
+            return
+        text = self.bpmn_said[0]
+        box = pygame.Rect(MARGIN, primary_rect().top - 150, T.W - 2 * MARGIN - primary_rect().width - 24, 124)
+        T.panel(surface, box, T.PANEL_HI, radius=16, border=T.ACCENT, width=2)
+        T.paragraph(surface, text, box.inflate(-40, -24), T.SIZE_SMALL, T.TEXT)
+
     def toggle_view(self) -> None:
         self.view = "map" if self.view == "charts" else "charts"
         self.view_button.label = "Show charts" if self.view == "map" else "Show on map"
@@ -148,6 +173,7 @@ class ResultsScene(Screen):
             if rest.height >= 120:
                 self.draw_losses(surface, rest, o)
         self.draw_buttons(surface)
+        self.draw_bpmn_note(surface)
         self.draw_fade(surface)
 
     def draw_waiting(self, surface) -> None:

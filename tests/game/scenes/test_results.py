@@ -201,3 +201,38 @@ def test_results_wait_for_par_computed_in_the_background(monkeypatch):
     job.result = OptimizeResult(0.0, 0.0, sc.default_rules())
     assert scene.wait(60)
     assert scene.outcome.par_source == "kept"
+
+
+def test_save_as_bpmn_keeps_the_map_in_the_data_folder_and_says_where(scenario, tmp_path):
+    """A tap on "Save as BPMN": the round's map, at its own card places, as a BPMN file that SpiffWorkflow
+    validates and parses, in the data folder's bpmn folder; the screen names the file; the kiosk has no
+    such button (a stranger's kiosk keeps no files)."""
+    from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
+
+    from game.modes.kiosk.results import KioskResults
+    from game.ui import textfit
+
+    pygame.init()
+    app = App((1920, 1080), headless=True)
+    app.data_dir = tmp_path / "data"
+    app.settings.background_par = False
+    rnd = Round(scenario)
+    rnd.edges = list(scenario.reference.edges)
+    flow.go(app, rnd, "results")
+    scene = app.stack.top
+    assert scene.wait(120), scene.error
+    settle(app)
+    at = scene.bpmn_button.rect.center
+    app.step(1 / 60, [pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=at, button=1),
+                      pygame.event.Event(pygame.MOUSEBUTTONUP, pos=at, button=1)])
+    [saved] = (tmp_path / "data" / "bpmn").iterdir()
+    assert saved.name.startswith("customer-service-") and saved.suffix == ".bpmn"
+    parser = BpmnParser(validator=BpmnValidator())
+    parser.add_bpmn_file(str(saved))
+    assert parser.get_spec("Process_customer-service").task_specs
+    with textfit.recording() as recorder:
+        app.step(1 / 60, [])  # the note drawn, read whole
+    assert scene.bpmn_button.label == "Saved ✓" and not recorder.findings
+    assert saved.name in scene.bpmn_said[0] and str(saved.parent) in scene.bpmn_said[0]
+    kiosk = KioskResults(app, rnd, SimpleNamespace(finish=lambda: None))
+    assert kiosk.bpmn_button not in kiosk.buttons  # no file written by a stranger's tap
