@@ -33,7 +33,7 @@ from game.play.decisions import script_of
 from game.data.store import RoundRecord, Store
 
 __all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments", "draw", "write_debrief",
-           "write_debriefs", "map_positions", "file_slug", "FileNames", "event_log_names"]
+           "write_debriefs", "debrief_plan", "map_positions", "file_slug", "FileNames", "event_log_names"]
 
 #: Okabe-Ito, safe for colour-blind readers.
 BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#999999", "#222222"
@@ -152,9 +152,13 @@ def comments(scenario, record: RoundRecord, comparison=None, baseline: float | N
 
 
 def _kpi_names(scenario, kpis: dict) -> list[str]:
+    """The targets' KPIs, then the key ones the round reported that apply to the scenario
+    (engine.kpis_applying: no fill rate for a help desk)."""
+    from engine.kpis_applying import applying
+
     names = [t.kpi for t in scenario.objective.targets]
     names += [k for k in KEY_KPIS if _finite(kpis.get(k)) is not None]
-    return list(dict.fromkeys(names))[:MAX_KPI_ROWS]
+    return applying(scenario, names)[:MAX_KPI_ROWS]
 
 
 def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
@@ -547,16 +551,41 @@ def write_debrief(store: Store, team: str, out_dir: str | os.PathLike, workshop:
     return written
 
 
+def debrief_plan(store: Store, workshop: str | None = None, team: str | None = None,
+                 folders: Iterable[str | os.PathLike] = (), formats: Sequence[str] = ("png", "pdf")
+                 ) -> tuple[str | None, list[tuple[str, str]], list[str]]:
+    """What a debrief export will write, known before anything is: the workshop (default: the latest;
+    for one `team`, its latest), each team with rounds and its file stem (`debrief-TEAM`, unique), and
+    every file name. ReportError when there is nothing to report, no plotting library, or a round whose
+    scenario cannot be found: said before the first byte of any export is written."""
+    from game.data.exports import Scenarios
+
+    _matplotlib()
+    if team is not None:
+        rounds = store.rounds(team=team, workshop=workshop)
+        if not rounds:
+            raise ReportError(f"no rounds recorded for team '{team}'" + (f" in {workshop}" if workshop else ""))
+        workshop = workshop or rounds[-1].workshop
+        teams = [team]
+    else:
+        workshop = workshop or (store.workshops() or [None])[-1]
+        teams = [t.name for t in store.teams(workshop) if t.rounds] if workshop else []
+        if not teams:
+            raise ReportError("no workshop rounds recorded yet")
+    scenarios = Scenarios(folders)
+    for r in store.rounds(team=team, workshop=workshop):
+        if scenarios.of(r) is None:
+            find_scenario(r.scenario, r.scenario_path, folders)  # raises, saying which and how to find it
+    names = FileNames()
+    stems = [(t, names.stem(t, f"debrief-{file_slug(t)}")) for t in teams]
+    return workshop, stems, [f"{stem}.{fmt}" for _, stem in stems for fmt in formats]
+
+
 def write_debriefs(store: Store, out_dir: str | os.PathLike, workshop: str | None = None,
                    folders: Iterable[str | os.PathLike] = (), simulate: bool = True) -> list[Path]:
     """A debrief for every team of `workshop` (default: the latest workshop); the files written."""
-    workshop = workshop or (store.workshops() or [None])[-1]
-    teams = [t for t in store.teams(workshop) if t.rounds] if workshop else []
-    if not teams:
-        raise ReportError("no workshop rounds recorded yet")
+    workshop, stems, _ = debrief_plan(store, workshop, folders=folders)
     written: list[Path] = []
-    names = FileNames()
-    for t in teams:
-        stem = names.stem(t.name, f"debrief-{file_slug(t.name)}")
-        written += write_debrief(store, t.name, out_dir, workshop, folders=folders, simulate=simulate, stem=stem)
+    for team, stem in stems:
+        written += write_debrief(store, team, out_dir, workshop, folders=folders, simulate=simulate, stem=stem)
     return written

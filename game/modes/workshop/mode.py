@@ -127,7 +127,7 @@ class Workshop(Layer):
         if storage_problem(self.app):  # nothing was kept: an empty sheet would only mislead
             raise SaveError(f"no database, so no rounds to export ({storage_problem(self.app)})")
         path = self.export_folder(folder) / "results.csv"
-        export_results(store(self.app), path, workshop=self.name)
+        export_results(store(self.app), path, workshop=self.name, folders=self.dirs)
         return path
 
     def debriefs(self, folder: Path | None = None) -> list[Path]:

@@ -204,3 +204,16 @@ def test_a_round_with_a_decision_is_debriefed_as_played(store, tmp_path):
                                                   edges=SC.reference.edges, workshop="w"), tmp_path / "p.csv",
                                   scenario=SC)
     assert n != plain_n and moves > 0 and plain.finish()["profit"] != day.kpis()["profit"]
+
+
+def test_the_help_desk_debrief_lists_only_the_kpis_it_has(store):
+    """No "On time 100 %" nor "Fill rate 100 %" for a help desk: it has no due times and no shelf
+    (engine.kpis_applying); its targets and waits are listed."""
+    desk = load(builtin_dir() / "tutorial.yaml")
+    r = run(desk, None, desk.default_rules(), replications=2, seed=3, workers=1)
+    assert r.mean("on_time_rate") == 1.0 and r.mean("fill_rate") == 1.0  # what the sheet used to show
+    store.add_round("Blue", desk.id, r.mean("profit"), kpis=r.summary, edges=desk.reference.edges, workshop="w",
+                    scenario_path=desk.path, seed=3)
+    names = [row.name for row in prepare(store, "Blue", simulate=False).kpis]
+    assert "on_time_rate" not in names and "fill_rate" not in names
+    assert names[:2] == [t.kpi for t in desk.objective.targets] and "mean_wait" in names
