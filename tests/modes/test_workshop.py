@@ -222,3 +222,34 @@ def test_main_facilitator_headless_exits_0(tmp_path, folder):
                         "--frames", "60", "--data", str(tmp_path / "d")],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_team_that_joins_waits_its_turn(app):
+    """Turns go by rounds played, then by the order the teams joined: a team added while another is up
+    does not jump the queue, and plays once the teams ahead of it in this rotation have."""
+    ws = workshop(app)
+    st = store(app)
+    for name in ("Blue", "Green"):
+        ws.add_team(name)
+    home = step(app)
+
+    def play_turn():
+        st.add_round(ws.current, "tutorial", 500.0, workshop="test-workshop")
+        ws.next_team()
+        return ws.current
+
+    assert ws.current == "Blue" and play_turn() == "Green"
+    namer = TeamNameScene(app, ws)
+    app.stack.push(namer)
+    for ch in "Red":
+        namer.type(ch)
+    namer.add()
+    assert app.stack.top is home and ws.teams() == ["Blue", "Green", "Red"]
+    assert ws.current == "Green"  # Red waits: Green was up
+    assert [play_turn() for _ in range(4)] == ["Red", "Blue", "Green", "Red"]
+    assert [t.rounds for t in st.teams("test-workshop")] == [2, 2, 1]
+    ws.current = "Blue"  # the facilitator taps a card out of turn
+    assert play_turn() == "Red"  # then the queue goes on from who has played least
+    assert play_turn() == "Green"
+    reopened = workshop(app)
+    assert reopened.current == "Green"  # a machine started again picks up the queue where it stood

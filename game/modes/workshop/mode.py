@@ -1,7 +1,8 @@
 """The workshop's layer: its teams and turns, the rounds kept for them, the exports, the scenario folders.
 
 `Workshop` is a `Layer` (game.modes.shared) above the screens. It keeps the workshop's name (by default
-the date) and whose turn it is; the teams and their rounds live in the store (game.data.store). It gives
+the date) and whose turn it is (`turn`: fewest rounds played, then the order the teams joined, so a team
+added mid-rotation waits its turn); the teams and their rounds live in the store (game.data.store). It gives
 the flow two builders (`app.settings.screens`): the teams screen (game.modes.workshop.teams) in the
 title's place, so Back from scenario select and the crash guard land there, and the team's results
 (game.modes.workshop.results) in the results' place. Each frame it looks at the scenario folders once a
@@ -71,8 +72,7 @@ class Workshop(Layer):
         app.settings.scenario_dirs = self.dirs
         app.settings.screens["title"] = lambda app_, rnd, **ways: self.teams_screen()
         app.settings.screens["results"] = lambda app_, rnd, **ways: WorkshopResults(app_, rnd, self, **ways)
-        teams = self.teams()
-        self.current = teams[0] if teams else None
+        self.current = self.turn()
 
     def teams_screen(self) -> WorkshopScene:
         """The workshop's home: the teams and whose turn it is."""
@@ -83,16 +83,24 @@ class Workshop(Layer):
         return [t.name for t in store(self.app).teams(self.name)]
 
     def add_team(self, name: str) -> str:
+        """Keep a new team (in the store); it joins the queue at its end, never ahead of a team waiting."""
         team = store(self.app).add_team(name, self.name).name
         if self.current is None:
             self.current = team
         return team
 
+    def turn(self, after: str | None = None) -> str | None:
+        """The team whose turn it is: the one that has played fewest rounds, the first to join among
+        equals, so a team that joins late plays once the teams ahead of it in this rotation have; `after`
+        (the team that just played) is passed over while another team can play."""
+        teams = store(self.app).teams(self.name)
+        waiting = [(t.rounds, i, t.name) for i, t in enumerate(teams) if t.name != after]
+        waiting = waiting or [(t.rounds, i, t.name) for i, t in enumerate(teams)]
+        return min(waiting)[2] if waiting else None
+
     def next_team(self) -> None:
-        teams = self.teams()
-        if teams:
-            i = teams.index(self.current) if self.current in teams else -1
-            self.current = teams[(i + 1) % len(teams)]
+        """Hand the machine to the team whose turn it is now that the current one has played."""
+        self.current = self.turn(after=self.current)
 
     def record(self, rnd) -> object | None:
         """Keep the current team's round (once) when its results are tallied."""
