@@ -236,6 +236,28 @@ def _workshop_results(s: Session) -> None:
     s.save("workshop_teams")
 
 
+def _workshop_turn(s: Session) -> None:
+    """One team's turn, each screen naming the team playing: scenario select, briefing, map, rules, run."""
+    ws = s.workshop
+    ws.current = "The Optimists"
+    sel = flow.select(s.app)
+    s.frames(0.2)
+    s.save("workshop_turn_select")
+    del sel
+    from game.modes.demo.mode import expert_round
+
+    rnd = expert_round(s.scenario)  # the expert's map, so the day runs
+    for phase in ("briefing", "map", "rules", "run"):
+        screen = flow.go(s.app, rnd, phase)
+        if phase == "run":  # mid-morning, before the day's shock
+            screen.seek(s.scenario.time.horizon * 0.3)
+        s.frames(0.3)
+        s.save(f"workshop_turn_{phase}")
+    ws.current = "Blue team"
+    flow.title(s.app)
+    s.frames(0.1)
+
+
 def _workshop_select_and_board(s: Session) -> None:
     from game.modes.workshop.board import TeamBoardScene
 
@@ -281,7 +303,7 @@ def _demo(s: Session) -> None:
 
 
 STATES = (_kiosk_attract, _kiosk_attract_boards, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_lead, _workshop_teams,
-          _workshop_results, _workshop_select_and_board, _demo)
+          _workshop_results, _workshop_turn, _workshop_select_and_board, _demo)
 
 
 def take(out_dir, size=(1920, 1080), log=print) -> list[str]:

@@ -253,3 +253,32 @@ def test_a_team_that_joins_waits_its_turn(app):
     assert play_turn() == "Green"
     reopened = workshop(app)
     assert reopened.current == "Green"  # a machine started again picks up the queue where it stood
+
+
+def test_the_team_playing_is_named_on_every_screen_of_its_turn_over_nothing(app, monkeypatch):
+    """Scenario select, briefing, map, rules, run and results each name the team whose turn it is, in a
+    place that screen leaves free: the badge meets none of its buttons (nor the map's advisors)."""
+    from game.modes.demo.mode import expert_round
+    from game.modes.workshop.playing import badge_rect
+
+    ws = workshop(app)
+    ws.add_team("Blue")
+    ws.add_team("The Night Owls")
+    ws.current = "The Night Owls"
+    sc = load(builtin_dir() / "customer_service.yaml")
+    screens = [flow.select(app)]
+    rnd = expert_round(sc)
+    for phase in ("briefing", "map", "rules", "run", "results"):
+        screens.append(flow.go(app, rnd, phase))
+    assert [s.name for s in screens] == ["select", "briefing", "map", "rules", "run", "results"]
+    for screen in screens:
+        app.stack.replace(screen)
+        step(app, 0.1)
+        assert any("The Night Owls" in s for s in drawn_texts(app, ws, monkeypatch)), screen.name
+        spot = badge_rect(screen.name)
+        buttons = screen.buttons() if callable(screen.buttons) else screen.buttons
+        rects = [b.rect for b in buttons] + ([screen.desk.rect] if hasattr(screen, "desk") else [])
+        assert spot.collidelist(rects) == -1, screen.name
+    app.stack.replace(ws.teams_screen())
+    step(app, 0.1)
+    assert drawn_texts(app, ws, monkeypatch) == []  # home says NEXT UP on the team's card instead

@@ -7,7 +7,8 @@ the flow two builders (`app.settings.screens`): the teams screen (game.modes.wor
 title's place, so Back from scenario select and the crash guard land there, and the team's results
 (game.modes.workshop.results) in the results' place. Each frame it looks at the scenario folders once a
 second (`poll`): a file added, removed or changed reloads scenario select where it is shown, the focus
-kept. Over a round's briefing, rules and results it names the team playing.
+kept. Over every screen of a turn (scenario select, briefing, map, rules, run, results) it names the team
+playing (game.modes.workshop.playing).
 
 `install(app, scenario_dirs, workshop)` makes `app` a workshop machine: the layer, a crash guard back to
 the teams screen, and that screen.
@@ -16,24 +17,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pygame
-
 from game.data.store import SaveError
 from game.modes.shared import Layer, log_path, save_failed, store
+from game.modes.workshop.playing import draw_playing
 from game.modes.workshop.results import WorkshopResults
 from game.modes.workshop.teams import WorkshopScene
 from game.play import flow
 from game.play.decisions import record_rules
-from game.scenes import MARGIN
-from game.scenes.briefing import BriefingScene
-from game.scenes.results import ResultsScene
-from game.scenes.rules import RulesScene
 from game.scenes.select import SelectScene
-from game.ui import theme as T
 
 POLL_SECONDS = 1.0
-#: the screens of a round over which the layer names the team playing
-TEAM_SHOWN_ON = (BriefingScene, RulesScene, ResultsScene)
 
 
 def file_name(text: str) -> str:
@@ -173,14 +166,10 @@ class Workshop(Layer):
         return events
 
     def draw(self, surface):
+        """Over each screen of a turn, the team playing (game.modes.workshop.playing)."""
         top = self.app.stack.top
-        if self.current and isinstance(top, TEAM_SHOWN_ON):
-            label = f"Playing: {self.current}"
-            size = T.SIZE_SMALL
-            w = T.font(size, "semibold").size(label)[0] + 40
-            r = pygame.Rect(T.W - MARGIN - w, 96, w, 40)
-            T.panel(surface, r, T.BG_LIGHT, radius=20, border=T.PURPLE)
-            T.text(surface, label, r.center, size, T.TEXT, "semibold", anchor="center")
+        if self.current and top is not None:
+            draw_playing(surface, self.current, top.name)
 
 
 def install(app, scenario_dirs=(), workshop: str | None = None) -> Workshop:
