@@ -1,7 +1,8 @@
 """The debrief report of a workshop team: one page, as PNG and PDF, for the facilitator's wrap-up.
 
 The page shows the team's best round (by the boards' rule: profit on the evaluation days, then stars, then
-the map): its score in money with the line that makes it (engine.money), the map they drew (left to right,
+the map): its score in money with the line that makes it (engine.money), the lever settings the day began
+with and what it decided at the shocks (game.data.played, the reader the results board uses), the map they drew (left to right,
 from the arrivals to the ways out, their edges against the expert's, with the map's own 0-100), its KPIs
 against the targets, the default rules and par on the same evaluation days (the numbers the results
 screen showed: recorded with the round, else engine.optimize.references), their profit round by round,
@@ -80,6 +81,8 @@ class Debrief:
     hours: Any = None  # game.play.daystats.Hourly of the best round's day, or None
     extra: dict = field(default_factory=dict)
     money: Any = None  # engine.money.Money of the best round: the score's composition
+    settings: list[str] = field(default_factory=list)  # its levers as the day began ("Junior reps on shift 48 reps")
+    choices: list[str] = field(default_factory=list)  # its decisions at the shocks, then the levers pulled later
 
     def score_line(self) -> str:
         """The best round's one score, in money, with its composition and the references beside it."""
@@ -216,9 +219,13 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
     rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
     kpis = {k: v for k, v in best.kpis.items() if _finite(v) is not None}
     money = money_lines(scenario, {**scenario.default_rules(), **rules}, kpis) if best.profit is not None else None
+    from game.data import played
+
     return Debrief(team, workshop, scenario, rounds, best, list(pmap.edges), comparison, rows,
                    comments(scenario, best, comparison, baseline, par) + decision_comments(scenario, best),
-                   baseline, par, hours, money=money)
+                   baseline, par, hours, money=money,
+                   settings=[f"{st.label} {st.value}" for st in played.settings(scenario, best.rules)],
+                   choices=played.decisions(scenario, best.rules) + played.changes(scenario, best.rules))
 
 
 def decision_comments(scenario, record: RoundRecord) -> list[Comment]:
@@ -457,7 +464,10 @@ def draw(d: Debrief):
     fig.text(0.04, 0.925, f"{sc.title} · workshop {d.workshop} · {len(d.rounds)} round(s) · best round "
                           f"{b.round}: {profit}  {stars}", fontsize=10, color=INK)
     fig.text(0.04, 0.9, textwrap.shorten(d.score_line(), 190), fontsize=8.5, color=INK)
-    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.86, bottom=0.06, hspace=0.3, wspace=0.22,
+    for y, head, items in ((0.877, "Levers as the day began", d.settings), (0.856, "During the day", d.choices)):
+        if items:
+            fig.text(0.04, y, textwrap.shorten(f"{head}: " + "; ".join(items), 200), fontsize=8, color=INK)
+    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.825, bottom=0.06, hspace=0.3, wspace=0.22,
                           height_ratios=[1.25, 1], width_ratios=[1, 1, 1.15])
     _draw_map(fig.add_subplot(gs[0, :2]), d)
     _draw_kpis(fig.add_subplot(gs[0, 2]), d)

@@ -282,3 +282,37 @@ def test_the_team_playing_is_named_on_every_screen_of_its_turn_over_nothing(app,
     app.stack.replace(ws.teams_screen())
     step(app, 0.1)
     assert drawn_texts(app, ws, monkeypatch) == []  # home says NEXT UP on the team's card instead
+
+
+def test_the_board_shows_each_teams_levers_decisions_and_targets(app, monkeypatch):
+    """Per team: every lever as its day began, in words with its unit; what it decided at the storm (or the
+    default, for a round that kept no choice); each target met or missed; the ranking rule above them."""
+    ws = workshop(app)
+    sc = load(builtin_dir() / "customer_service.yaml")
+    storm = next(i for i, ev in enumerate(sc.events) if ev.decision is not None)
+    at = sc.events[storm].at
+    targets = {t.kpi: t for t in sc.objective.targets}
+    meets = {k: (t.min + 0.01 if t.min is not None else t.max - 0.01) for k, t in targets.items()}
+    misses = {k: (t.min - 0.01 if t.min is not None else t.max + 0.01) for k, t in targets.items()}
+    st = store(app)
+    st.add_round("Blue", sc.id, 3000.0, stars=2, map_score=100, edges=sc.reference.edges, workshop="test-workshop",
+                 scenario_path=sc.path, kpis=meets,
+                 rules={**sc.default_rules(), "juniors": 40, "ivr": "speech",
+                        "_played": [[at, "decide", [storm, "temps"]]],
+                        "_decisions": [[at, storm, "temps", {"temps": 3000.0}]]})
+    st.add_round("Red", sc.id, 1000.0, stars=0, map_score=90, edges=sc.reference.edges, workshop="test-workshop",
+                 scenario_path=sc.path, kpis=misses, rules=sc.default_rules())
+    board = app.stack.replace(TeamBoardScene(app, ws))
+    blue, red = board.best_rounds()
+    levers, lines = board.choices(blue)
+    assert levers[:3] == [("Junior reps on shift", "40 reps", True), ("Senior reps on shift", "9 reps", False),
+                          ("IVR package", "Speech", True)]
+    assert lines == ["At 13:00: Call in 6 temps"]
+    assert board.choices(red)[1] == ["At 13:00: Ride it out (the default)"]
+    assert all(not changed for _, _, changed in board.choices(red)[0])
+    assert [m for *_, m in board.target_marks(blue)] == [True] * len(targets)
+    assert [m for *_, m in board.target_marks(red)] == [False] * len(targets)
+    drawn = drawn_texts(app, board, monkeypatch)
+    for text in ("40 reps", "Speech", "At 13:00: Call in 6 temps", "Ride it out (the", "Cross-sell pitch on sales calls"):
+        assert any(text in t for t in drawn), text
+    assert any(t.startswith("Ranked by profit") for t in drawn)

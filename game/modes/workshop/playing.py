@@ -12,7 +12,8 @@ on top, never by editing the screen. Where it goes, per screen, so that it cover
   ("1 of 4"), in the 420 px the header keeps free of its title and subtitle.
 
 The badge says "PLAYING NOW" over the team's name, as large as fits (34 px down to the reading size); a
-name too long for one line at the reading size takes two, the label then left out.
+name too long for one line at the reading size takes two, the label then left out (`name_lines`, which
+the teams' cards and the results board use too).
 """
 from __future__ import annotations
 
@@ -48,19 +49,28 @@ def draw_playing(surface, team: str, screen: str) -> pygame.Rect | None:
     if spot.height < SPOT_H:  # the briefing's pill, as wide as its words, at the right of its room
         return _pill(surface, team, spot)
     T.panel(surface, spot, T.BG_LIGHT, radius=22, border=T.PURPLE, width=3)
-    room = spot.width - 36
-    size = T.fit(team, room, T.SIZE_LABEL, "bold")
-    if T.font(size, "bold").size(team)[0] <= room:
+    size, lines = name_lines(team, spot.width - 36, T.SIZE_LABEL)
+    if len(lines) == 1:
         T.text(surface, LABEL, (spot.left + 18, spot.top + 24), T.SIZE_SMALL, T.ACCENT, "semibold", anchor="midleft")
-        T.text(surface, team, (spot.left + 18, spot.bottom - 28), size, T.TEXT, "bold", anchor="midleft")
+        T.text(surface, lines[0], (spot.left + 18, spot.bottom - 28), size, T.TEXT, "bold", anchor="midleft")
         return spot
-    lines = T.wrap(team, room, T.SIZE_SMALL, "bold")
-    if len(lines) > 2:
-        lines = [lines[0], T.ellipsize(" ".join(lines[1:]), room, T.SIZE_SMALL, "bold")]
     for i, line in enumerate(lines):
-        T.text(surface, T.ellipsize(line, room, T.SIZE_SMALL, "bold"), (spot.left + 18, spot.centery + (i - 0.5) * 32),
-               T.SIZE_SMALL, T.TEXT, "bold", anchor="midleft")
+        T.text(surface, line, (spot.left + 18, spot.centery + (i - 0.5) * 32), size, T.TEXT, "bold",
+               anchor="midleft")
     return spot
+
+
+def name_lines(name: str, width: int, largest: int) -> tuple[int, list[str]]:
+    """A team's name in `width` px: one line at the largest size that fits (from `largest` down to the
+    reading size), else two lines at the reading size, the second shortened only when even two are too
+    few (a name has at most 40 characters). The size and the lines, in bold."""
+    size = T.fit(name, width, largest, "bold")
+    if T.font(size, "bold").size(name)[0] <= width:
+        return size, [name]
+    lines = T.wrap(name, width, T.SIZE_SMALL, "bold")
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(lines[1:])]
+    return T.SIZE_SMALL, [T.ellipsize(line, width, T.SIZE_SMALL, "bold") for line in lines]
 
 
 def _pill(surface, team: str, room: pygame.Rect) -> pygame.Rect:

@@ -217,3 +217,25 @@ def test_the_help_desk_debrief_lists_only_the_kpis_it_has(store):
     names = [row.name for row in prepare(store, "Blue", simulate=False).kpis]
     assert "on_time_rate" not in names and "fill_rate" not in names
     assert names[:2] == [t.kpi for t in desk.objective.targets] and "mean_wait" in names
+
+
+def test_the_debrief_says_the_levers_and_the_decisions_of_the_best_round(store):
+    """The page names each lever at the value the day began with, in words with its unit, the choice taken at
+    the storm and a lever pulled later: read from the round's stored rules (game.data.played)."""
+    pytest.importorskip("matplotlib")
+    from game.data.report import draw
+    from game.ui.words import lever_value
+
+    storm = next(i for i, ev in enumerate(SC.events) if ev.decision is not None)
+    at = SC.events[storm].at
+    start = {**SC.default_rules(), "seniors": 12, "ivr": "speech"}
+    rules = {**start, "_played": [[at, "decide", [storm, "temps"]], [at + 90, "rules", {"juniors": 40}]],
+             "_decisions": [[at, storm, "temps", {"temps": 2489.0}]]}
+    store.add_round("Blue", SC.id, 2000.0, rules=rules, edges=SC.reference.edges, workshop="w", scenario_path=SC.path,
+                    kpis={"profit": 2000.0})
+    d = prepare(store, "Blue", simulate=False)
+    assert d.settings == [f"{r.label} {lever_value(r, start[r.id])}" for r in SC.rules]
+    assert "Senior reps on shift 12 reps" in d.settings and "IVR package Speech" in d.settings
+    assert d.choices == ["At 13:00: Call in 6 temps", "At 14:30: Junior reps on shift 40 reps"]
+    page = " ".join(t.get_text() for t in draw(d).texts)
+    assert "Senior reps on shift 12 reps" in page and "At 13:00: Call in 6 temps" in page
