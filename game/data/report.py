@@ -164,6 +164,11 @@ def _kpi_names(scenario, kpis: dict) -> list[str]:
     return applying(scenario, names)[:MAX_KPI_ROWS]
 
 
+def best_round(rounds: Sequence[RoundRecord]) -> RoundRecord:
+    """The round a debrief shows: the best by the boards' rule, the later of two equal ones."""
+    return min(rounds, key=lambda r: (r.rank_key, -r.round))
+
+
 def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
             simulate: bool = True) -> Debrief:
     """The debrief of `team` (in `workshop`, or its latest one): its best round by the boards' rule, with
@@ -181,7 +186,7 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         raise ReportError(f"no rounds recorded for team '{team}'" + (f" in {workshop}" if workshop else ""))
     workshop = workshop or rounds[-1].workshop
     rounds = [r for r in rounds if r.workshop == workshop]
-    best = min(rounds, key=lambda r: (r.rank_key, -r.round))
+    best = best_round(rounds)
     scenario = find_scenario(best.scenario, best.scenario_path, folders)
     pmap = round_map(scenario, best) or scenario.reference
     comparison = compare_map(scenario, ProcessMap(tuple(pmap.edges), scenario=scenario.id))
@@ -566,8 +571,8 @@ def debrief_plan(store: Store, workshop: str | None = None, team: str | None = N
                  ) -> tuple[str | None, list[tuple[str, str]], list[str]]:
     """What a debrief export will write, known before anything is: the workshop (default: the latest;
     for one `team`, its latest), each team with rounds and its file stem (`debrief-TEAM`, unique), and
-    every file name. ReportError when there is nothing to report, no plotting library, or a round whose
-    scenario cannot be found: said before the first byte of any export is written."""
+    every file name. ReportError when there is nothing to report, no plotting library, or a debriefed
+    round whose scenario cannot be found: said before the first byte of any export is written."""
     from game.data.exports import Scenarios
 
     _matplotlib()
@@ -583,9 +588,10 @@ def debrief_plan(store: Store, workshop: str | None = None, team: str | None = N
         if not teams:
             raise ReportError("no workshop rounds recorded yet")
     scenarios = Scenarios(folders)
-    for r in store.rounds(team=team, workshop=workshop):
-        if scenarios.of(r) is None:
-            find_scenario(r.scenario, r.scenario_path, folders)  # raises, saying which and how to find it
+    for t in teams:  # the scenario of the round each debrief shows
+        best = best_round(store.rounds(team=t, workshop=workshop))
+        if scenarios.of(best) is None:
+            find_scenario(best.scenario, best.scenario_path, folders)  # raises, saying which and how to find it
     names = FileNames()
     stems = [(t, names.stem(t, f"debrief-{file_slug(t)}")) for t in teams]
     return workshop, stems, [f"{stem}.{fmt}" for _, stem in stems for fmt in formats]
