@@ -529,13 +529,16 @@ def results_plan(args, store, folders) -> tuple[list, tuple | None]:
     from engine.files import WriteError
     from game.data.exports import ExportError, Scenarios, check_folder, find_scenario
     from game.data.report import debrief_plan, event_log_names
+    from pathlib import Path
 
+    made = [Path(os.path.abspath(f)) for f in (args.events, args.reports) if f]  # with their parents
     try:
+        for folder in made:
+            check_folder(folder)
         if args.export:
-            writable_file(args.export)
-        for folder in (args.events, args.reports):
-            if folder:
-                check_folder(folder)
+            sheet_folder = Path(os.path.abspath(args.export)).parent
+            if sheet_folder.is_dir() or not any(sheet_folder in (f, *f.parents) for f in made):
+                writable_file(args.export)  # else its folder is one those made will make
         logs = event_log_names(store.rounds(team=args.team, workshop=args.workshop)) if args.events else []
         scenarios = Scenarios(folders)
         for r, _ in logs:

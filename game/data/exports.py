@@ -71,7 +71,7 @@ def check_folder(path: str | os.PathLike) -> Path:
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if probe == folder and not folder.is_dir():
-        raise ExportWriteError(folder, "is not a folder")
+        raise ExportWriteError(folder, "is a file, not a folder" if folder.is_file() else "is not a folder")
     if not probe.is_dir():
         raise ExportWriteError(probe, "a part of the path is a file, not a folder")
     if not os.access(probe, os.W_OK | os.X_OK):
