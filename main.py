@@ -536,31 +536,60 @@ def cmd_leads(args) -> int:
     return EXIT_OK
 
 
+def results_plan(args, store, folders) -> tuple[list, tuple | None]:
+    """Every file `results` is asked to write, known and checked before the first byte of any: the
+    event logs (each round with its file; its scenario found), the debriefs (game.data.report.debrief_plan),
+    each folder makeable and each file in a folder already there checked (engine.files.check_target);
+    only then are the folders made. BadInput (exit 2, one line,
+    nothing written) when any of them cannot be."""
+    from engine.files import WriteError
+    from game.data.exports import ExportError, Scenarios, check_folder, find_scenario
+    from game.data.report import debrief_plan, event_log_names
+    from pathlib import Path
+
+    made = [Path(os.path.abspath(f)) for f in (args.events, args.reports) if f]  # with their parents
+    try:
+        for folder in made:
+            check_folder(folder)
+        if args.export:
+            sheet_folder = Path(os.path.abspath(args.export)).parent
+            if sheet_folder.is_dir() or not any(sheet_folder in (f, *f.parents) for f in made):
+                writable_file(args.export)  # else its folder is one those made will make
+        logs = event_log_names(store.rounds(team=args.team, workshop=args.workshop)) if args.events else []
+        scenarios = Scenarios(folders)
+        for r, _ in logs:
+            if scenarios.of(r) is None:
+                find_scenario(r.scenario, r.scenario_path, folders)  # raises, saying how to find it
+        debriefs = debrief_plan(store, args.workshop, args.team, folders) if args.reports else None
+    except (ExportError, WriteError) as e:
+        raise BadInput(safe(e)) from None
+    targets = [(args.events, name) for _, name in logs]
+    targets += [(args.reports, name) for name in debriefs[2]] if debriefs else []
+    for folder, name in targets:  # a folder not there yet holds nothing in the way
+        if os.path.isdir(folder):
+            writable_file(os.path.join(folder, name))
+    return [(r, writable_folder(args.events) / name) for r, name in logs], debriefs
+
+
 def cmd_results(args) -> int:
     from engine.files import WriteError
     from game.data.exports import ExportError, export_results, export_round_events
-    from game.data.report import event_log_names, write_debrief, write_debriefs
+    from game.data.report import write_debrief, write_debriefs
 
     folders = getattr(args, "scenarios", None) or ()
-    # the folders asked for made, and every target checked, before anything is written
-    events_dir = writable_folder(args.events) if args.events else None
-    reports_dir = writable_folder(args.reports) if args.reports else None
-    if args.export:
-        writable_file(args.export)
     with open_store(args) as store:
+        logs, debriefs = results_plan(args, store, folders)
         try:
             if args.export:
-                n = export_results(store, args.export, workshop=args.workshop, team=args.team)
+                n = export_results(store, args.export, workshop=args.workshop, team=args.team, folders=folders)
                 print(f"{n} round(s) written to {safe(args.export)}", file=sys.stderr)
-            if events_dir is not None:
-                for r, name in event_log_names(store.rounds(team=args.team, workshop=args.workshop)):
-                    path = events_dir / name
-                    export_round_events(r, path, folders=folders)
-                    print(f"event log of {safe(r.team)}, round {r.round} written to {safe(path)}",
-                          file=sys.stderr)
-            if reports_dir is not None:
-                files = (write_debrief(store, args.team, reports_dir, args.workshop, folders=folders) if args.team
-                         else write_debriefs(store, reports_dir, workshop=args.workshop, folders=folders))
+            for r, path in logs:
+                export_round_events(r, path, folders=folders)
+                print(f"event log of {safe(r.team)}, round {r.round} written to {safe(path)}", file=sys.stderr)
+            if debriefs is not None:
+                reports_dir = writable_folder(args.reports)
+                files = (write_debrief(store, args.team, reports_dir, debriefs[0], folders=folders) if args.team
+                         else write_debriefs(store, reports_dir, workshop=debriefs[0], folders=folders))
                 for path in files:
                     print(f"debrief written to {safe(path)}", file=sys.stderr)
         except (ExportError, WriteError) as e:

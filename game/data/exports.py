@@ -23,9 +23,9 @@ from engine.files import WriteError
 
 from game.data.store import RoundRecord, Store
 
-__all__ = ["ExportError", "ExportWriteError", "WriteError", "atomic_file", "atomic_text", "atomic_bytes", "write_csv",
+__all__ = ["ExportError", "ExportWriteError", "WriteError", "check_folder", "atomic_file", "atomic_text", "atomic_bytes", "write_csv",
            "export_leads", "export_results", "LEAD_COLUMNS", "RESULT_COLUMNS", "RESULT_KPIS", "find_scenario",
-           "export_round_events", "export_run_events", "round_map"]
+           "export_round_events", "export_run_events", "round_map", "Scenarios"]
 
 LEAD_COLUMNS = ("name", "company", "email", "consent_at", "scenario", "profit", "created")
 #: The KPIs a results sheet shows, when a scenario reports them (blank otherwise): after the score, its
@@ -60,6 +60,23 @@ def atomic_file(path: str | os.PathLike, binary: bool = False, encoding: str = "
         if isinstance(e, ExportError):
             raise
         raise ExportWriteError(e.path, e.why, e.errno) from None
+
+
+def check_folder(path: str | os.PathLike) -> Path:
+    """The folder `path` known to be makeable (or there already) before anything is written or made:
+    ExportWriteError when a file, a device or a read-only folder stands in the way. Nothing is made here
+    (engine.files.ensure_folder makes it once every target of the export has been checked)."""
+    folder = Path(os.fspath(path))
+    probe = folder
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe == folder and not folder.is_dir():
+        raise ExportWriteError(folder, "is a file, not a folder" if folder.is_file() else "is not a folder")
+    if not probe.is_dir():
+        raise ExportWriteError(probe, "a part of the path is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ExportWriteError(probe, "permission denied (the folder is read-only for this user)")
+    return folder
 
 
 def atomic_text(path: str | os.PathLike, encoding: str = "utf-8"):
@@ -118,19 +135,46 @@ def _penalties(kpis: dict) -> float | None:
     return sum(charges) if charges else None
 
 
-def result_row(r: RoundRecord) -> list[Any]:
+def result_row(r: RoundRecord, scenario=None) -> list[Any]:
+    """A round's row; a KPI that does not apply to its `scenario` (engine.kpis_applying: a fill rate
+    without a shelf) is left blank, as one the round did not report (all kept when the scenario is unknown)."""
+    from engine.kpis_applying import applies
+
+    def kpi(name: str) -> Any:
+        return "" if scenario is not None and not applies(scenario, name) else _number(r.kpis.get(name))
+
     return [r.workshop, r.team, r.round, r.scenario, _number(r.profit, 2), _number(r.baseline, 2),
             _number(r.par, 2), r.stars, r.map_score, _number(r.kpis.get("revenue"), 2),
             _number(r.kpis.get("cost"), 2), _number(_penalties(r.kpis), 2),
-            *(_number(r.kpis.get(k)) for k in RESULT_KPIS[2:]), _rules_text(r.rules), r.seed, r.created]
+            *(kpi(k) for k in RESULT_KPIS[2:]), _rules_text(r.rules), r.seed, r.created]
 
 
-def export_results(store: Store, path: str | os.PathLike, workshop: str | None = None, team: str | None = None
-                   ) -> int:
+class Scenarios:
+    """The scenarios of stored rounds, each looked up once (find_scenario); None for one not found."""
+
+    def __init__(self, folders: Iterable[str | os.PathLike] = ()):
+        self.folders = list(folders)
+        self.found: dict[tuple, Any] = {}
+
+    def of(self, record: RoundRecord):
+        key = (record.scenario, record.scenario_path)
+        if key not in self.found:
+            try:
+                self.found[key] = find_scenario(record.scenario, record.scenario_path, self.folders)
+            except ExportError:
+                self.found[key] = None
+        return self.found[key]
+
+
+def export_results(store: Store, path: str | os.PathLike, workshop: str | None = None, team: str | None = None,
+                   folders: Iterable[str | os.PathLike] = ()) -> int:
     """`results.csv`: every round (of `workshop`, of `team`, or all), team by team, with RESULT_COLUMNS;
     the number of rounds. Shares (service level, abandon rate) are fractions, money in the scenario's
-    currency, times in its time unit."""
-    return write_csv(path, RESULT_COLUMNS, (result_row(r) for r in store.rounds(team=team, workshop=workshop)))
+    currency, times in its time unit; a KPI that does not apply to a round's scenario is blank (the
+    columns stay the same, so sheets of several workshops line up)."""
+    scenarios = Scenarios(folders)
+    rounds = store.rounds(team=team, workshop=workshop)
+    return write_csv(path, RESULT_COLUMNS, (result_row(r, scenarios.of(r)) for r in rounds))
 
 
 # --- event logs ---------------------------------------------------------------------------------------

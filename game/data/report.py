@@ -1,7 +1,8 @@
 """The debrief report of a workshop team: one page, as PNG and PDF, for the facilitator's wrap-up.
 
 The page shows the team's best round (by the boards' rule: profit on the evaluation days, then stars, then
-the map): its score in money with the line that makes it (engine.money), the map they drew (left to right,
+the map): its score in money with the line that makes it (engine.money), the lever settings the day began
+with and what it decided at the shocks (game.data.played, the reader the results board uses), the map they drew (left to right,
 from the arrivals to the ways out, their edges against the expert's, with the map's own 0-100), its KPIs
 against the targets, the default rules and par on the same evaluation days (the numbers the results
 screen showed: recorded with the round, else engine.optimize.references), their profit round by round,
@@ -33,7 +34,7 @@ from game.play.decisions import script_of
 from game.data.store import RoundRecord, Store
 
 __all__ = ["ReportError", "Comment", "KpiRow", "Debrief", "prepare", "comments", "draw", "write_debrief",
-           "write_debriefs", "map_positions", "file_slug", "FileNames", "event_log_names"]
+           "write_debriefs", "debrief_plan", "map_positions", "file_slug", "FileNames", "event_log_names"]
 
 #: Okabe-Ito, safe for colour-blind readers.
 BLUE, ORANGE, VERMILLION, GREEN, GREY, INK = "#0072B2", "#E69F00", "#D55E00", "#009E73", "#999999", "#222222"
@@ -80,6 +81,8 @@ class Debrief:
     hours: Any = None  # game.play.daystats.Hourly of the best round's day, or None
     extra: dict = field(default_factory=dict)
     money: Any = None  # engine.money.Money of the best round: the score's composition
+    settings: list[str] = field(default_factory=list)  # its levers as the day began ("Junior reps on shift 48 reps")
+    choices: list[str] = field(default_factory=list)  # its decisions at the shocks, then the levers pulled later
 
     def score_line(self) -> str:
         """The best round's one score, in money, with its composition and the references beside it."""
@@ -152,9 +155,18 @@ def comments(scenario, record: RoundRecord, comparison=None, baseline: float | N
 
 
 def _kpi_names(scenario, kpis: dict) -> list[str]:
+    """The targets' KPIs, then the key ones the round reported that apply to the scenario
+    (engine.kpis_applying: no fill rate for a help desk)."""
+    from engine.kpis_applying import applying
+
     names = [t.kpi for t in scenario.objective.targets]
     names += [k for k in KEY_KPIS if _finite(kpis.get(k)) is not None]
-    return list(dict.fromkeys(names))[:MAX_KPI_ROWS]
+    return applying(scenario, names)[:MAX_KPI_ROWS]
+
+
+def best_round(rounds: Sequence[RoundRecord]) -> RoundRecord:
+    """The round a debrief shows: the best by the boards' rule, the later of two equal ones."""
+    return min(rounds, key=lambda r: (r.rank_key, -r.round))
 
 
 def prepare(store: Store, team: str, workshop: str | None = None, folders: Iterable[str | os.PathLike] = (),
@@ -174,7 +186,7 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
         raise ReportError(f"no rounds recorded for team '{team}'" + (f" in {workshop}" if workshop else ""))
     workshop = workshop or rounds[-1].workshop
     rounds = [r for r in rounds if r.workshop == workshop]
-    best = min(rounds, key=lambda r: (r.rank_key, -r.round))
+    best = best_round(rounds)
     scenario = find_scenario(best.scenario, best.scenario_path, folders)
     pmap = round_map(scenario, best) or scenario.reference
     comparison = compare_map(scenario, ProcessMap(tuple(pmap.edges), scenario=scenario.id))
@@ -212,9 +224,13 @@ def prepare(store: Store, team: str, workshop: str | None = None, folders: Itera
     rules = {k: v for k, v in best.rules.items() if scenario.rule(k) is not None}
     kpis = {k: v for k, v in best.kpis.items() if _finite(v) is not None}
     money = money_lines(scenario, {**scenario.default_rules(), **rules}, kpis) if best.profit is not None else None
+    from game.data import played
+
     return Debrief(team, workshop, scenario, rounds, best, list(pmap.edges), comparison, rows,
                    comments(scenario, best, comparison, baseline, par) + decision_comments(scenario, best),
-                   baseline, par, hours, money=money)
+                   baseline, par, hours, money=money,
+                   settings=[f"{st.label} {st.value}" for st in played.settings(scenario, best.rules)],
+                   choices=played.decisions(scenario, best.rules) + played.changes(scenario, best.rules))
 
 
 def decision_comments(scenario, record: RoundRecord) -> list[Comment]:
@@ -453,7 +469,10 @@ def draw(d: Debrief):
     fig.text(0.04, 0.925, f"{sc.title} · workshop {d.workshop} · {len(d.rounds)} round(s) · best round "
                           f"{b.round}: {profit}  {stars}", fontsize=10, color=INK)
     fig.text(0.04, 0.9, textwrap.shorten(d.score_line(), 190), fontsize=8.5, color=INK)
-    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.86, bottom=0.06, hspace=0.3, wspace=0.22,
+    for y, head, items in ((0.877, "Levers as the day began", d.settings), (0.856, "During the day", d.choices)):
+        if items:
+            fig.text(0.04, y, textwrap.shorten(f"{head}: " + "; ".join(items), 200), fontsize=8, color=INK)
+    gs = fig.add_gridspec(2, 3, left=0.04, right=0.96, top=0.825, bottom=0.06, hspace=0.3, wspace=0.22,
                           height_ratios=[1.25, 1], width_ratios=[1, 1, 1.15])
     _draw_map(fig.add_subplot(gs[0, :2]), d)
     _draw_kpis(fig.add_subplot(gs[0, 2]), d)
@@ -547,16 +566,42 @@ def write_debrief(store: Store, team: str, out_dir: str | os.PathLike, workshop:
     return written
 
 
+def debrief_plan(store: Store, workshop: str | None = None, team: str | None = None,
+                 folders: Iterable[str | os.PathLike] = (), formats: Sequence[str] = ("png", "pdf")
+                 ) -> tuple[str | None, list[tuple[str, str]], list[str]]:
+    """What a debrief export will write, known before anything is: the workshop (default: the latest;
+    for one `team`, its latest), each team with rounds and its file stem (`debrief-TEAM`, unique), and
+    every file name. ReportError when there is nothing to report, no plotting library, or a debriefed
+    round whose scenario cannot be found: said before the first byte of any export is written."""
+    from game.data.exports import Scenarios
+
+    _matplotlib()
+    if team is not None:
+        rounds = store.rounds(team=team, workshop=workshop)
+        if not rounds:
+            raise ReportError(f"no rounds recorded for team '{team}'" + (f" in {workshop}" if workshop else ""))
+        workshop = workshop or rounds[-1].workshop
+        teams = [team]
+    else:
+        workshop = workshop or (store.workshops() or [None])[-1]
+        teams = [t.name for t in store.teams(workshop) if t.rounds] if workshop else []
+        if not teams:
+            raise ReportError("no workshop rounds recorded yet")
+    scenarios = Scenarios(folders)
+    for t in teams:  # the scenario of the round each debrief shows
+        best = best_round(store.rounds(team=t, workshop=workshop))
+        if scenarios.of(best) is None:
+            find_scenario(best.scenario, best.scenario_path, folders)  # raises, saying which and how to find it
+    names = FileNames()
+    stems = [(t, names.stem(t, f"debrief-{file_slug(t)}")) for t in teams]
+    return workshop, stems, [f"{stem}.{fmt}" for _, stem in stems for fmt in formats]
+
+
 def write_debriefs(store: Store, out_dir: str | os.PathLike, workshop: str | None = None,
                    folders: Iterable[str | os.PathLike] = (), simulate: bool = True) -> list[Path]:
     """A debrief for every team of `workshop` (default: the latest workshop); the files written."""
-    workshop = workshop or (store.workshops() or [None])[-1]
-    teams = [t for t in store.teams(workshop) if t.rounds] if workshop else []
-    if not teams:
-        raise ReportError("no workshop rounds recorded yet")
+    workshop, stems, _ = debrief_plan(store, workshop, folders=folders)
     written: list[Path] = []
-    names = FileNames()
-    for t in teams:
-        stem = names.stem(t.name, f"debrief-{file_slug(t.name)}")
-        written += write_debrief(store, t.name, out_dir, workshop, folders=folders, simulate=simulate, stem=stem)
+    for team, stem in stems:
+        written += write_debrief(store, team, out_dir, workshop, folders=folders, simulate=simulate, stem=stem)
     return written

@@ -117,3 +117,21 @@ def draw_notice(surface, text: str, y: int | None = None) -> None:
         T.text(surface, line, (box.centerx, box.top + 42 + 44 * i), T.SIZE_LABEL, T.TEXT, "semibold",
                anchor="center")
 
+
+
+#: A mode's corner panel (the kiosk's round timer, the workshop's team playing): its size, in logical px.
+SPOT_W, SPOT_H = 340, 84
+
+
+def free_spot(screen: str):
+    """Where the screen called `screen` leaves room for a mode's corner panel (SPOT_W x SPOT_H): on the map,
+    between the editing buttons and "Check my map", level with them (the editor keeps x 1076-1416 free);
+    on the run, the board's top-left corner under the title; elsewhere in the header, between the title
+    and its right."""
+    import pygame
+
+    if screen == "map":
+        return pygame.Rect(1076, 976, SPOT_W, SPOT_H)
+    if screen == "run":
+        return pygame.Rect(28, 104, SPOT_W, SPOT_H)
+    return pygame.Rect(1150, 24, SPOT_W, SPOT_H)

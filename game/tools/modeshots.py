@@ -236,6 +236,46 @@ def _workshop_results(s: Session) -> None:
     s.save("workshop_teams")
 
 
+def _workshop_turn(s: Session) -> None:
+    """One team's turn, each screen naming the team playing: scenario select, briefing, map, rules, run."""
+    ws = s.workshop
+    ws.current = "The Optimists"
+    sel = flow.select(s.app)
+    s.frames(0.2)
+    s.save("workshop_turn_select")
+    del sel
+    from game.modes.demo.mode import expert_round
+
+    rnd = expert_round(s.scenario)  # the expert's map, so the day runs
+    for phase in ("briefing", "map", "rules", "run"):
+        screen = flow.go(s.app, rnd, phase)
+        if phase == "run":  # mid-morning, before the day's shock
+            screen.seek(s.scenario.time.horizon * 0.3)
+        s.frames(0.3)
+        s.save(f"workshop_turn_{phase}")
+    ws.current = "Blue team"
+    flow.title(s.app)
+    s.frames(0.1)
+
+
+def _fourth_team(s: Session) -> None:
+    """A fourth team with a long name whose day took a decision at the storm and pulled a lever later (its
+    round stored as a played day keeps them, game.play.decisions.record_rules), copying the best map."""
+    sc, st = s.scenario, store(s.app)
+    best = min(st.rounds(workshop=s.workshop.name), key=lambda r: r.rank_key)
+    storm = next(i for i, e in enumerate(sc.events) if e.decision is not None)
+    at = sc.events[storm].at
+    chosen = sc.events[storm].decision.choices[0].id
+    slider = next(r for r in sc.rules if r.kind == "slider")
+    rules = {**best.rules, "_played": [[at, "decide", [storm, chosen]], [at + 60, "rules", {slider.id: slider.max}]],
+             "_decisions": [[at, storm, chosen, {chosen: best.profit or 0.0}]]}
+    name = "Operations Excellence Squad North"
+    s.workshop.add_team(name)
+    st.add_round(name, sc.id, (best.profit or 0.0) - 120.0, stars=best.stars, map_score=best.map_score,
+                 rules=rules, edges=best.edges, kpis=best.kpis, seed=best.seed, workshop=s.workshop.name,
+                 scenario_path=sc.path)
+
+
 def _workshop_select_and_board(s: Session) -> None:
     from game.modes.workshop.board import TeamBoardScene
 
@@ -247,6 +287,17 @@ def _workshop_select_and_board(s: Session) -> None:
     s.app.stack.replace(TeamBoardScene(s.app, s.workshop))
     s.frames(0.2)
     s.save("workshop_board")
+    _fourth_team(s)
+    s.app.stack.replace(TeamBoardScene(s.app, s.workshop))
+    s.frames(0.2)
+    s.save("workshop_board_four")
+    s.workshop.current = "Operations Excellence Squad North"
+    flow.title(s.app)
+    s.frames(0.2)
+    s.save("workshop_teams_four")
+    flow.select(s.app)
+    s.frames(0.2)
+    s.save("workshop_select_long_name")
     store(s.app).close()
 
 
@@ -281,7 +332,7 @@ def _demo(s: Session) -> None:
 
 
 STATES = (_kiosk_attract, _kiosk_attract_boards, _kiosk_round, _kiosk_results, _kiosk_initials, _kiosk_lead, _workshop_teams,
-          _workshop_results, _workshop_select_and_board, _demo)
+          _workshop_results, _workshop_turn, _workshop_select_and_board, _demo)
 
 
 def take(out_dir, size=(1920, 1080), log=print) -> list[str]:

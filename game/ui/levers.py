@@ -7,11 +7,7 @@ import pygame
 
 from game.ui import theme as T
 from game.ui.widgets import Choice, Slider
-
-
-def option_name(option: str) -> str:
-    return option.replace("_", " ").capitalize()
-
+from game.ui.words import option_name  # the levers' option names, said once in game.ui.words
 
 VALUE_W = 170  # room for a slider's value, at the right end of its track
 

@@ -82,6 +82,19 @@ def value(name: str, v: float, scenario, signed: bool = False) -> str:
     return f"{v:+,.0f}" if signed else f"{v:,.0f}"
 
 
+def option_name(option: str) -> str:
+    """A choice lever's option as a person says it: `virtual_agent` -> 'Virtual agent'."""
+    return str(option).replace("_", " ").capitalize()
+
+
+def lever_value(rule, v) -> str:
+    """A lever's value as the rules screen shows it: a slider's number with its unit ('36 reps'), a
+    choice's option by name ('Speech')."""
+    if rule.kind == "slider":
+        return f"{v:g} {rule.unit}".strip() if isinstance(v, (int, float)) else str(v)
+    return option_name(v)
+
+
 def port_name(port: str) -> str:
     """A port's name as a person says it: `needs_agent` -> 'needs agent'."""
     return str(port).replace("_", " ").replace(".", " ").strip()

@@ -222,3 +222,97 @@ def test_main_facilitator_headless_exits_0(tmp_path, folder):
                         "--frames", "60", "--data", str(tmp_path / "d")],
                        cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_a_team_that_joins_waits_its_turn(app):
+    """Turns go by rounds played, then by the order the teams joined: a team added while another is up
+    does not jump the queue, and plays once the teams ahead of it in this rotation have."""
+    ws = workshop(app)
+    st = store(app)
+    for name in ("Blue", "Green"):
+        ws.add_team(name)
+    home = step(app)
+
+    def play_turn():
+        st.add_round(ws.current, "tutorial", 500.0, workshop="test-workshop")
+        ws.next_team()
+        return ws.current
+
+    assert ws.current == "Blue" and play_turn() == "Green"
+    namer = TeamNameScene(app, ws)
+    app.stack.push(namer)
+    for ch in "Red":
+        namer.type(ch)
+    namer.add()
+    assert app.stack.top is home and ws.teams() == ["Blue", "Green", "Red"]
+    assert ws.current == "Green"  # Red waits: Green was up
+    assert [play_turn() for _ in range(4)] == ["Red", "Blue", "Green", "Red"]
+    assert [t.rounds for t in st.teams("test-workshop")] == [2, 2, 1]
+    ws.current = "Blue"  # the facilitator taps a card out of turn
+    assert play_turn() == "Red"  # then the queue goes on from who has played least
+    assert play_turn() == "Green"
+    reopened = workshop(app)
+    assert reopened.current == "Green"  # a machine started again picks up the queue where it stood
+
+
+def test_the_team_playing_is_named_on_every_screen_of_its_turn_over_nothing(app, monkeypatch):
+    """Scenario select, briefing, map, rules, run and results each name the team whose turn it is, in a
+    place that screen leaves free: the badge meets none of its buttons (nor the map's advisors)."""
+    from game.modes.demo.mode import expert_round
+    from game.modes.workshop.playing import badge_rect
+
+    ws = workshop(app)
+    ws.add_team("Blue")
+    ws.add_team("The Night Owls")
+    ws.current = "The Night Owls"
+    sc = load(builtin_dir() / "customer_service.yaml")
+    screens = [flow.select(app)]
+    rnd = expert_round(sc)
+    for phase in ("briefing", "map", "rules", "run", "results"):
+        screens.append(flow.go(app, rnd, phase))
+    assert [s.name for s in screens] == ["select", "briefing", "map", "rules", "run", "results"]
+    for screen in screens:
+        app.stack.replace(screen)
+        step(app, 0.1)
+        assert any("The Night Owls" in s for s in drawn_texts(app, ws, monkeypatch)), screen.name
+        spot = badge_rect(screen.name)
+        buttons = screen.buttons() if callable(screen.buttons) else screen.buttons
+        rects = [b.rect for b in buttons] + ([screen.desk.rect] if hasattr(screen, "desk") else [])
+        assert spot.collidelist(rects) == -1, screen.name
+    app.stack.replace(ws.teams_screen())
+    step(app, 0.1)
+    assert drawn_texts(app, ws, monkeypatch) == []  # home says NEXT UP on the team's card instead
+
+
+def test_the_board_shows_each_teams_levers_decisions_and_targets(app, monkeypatch):
+    """Per team: every lever as its day began, in words with its unit; what it decided at the storm (or the
+    default, for a round that kept no choice); each target met or missed; the ranking rule above them."""
+    ws = workshop(app)
+    sc = load(builtin_dir() / "customer_service.yaml")
+    storm = next(i for i, ev in enumerate(sc.events) if ev.decision is not None)
+    at = sc.events[storm].at
+    targets = {t.kpi: t for t in sc.objective.targets}
+    meets = {k: (t.min + 0.01 if t.min is not None else t.max - 0.01) for k, t in targets.items()}
+    misses = {k: (t.min - 0.01 if t.min is not None else t.max + 0.01) for k, t in targets.items()}
+    st = store(app)
+    st.add_round("Blue", sc.id, 3000.0, stars=2, map_score=100, edges=sc.reference.edges, workshop="test-workshop",
+                 scenario_path=sc.path, kpis=meets,
+                 rules={**sc.default_rules(), "juniors": 40, "ivr": "speech",
+                        "_played": [[at, "decide", [storm, "temps"]]],
+                        "_decisions": [[at, storm, "temps", {"temps": 3000.0}]]})
+    st.add_round("Red", sc.id, 1000.0, stars=0, map_score=90, edges=sc.reference.edges, workshop="test-workshop",
+                 scenario_path=sc.path, kpis=misses, rules=sc.default_rules())
+    board = app.stack.replace(TeamBoardScene(app, ws))
+    blue, red = board.best_rounds()
+    levers, lines = board.choices(blue)
+    assert levers[:3] == [("Junior reps on shift", "40 reps", True), ("Senior reps on shift", "9 reps", False),
+                          ("IVR package", "Speech", True)]
+    assert lines == ["At 13:00: Call in 6 temps"]
+    assert board.choices(red)[1] == ["At 13:00: Ride it out (the default)"]
+    assert all(not changed for _, _, changed in board.choices(red)[0])
+    assert [m for *_, m in board.target_marks(blue)] == [True] * len(targets)
+    assert [m for *_, m in board.target_marks(red)] == [False] * len(targets)
+    drawn = drawn_texts(app, board, monkeypatch)
+    for text in ("40 reps", "Speech", "At 13:00: Call in 6 temps", "Ride it out (the", "Cross-sell pitch on sales calls"):
+        assert any(text in t for t in drawn), text
+    assert any(t.startswith("Ranked by profit") for t in drawn)

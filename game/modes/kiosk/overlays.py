@@ -22,8 +22,9 @@ import pygame
 from game.ui import theme as T
 from game.ui.veil import veil
 from game.modes.kiosk.budget import TIMES_UP_SECONDS
+from game.modes.shared import SPOT_H, SPOT_W, free_spot
 
-TIMER_W, TIMER_H = 340, 84  # the round timer: the time and the round's parts, what the time is for under them
+TIMER_W, TIMER_H = SPOT_W, SPOT_H  # the round timer: the time and the round's parts, what the time is for under them
 NO_SAVING = "Scores can't be saved on this machine right now. Staff: see the log."
 
 
@@ -67,11 +68,7 @@ def draw_no_saving(surface) -> None:
 
 def timer_rect(screen: str) -> pygame.Rect:
     """Where the round timer sits on the `screen` of that name: in a corner that screen leaves free."""
-    if screen == "map":  # between the editing buttons and "Check my map", level with them
-        return pygame.Rect(1076, 976, TIMER_W, TIMER_H)
-    if screen == "run":  # the board's top-left corner, under the title
-        return pygame.Rect(28, 104, TIMER_W, TIMER_H)
-    return pygame.Rect(1150, 24, TIMER_W, TIMER_H)  # in the header, between the title and its right
+    return free_spot(screen)
 
 
 def draw_timer(surface, r: pygame.Rect, left: float, words: str, parts, elapsed: float, age: float,

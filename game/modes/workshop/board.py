@@ -1,9 +1,13 @@
 """The results board: the teams side by side on one scenario, each team's best round, KPIs and map.
 
 For the scenario shown ("◀ Scenario" and "Scenario ▶" turn through those the workshop played), each
-team's best round is a column, best team first and ranked by the rule written under the title (game.modes.shared.rule_text: profit on the evaluation days, ties by stars, then by the map: engine.scoring.rank_key):
-the profit in money with the stars, each target met (✓) or missed (✗), the map's own score out of 100,
-and the team's map as a thumbnail (game.ui.board.Board, laid out afresh). Four teams share a row; "More teams" pages through the
+team's best round is a column, best team first and ranked by the rule written under the title
+(game.modes.shared.rule_text: profit on the evaluation days, ties by stars, then by the map:
+engine.scoring.rank_key): the profit in money with the stars, the map's own score out of 100, each
+target met (✓) or missed (✗), every lever as the day began (in words with its unit, in blue when not the
+default), what the day decided at each shock and the levers pulled later (game.data.played, the reader
+the debrief shares), and the team's map as a thumbnail (game.ui.board.Board, laid out afresh) in the room
+left. Four teams share a row; "More teams" pages through the
 rest. A scenario whose file can no longer be found (game.data.exports.find_scenario) still shows its
 rounds' scores and stars, without KPIs or maps.
 """
@@ -14,6 +18,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.modes.shared import rule_text, store
+from game.modes.workshop.playing import name_lines
 from game.scenes import Screen, content_rect, primary_rect, secondary_rect
 from game.ui import theme as T
 from game.ui import words
@@ -22,6 +27,9 @@ from game.ui.widgets import Button
 
 if TYPE_CHECKING:  # pragma: no cover
     from game.modes.workshop.mode import Workshop
+
+
+ROW = 34  # px from one line of a team's column to the next (SIZE_SMALL and its leading)
 
 
 class TeamBoardScene(Screen):
@@ -103,11 +111,14 @@ class TeamBoardScene(Screen):
         return self._thumbs[key]
 
     def kpi_names(self) -> list[str]:
-        """The KPIs under the profit: the scenario's targets (met or missed marked)."""
+        """The KPIs under the profit: the scenario's targets (met or missed marked), those that apply to it
+        (engine.kpis_applying, as the results sheet and the debrief ask)."""
+        from engine.kpis_applying import applying
+
         sc = self.scenario()
         if sc is None:
             return []
-        return words.shown(t.kpi for t in sc.objective.targets if t.kpi != "profit")[:3]
+        return applying(sc, words.shown(t.kpi for t in sc.objective.targets if t.kpi != "profit"))[:3]
 
     def draw(self, surface):
         sc = self.scenario()
@@ -153,31 +164,76 @@ class TeamBoardScene(Screen):
             out.append((name, words.label(name, sc), mark + (words.value(name, v, sc) if v is not None else "-"), met))
         return out
 
-    def draw_team(self, surface, box, rec, rank: int) -> None:
+    def choices(self, rec) -> tuple[list, list[str]]:
+        """What `rec` chose (game.data.played): its levers (label, value, changed) as the day began, then
+        the lines of what changed during it (the decisions at the shocks, the levers pulled later)."""
         sc = self.scenario()
+        if sc is None:
+            return [], []
+        from game.data import played
+
+        levers = [(st.label, st.value, st.changed) for st in played.settings(sc, rec.rules)]
+        return levers, played.decisions(sc, rec.rules) + played.changes(sc, rec.rules)
+
+    def draw_team(self, surface, box, rec, rank: int) -> None:
         first = rank == 1
         T.panel(surface, box, T.PANEL, radius=24, border=T.YELLOW if first else T.LINE, width=3 if first else 2)
         x, inner = box.left + 28, box.width - 56
         T.text(surface, f"#{rank}", (box.right - 28, box.top + 30), T.SIZE_LABEL, T.YELLOW if first else T.TEXT_DIM,
                "bold", anchor="topright")
-        T.text(surface, T.ellipsize(rec.team, inner - 80, T.SIZE_HEAD - 8, "bold"), (x, box.top + 26),
-               T.SIZE_HEAD - 8, T.TEXT, "bold")
-        money = self.profit_text(rec)
-        T.text(surface, money, (x, box.top + 86), T.fit(money, inner, 68, "bold"), T.TEXT, "bold")
-        for k in range(3):
-            star(surface, (x + 24 + k * 56, box.top + 212), 22, k < rec.stars)
-        T.text(surface, f"Map {rec.map_score}/100  ·  round {rec.round}", (x, box.top + 250), T.SIZE_SMALL,
-               T.TEXT_DIM)
-        y = box.top + 300
-        pygame.draw.line(surface, T.LINE, (x, y - 10), (box.right - 28, y - 10), 2)
-        for name, label, shown, met in self.target_marks(rec):
-            T.text(surface, T.ellipsize(label, inner - 170, T.SIZE_SMALL), (x, y + 18), T.SIZE_SMALL, T.TEXT_DIM,
+        size, lines = name_lines(rec.team, inner - 80, T.SIZE_HEAD - 8)
+        for i, line in enumerate(lines):  # one line, or two at the reading size for a long name
+            T.text(surface, line, (x, box.top + 46 + (i - (len(lines) - 1) / 2) * 30), size, T.TEXT, "bold",
                    anchor="midleft")
-            colour = T.TEXT if met is None else (T.GOOD if met else T.WARN)
-            T.text(surface, shown, (box.right - 28, y + 18), T.SIZE_BODY, colour, "bold", anchor="midright")
-            y += 44
+        money = self.profit_text(rec)
+        T.text(surface, money, (x, box.top + 110), T.fit(money, inner - 150, 60, "bold"), T.TEXT, "bold",
+               anchor="midleft")
+        for k in range(3):
+            star(surface, (box.right - 28 - 18 - (2 - k) * 44, box.top + 110), 18, k < rec.stars)
+        T.text(surface, f"Map {rec.map_score}/100  ·  round {rec.round}", (x, box.top + 150), T.SIZE_SMALL,
+               T.TEXT_DIM)
+        y = self.draw_rows(surface, x, inner, box.top + 196, [
+            (label, shown, T.TEXT if met is None else (T.GOOD if met else T.WARN))
+            for _, label, shown, met in self.target_marks(rec)])
+        levers, lines = self.choices(rec)
+        y = self.draw_rows(surface, x, inner, y, [(label, value, T.ACCENT if changed else T.TEXT)
+                                                 for label, value, changed in levers])
+        y = self.draw_lines(surface, x, inner, y, lines)
         th = pygame.Rect(x, y + 14, inner, box.bottom - 24 - (y + 14))
-        img = self.thumbnail(rec, th.size) if th.height > 60 else None
+        img = self.thumbnail(rec, th.size) if th.height > 90 else None
         if img is not None:
             surface.blit(img, th)
             pygame.draw.rect(surface, T.LINE, th, 2, border_radius=8)
+
+    @staticmethod
+    def draw_rows(surface, x: int, inner: int, y: int, rows) -> int:
+        """(label, value, colour) rows under a divider: the label dim on the left, the value on the right,
+        on one line when both fit, else the label (wrapped) over the value; the y below them."""
+        if not rows:
+            return y
+        pygame.draw.line(surface, T.LINE, (x, y), (x + inner, y), 2)
+        y += 10
+        for label, value, colour in rows:
+            vw = T.font(T.SIZE_SMALL, "bold").size(value)[0]
+            if T.font(T.SIZE_SMALL).size(label)[0] + vw + 16 > inner:
+                for line in T.wrap(label, inner, T.SIZE_SMALL):
+                    T.text(surface, line, (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+                    y += ROW
+            else:
+                T.text(surface, label, (x, y), T.SIZE_SMALL, T.TEXT_DIM)
+            T.text(surface, value, (x + inner, y), T.SIZE_SMALL, colour, "bold", anchor="topright")
+            y += ROW
+        return y + 6
+
+    @staticmethod
+    def draw_lines(surface, x: int, inner: int, y: int, lines: list[str]) -> int:
+        """What changed during the day, a wrapped line each, under a divider; the y below them."""
+        if not lines:
+            return y
+        pygame.draw.line(surface, T.LINE, (x, y), (x + inner, y), 2)
+        y += 10
+        for said in lines:
+            for line in T.wrap(said, inner, T.SIZE_SMALL):
+                T.text(surface, line, (x, y), T.SIZE_SMALL, T.TEXT)
+                y += ROW
+        return y + 6

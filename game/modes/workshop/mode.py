@@ -1,12 +1,14 @@
 """The workshop's layer: its teams and turns, the rounds kept for them, the exports, the scenario folders.
 
 `Workshop` is a `Layer` (game.modes.shared) above the screens. It keeps the workshop's name (by default
-the date) and whose turn it is; the teams and their rounds live in the store (game.data.store). It gives
+the date) and whose turn it is (`turn`: fewest rounds played, then the order the teams joined, so a team
+added mid-rotation waits its turn); the teams and their rounds live in the store (game.data.store). It gives
 the flow two builders (`app.settings.screens`): the teams screen (game.modes.workshop.teams) in the
 title's place, so Back from scenario select and the crash guard land there, and the team's results
 (game.modes.workshop.results) in the results' place. Each frame it looks at the scenario folders once a
 second (`poll`): a file added, removed or changed reloads scenario select where it is shown, the focus
-kept. Over a round's briefing, rules and results it names the team playing.
+kept. Over every screen of a turn (scenario select, briefing, map, rules, run, results) it names the team
+playing (game.modes.workshop.playing).
 
 `install(app, scenario_dirs, workshop)` makes `app` a workshop machine: the layer, a crash guard back to
 the teams screen, and that screen.
@@ -15,24 +17,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pygame
-
 from game.data.store import SaveError
 from game.modes.shared import Layer, log_path, save_failed, store
+from game.modes.workshop.playing import draw_playing
 from game.modes.workshop.results import WorkshopResults
 from game.modes.workshop.teams import WorkshopScene
 from game.play import flow
 from game.play.decisions import record_rules
-from game.scenes import MARGIN
-from game.scenes.briefing import BriefingScene
-from game.scenes.results import ResultsScene
-from game.scenes.rules import RulesScene
 from game.scenes.select import SelectScene
-from game.ui import theme as T
 
 POLL_SECONDS = 1.0
-#: the screens of a round over which the layer names the team playing
-TEAM_SHOWN_ON = (BriefingScene, RulesScene, ResultsScene)
 
 
 def file_name(text: str) -> str:
@@ -71,8 +65,7 @@ class Workshop(Layer):
         app.settings.scenario_dirs = self.dirs
         app.settings.screens["title"] = lambda app_, rnd, **ways: self.teams_screen()
         app.settings.screens["results"] = lambda app_, rnd, **ways: WorkshopResults(app_, rnd, self, **ways)
-        teams = self.teams()
-        self.current = teams[0] if teams else None
+        self.current = self.turn()
 
     def teams_screen(self) -> WorkshopScene:
         """The workshop's home: the teams and whose turn it is."""
@@ -83,16 +76,24 @@ class Workshop(Layer):
         return [t.name for t in store(self.app).teams(self.name)]
 
     def add_team(self, name: str) -> str:
+        """Keep a new team (in the store); it joins the queue at its end, never ahead of a team waiting."""
         team = store(self.app).add_team(name, self.name).name
         if self.current is None:
             self.current = team
         return team
 
+    def turn(self, after: str | None = None) -> str | None:
+        """The team whose turn it is: the one that has played fewest rounds, the first to join among
+        equals, so a team that joins late plays once the teams ahead of it in this rotation have; `after`
+        (the team that just played) is passed over while another team can play."""
+        teams = store(self.app).teams(self.name)
+        waiting = [(t.rounds, i, t.name) for i, t in enumerate(teams) if t.name != after]
+        waiting = waiting or [(t.rounds, i, t.name) for i, t in enumerate(teams)]
+        return min(waiting)[2] if waiting else None
+
     def next_team(self) -> None:
-        teams = self.teams()
-        if teams:
-            i = teams.index(self.current) if self.current in teams else -1
-            self.current = teams[(i + 1) % len(teams)]
+        """Hand the machine to the team whose turn it is now that the current one has played."""
+        self.current = self.turn(after=self.current)
 
     def record(self, rnd) -> object | None:
         """Keep the current team's round (once) when its results are tallied."""
@@ -127,7 +128,7 @@ class Workshop(Layer):
         if storage_problem(self.app):  # nothing was kept: an empty sheet would only mislead
             raise SaveError(f"no database, so no rounds to export ({storage_problem(self.app)})")
         path = self.export_folder(folder) / "results.csv"
-        export_results(store(self.app), path, workshop=self.name)
+        export_results(store(self.app), path, workshop=self.name, folders=self.dirs)
         return path
 
     def debriefs(self, folder: Path | None = None) -> list[Path]:
@@ -165,14 +166,10 @@ class Workshop(Layer):
         return events
 
     def draw(self, surface):
+        """Over each screen of a turn, the team playing (game.modes.workshop.playing)."""
         top = self.app.stack.top
-        if self.current and isinstance(top, TEAM_SHOWN_ON):
-            label = f"Playing: {self.current}"
-            size = T.SIZE_SMALL
-            w = T.font(size, "semibold").size(label)[0] + 40
-            r = pygame.Rect(T.W - MARGIN - w, 96, w, 40)
-            T.panel(surface, r, T.BG_LIGHT, radius=20, border=T.PURPLE)
-            T.text(surface, label, r.center, size, T.TEXT, "semibold", anchor="center")
+        if self.current and top is not None:
+            draw_playing(surface, self.current, top.name)
 
 
 def install(app, scenario_dirs=(), workshop: str | None = None) -> Workshop:

@@ -1,7 +1,8 @@
 """A team's name, typed on the on-screen keyboard (or the laptop's), over the workshop screen.
 
 Capitals where words start, as a phone keyboard does; "Add team" (or Enter) keeps the team in the store
-for this workshop, makes it the team whose turn it is and goes back to the teams; an empty name, or one
+for this workshop, at the end of the queue (the first team added is the one whose turn it is), and goes
+back to the teams; an empty name, or one
 the store refuses (game.data.store's own check of a team's name), is said in a line, and a save the
 machine refuses is said and logged.
 """
@@ -57,7 +58,7 @@ class TeamNameScene(Screen):
             self.message = "A team needs a name."
             return
         try:
-            self.workshop.current = self.workshop.add_team(name)
+            self.workshop.add_team(name)  # at the end of the queue (Workshop.turn), not ahead of it
         except SaveError as e:  # a full disk, no database: said and logged
             self.message = save_failed(self.app, e, "the team", "facilitator")
             return

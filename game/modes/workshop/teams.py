@@ -15,6 +15,7 @@ import pygame
 
 from game.modes.shared import store
 from game.modes.workshop.board import TeamBoardScene
+from game.modes.workshop.playing import name_lines
 from game.modes.workshop.team_name import TeamNameScene
 from game.play import flow
 from game.scenes import MARGIN, Screen, content_rect, primary_rect, secondary_rect
@@ -52,7 +53,9 @@ class WorkshopScene(Screen):
         self.teams = store(self.app).teams(self.workshop.name)
         cur = self.workshop.current
         self.play_button.enabled = cur is not None
-        self.play_button.label = f"Play: {cur}  ▶" if cur else "Play  ▶"
+        label = f"Play: {cur}  ▶" if cur else "Play  ▶"
+        fits = T.font(T.SIZE_SMALL, "semibold").size(label)[0] <= self.play_button.rect.width - 24
+        self.play_button.label = label if fits else "Play  ▶"  # a long name: its card says NEXT UP
 
     def team_rects(self) -> list[tuple[object, pygame.Rect]]:
         teams = self.teams
@@ -129,8 +132,10 @@ class WorkshopScene(Screen):
             cur = team.name == self.workshop.current
             T.panel(surface, r, T.PANEL_HI if cur else T.PANEL, radius=22, border=T.ACCENT if cur else T.LINE,
                     width=4 if cur else 2)
-            T.text(surface, T.ellipsize(team.name, r.width - 60, T.SIZE_HEAD - 8, "bold"), (r.left + 30, r.top + 26),
-                   T.SIZE_HEAD - 8, T.TEXT, "bold")
+            size, lines = name_lines(team.name, r.width - 60, T.SIZE_HEAD - 8)
+            for i, line in enumerate(lines):  # one line, or two at the reading size for a long name
+                T.text(surface, line, (r.left + 30, r.top + 48 + (i - (len(lines) - 1) / 2) * 30), size, T.TEXT,
+                       "bold", anchor="midleft")
             played = f"{team.rounds} round{'s' if team.rounds != 1 else ''}"
             best = f"best profit {team.best:,.0f}" if team.best is not None else "no score yet"
             T.text(surface, f"{played}  ·  {best}", (r.left + 30, r.bottom - 30), T.SIZE_SMALL, T.TEXT_DIM,

@@ -203,3 +203,69 @@ def test_main_help_does_not_load_the_store_or_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3])).stdout
     assert out.split()[-1] == "False"
+
+
+def test_a_kpi_the_scenario_lacks_is_blank_in_the_sheet(store, tmp_path):
+    """The help desk has no shelf and no due times (engine.kpis_applying): its fill rate and on-time rate,
+    100 % by default, are blank; the depot's fill rate, which it has, is kept."""
+    desk, depot = load(builtin_dir() / "tutorial.yaml"), load(builtin_dir() / "supply_chain.yaml")
+    full = {"service_level": 0.8, "abandon_rate": 0.05, "on_time_rate": 1.0, "fill_rate": 1.0, "mean_wait": 1.5}
+    store.add_round("Blue", desk.id, 900, kpis=full, workshop="w", scenario_path=desk.path)
+    store.add_round("Blue", depot.id, 400, kpis={**full, "fill_rate": 0.93}, workshop="w", scenario_path=depot.path)
+    export_results(store, tmp_path / "r.csv")
+    desk_row, depot_row = (dict(zip(RESULT_COLUMNS, r)) for r in read_csv(tmp_path / "r.csv")[1:])
+    assert (desk_row["on_time_rate"], desk_row["fill_rate"]) == ("", "")
+    assert (desk_row["service_level"], desk_row["abandon_rate"]) == ("0.8", "0.05")
+    assert (depot_row["fill_rate"], depot_row["on_time_rate"]) == ("0.93", "1.0")
+    assert depot_row["abandon_rate"] == ""  # nobody gives up at the depot
+
+
+def _two_teams(data):
+    sc = load(builtin_dir() / "tutorial.yaml")
+    with Store.open(data) as s:
+        for team in ("Blue", "Red"):
+            s.add_round(team, sc.id, 900, stars=1, map_score=100, rules=sc.default_rules(),
+                        edges=sc.reference.edges, kpis={"profit": 900.0}, seed=3, workshop="w1",
+                        scenario_path=sc.path)
+
+
+def _files(folder):
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.name != "processplay.sqlite3"
+                  and "d" not in p.relative_to(folder).parts[:1])
+
+
+def test_main_results_checks_every_target_before_writing_anything(tmp_path, capsys):
+    """A results command that cannot write one of its files writes none: the sheet is not written before a
+    debrief or an event log is refused, and no folder is made; the refusal is one line and exit 2."""
+    import main
+
+    pytest.importorskip("matplotlib")
+    _two_teams(tmp_path / "d")
+    data = ["--data", str(tmp_path / "d"), "results"]
+    assert main.main([*data, "--export", str(tmp_path / "no" / "r.csv"), "--reports", str(tmp_path / "rep")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: {tmp_path / 'no'}: no such folder"]
+    assert _files(tmp_path) == []
+    (tmp_path / "rep" / "debrief-red.png").mkdir(parents=True)  # a folder where a debrief goes
+    assert main.main([*data, "--export", str(tmp_path / "r.csv"), "--events", str(tmp_path / "logs"),
+                      "--reports", str(tmp_path / "rep")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "debrief-red.png: is a folder" in err[0]
+    assert _files(tmp_path) == ["rep", "rep/debrief-red.png"]
+    assert main.main([*data, "--export", str(tmp_path / "r.csv"), "--reports", str(tmp_path / "rep"),
+                      "--team", "Nobody"]) == 2
+    assert "no rounds recorded for team 'Nobody'" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")
+    assert main.main([*data, "--export", str(tmp_path / "r.csv"), "--events", str(tmp_path / "file" / "logs")]) == 2
+    assert "a part of the path is a file" in capsys.readouterr().err
+    assert _files(tmp_path) == ["file", "rep", "rep/debrief-red.png"]
+
+
+def test_main_results_makes_the_folders_it_is_asked_to_write_into(tmp_path):
+    import main
+
+    _two_teams(tmp_path / "d")
+    logs = tmp_path / "new" / "deep" / "logs"
+    assert main.main(["--data", str(tmp_path / "d"), "results", "--export", str(tmp_path / "r.csv"),
+                      "--events", str(logs), "--team", "Red"]) == 0
+    assert [p.name for p in logs.iterdir()] == ["events-w1-red-round-1.csv"]
+    assert len(read_csv(tmp_path / "r.csv")) == 2

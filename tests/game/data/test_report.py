@@ -204,3 +204,38 @@ def test_a_round_with_a_decision_is_debriefed_as_played(store, tmp_path):
                                                   edges=SC.reference.edges, workshop="w"), tmp_path / "p.csv",
                                   scenario=SC)
     assert n != plain_n and moves > 0 and plain.finish()["profit"] != day.kpis()["profit"]
+
+
+def test_the_help_desk_debrief_lists_only_the_kpis_it_has(store):
+    """No "On time 100 %" nor "Fill rate 100 %" for a help desk: it has no due times and no shelf
+    (engine.kpis_applying); its targets and waits are listed."""
+    desk = load(builtin_dir() / "tutorial.yaml")
+    r = run(desk, None, desk.default_rules(), replications=2, seed=3, workers=1)
+    assert r.mean("on_time_rate") == 1.0 and r.mean("fill_rate") == 1.0  # what the sheet used to show
+    store.add_round("Blue", desk.id, r.mean("profit"), kpis=r.summary, edges=desk.reference.edges, workshop="w",
+                    scenario_path=desk.path, seed=3)
+    names = [row.name for row in prepare(store, "Blue", simulate=False).kpis]
+    assert "on_time_rate" not in names and "fill_rate" not in names
+    assert names[:2] == [t.kpi for t in desk.objective.targets] and "mean_wait" in names
+
+
+def test_the_debrief_says_the_levers_and_the_decisions_of_the_best_round(store):
+    """The page names each lever at the value the day began with, in words with its unit, the choice taken at
+    the storm and a lever pulled later: read from the round's stored rules (game.data.played)."""
+    pytest.importorskip("matplotlib")
+    from game.data.report import draw
+    from game.ui.words import lever_value
+
+    storm = next(i for i, ev in enumerate(SC.events) if ev.decision is not None)
+    at = SC.events[storm].at
+    start = {**SC.default_rules(), "seniors": 12, "ivr": "speech"}
+    rules = {**start, "_played": [[at, "decide", [storm, "temps"]], [at + 90, "rules", {"juniors": 40}]],
+             "_decisions": [[at, storm, "temps", {"temps": 2489.0}]]}
+    store.add_round("Blue", SC.id, 2000.0, rules=rules, edges=SC.reference.edges, workshop="w", scenario_path=SC.path,
+                    kpis={"profit": 2000.0})
+    d = prepare(store, "Blue", simulate=False)
+    assert d.settings == [f"{r.label} {lever_value(r, start[r.id])}" for r in SC.rules]
+    assert "Senior reps on shift 12 reps" in d.settings and "IVR package Speech" in d.settings
+    assert d.choices == ["At 13:00: Call in 6 temps", "At 14:30: Junior reps on shift 40 reps"]
+    page = " ".join(t.get_text() for t in draw(d).texts)
+    assert "Senior reps on shift 12 reps" in page and "At 13:00: Call in 6 temps" in page
