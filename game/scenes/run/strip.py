@@ -94,7 +94,7 @@ def live_rows(kpis: dict, scenario) -> list[tuple[str, str, tuple]]:
         colour = T.TEXT
         if t is not None:
             colour = T.GREEN if t.met(v) else T.ORANGE
-            text += "  ✓" if t.met(v) else "  ✗"
+            text += " ✓" if t.met(v) else " ✗"
         rows.append((words.label(name, sc), text, colour))
     rows.append(("Profit", T.money(k.get("profit", 0.0), sc.currency), T.TEXT))
     return rows[:4]

@@ -349,3 +349,18 @@ def test_a_banner_keeps_every_word_and_leaves_the_title_readable(scenario):
     assert box.left > 26 + 700 and box.left > 24 + title_w  # the subtitle is held to 700 px from x 26
     assert box.right < min(r.left for r in scene.desk.portrait_rects().values())
     assert box.height >= 46 + len(lines) * 36
+
+
+def test_todays_numbers_fit_their_block_whatever_the_values(scenario):
+    """The strip's "So far" block holds its longest label beside its widest value (a service level of
+    100.0 % with its tick) without cutting either."""
+    from game.scenes.run.strip import draw_live
+    from game.scenes.run.regions import TODAY_X
+    from game.ui import textfit
+
+    app, scene, rnd, done = make(scenario)
+    rows = [("Answered in 20 s", "100.0 % ✓", (0, 200, 0)), ("Hang-ups", "100.0 % ✗", (200, 0, 0)),
+            ("Arrivals", "12,345", (255, 255, 255)), ("Profit", "-12,345 USD", (255, 255, 255))]
+    with textfit.recording() as recorder:
+        draw_live(app.surface, rows, "So far", TODAY_X + 12, 900)
+    assert not recorder.findings, recorder.findings
