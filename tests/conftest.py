@@ -22,7 +22,8 @@ def _settle() -> None:
     import threading
 
     for t in threading.enumerate():
-        if t is not threading.main_thread() and t.daemon:
+        # not a library's watcher that lives as long as the process (tqdm's monitor, started by pm4py)
+        if t is not threading.main_thread() and t.daemon and type(t).__name__ != "TMonitor":
             t.join(timeout=120)
 
 

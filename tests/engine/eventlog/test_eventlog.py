@@ -110,7 +110,7 @@ def test_pm4py_reads_the_csv_and_the_xes_as_they_are(cs, tmp_path):
     dfg, starts, ends = pm4py.discover_dfg(both)
     labels = {s.label for s in tut.steps.values()}
     assert set(starts) <= labels and set(ends) <= labels and dfg
-    xes = pm4py.read_xes(str(tmp_path / "Blue.xes"))
+    xes = pm4py.read_xes(str(tmp_path / "Blue.xes"), show_progress_bar=False)
     assert len(xes) == len(frames[0]) and xes["case:concept:name"].nunique() == frames[0]["case:concept:name"].nunique()
     assert set(xes["case:team"]) == {"Blue"}
     assert set(xes["org:resource"].dropna()) == set(frames[0]["org:resource"].dropna())
