@@ -69,6 +69,11 @@ def start(folder: str | os.PathLike) -> str:
     return (folder / "url").read_text()
 
 
+def role_url(url: str, role: str) -> str:
+    """The server's superuser `url` logging in as `role` instead."""
+    return url.replace("://postgres@", f"://{role}@", 1)
+
+
 def stop(folder: str | os.PathLike) -> None:
     bin_dir = binaries()
     data = Path(folder) / "data"

@@ -40,7 +40,7 @@ _MIGRATION_LOCK = 20261201
 INSTALL_HINT = 'the shared board needs psycopg, which is not installed here: pip install -e ".[board]"'
 
 
-def _psycopg():
+def require_psycopg():
     """The psycopg module, or a StoreError saying how to install it."""
     try:
         import psycopg
@@ -91,17 +91,23 @@ class PostgresBackend(BoardQueries):
     def close(self) -> None:
         self.conn.close()
 
+    def __enter__(self) -> "PostgresBackend":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     @contextmanager
     def write(self) -> Iterator[_Statements]:
         """`with backend.write() as c:` one transaction, committed at the end; a SaveError, nothing stored,
         when the server cannot take it."""
-        psycopg = _psycopg()
+        psycopg = require_psycopg()
         with self._lock, self._failures(psycopg, SaveError):
             with self._connection().transaction():
                 yield _Statements(self.conn)
 
     def _rows(self, sql: str, params: Sequence = ()) -> list[tuple]:
-        psycopg = _psycopg()
+        psycopg = require_psycopg()
         with self._lock, self._failures(psycopg, StoreError):
             return self._connection().execute(sql.replace("?", "%s"), tuple(params)).fetchall()
 
@@ -175,7 +181,7 @@ _ROLE_HINT = ("a kiosk's role adds scores and leads but reads only scores; the s
 
 
 def _connect(url: str, timeout: float):
-    psycopg = _psycopg()
+    psycopg = require_psycopg()
     try:
         conn = psycopg.connect(url, connect_timeout=max(1, int(round(timeout))), autocommit=True,
                                application_name="processplay")
