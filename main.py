@@ -695,6 +695,26 @@ def game_options() -> argparse.ArgumentParser:
     return p
 
 
+def data_options() -> argparse.ArgumentParser:
+    """Where the data commands find the data: the folder (`--data`) or the shared board (`--board`)."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
+    p.add_argument("--board", metavar="URL", default=argparse.SUPPRESS, help=BOARD_HELP)
+    return p
+
+
+def add_board_commands(sub) -> None:
+    """`board setup URL`: the shared board's commands, for the server's owner."""
+    p = sub.add_parser("board", help="the shared board on a PostgreSQL server (docs/deployment.md)")
+    board = p.add_subparsers(dest="board_command", metavar="ACTION", required=True)
+    p = board.add_parser("setup", help="once, as the server's owner: the board's tables, and its kiosk, sales "
+                                       "and facilitator roles with only what each needs")
+    p.add_argument("url", metavar="URL", help="the board's database, as an administrator (no password in it)")
+    p.add_argument("--passwords", action="store_true",
+                   help="ask for each role's password (default: none, for peer or trust authentication)")
+    p.set_defaults(func=cmd_board_setup)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=command_name(), parents=[game_options()],
@@ -754,14 +774,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=window_size, metavar="WxH", help="image size (default 1920x1080)")
     p.set_defaults(func=cmd_screenshots)
 
-    p = sub.add_parser("leads", help="the details visitors left at the kiosk (with consent): export or delete")
+    p = sub.add_parser("leads", help="the details visitors left at the kiosk (with consent): export or delete",
+                       parents=[data_options()])
     p.add_argument("--export", metavar="FILE", help="write them as CSV: name, company, email, consent_at, ...")
     p.add_argument("--forget", metavar="EMAIL", help="delete every lead with this email, as its owner may ask")
-    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
-    p.add_argument("--board", metavar="URL", default=argparse.SUPPRESS, help=BOARD_HELP)
     p.set_defaults(func=cmd_leads)
 
-    p = sub.add_parser("results", help="the workshop's rounds: list them, or export CSV, debriefs, event logs")
+    p = sub.add_parser("results", help="the workshop's rounds: list them, or export CSV, debriefs, event logs",
+                       parents=[data_options()])
     p.add_argument("--export", metavar="FILE", help="write results.csv: a row per round with key KPIs and rules")
     p.add_argument("--reports", metavar="DIR", help="write a debrief per team (PNG and PDF) into DIR")
     p.add_argument("--events", metavar="DIR", help="write the event log of each round into DIR")
@@ -769,17 +789,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", metavar="NAME", help="only this team's rounds")
     p.add_argument("--scenarios", action="append", metavar="DIR", default=argparse.SUPPRESS,
                    help="a folder of custom scenarios the rounds were played on (repeatable)")
-    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
-    p.add_argument("--board", metavar="URL", default=argparse.SUPPRESS, help=BOARD_HELP)
     p.set_defaults(func=cmd_results)
-    p = sub.add_parser("board", help="the shared board on a PostgreSQL server (docs/deployment.md)")
-    board = p.add_subparsers(dest="board_command", metavar="ACTION", required=True)
-    p = board.add_parser("setup", help="once, as the server's owner: the board's tables, and its kiosk, sales "
-                                       "and facilitator roles with only what each needs")
-    p.add_argument("url", metavar="URL", help="the board's database, as an administrator (no password in it)")
-    p.add_argument("--passwords", action="store_true",
-                   help="ask for each role's password (default: none, for peer or trust authentication)")
-    p.set_defaults(func=cmd_board_setup)
+    add_board_commands(sub)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     return parser

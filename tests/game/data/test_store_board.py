@@ -209,3 +209,25 @@ def test_an_sqlite_file_and_a_board_keep_the_same_row(tmp_path, pg_board):
     assert list(pg_round.rules) == ["z", "a"] and pg_round.rules == lite_round.rules  # the levers' order kept
     assert (pg_round.seed, pg_round.edges, pg_round.baseline_kpis) == (4_000_000_000, ["a.out -> b"], {"profit": 1.0})
     assert len(pg_score.created) == len(lite_score.created) and pg_score.created.endswith("+00:00")
+
+
+# --- the game on a board -------------------------------------------------------------------------------
+
+
+def test_the_game_keeps_its_scores_on_the_board_it_was_given(mode_app, pg_board, monkeypatch):
+    from game.modes.shared import storage_problem, store
+
+    monkeypatch.delenv("PROCESSPLAY_BOARD", raising=False)
+    mode_app.board = pg_board  # what `--board URL` sets (game.modes.start)
+    entry = store(mode_app).add_score("GAM", "cs", 321.0)
+    assert storage_problem(mode_app) is None
+    with Store.open(pg_board) as board:  # another machine's view of the same board
+        assert board.top_all_time() == [entry]
+
+
+def test_a_board_refused_leaves_the_game_playing_without_saving_and_says_why(mode_app, monkeypatch):
+    from game.modes.shared import storage_problem
+
+    monkeypatch.setenv("PROCESSPLAY_BOARD", "postgresql://kiosk:Hunter2Secret@localhost/pp")
+    problem = storage_problem(mode_app)
+    assert problem is not None and "pgpass" in problem and "Hunter2Secret" not in problem
