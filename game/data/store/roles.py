@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from game.data.store.board import check_board_url
 from game.data.store.postgres import PostgresBackend, require_psycopg
 
 KIOSK, SALES, FACILITATOR = "processplay_kiosk", "processplay_sales", "processplay_facilitator"
@@ -38,6 +39,7 @@ def setup_board(url: str, password: Callable[[str], str | None] | None = None) -
     """Bring the board at `url` up to date and make its roles (see the module's text), connected as the
     administrator `url` names; `password(role)` gives each role's password (None or "" for none). The
     lines saying what was done. StoreError in words when the URL is refused or the role may not."""
+    check_board_url(url)  # a URL refused is said first, psycopg or not
     require_psycopg()  # or a StoreError saying how to install it
     from psycopg import sql
 

@@ -155,6 +155,7 @@ def test_without_psycopg_the_board_says_how_to_install_it():
 def test_a_server_that_is_not_there_is_said_in_words_soon(tmp_path):
     import socket
 
+    pytest.importorskip("psycopg", reason='psycopg is not installed (pip install -e ".[board]")')
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
