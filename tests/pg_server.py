@@ -48,8 +48,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(folder: str | os.PathLike) -> str:
-    """Make and start a server in `folder` (made if missing); the superuser's URL."""
+def start(folder: str | os.PathLike, durable: bool = False) -> str:
+    """Make and start a server in `folder` (made if missing); the superuser's URL. `durable`: with fsync
+    and synchronous commits on, as a real board runs (benchmarks/board.py); the tests do without."""
     bin_dir = binaries()
     if bin_dir is None:
         raise RuntimeError("no PostgreSQL server binaries (initdb) found")
@@ -62,7 +63,9 @@ def start(folder: str | os.PathLike) -> str:
     subprocess.run(_as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
                                     "--no-sync", "-E", "UTF8", "--locale=C"]), **run)
     port = _free_port()
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
+    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off"
     subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
                                     "-o", options, "-w", "-t", "60", "start"]), **run)
     (folder / "url").write_text(f"postgresql://postgres@127.0.0.1:{port}/postgres")
