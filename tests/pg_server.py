@@ -66,9 +66,18 @@ def start(folder: str | os.PathLike, durable: bool = False) -> str:
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off"
-    subprocess.run(_as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-                                    "-o", options, "-w", "-t", "60", "start"]), **run)
+    (folder / "options").write_text(options)
     (folder / "url").write_text(f"postgresql://postgres@127.0.0.1:{port}/postgres")
+    return restart(folder)
+
+
+def restart(folder: str | os.PathLike) -> str:
+    """Start again the server `start` made in `folder` and `stop` stopped (same port, same data); its URL."""
+    folder = Path(folder)
+    subprocess.run(_as_server_user([str(binaries() / "pg_ctl"), "-D", str(folder / "data"), "-l",
+                                    str(folder / "server.log"), "-o", (folder / "options").read_text(), "-w",
+                                    "-t", "60", "start"]),
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120)
     return (folder / "url").read_text()
 
 

@@ -16,8 +16,10 @@ a server that is not there is a `StoreError` in words, never a hang or a traceba
 - the queries are game.data.store.queries.BoardQueries, shared with SQLite, their `?` turned into `%s`;
   two writers of one team's rounds take turns on the team's row (`FOR UPDATE`); JSON comes back read,
   times and days as `datetime`/`date`, made ISO text by the shared row makers;
-- failures are in words: a server that went away is a `SaveError` for a write (nothing stored: the
-  transaction did not commit) and a `StoreError` for a read, the next call connecting again; a role
+- failures are in words: a server that went away is a `SaveError` for a write and a `StoreError` for a
+  read, the next call connecting again. A write refused so was not committed, except in the one case no
+  client can tell: the connection lost after COMMIT was sent; sending it again with the same key
+  (`Store.add_*(key=...)`) keeps it once either way. A role
   refused what it tried (a kiosk reading leads) is a `StoreError` naming the role and what it may do.
   No message carries a password (`board.shown`).
 """
@@ -47,6 +49,10 @@ def require_psycopg():
     except ImportError:
         raise StoreError(INSTALL_HINT) from None
     return psycopg
+
+
+class RoleRefused(StoreError):
+    """What the board's role may not do (a kiosk reading leads, a kiosk changing the schema)."""
 
 
 class _Statements:
@@ -113,8 +119,8 @@ class PostgresBackend(BoardQueries):
 
     def _connection(self):
         """The connection, made again when the last one broke (the server restarted, the network came back)."""
-        if self.conn.closed or self.conn.broken:
-            self.conn = _connect(self.url, CONNECT_TIMEOUT)
+        if self.conn.closed or self.conn.broken:  # psycopg's error if the server is still away: see _failures
+            self.conn = _dial(require_psycopg(), self.url, CONNECT_TIMEOUT)
         return self.conn
 
     @contextmanager
@@ -123,7 +129,7 @@ class PostgresBackend(BoardQueries):
         try:
             yield
         except psycopg.errors.InsufficientPrivilege as e:
-            raise StoreError(f"{self.path}: the role {self.role} may not do this on the board "
+            raise RoleRefused(f"{self.path}: the role {self.role} may not do this on the board "
                              f"({e.diag.message_primary}); {_ROLE_HINT}") from None
         except (psycopg.OperationalError, psycopg.InterfaceError) as e:
             message = f"the board's server does not answer ({_first_line(e)})"
@@ -156,10 +162,8 @@ class PostgresBackend(BoardQueries):
         try:
             for i in range(version, len(migrations)):
                 self._migrate_step(i, migrations[i])
-        except StoreError as e:
-            if "may not" not in str(e):
-                raise
-            raise StoreError(f"{self.path}: the board's schema is at version {version} and this game needs "
+        except RoleRefused:
+            raise RoleRefused(f"{self.path}: the board's schema is at version {version} and this game needs "
                              f"{len(migrations)}, which the role {self.role} may not bring about; whoever "
                              "owns the server runs `python main.py board setup URL` once") from None
 
@@ -181,12 +185,18 @@ _ROLE_HINT = ("a kiosk's role adds scores and leads but reads only scores; the s
 
 
 def _connect(url: str, timeout: float):
+    """A connection to the board, or a StoreError saying the server cannot be reached."""
     psycopg = require_psycopg()
     try:
-        conn = psycopg.connect(url, connect_timeout=max(1, int(round(timeout))), autocommit=True,
-                               application_name="processplay")
+        return _dial(psycopg, url, timeout)
     except psycopg.Error as e:
         raise StoreError(f"{shown(url)}: the board's server cannot be reached ({_first_line(e)})") from None
+
+
+def _dial(psycopg, url: str, timeout: float):
+    """A connection in autocommit (each write opens its own transaction), in UTC; psycopg's errors as they are."""
+    conn = psycopg.connect(url, connect_timeout=max(1, int(round(timeout))), autocommit=True,
+                           application_name="processplay")
     conn.execute("SET TIME ZONE 'UTC'")
     return conn
 

@@ -232,3 +232,50 @@ def test_a_board_refused_leaves_the_game_playing_without_saving_and_says_why(mod
     monkeypatch.setenv("PROCESSPLAY_BOARD", "postgresql://kiosk:Hunter2Secret@localhost/pp")
     problem = storage_problem(mode_app)
     assert problem is not None and "pgpass" in problem and "Hunter2Secret" not in problem
+
+
+def test_a_server_gone_is_a_save_refused_in_words_and_its_return_is_used_by_itself(pg_server_url):
+    """The server stops between two saves: the save while it is away is a SaveError (nothing stored), the
+    board's rows are all there when it returns, and the same Store goes on without being opened again."""
+    import tempfile
+
+    import pg_server
+    from game.data.store import SaveError
+
+    if pg_server.binaries() is None:
+        pytest.skip("no PostgreSQL server binaries here to stop and start one")
+    folder = tempfile.mkdtemp(prefix="processplay-pg-restart-")
+    url = pg_server.start(folder)
+    try:
+        with Store.open(url) as board:
+            before = board.add_score("ONE", "cs", 1.0, key="one")
+            pg_server.stop(folder)
+            with pytest.raises(SaveError, match="does not answer") as refused:
+                board.add_score("TWO", "cs", 2.0, key="two")
+            assert "Traceback" not in str(refused.value)
+            with pytest.raises(StoreError, match="does not answer"):
+                board.top_all_time()
+            pg_server.restart(folder)
+            assert board.top_all_time() == [before]  # connected again by itself; the refused save is not there
+            again = board.add_score("TWO", "cs", 2.0, key="two")  # the retry of the refused save lands once
+            assert [e.id for e in board.top_all_time()] == [again.id, before.id]
+    finally:
+        pg_server.stop(folder)
+
+
+def test_board_setup_asks_for_passwords_and_keeps_only_their_hash(pg_database):
+    """`board setup URL --passwords` reads each role's password from the terminal (here its stdin, with no
+    terminal to open), never the command line; the server keeps a SCRAM hash; an empty answer sets none."""
+    import psycopg
+
+    url = pg_database()
+    done = subprocess.run([sys.executable, str(ROOT / "main.py"), "board", "setup", url, "--passwords"],
+                          input="Kiosk-Secret-1\n\n\n", capture_output=True, text=True, env=_env(), cwd=ROOT,
+                          timeout=120, start_new_session=True)  # no controlling terminal: getpass reads stdin
+    assert done.returncode == 0, done.stderr
+    assert f"password of {KIOSK} set" in done.stdout and "Kiosk-Secret-1" not in done.stdout + done.stderr
+    with psycopg.connect(url) as conn:
+        kept = dict(conn.execute("SELECT rolname, rolpassword FROM pg_authid WHERE rolname = ANY(%s)",
+                                 ([KIOSK, SALES],)).fetchall())
+    assert kept[KIOSK].startswith("SCRAM-SHA-256$") and "Kiosk-Secret-1" not in kept[KIOSK]
+    assert kept[SALES] is None
