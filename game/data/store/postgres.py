@@ -17,7 +17,8 @@ a server that is not there is a `StoreError` in words, never a hang or a traceba
   two writers of one team's rounds take turns on the team's row (`FOR UPDATE`); JSON comes back read,
   times and days as `datetime`/`date`, made ISO text by the shared row makers;
 - failures are in words: a server that went away is a `SaveError` for a write and a `StoreError` for a
-  read, the next call connecting again. A write refused so was not committed, except in the one case no
+  read, the next call connecting again (after a failed try, calls fail at once for a few seconds, so a
+  screen asking every frame does not freeze on the connect timeout). A write refused so was not committed, except in the one case no
   client can tell: the connection lost after COMMIT was sent; sending it again with the same key
   (`Store.add_*(key=...)`) keeps it once either way. A role
   refused what it tried (a kiosk reading leads) is a `StoreError` naming the role and what it may do.
@@ -26,6 +27,7 @@ a server that is not there is a `StoreError` in words, never a hang or a traceba
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 from urllib.parse import urlsplit
@@ -37,6 +39,8 @@ from game.data.store.schema import POSTGRES_MIGRATIONS
 
 #: Seconds to wait for the server to answer before saying it does not.
 CONNECT_TIMEOUT = 3
+#: Seconds after a failed reconnection during which calls fail at once instead of trying again.
+RETRY_PAUSE = 5.0
 #: The advisory lock that makes two machines migrating one board take turns (any fixed number).
 _MIGRATION_LOCK = 20261201
 INSTALL_HINT = 'the shared board needs psycopg, which is not installed here: pip install -e ".[board]"'
@@ -76,6 +80,8 @@ class PostgresBackend(BoardQueries):
         self.path = shown(url)  # what messages say, and what opening it again takes
         self.role = urlsplit(url).username or "(the login user)"
         self._lock = threading.RLock()
+        self.retry_pause = RETRY_PAUSE
+        self._quiet_until = 0.0  # after a failed reconnection, until when calls fail at once
 
     # -- opening --
 
@@ -118,9 +124,18 @@ class PostgresBackend(BoardQueries):
             return self._connection().execute(sql.replace("?", "%s"), tuple(params)).fetchall()
 
     def _connection(self):
-        """The connection, made again when the last one broke (the server restarted, the network came back)."""
-        if self.conn.closed or self.conn.broken:  # psycopg's error if the server is still away: see _failures
-            self.conn = _dial(require_psycopg(), self.url, CONNECT_TIMEOUT)
+        """The connection, made again when the last one broke (the server restarted, the network came back).
+        After a failed try, calls fail at once for `retry_pause` seconds rather than each wait for the
+        connect timeout (a screen asking every frame would freeze). psycopg's errors: see _failures."""
+        if self.conn.closed or self.conn.broken:
+            psycopg = require_psycopg()
+            if time.monotonic() < self._quiet_until:
+                raise psycopg.OperationalError("it did not a moment ago; trying again in a few seconds")
+            try:
+                self.conn = _dial(psycopg, self.url, CONNECT_TIMEOUT)
+            except psycopg.Error:
+                self._quiet_until = time.monotonic() + self.retry_pause
+                raise
         return self.conn
 
     @contextmanager

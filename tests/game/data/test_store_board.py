@@ -254,8 +254,11 @@ def test_a_server_gone_is_a_save_refused_in_words_and_its_return_is_used_by_itse
                 board.add_score("TWO", "cs", 2.0, key="two")
             assert "Traceback" not in str(refused.value)
             with pytest.raises(StoreError, match="does not answer"):
-                board.top_all_time()
+                board.top_all_time()  # tried to connect again, and could not
+            with pytest.raises(StoreError, match="trying again in a few seconds"):
+                board.top_all_time()  # does not try again at once (a screen asking every frame would freeze)
             pg_server.restart(folder)
+            board.backend._quiet_until = 0.0  # the pause over
             assert board.top_all_time() == [before]  # connected again by itself; the refused save is not there
             again = board.add_score("TWO", "cs", 2.0, key="two")  # the retry of the refused save lands once
             assert [e.id for e in board.top_all_time()] == [again.id, before.id]
