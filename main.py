@@ -458,6 +458,7 @@ def cmd_play(args) -> int:
     missing = missing_scenarios(() if on_the_command_line else getattr(args, "scenarios", None))
     if missing:
         return refuse(missing)
+    check_board(args)
     if on_the_command_line:
         print("No display here, so no window: showing the customer-service day on the command line instead "
               f"({command_name()} --help lists every command).", file=sys.stderr)
@@ -504,14 +505,46 @@ def writable_folder(path):
 
 
 def open_store(args):
-    """The database of `--data DIR` (or the user's data folder); BadInput (exit 2) when it cannot be
-    opened there: a file named as the folder, a read-only folder, not a database."""
-    from game.data.store import Store, StoreError
+    """The database of `--data DIR` (or the user's data folder), or the shared board of `--board URL` (or
+    $PROCESSPLAY_BOARD); BadInput (exit 2) when it cannot be opened there: a file named as the folder, a
+    read-only folder, not a database, a board's URL refused, psycopg missing, a server not answering."""
+    from game.data.store import Store, StoreError, board_url
 
     try:
-        return Store.open(getattr(args, "data", None))
+        return Store.open(getattr(args, "data", None), board=board_url(getattr(args, "board", None)))
     except StoreError as e:
         raise BadInput(str(e)) from None
+
+
+def check_board(args) -> None:
+    """BadInput (exit 2) before the game starts when its `--board` URL is refused or psycopg is missing."""
+    from game.data.store import StoreError, board_url, check_board_url, require_psycopg
+
+    board = board_url(getattr(args, "board", None))
+    if board is not None:
+        try:
+            check_board_url(board)
+            require_psycopg()
+        except StoreError as e:
+            raise BadInput(str(e)) from None
+
+
+def cmd_board_setup(args) -> int:
+    """`board setup URL`: the board's schema and roles made on the server, as its owner (game.data.store.roles)."""
+    from getpass import getpass
+
+    from game.data.store import StoreError
+    from game.data.store.roles import setup_board
+
+    def ask(role: str) -> str:
+        return getpass(f"password for {role} (empty: none, for peer or trust authentication): ")
+
+    try:
+        for line in setup_board(args.url, ask if args.passwords else None):
+            print(line)
+    except StoreError as e:
+        raise BadInput(str(e)) from None
+    return EXIT_OK
 
 
 def cmd_leads(args) -> int:
@@ -721,6 +754,10 @@ def cmd_bpmn(args) -> int:
     return EXIT_OK
 
 
+BOARD_HELP = ("a shared board on a PostgreSQL server, postgresql://ROLE@HOST/DB (or $PROCESSPLAY_BOARD); "
+              "no password in it (pgpass), sslmode=verify-full for another machine")
+
+
 def game_options() -> argparse.ArgumentParser:
     """Options of the game, accepted both as `python main.py --opt` and `python main.py play --opt`."""
     p = argparse.ArgumentParser(add_help=False)
@@ -737,6 +774,7 @@ def game_options() -> argparse.ArgumentParser:
     g.add_argument("--scenarios", action="append", metavar="DIR", help="a folder of custom scenarios (repeatable)")
     g.add_argument("--idle", type=float, metavar="SECONDS", help="kiosk: seconds without input before 'Still there?' (45)")
     g.add_argument("--data", metavar="DIR", help="where scores, leads and logs are kept (default: the user's data folder)")
+    g.add_argument("--board", metavar="URL", help=BOARD_HELP)
     return p
 
 
@@ -810,6 +848,26 @@ def add_bpmn_command(sub) -> None:
     p.set_defaults(func=cmd_discover)
 
 
+def data_options() -> argparse.ArgumentParser:
+    """Where the data commands find the data: the folder (`--data`) or the shared board (`--board`)."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
+    p.add_argument("--board", metavar="URL", default=argparse.SUPPRESS, help=BOARD_HELP)
+    return p
+
+
+def add_board_commands(sub) -> None:
+    """`board setup URL`: the shared board's commands, for the server's owner."""
+    p = sub.add_parser("board", help="the shared board on a PostgreSQL server (docs/deployment.md)")
+    board = p.add_subparsers(dest="board_command", metavar="ACTION", required=True)
+    p = board.add_parser("setup", help="once, as the server's owner: the board's tables, and its kiosk, sales "
+                                       "and facilitator roles with only what each needs")
+    p.add_argument("url", metavar="URL", help="the board's database, as an administrator (no password in it)")
+    p.add_argument("--passwords", action="store_true",
+                   help="ask for each role's password (default: none, for peer or trust authentication)")
+    p.set_defaults(func=cmd_board_setup)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=command_name(), parents=[game_options()],
@@ -852,13 +910,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", type=window_size, metavar="WxH", help="image size (default 1920x1080)")
     p.set_defaults(func=cmd_screenshots)
 
-    p = sub.add_parser("leads", help="the details visitors left at the kiosk (with consent): export or delete")
+    p = sub.add_parser("leads", help="the details visitors left at the kiosk (with consent): export or delete",
+                       parents=[data_options()])
     p.add_argument("--export", metavar="FILE", help="write them as CSV: name, company, email, consent_at, ...")
     p.add_argument("--forget", metavar="EMAIL", help="delete every lead with this email, as its owner may ask")
-    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
     p.set_defaults(func=cmd_leads)
 
-    p = sub.add_parser("results", help="the workshop's rounds: list them, or export CSV, debriefs, event logs")
+    p = sub.add_parser("results", help="the workshop's rounds: list them, or export CSV, debriefs, event logs",
+                       parents=[data_options()])
     p.add_argument("--export", metavar="FILE", help="write results.csv: a row per round with key KPIs and rules")
     p.add_argument("--reports", metavar="DIR", help="write a debrief per team (PNG and PDF) into DIR")
     p.add_argument("--events", metavar="DIR", help="write the event log of each round into DIR")
@@ -866,12 +925,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--team", metavar="NAME", help="only this team's rounds")
     p.add_argument("--scenarios", action="append", metavar="DIR", default=argparse.SUPPRESS,
                    help="a folder of custom scenarios the rounds were played on (repeatable)")
-    p.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help="the data folder (as for the game)")
     p.set_defaults(func=cmd_results)
     add_bpmn_command(sub)
+    add_board_commands(sub)
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected failure")
     parser.add_argument("--version", action=_Version, help="print the version and exit")
     return parser
+
+
+def _store_refused(e: Exception) -> bool:
+    """Whether `e` is the store's refusal in words (game.data.store.StoreError), shown as bad input."""
+    from game.data.store import StoreError
+
+    return isinstance(e, StoreError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -889,6 +955,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as e:  # the last resort: one line, not a traceback (bad input is caught above)
+        if _store_refused(e):  # a board's role refused, its server gone: said in words, exit 2
+            print_bad_input(BadInput(str(e)))
+            return EXIT_BAD_INPUT
         if args.debug or os.environ.get("PROCESSPLAY_DEBUG"):
             raise
         print(f"error: unexpected failure: {safe(type(e).__name__)}: {_shorten(str(e).splitlines()[0] if str(e) else '')} "

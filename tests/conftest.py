@@ -11,6 +11,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # Leaderboards, leads and logs of a test run go to a throwaway folder, never the user's real data.
 os.environ.setdefault("PROCESSPLAY_DATA", tempfile.mkdtemp(prefix="processplay-tests-"))
+os.environ.pop("PROCESSPLAY_BOARD", None)  # and never to a shared board a developer's shell may name
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:

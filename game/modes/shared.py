@@ -74,10 +74,10 @@ def store(app):
     """The app's database (game.data.store.Store in the data folder), opened once; an UnavailableStore, the
     reason logged, when it cannot be opened."""
     if app.store is None:
-        from game.data.store import Store, StoreError, UnavailableStore
+        from game.data.store import Store, StoreError, UnavailableStore, board_url
 
         try:
-            app.store = Store.open(app.data_dir)
+            app.store = Store.open(app.data_dir, board=board_url(getattr(app, "board", None)))
         except (StoreError, OSError) as e:
             app.store = UnavailableStore(str(e))
             log(app, f"The database cannot be opened, so nothing will be saved: {e}", "storage")

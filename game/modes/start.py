@@ -20,6 +20,7 @@ def start_mode(app: App, args) -> bool:
     """Start the mode asked for on the command line; False when none was, and the ordinary game starts."""
     if getattr(args, "data", None):
         app.data_dir = args.data
+    app.board = getattr(args, "board", None)  # --board URL: the shared board (game.modes.shared.store)
     if getattr(args, "kiosk", False):
         from game.modes.kiosk.mode import KioskOptions, install
 

@@ -1,7 +1,8 @@
 """What the game keeps between runs: the leaderboard, the leads left at a kiosk, the teams' rounds of a workshop.
 
 One SQLite file (standard library) in the user's data folder, `platformdirs.user_data_dir("ProcessPlay")`,
-or in the folder given by `--data DIR`. The promise to a player is simple: a score or a lead that was
+or in the folder given by `--data DIR`; or, for several machines sharing a board, a PostgreSQL server
+named by `--board URL` (or $PROCESSPLAY_BOARD). The promise to a player is simple: a score or a lead that was
 confirmed on screen is never lost, even if the kiosk's power is pulled a second later (WAL with
 `synchronous=FULL`, every write one transaction committed before the call returns).
 
@@ -12,8 +13,13 @@ The layers, from the callers down:
   consent, name and email shape, a team's name) and tidies the values (`values`: days, timestamps, KPI
   means, rules, edges) before anything reaches a database, and returns the rows of `records`;
 - `backend.Backend`: what a database must do for the store, on values already checked;
-- `sqlite.SQLiteBackend`: the one back end today (opening and its checks on the folder, the schema of
-  `schema` brought up to date by migrations, the queries), writing through `transaction`;
+- `queries.BoardQueries`: the SQL of the board, leads, teams and rounds, written once for both back ends,
+  every write carrying its idempotent key;
+- `sqlite.SQLiteBackend`: one machine's file (opening and its checks on the folder, the schema of
+  `schema` brought up to date by migrations), writing through `transaction`;
+- `postgres.PostgresBackend`: a board on a PostgreSQL server (psycopg 3, an optional extra), its URL
+  checked first by `board` (no password in it, TLS with verification for another machine); `roles`
+  makes its kiosk, sales and facilitator roles (`python main.py board setup URL`);
 - `unavailable.UnavailableStore`: what the game runs on when its database cannot be opened: empty
   boards, and every save a `SaveError` the screens show as "couldn't save";
 - `location`: where the data folder and the database file are; `errors`: what the store refuses.
@@ -27,12 +33,14 @@ Nothing here imports pygame or matplotlib.
 """
 from __future__ import annotations
 
+from game.data.store.board import BOARD_ENV, board_url, check_board_url, shown
 from game.data.store.checks import check_email, check_initials, email_key
 from game.data.store.errors import InitialsError, LeadError, SaveError, StoreError
 from game.data.store.interface import Store
 from game.data.store.location import APP_NAME, DATA_ENV, DB_NAME, LOG_NAME, data_dir, database_path
 from game.data.store.records import Lead, RoundRecord, ScoreEntry, Team
-from game.data.store.schema import MIGRATIONS, SCHEMA_VERSION
+from game.data.store.postgres import require_psycopg
+from game.data.store.schema import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION
 from game.data.store.unavailable import UnavailableStore
 from game.data.store.values import today
 
@@ -40,5 +48,6 @@ __all__ = [
     "Store", "StoreError", "InitialsError", "LeadError", "SaveError", "UnavailableStore", "email_key",
     "ScoreEntry", "Lead", "Team", "RoundRecord", "data_dir", "database_path", "check_initials", "check_email",
     "today", "SCHEMA_VERSION", "DB_NAME",
-    "LOG_NAME", "MIGRATIONS", "APP_NAME", "DATA_ENV",
+    "LOG_NAME", "MIGRATIONS", "APP_NAME", "DATA_ENV", "POSTGRES_MIGRATIONS", "BOARD_ENV", "board_url",
+    "check_board_url", "shown", "require_psycopg",
 ]

@@ -8,9 +8,13 @@ above so every back end agrees. Each write is one transaction, committed when th
 write the machine cannot make is a `SaveError`, nothing stored. Rows come back as the dataclasses of
 game.data.store.records, in the orders each method states.
 
-`SQLiteBackend` (game.data.store.sqlite) is the one there is. A PostgreSQL back end for several machines
-sharing a board would be another class with these methods (and its own migrations), chosen by
-`Store.open` from the form of what `--data` names.
+Every insert carries `key`, the write's idempotent key (a UUID the store made once for the write, or the
+caller's own for a retry): a back end keeps it in a UNIQUE column, and a key it already has inserts
+nothing and answers the id of the row that has it.
+
+`SQLiteBackend` (game.data.store.sqlite) keeps one machine's data in a file, `PostgresBackend`
+(game.data.store.postgres) a board shared by several machines; both inherit their queries from
+game.data.store.queries.BoardQueries. `Store.open` picks one from the form of what it is given.
 """
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ from game.data.store.records import Lead, RoundRecord, ScoreEntry, Team
 
 
 class Backend(Protocol):
-    path: Path | None  # where the data is, for messages and for opening it again
+    path: Path | str | None  # where the data is, for messages and for opening it again (a file, a board's URL)
 
     def close(self) -> None: ...
 
@@ -33,7 +37,7 @@ class Backend(Protocol):
 
     # -- the leaderboard --
     def insert_score(self, *, initials: str, scenario: str, profit: float | None, stars: int, map_score: int,
-                     kpis: dict, day: str, seed: int, created: str) -> int:
+                     kpis: dict, day: str, seed: int, created: str, key: str) -> int:
         """Keep a leaderboard line (its `score` column written as round(profit) for older readers); its id."""
 
     def score(self, entry_id: int) -> ScoreEntry | None: ...
@@ -47,7 +51,7 @@ class Backend(Protocol):
 
     # -- leads --
     def insert_lead(self, *, name: str, company: str, email: str, consent_at: str, consent_text: str,
-                    scenario: str | None, profit: float | None, created: str) -> int:
+                    scenario: str | None, profit: float | None, created: str, key: str) -> int:
         """Keep a lead; its id."""
 
     def leads(self, lead_id: int | None = None) -> list[Lead]:
@@ -72,7 +76,7 @@ class Backend(Protocol):
     def insert_round(self, *, team: str, workshop: str, scenario: str, scenario_path: str | None,
                      seed: int | None, rules: dict, edges: list, kpis: dict, profit: float | None, stars: int,
                      map_score: int, baseline: float | None, par: float | None, created: str,
-                     baseline_kpis: dict | None, par_kpis: dict | None) -> int:
+                     baseline_kpis: dict | None, par_kpis: dict | None, key: str) -> int:
         """Keep a round as the team's next (the team made if new), in one transaction; its id."""
 
     def rounds(self, team: str | None = None, workshop: str | None = None, scenario: str | None = None,

@@ -8,18 +8,26 @@ kiosk (`add_lead`, `leads`, `forget_lead`, `delete_leads_before`) and the worksh
 (game.data.store.backend.Backend) and returns the rows as game.data.store.records; a write is committed
 when the method returns.
 
-`Store.open(where)` opens the SQLite back end for the folder or file `where` names (game.data.store.sqlite).
-A second back end (PostgreSQL, for machines sharing a board) would be picked here from the form of
-`where`, and every caller would go on as it is.
+Every confirmed write (`add_score`, `add_lead`, `add_round`) has an idempotent key, a UUID made here once
+per write (or the caller's `key=`, so that a retry of the same write is the same key): the back end keeps
+it in a UNIQUE column and a key it has already kept stores nothing again, so a write sent twice (a retry
+after an answer that never came, an outbox draining) is one row.
+
+`Store.open(where)` opens the SQLite back end for the folder or file `where` names (game.data.store.sqlite);
+`Store.open(where, board=URL)`, or a `where` that is a `postgresql://` URL, the shared board on a
+PostgreSQL server (game.data.store.postgres), and every caller goes on as it is.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import os
+import uuid
 from typing import Any, Iterable, Mapping, Sequence
 
 from game.data.store.backend import Backend
 from game.data.store.checks import check_initials, check_lead, check_team_name, email_key
+from game.data.store.board import is_board_url
+from game.data.store.queries import old_score
 from game.data.store.records import Lead, RoundRecord, ScoreEntry, Team
 from game.data.store.sqlite import SQLiteBackend
 from game.data.store.values import (day_text, edge_texts, kpi_values, moment_text, now, real, rule_values,
@@ -34,17 +42,26 @@ class Store:
         self.backend = backend
 
     @classmethod
-    def open(cls, where: str | os.PathLike | None = None, *, migrations: Sequence[Sequence[str]] | None = None
-             ) -> "Store":
+    def open(cls, where: str | os.PathLike | None = None, *, board: str | None = None,
+             migrations: Sequence[Sequence[str]] | None = None) -> "Store":
         """Open (creating if need be) the database for `where` (a folder, a .sqlite3/.sqlite/.db file, or
         None for the default data folder: game.data.store.location.database_path) and bring its schema up
-        to date (`migrations`: the SQLite schema's list, by default the game's own). StoreError if it was
-        made by a newer ProcessPlay, is not a database, or cannot be used here."""
+        to date (`migrations`: that back end's list, by default the game's own). With `board` (or a
+        `where` that is a postgresql:// URL), the shared board on that PostgreSQL server instead
+        (game.data.store.postgres). StoreError if it was made by a newer ProcessPlay, is not a database,
+        or cannot be used here; for a board, also a URL refused (game.data.store.board) or a server that
+        does not answer, in words."""
+        if board is None and where is not None and is_board_url(str(where)):
+            board = str(where)
+        if board is not None:
+            from game.data.store.postgres import PostgresBackend
+
+            return cls(PostgresBackend.open(board, migrations=migrations))
         return cls(SQLiteBackend.open(where, migrations=migrations))
 
     @property
     def path(self):
-        """Where the data is (the database file)."""
+        """Where the data is (the database file, or the board's URL, which never holds a password)."""
         return self.backend.path
 
     def close(self) -> None:
@@ -67,10 +84,11 @@ class Store:
 
     def add_score(self, initials: str, scenario: str, profit: float, stars: int = 0, map_score: int = 0,
                   kpis: Mapping[str, Any] | None = None, day: _dt.date | str | None = None,
-                  seed: int | None = None) -> ScoreEntry:
+                  seed: int | None = None, key: str | None = None) -> ScoreEntry:
         """Put a round on the board: its score is `profit` on the evaluation days (money), with its stars
         and map score for the ties; committed to disk when this returns. `day` defaults to today (UTC);
-        `seed` to that day's daily-challenge seed for the scenario. InitialsError for bad initials."""
+        `seed` to that day's daily-challenge seed for the scenario; `key` to a new one (pass the same key
+        again to retry this write without a second row). InitialsError for bad initials."""
         initials = check_initials(initials)
         day = day_text(day)
         if seed is None:
@@ -79,7 +97,7 @@ class Store:
             seed = daily_seed(day, scenario)
         row_id = self.backend.insert_score(initials=initials, scenario=scenario, profit=real(profit),
                                            stars=int(stars), map_score=int(map_score), kpis=kpi_values(kpis),
-                                           day=day, seed=int(seed), created=now())
+                                           day=day, seed=int(seed), created=now(), key=_key(key))
         return self.score_entry(row_id)
 
     def score_entry(self, entry_id: int) -> ScoreEntry | None:
@@ -106,15 +124,17 @@ class Store:
     # -- leads --
 
     def add_lead(self, name: str, company: str, email: str, consent: bool, scenario: str | None = None,
-                 profit: float | None = None, consent_text: str = "") -> Lead:
+                 profit: float | None = None, consent_text: str = "", key: str | None = None) -> Lead:
         """Keep a visitor's details, only with their explicit consent (`consent is True`: a ticked box,
-        not a default). LeadError, and nothing stored, without consent, a name, or a plausible email."""
+        not a default). LeadError, and nothing stored, without consent, a name, or a plausible email.
+        The Lead returned is what was kept, made here: a kiosk may add leads but not read them."""
         name, company, email = check_lead(name, company, email, consent)
-        moment = now()
+        moment, profit = now(), real(profit)
         row_id = self.backend.insert_lead(name=name, company=company, email=email, consent_at=moment,
                                           consent_text=consent_text or "", scenario=scenario,
-                                          profit=real(profit), created=moment)
-        return self.leads(lead_id=row_id)[0]
+                                          profit=profit, created=moment, key=_key(key))
+        return Lead(row_id, name, company, email, moment, consent_text or "", scenario, old_score(profit),
+                    moment, profit)
 
     def leads(self, lead_id: int | None = None) -> list[Lead]:
         """Every lead, oldest first (or the one with `lead_id`)."""
@@ -149,7 +169,7 @@ class Store:
                   kpis: Mapping[str, Any] | None = None, seed: int | None = None, workshop: str | None = None,
                   scenario_path: str | os.PathLike | None = None, baseline: float | None = None,
                   par: float | None = None, baseline_kpis: Mapping[str, Any] | None = None,
-                  par_kpis: Mapping[str, Any] | None = None) -> RoundRecord:
+                  par_kpis: Mapping[str, Any] | None = None, key: str | None = None) -> RoundRecord:
         """Record a team's round (the team is created if new); its number is the team's next. Committed
         when this returns. Its score is `profit` on the evaluation days; `edges` are Edge objects or
         `src.port -> dst` strings; `baseline` and `par` the default rules' and par's profit on those days, `baseline_kpis` and
@@ -162,10 +182,15 @@ class Store:
             kpis=kpi_values(kpis), profit=real(profit), stars=int(stars), map_score=int(map_score),
             baseline=real(baseline), par=real(par), created=now(),
             baseline_kpis=None if baseline_kpis is None else kpi_values(baseline_kpis),
-            par_kpis=None if par_kpis is None else kpi_values(par_kpis))
+            par_kpis=None if par_kpis is None else kpi_values(par_kpis), key=_key(key))
         return self.backend.rounds(round_id=row_id)[0]
 
     def rounds(self, team: str | None = None, workshop: str | None = None, scenario: str | None = None
                ) -> list[RoundRecord]:
         """Rounds played, by team (in the order teams joined) then round number; filtered as asked."""
         return self.backend.rounds(team, workshop, scenario)
+
+
+def _key(key: str | None) -> str:
+    """The write's idempotent key: the caller's (a retry of the same write), else a new UUID."""
+    return str(key) if key is not None else str(uuid.uuid4())

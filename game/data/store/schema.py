@@ -1,74 +1,108 @@
-"""The SQLite database's tables, as a list of migrations: the schema carries its version, and grows.
+"""The database's tables, as one list of migrations for every back end: the schema carries its version, and grows.
 
 The `meta` table holds `schema_version`, the number of migrations applied. Opening a database applies the
-missing ones in order, each in its own transaction (game.data.store.sqlite), so a kiosk updated at a show
-keeps its board; a database whose version is higher than this list is long was made by a newer game and
-is refused, not touched. Append a migration, never edit one that has shipped. A back end for another
-database brings its own list, with the same versions meaning the same tables.
+missing ones in order, each in its own transaction (game.data.store.sqlite, game.data.store.postgres), so
+a kiosk updated at a show keeps its board; a database whose version is higher than this list is long was
+made by a newer game and is refused, not touched. Append a migration, never edit one that has shipped.
+
+Both back ends read the same list, so the same version always means the same tables and columns: the
+statements are written once, in SQL both databases speak, with a `$word` where their types differ, and
+`migrations(dialect)` fills the words in from that back end's `DIALECTS` entry (the one small place the
+two differ: SQLite keeps ids as its rowid alias, times, days and JSON as text; PostgreSQL has identity
+columns, `timestamptz`, `date`, 64-bit integers for the seeds and `json` (not `jsonb`, which would
+reorder a round's rules, kept in the order of the scenario's levers)).
 """
 from __future__ import annotations
 
+from string import Template
 from typing import Sequence
 
 #: Each entry brings the schema from version i to i + 1, in one transaction. Append, never edit.
-MIGRATIONS: list[Sequence[str]] = [
+_TEMPLATES: list[Sequence[str]] = [
     (
         """CREATE TABLE scores (
-            id INTEGER PRIMARY KEY,
+            id $id,
             initials TEXT NOT NULL CHECK (length(initials) = 3),
             scenario TEXT NOT NULL,
-            score INTEGER NOT NULL,
+            score $big NOT NULL,
             stars INTEGER NOT NULL DEFAULT 0,
             map_score INTEGER NOT NULL DEFAULT 0,
-            kpis TEXT NOT NULL DEFAULT '{}',
-            day TEXT NOT NULL,
-            seed INTEGER,
-            created TEXT NOT NULL)""",
+            kpis $json NOT NULL DEFAULT '{}',
+            day $day NOT NULL,
+            seed $big,
+            created $moment NOT NULL)""",
         "CREATE INDEX scores_by_day ON scores (day, scenario, score DESC)",
         "CREATE INDEX scores_by_score ON scores (scenario, score DESC)",
         """CREATE TABLE leads (
-            id INTEGER PRIMARY KEY,
+            id $id,
             name TEXT NOT NULL,
             company TEXT NOT NULL DEFAULT '',
             email TEXT NOT NULL,
-            consent_at TEXT NOT NULL,
+            consent_at $moment NOT NULL,
             consent_text TEXT NOT NULL DEFAULT '',
             scenario TEXT,
-            score INTEGER,
-            created TEXT NOT NULL)""",
+            score $big,
+            created $moment NOT NULL)""",
         """CREATE TABLE teams (
-            id INTEGER PRIMARY KEY,
+            id $id,
             name TEXT NOT NULL,
             workshop TEXT NOT NULL,
-            created TEXT NOT NULL,
+            created $moment NOT NULL,
             UNIQUE (workshop, name))""",
         """CREATE TABLE rounds (
-            id INTEGER PRIMARY KEY,
-            team_id INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+            id $id,
+            team_id $big NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
             round INTEGER NOT NULL,
             scenario TEXT NOT NULL,
             scenario_path TEXT,
-            seed INTEGER,
-            rules TEXT NOT NULL DEFAULT '{}',
-            edges TEXT NOT NULL DEFAULT '[]',
-            kpis TEXT NOT NULL DEFAULT '{}',
-            score INTEGER NOT NULL,
+            seed $big,
+            rules $json NOT NULL DEFAULT '{}',
+            edges $json NOT NULL DEFAULT '[]',
+            kpis $json NOT NULL DEFAULT '{}',
+            score $big NOT NULL,
             stars INTEGER NOT NULL DEFAULT 0,
             map_score INTEGER NOT NULL DEFAULT 0,
-            baseline REAL,
-            par REAL,
-            created TEXT NOT NULL,
+            baseline $real,
+            par $real,
+            created $moment NOT NULL,
             UNIQUE (team_id, round))""",
     ),
     (  # 2: the KPIs of the default rules and of par on the round's seed, as the results screen showed them
-        "ALTER TABLE rounds ADD COLUMN baseline_kpis TEXT",
-        "ALTER TABLE rounds ADD COLUMN par_kpis TEXT",
+        "ALTER TABLE rounds ADD COLUMN baseline_kpis $json",
+        "ALTER TABLE rounds ADD COLUMN par_kpis $json",
     ),
     (  # 3: the score in money, the profit on the evaluation days (older rows keep their 0-1,000 score, NULL here)
-        "ALTER TABLE scores ADD COLUMN profit REAL",
-        "ALTER TABLE rounds ADD COLUMN profit REAL",
-        "ALTER TABLE leads ADD COLUMN profit REAL",
+        "ALTER TABLE scores ADD COLUMN profit $real",
+        "ALTER TABLE rounds ADD COLUMN profit $real",
+        "ALTER TABLE leads ADD COLUMN profit $real",
         "CREATE INDEX scores_by_profit ON scores (scenario, day, profit DESC, stars DESC, map_score DESC)",
     ),
+    (  # 4: each confirmed write's idempotent key (interface.Store makes one per write): the same write sent
+        # twice is one row. Older rows have none (NULL, which a UNIQUE index lets repeat).
+        "ALTER TABLE scores ADD COLUMN key TEXT",
+        "CREATE UNIQUE INDEX scores_by_key ON scores (key)",
+        "ALTER TABLE leads ADD COLUMN key TEXT",
+        "CREATE UNIQUE INDEX leads_by_key ON leads (key)",
+        "ALTER TABLE rounds ADD COLUMN key TEXT",
+        "CREATE UNIQUE INDEX rounds_by_key ON rounds (key)",
+    ),
 ]
+
+#: What each `$word` of the statements is in each back end's SQL.
+DIALECTS: dict[str, dict[str, str]] = {
+    "sqlite": {"id": "INTEGER PRIMARY KEY", "big": "INTEGER", "json": "TEXT", "day": "TEXT", "moment": "TEXT",
+               "real": "REAL"},
+    "postgres": {"id": "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", "big": "BIGINT", "json": "JSON",
+                 "day": "DATE", "moment": "TIMESTAMPTZ", "real": "DOUBLE PRECISION"},
+}
+
+
+def migrations(dialect: str) -> list[Sequence[str]]:
+    """The migrations in the SQL of back end `dialect` (a key of DIALECTS)."""
+    words = DIALECTS[dialect]
+    return [tuple(Template(statement).substitute(words) for statement in step) for step in _TEMPLATES]
+
+
+MIGRATIONS: list[Sequence[str]] = migrations("sqlite")
+POSTGRES_MIGRATIONS: list[Sequence[str]] = migrations("postgres")
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -14,8 +14,17 @@ from game.data.store import (DB_NAME, MIGRATIONS, SCHEMA_VERSION, InitialsError,
                              check_email, check_initials, database_path)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """The store's behaviour, on each back end: an SQLite file, and a board on a real PostgreSQL server."""
+    where = tmp_path if request.param == "sqlite" else request.getfixturevalue("pg_board")
+    s = Store.open(where)
+    yield s
+    s.close()
+
+
 @pytest.fixture
-def store(tmp_path):
+def sqlite_store(tmp_path):
     s = Store.open(tmp_path)
     yield s
     s.close()
@@ -245,13 +254,31 @@ def test_team_names_are_checked(store):
     assert store.teams() == []
 
 
-def test_a_failed_write_leaves_nothing_half_done(store):
+def test_a_failed_write_leaves_nothing_half_done(sqlite_store):
+    store = sqlite_store
     with pytest.raises(sqlite3.IntegrityError):
         with store.backend.write() as c:
             c.execute("INSERT INTO teams (name, workshop, created) VALUES ('A', 'w', 'now')")
             c.execute("INSERT INTO teams (name, workshop, created) VALUES ('A', 'w', 'now')")
     assert store.teams() == []
     assert not store.backend.conn.in_transaction
+
+
+def test_the_same_write_sent_twice_is_one_row(store):
+    """Every confirmed write has its key; sending it again (a retry) stores nothing more and answers the
+    row kept the first time, on either back end."""
+    first = store.add_score("ABC", "cs", 700.0, stars=2, key="score-1")
+    again = store.add_score("ABC", "cs", 700.0, stars=2, key="score-1")
+    other = store.add_score("ABC", "cs", 700.0, stars=2)  # no key given: a new one, a new row
+    assert again == first and other.id != first.id
+    assert [e.id for e in store.top_all_time()] == [first.id, other.id]
+    round_1 = store.add_round("Blue", "cs", 400.0, workshop="w", key="round-1")
+    assert store.add_round("Blue", "cs", 400.0, workshop="w", key="round-1") == round_1
+    assert store.add_round("Blue", "cs", 450.0, workshop="w").round == 2  # the retry numbered nothing
+    assert [(r.round, r.profit) for r in store.rounds(workshop="w")] == [(1, 400.0), (2, 450.0)]
+    lead = store.add_lead("Ann", "Acme", "ann@example.com", True, key="lead-1")
+    assert store.add_lead("Ann", "Acme", "ann@example.com", True, key="lead-1").id == lead.id
+    assert [x.id for x in store.leads()] == [lead.id]
 
 
 def test_writes_from_two_threads_each_land_once(store):
