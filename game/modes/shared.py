@@ -76,20 +76,27 @@ def store(app):
     if app.store is None:
         from game.data.store import Store, StoreError, UnavailableStore, board_url
 
+        from game.data.store.guarded import Guarded
+
         try:
-            app.store = Store.open(app.data_dir, board=board_url(getattr(app, "board", None)))
+            opened = Store.open(app.data_dir, board=board_url(getattr(app, "board", None)))
         except (StoreError, OSError) as e:
             app.store = UnavailableStore(str(e))
             log(app, f"The database cannot be opened, so nothing will be saved: {e}", "storage")
+        else:  # reads that fail later (a board's server gone) are answered calmly, and logged once
+            app.store = Guarded(opened, lambda reason: log(app, f"The board does not answer: {reason}", "storage"))
     return app.store
 
 
 def storage_problem(app) -> str | None:
-    """Why nothing can be saved in this session (the database could not be opened), or None."""
+    """Why nothing can be saved in this session (the database could not be opened, or the board stopped
+    answering), or None."""
     from game.data.store import UnavailableStore
 
     st = store(app)
-    return st.reason if isinstance(st, UnavailableStore) else None
+    if isinstance(st, UnavailableStore):
+        return st.reason
+    return getattr(st, "problem", None)  # a board whose server stopped answering
 
 
 def save_failed(app, error: Exception, what: str, who: str = "visitor") -> str:

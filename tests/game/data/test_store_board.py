@@ -282,3 +282,35 @@ def test_board_setup_asks_for_passwords_and_keeps_only_their_hash(pg_database):
                                  ([KIOSK, SALES],)).fetchall())
     assert kept[KIOSK].startswith("SCRAM-SHA-256$") and "Kiosk-Secret-1" not in kept[KIOSK]
     assert kept[SALES] is None
+
+
+def test_the_games_reads_of_a_board_gone_are_calm_and_said(mode_app, pg_server_url, monkeypatch):
+    """The game's store on a board whose server stops: today's best (the attract screen asks every frame),
+    the boards and the teams answer as an unusable store does instead of raising, the reason is what the
+    staff line shows (storage_problem), logged once; when the server returns the reads are real again."""
+    import tempfile
+
+    import pg_server
+    from game.modes.shared import storage_problem, store
+
+    if pg_server.binaries() is None:
+        pytest.skip("no PostgreSQL server binaries here to stop and start one")
+    monkeypatch.delenv("PROCESSPLAY_BOARD", raising=False)
+    folder = tempfile.mkdtemp(prefix="processplay-pg-gone-")
+    mode_app.board = pg_server.start(folder)
+    try:
+        st = store(mode_app)
+        entry = st.add_score("ONE", "cs", 10.0)
+        assert st.best_today("cs") == entry and storage_problem(mode_app) is None
+        pg_server.stop(folder)
+        for _ in range(3):  # frame after frame
+            assert st.best_today("cs") is None and st.top_today("cs") == [] and st.teams() == []
+        problem = storage_problem(mode_app)
+        assert problem is not None and "does not answer" in problem
+        logged = (mode_app.data_dir / "processplay.log").read_text(encoding="utf-8")
+        assert logged.count("The board does not answer") == 1
+        pg_server.restart(folder)
+        st.store.backend._quiet_until = 0.0  # the pause between tries over
+        assert st.best_today("cs") == entry and storage_problem(mode_app) is None
+    finally:
+        pg_server.stop(folder)
