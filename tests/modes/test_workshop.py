@@ -212,6 +212,12 @@ def test_teams_take_turns_and_the_board_compares_them(app, tmp_path):
     path = ws.export(tmp_path / "out")
     rows = list(csv.reader(path.open()))
     assert path.name == "results.csv" and len(rows) == 3 and {rows[1][1], rows[2][1]} == {"Blue", "Green"}
+    maps = sorted(p.name for p in (tmp_path / "out").glob("*.bpmn"))  # each team's best map, for a modeller
+    assert maps == ["map-blue-customer-service.bpmn", "map-green-customer-service.bpmn"]
+    from engine.bpmn.imports import scenario_from_bpmn
+
+    raw, _ = scenario_from_bpmn((tmp_path / "out" / maps[0]).read_text(), maps[0])
+    assert raw["id"] == sc.id and set(raw["steps"]) == set(sc.steps)
     pytest.importorskip("matplotlib")
     written = ws.debriefs(tmp_path / "out")
     assert {p.name for p in written} >= {"debrief-blue.png", "debrief-green.pdf"}

@@ -121,7 +121,8 @@ class Workshop(Layer):
         return ensure_folder(folder or data_dir(self.app) / "exports" / file_name(self.name))
 
     def export(self, folder: Path | None = None) -> Path:
-        """`results.csv` of every round of this workshop (game.data.exports)."""
+        """`results.csv` of every round of this workshop (game.data.exports), and each team's best map as
+        BPMN beside it (`export_maps`)."""
         from game.data.exports import export_results
         from game.modes.shared import storage_problem
 
@@ -129,7 +130,34 @@ class Workshop(Layer):
             raise SaveError(f"no database, so no rounds to export ({storage_problem(self.app)})")
         path = self.export_folder(folder) / "results.csv"
         export_results(store(self.app), path, workshop=self.name, folders=self.dirs)
+        self.export_maps(path.parent)
         return path
+
+    def export_maps(self, folder: Path) -> list[Path]:
+        """Each team's best round's map as BPMN 2.0 with its diagram (for bpmn.io or Camunda Modeler, for
+        the debrief's discussion), `map-TEAM-SCENARIO.bpmn` beside results.csv. A round whose scenario
+        can no longer be found has no map file; the others are written."""
+        from engine.bpmn.export import bpmn_xml
+        from engine.files import write_text
+        from game.data.exports import ExportError, find_scenario, round_map
+        from game.play.bpmn_diagram import diagram_of
+
+        best: dict[str, object] = {}
+        for r in store(self.app).rounds(workshop=self.name):
+            if r.team not in best or r.rank_key < best[r.team].rank_key:
+                best[r.team] = r
+        written = []
+        for team, r in best.items():
+            try:
+                scenario = find_scenario(r.scenario, r.scenario_path, self.dirs)
+            except ExportError:
+                continue
+            pmap = round_map(scenario, r)
+            edges = list(pmap.edges if pmap is not None else scenario.reference.edges)
+            path = folder / f"map-{file_name(team)}-{file_name(scenario.id)}.bpmn"
+            write_text(path, bpmn_xml(scenario, edges, diagram_of(scenario, edges)))
+            written.append(path)
+        return written
 
     def debriefs(self, folder: Path | None = None) -> list[Path]:
         """A debrief per team, PNG and PDF (game.data.report, matplotlib): slow, so a Job runs it, on a

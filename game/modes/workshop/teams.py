@@ -3,7 +3,7 @@
 The teams are cards (up to nine, three a row) with their rounds played and best score; the team whose
 turn it is is marked "NEXT UP", and tapping a card makes it that team's turn. "Play" starts that team's
 round at scenario select; "Add a team" opens the name keyboard; "Results board" compares the teams;
-"Export" writes `results.csv` at once and the teams' debriefs (PNG and PDF) in a background job with a
+"Export" writes `results.csv` and each team's best map as BPMN at once, and the teams' debriefs (PNG and PDF) in a background job with a
 deadline, saying where they went. The screen stands in the title's place, so Back from scenario select
 and the crash guard land here, and Esc here does nothing (it is home).
 """
