@@ -168,7 +168,7 @@ class Skeleton:
             if lane.find(f"{{{BPMN}}}childLaneSet") is not None:
                 continue  # the innermost lanes are the pools
             name = lane.get("name") or lane.get("id")
-            pool = slug(name, set(self.pools) | set())
+            pool = slug(name, set(self.pools))
             self.pools[pool] = {"label": name, "count": todo(f"how many work in '{name}'"), "cost_per_hour": 0}
             for ref in lane.iter(f"{{{BPMN}}}flowNodeRef"):
                 self.lane_of[(ref.text or "").strip()] = pool

@@ -269,13 +269,11 @@ def _sections(d: Discovery, kinds, sid, steps, edges, n_days: int, origin) -> di
     hours = max(1, int(last // 60) + 1)
     bucket = 60 if hours >= 6 else 15
     n_buckets = int(last // bucket) + 1
-    counts = Counter(int(t // bucket) for t in arrivals)
     sources = [s for a, s in sid.items() if kinds[a] == "source"]
     for s in sources:
         label = steps[s]["label"]
         mine = Counter(int((vs[0].end or 0.0) // bucket) for vs in d.cases.values() if vs and vs[0].act == label)
         steps[s]["rate"] = [[i * bucket, round(mine.get(i, 0) / n_days / bucket, 4)] for i in range(n_buckets)]
-    del counts
     pools: dict[str, dict] = {}
     per_day: dict[tuple, set] = defaultdict(set)
     for c, vs in d.cases.items():
