@@ -32,7 +32,7 @@ from game.ui import theme as T
 from game.ui.cards import (CARD_W, KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
 from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
-from game.ui.routing import crossings
+from game.ui.routing import crossings, grow, nudge, overlaps, runs
 
 
 def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
@@ -46,6 +46,7 @@ STYLE_COLOURS = {
     "extra": T.VERMILION, "matched": T.GREEN, "ghost": T.GREEN,
 }
 EDGE_COLOUR = (150, 172, 206)
+NUDGE_GAP = 12  # logical px between links sharing a channel
 
 
 
@@ -230,26 +231,69 @@ class Board:
         return r.left, arrival_y(r, self.scale)
 
     def edge_points(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None) -> list:
-        """The edge's curve on screen as a polyline from the port to the arrow's tip."""
+        """The edge's curve on screen as a polyline from the port to the arrow's tip: for a link on the
+        board, its route nudged off the runs it shares with other links (`_nudged`)."""
+        if edge.src in self.layout and edge.dst in self.layout and edge in self.edges:
+            return self._nudged()[edge]
+        return self._routed(edge, ghosts)
+
+    def _nudged(self) -> dict[Edge, list]:
+        """Every link's route with the links sharing a channel told apart, so two links down one channel
+        read as two: a curve drawn along another link (which no sideways move could part: it is anchored
+        at its port and its card) takes its orthogonal route instead, then the straight runs links share
+        along one line move apart onto tracks `NUDGE_GAP` logical px apart (at least the links' width and
+        3 px; in a narrow channel down to their width and 2 logical px, 1 px on a thumbnail), the last
+        runs of links into one card on one track (`game.ui.routing.nudge`). Kept with the curves, as every frame asks for it."""
+        edges = [e for e in dict.fromkeys(self.edges) if e.src in self.layout and e.dst in self.layout]
+        key = ("nudged", tuple((e, tuple(self.layout[e.src]), tuple(self.layout[e.dst])) for e in edges),
+               self.scale, self.offset, tuple(self.bounds or ()))
+        found = self._curves.get(key)
+        if found is None:
+            cards = {s: _box(self.card_rect(s)) for s in self.layout if s in self.scenario.steps}
+            margin = 2 * self.scale  # a nudged run keeps a little way off the cards it passes
+            keep_out = [[c if s in (e.src, e.dst) else grow(c, margin) for s, c in cards.items()] for e in edges]
+            width = max(2, int(round(4 * self.scale)))
+            gap = max(NUDGE_GAP * self.scale, width + 3)
+            bounds = _box(self.bounds) if self.bounds is not None else None
+            paths = [self._routed(e) for e in edges]
+            straight: set[int] = set()
+            for _ in range(3):  # a straightened link may now run along a third one's curve
+                stuck = {k for i, j, _ in overlaps(paths, [e.dst for e in edges], gap / 2)
+                         for k in (i, j) if k not in straight and not any(r.block for r in runs(paths[k]))}
+                if not stuck:
+                    break
+                for k in stuck:
+                    paths[k] = self._routed(edges[k], curved=False)
+                straight |= stuck
+            least = width + max(1.0, 2 * self.scale)  # in a narrow channel: their width and a sliver apart
+            keep = (1.0, 10 * self.scale)  # a pixel out of the port; the arrow's approach into the card
+            nudged = nudge(paths, keep_out, bounds, gap, least, 14 * self.scale, keep, [e.dst for e in edges])
+            found = self._curves[key] = dict(zip(edges, nudged))
+        return found
+
+    def _routed(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None,
+                curved: bool = True) -> list:
+        """The edge's own route (a curve when `curved` allows and it fits, `game.ui.curves.route`), before
+        the links sharing a channel are told apart."""
         src_c = self.layout.get(edge.src) or (ghosts or {}).get(edge.src)
         dst_c = self.layout.get(edge.dst) or (ghosts or {}).get(edge.dst)
         if src_c is None or dst_c is None:
             return []
-        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset, tuple(self.bounds or ()))
+        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset, tuple(self.bounds or ()), curved)
         pts = self._curves.get(key)
         if pts is None:
-            pts = self._route(edge, src_c, dst_c)
+            pts = self._route(edge, src_c, dst_c, curved)
             if len(self._curves) > 4096:
                 self._curves.clear()
             self._curves[key] = pts
         return pts
 
-    def _route(self, edge: Edge, src_c, dst_c) -> list:
+    def _route(self, edge: Edge, src_c, dst_c, curved: bool = True) -> list:
         """The edge's path from its port to its card, around the other cards (game.ui.curves.route)."""
         cards = {sid: self.card_rect(sid) for sid in self.layout if sid in self.scenario.steps}
         return route(self.port_pos(edge.src, edge.port, src_c), self.card_rect(edge.src, src_c),
                      self.card_rect(edge.dst, dst_c), cards, (edge.src, edge.dst),
-                     not self.scenario.steps[edge.dst].ports, self.scale, self.bounds)
+                     not self.scenario.steps[edge.dst].ports, self.scale, self.bounds, curved)
 
     def over_cards(self, edge: Edge) -> bool:
         """Whether the edge's path passes over a card other than its ends (no route round them exists:
