@@ -7,7 +7,12 @@ connected; open ring: still needs a link; small diamond: optional, may stay open
 as the map score reads it: `engine.maps.ports.optional_unscored`). Edges are cubic curves
 from a port on a card's right side to the left side of the next card, with an arrowhead. How big a card
 is and where its rows sit is `game.ui.cards`; the path a link takes round the other cards is
-`game.ui.curves`; this module draws them and answers what lies under a point.
+`game.ui.curves`, and links sharing a channel are told apart by `game.ui.channels` (`edge_points` asks
+both, for every link at once); this module draws them and answers what lies under a point.
+
+Why one module of this length: the board is the one object every map view shares, and its geometry
+(where a card, a port, a link is) and its drawing use the same fit and caches; split, each half would
+need the other's state.
 
 Drawing at another size: `fit(rect)` (or `draw(surface, rect)`) scales and centres the layout into `rect`;
 with no rect the layout is drawn where it stands (scale 1), which is what the editor wants. Every
@@ -32,7 +37,8 @@ from game.ui import theme as T
 from game.ui.cards import (CARD_W, KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
 from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
-from game.ui.routing import crossings, grow, nudge, overlaps, runs
+from game.ui.channels import nudge, overlaps, runs
+from game.ui.routing import crossings, grow
 
 
 def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
