@@ -44,6 +44,13 @@ from game.ui.routing import crossings, grow
 def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
     return float(r.left), float(r.top), float(r.right), float(r.bottom)
 
+
+def _gap_to(point, r: pygame.Rect) -> float:
+    """How far `point` lies from the rectangle `r` (0 inside it)."""
+    dx = max(r.left - point[0], 0, point[0] - r.right)
+    dy = max(r.top - point[1], 0, point[1] - r.bottom)
+    return (dx * dx + dy * dy) ** 0.5
+
 PORT_HIT = 34  # a port answers a press this far from its handle (a 68 px target)
 
 #: Colours of highlight styles (each also changes a line's width or adds a marker: never colour alone).
@@ -163,7 +170,7 @@ class Board:
     # ---- transform -------------------------------------------------------------------------------
     def bounds(self, steps: Iterable[str] | None = None) -> pygame.Rect | None:
         """The layout-space rectangle holding every placed card (None when nothing is placed)."""
-        rects = [self._world_rect(s) for s in (steps if steps is not None else self.layout)
+        rects = [self.layout_rect(s) for s in (steps if steps is not None else self.layout)
                  if s in self.scenario.steps]
         if not rects:
             return None
@@ -178,8 +185,8 @@ class Board:
             return
         rect = pygame.Rect(rect)
         self.bounds = None  # the links' own extent first, then kept inside `rect`
-        rects = [self._world_rect(s) for s in self.layout if s in self.scenario.steps]
-        rects += [self._world_rect(s, xy) for s, xy in (extra or {}).items()]
+        rects = [self.layout_rect(s) for s in self.layout if s in self.scenario.steps]
+        rects += [self.layout_rect(s, xy) for s, xy in (extra or {}).items()]
         if not rects:
             self.scale, self.offset = 1.0, (0.0, 0.0)
             return
@@ -211,14 +218,15 @@ class Board:
         self._curves.clear()
 
     # ---- geometry --------------------------------------------------------------------------------
-    def _world_rect(self, step_id: str, centre=None) -> pygame.Rect:
+    def layout_rect(self, step_id: str, centre=None) -> pygame.Rect:
+        """The card's rectangle in the layout's own pixels (before any fit)."""
         w, h = card_size(self.scenario.steps[step_id])
         cx, cy = centre if centre is not None else self.layout[step_id]
         return pygame.Rect(int(round(cx - w / 2)), int(round(cy - h / 2)), w, h)
 
     def card_rect(self, step_id: str, centre=None) -> pygame.Rect:
         """The card's rectangle on screen."""
-        r = self._world_rect(step_id, centre)
+        r = self.layout_rect(step_id, centre)
         x, y = self.to_screen(r.topleft)
         return pygame.Rect(int(round(x)), int(round(y)), max(1, int(round(r.width * self.scale))),
                            max(1, int(round(r.height * self.scale))))
@@ -313,6 +321,45 @@ class Board:
                       if s in self.scenario.steps and s not in (edge.src, edge.dst)}
             over = self._curves[key] = bool(pts) and bool(crossings(pts, others))
         return over
+
+    def mark_spot(self, step_id: str, radius: float, taken: Sequence[pygame.Rect] = (),
+                  within: pygame.Rect | None = None) -> tuple[int, int]:
+        """Where a round mark of `radius` for the card (the results map's rank) goes: beside the card,
+        covering no card (so no card's name or port labels), none of the rects `taken` (the marks placed
+        before it), inside `within`, and nearer this card than any other (so it reads as this card's);
+        among such places the nearest its top-right corner, a link under it counting as its radius further.
+        Rings round the card a mark's width apart are tried in turn; with no free place at all, the one
+        over the least of the cards."""
+        card = self.card_rect(step_id)
+        cards = [self.card_rect(s) for s in self.layout if s in self.scenario.steps]
+        blocked = [c.inflate(4, 4) for c in cards] + [pygame.Rect(t) for t in taken]
+        segments = [(a, b) for e in self.edges for a, b in zip(self.edge_points(e), self.edge_points(e)[1:])]
+        corner = (card.right, card.top)
+        best, best_cost = None, None
+        for ring in range(3):
+            away = radius + 3 + ring * 2 * radius
+            around = card.inflate(2 * away, 2 * away)
+            reach = around.inflate(2 * radius, 2 * radius)
+            near = [(a, b) for a, b in segments if reach.clipline(a, b)]
+            spots = [(x, around.top) for x in range(around.left, around.right + 1, max(4, int(radius / 2)))]
+            spots += [(x, around.bottom) for x, _ in spots]
+            spots += [(side, y) for y in range(around.top, around.bottom + 1, max(4, int(radius / 2)))
+                      for side in (around.left, around.right)]
+            for x, y in spots:
+                box = pygame.Rect(0, 0, 2 * radius, 2 * radius)
+                box.center = (x, y)
+                if within is not None and not within.contains(box):
+                    continue
+                cover = sum(box.clip(b).width * box.clip(b).height for b in blocked)
+                own = _gap_to((x, y), card)
+                nearer = any(_gap_to((x, y), c) < own for c in cards if c != card)  # it would read as theirs
+                links = sum(dist2_to_segment((x, y), a, b) < radius * radius for a, b in near)
+                cost = (cover, nearer, links * radius + abs(x - corner[0]) + abs(y - corner[1]))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (x, y), cost
+            if best_cost is not None and best_cost[0] == 0:
+                break
+        return best if best is not None else (int(card.right), int(card.top))
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]
