@@ -264,7 +264,8 @@ class Board:
         found = self._curves.get(key)
         if found is None:
             cards = {s: _box(self.card_rect(s)) for s in self.layout if s in self.scenario.steps}
-            margin = 2 * self.scale  # a nudged run keeps a little way off the cards it passes
+            # a nudged run keeps a little way off the cards it passes (less on a thumbnail's narrow channels)
+            margin = (4 if self.scale >= 0.5 else 2) * self.scale
             keep_out = [[c if s in (e.src, e.dst) else grow(c, margin) for s, c in cards.items()] for e in edges]
             width = max(2, int(round(4 * self.scale)))
             gap = max(NUDGE_GAP * self.scale, width + 3)
