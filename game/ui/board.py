@@ -36,9 +36,9 @@ from engine.model import Edge, Scenario, Step
 from game.ui import theme as T
 from game.ui.cards import (CARD_W, KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
-from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
+from game.ui.curves import CLEARANCE, arrowhead, dashed_lines, dist2_to_segment, route
 from game.ui.channels import nudge, overlaps, runs
-from game.ui.routing import crossings, grow
+from game.ui.routing import crossings, grow, leaves, rounded
 
 
 def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
@@ -273,18 +273,33 @@ class Board:
             paths = [self._routed(e) for e in edges]
             straight: set[int] = set()
             for _ in range(3):  # a straightened link may now run along a third one's curve
-                stuck = {k for i, j, _ in overlaps(paths, [e.dst for e in edges], gap / 2)
-                         for k in (i, j) if k not in straight and not any(r.block for r in runs(paths[k]))}
+                fixed = {k for k, p in enumerate(paths) if k not in straight and not any(r.block for r in runs(p))}
+                stuck = {k for i, j, _ in overlaps(paths, [e.dst for e in edges], gap / 2, among=fixed)
+                         for k in (i, j) if k in fixed}
                 if not stuck:
                     break
                 for k in stuck:
-                    paths[k] = self._routed(edges[k], curved=False)
+                    paths[k] = self._straightened(edges[k], paths[k], cards)
                 straight |= stuck
             least = width + max(1.0, 2 * self.scale)  # in a narrow channel: their width and a sliver apart
             keep = (1.0, 10 * self.scale)  # a pixel out of the port; the arrow's approach into the card
             nudged = nudge(paths, keep_out, bounds, gap, least, 14 * self.scale, keep, [e.dst for e in edges])
             found = self._curves[key] = dict(zip(edges, nudged))
         return found
+
+    def _straightened(self, edge: Edge, curve: list, cards: Mapping[str, tuple]) -> list:
+        """The link as runs instead of its curve: straight out of its port, along the channel halfway to
+        its card, straight in (a Z, what the orthogonal route finds between two columns, found without its
+        search: a drag asks for it every frame), unless that enters another card or leaves the board;
+        then the orthogonal route round every card (`game.ui.curves.route`, not `curved`)."""
+        (x0, y0), (x3, y3) = curve[0], curve[-1]
+        if x3 - x0 > 4 * self.scale and abs(y3 - y0) > 1:
+            middle = (x0 + x3) / 2
+            path = rounded([(x0, y0), (middle, y0), (middle, y3), (x3, y3)], 14 * self.scale)
+            others = {s: grow(c, CLEARANCE * self.scale / 2) for s, c in cards.items() if s not in (edge.src, edge.dst)}
+            if not crossings(path, others) and not (self.bounds is not None and leaves(path, _box(self.bounds))):
+                return path
+        return self._routed(edge, curved=False)
 
     def _routed(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None,
                 curved: bool = True) -> list:

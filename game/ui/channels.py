@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from game.ui.routing import Box, Point, crossings, leaves, rounded, segments_cross
+from game.ui.routing import Box, Point, crossings, leaves, rounded
 
 
 MIN_RUN = 4.0  # a straight stretch shorter than this is a corner's end, not a run to keep apart
@@ -111,41 +111,42 @@ def shared_runs(a: Sequence[Point], b: Sequence[Point], apart: float = 2.0,
     return out
 
 
-def _near(p: Point, path: Sequence[Point], apart: float) -> bool:
-    """Whether `p` lies within `apart` of some segment of `path`."""
-    return any(_dist_to(p, a, b) <= apart for a, b in zip(path, path[1:]))
+def _distances(points: np.ndarray, path: Sequence[Point]) -> np.ndarray:
+    """How far each of `points` (an n x 2 array) lies from each segment of `path` (n x segments; numpy:
+    every point against every segment at once)."""
+    pts = np.asarray(path, dtype=float).reshape(-1, 2)
+    a, d = pts[:-1], pts[1:] - pts[:-1]
+    n = np.maximum((d * d).sum(axis=1), 1e-12)
+    rel = points[:, None, :] - a[None, :, :]
+    t = np.clip((rel * d[None, :, :]).sum(axis=2) / n[None, :], 0.0, 1.0)
+    off = rel - t[..., None] * d[None, :, :]
+    return np.sqrt((off * off).sum(axis=2))
 
 
 def _together_from(a: Sequence[Point], b: Sequence[Point], where: Point, apart: float) -> bool:
     """Whether `a`, from its point nearest `where` on to its end, runs within `apart` of `b` all the way
-    (they have met, and go on together)."""
-    k = min(range(len(a) - 1), key=lambda i: _dist_to(where, a[i], a[i + 1]))
-    tail = [where, *a[k + 1:]]
-    steps = [tail[0]]
-    for p, q in zip(tail, tail[1:]):  # every few px along the tail, not only its corners
-        n = max(1, int(math.dist(p, q) / 3))
-        steps += [(p[0] + (q[0] - p[0]) * i / n, p[1] + (q[1] - p[1]) * i / n) for i in range(1, n + 1)]
-    return all(_near(p, b, apart) for p in steps)
-
-
-def _dist_to(p: Point, a: Point, b: Point) -> float:
-    """How far `p` lies from the segment a-b."""
-    vx, vy = b[0] - a[0], b[1] - a[1]
-    n = vx * vx + vy * vy
-    t = 0.0 if n == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * vx + (p[1] - a[1]) * vy) / n))
-    return math.hypot(a[0] + t * vx - p[0], a[1] + t * vy - p[1])
+    (they have met, and go on together), checked every few px along it, not only at its corners."""
+    k = int(np.argmin(_distances(np.array([where], dtype=float), a)[0]))  # the segment `where` lies on
+    tail = np.asarray([where, *a[k + 1:]], dtype=float)
+    steps = [tail[:1]]
+    for p, q in zip(tail, tail[1:]):
+        t = np.arange(1, max(1, int(math.dist(p, q) / 3)) + 1)[:, None]
+        steps.append(p + t / t[-1] * (q - p))
+    return bool((_distances(np.concatenate(steps), b).min(axis=1) <= apart).all())
 
 
 def overlaps(paths: Sequence[Sequence[Point]], ends: Sequence[str], apart: float = 2.0,
-             longer: float = 6.0) -> list[tuple[int, int, tuple[Point, Point]]]:
+             longer: float = 6.0, among: set[int] | None = None) -> list[tuple[int, int, tuple[Point, Point]]]:
     """The pairs of paths drawn on top of one another (`shared_runs`), as (i, j, stretch), but for links
     into one card (`ends[i]` its name) that have met: from the stretch on, both go on together to the
     card's arrival (its last approach, or the bus its links take into it), so no link is hidden where it
-    could go elsewhere."""
+    could go elsewhere. With `among`, only the pairs with one of those paths in them."""
     boxes = [(min(x for x, _ in p) - apart, min(y for _, y in p) - apart,
               max(x for x, _ in p) + apart, max(y for _, y in p) + apart) if p else None for p in paths]
     out = []
     for i, j in itertools.combinations(range(len(paths)), 2):
+        if among is not None and i not in among and j not in among:
+            continue
         bi, bj = boxes[i], boxes[j]
         if bi is None or bj is None or bi[0] > bj[2] or bj[0] > bi[2] or bi[1] > bj[3] or bj[1] > bi[3]:
             continue
@@ -267,13 +268,21 @@ def _still_fine(new: Sequence[Point], old: Sequence[Point], run: Run, keep_out: 
 
 
 def _tangles(paths: dict[int, list[Point]], members: Sequence[Run]) -> int:
-    """How many times the changed parts of the members' paths cross each other."""
-    parts = [_slice(paths[r.path], r) for r in members]
+    """How many times the changed parts of the members' paths cross each other (properly: not a shared
+    end, not along one another); numpy, every segment of one part against every segment of the other."""
+    parts = [np.asarray(_slice(paths[r.path], r), dtype=float) for r in members]
     count = 0
-    for i in range(len(parts)):
-        for j in range(i + 1, len(parts)):
-            count += sum(segments_cross(a, b, c, d) for a, b in zip(parts[i], parts[i][1:])
-                         for c, d in zip(parts[j], parts[j][1:]))
+    for i, j in itertools.combinations(range(len(parts)), 2):
+        a, b = parts[i][:-1, None, :], parts[i][1:, None, :]
+        c, d = parts[j][None, :-1, :], parts[j][None, 1:, :]
+
+        def side(o, p, q):  # the cross product (p - o) x (q - o), over every pair of segments
+            return (p[..., 0] - o[..., 0]) * (q[..., 1] - o[..., 1]) - (p[..., 1] - o[..., 1]) * (q[..., 0] - o[..., 0])
+
+        d1, d2, d3, d4 = side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d)
+        apart_cd = ((d1 > 1e-9) & (d2 < -1e-9)) | ((d1 < -1e-9) & (d2 > 1e-9))  # a, b either side of c-d
+        apart_ab = ((d3 > 1e-9) & (d4 < -1e-9)) | ((d3 < -1e-9) & (d4 > 1e-9))  # c, d either side of a-b
+        count += int((apart_cd & apart_ab).sum())
     return count
 
 
@@ -426,7 +435,7 @@ def nudge(paths: Sequence[Sequence[Point]], keep_out: Sequence[Sequence[Box]], b
     work = [c if c is not None else simplified(p) for p, c in zip(paths, corners)]
     moved: set[int] = set()
     for axis in (0, 1):
-        for members in _clusters(work, axis, least):
+        for members in _clusters(work, axis, gap):
             if _spread(work, members, keep_out, bounds, gaps, keep, ends):
                 moved |= {r.path for r in members}
     return [(rounded(w, radius) if corners[i] is not None else w) if i in moved else list(paths[i])
