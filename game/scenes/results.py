@@ -33,6 +33,19 @@ ROW2_TOP = ROW1_TOP + ROW1_H + 24
 GAP = 24
 REVEAL = 1.2  # seconds the headline takes to count up
 SLOW_NOTE = 5.0  # seconds of tallying before the screen shows how long it has been
+MARK_R = 26  # a rank mark's radius on the results map, its dark ring included
+
+
+def rank_marks(board, steps, ranks, within: pygame.Rect) -> list[tuple[int, pygame.Rect]]:
+    """Where the results map's rank marks go, each with its box: one per step beside its card
+    (`Board.mark_spot`), over no card (so no card's name or port labels) and no mark placed before it,
+    inside `within`."""
+    out: list[tuple[int, pygame.Rect]] = []
+    for step, rank in zip(steps, ranks):
+        box = pygame.Rect(0, 0, 2 * MARK_R, 2 * MARK_R)
+        box.center = board.mark_spot(step, MARK_R, [b for _, b in out], within)
+        out.append((rank, box))
+    return out
 
 class ResultsScene(Screen):
     name = "results"
@@ -46,6 +59,8 @@ class ResultsScene(Screen):
         self.revealed_at = -10.0 if self.outcome is not None else None  # when the outcome first showed
         self.view = "charts"  # or "map": the losses laid over the player's map
         self._map_image: pygame.Surface | None = None
+        self.map_marks: list[tuple[int, pygame.Rect]] = []  # the results map's rank marks, in its image
+        self.map_shown = None  # the board the results map was drawn from (its cards, for the marks' test)
         self.view_button = Button(secondary_rect(2), "Show on map", self.toggle_view, kind="quiet")
         # the map as BPMN 2.0 for a modeller (bpmn.io, Camunda): the modes that keep no files leave it out
         self.bpmn_button = Button(secondary_rect(3), "Save as BPMN", self.save_bpmn, kind="quiet")
@@ -365,16 +380,17 @@ class ResultsScene(Screen):
         img = pygame.Surface(size)
         img.fill(T.PANEL)
         # as large as the panel allows: this is the screen's subject
-        board = map_board(self.scenario, self.round.edges, self.round.layout, img.get_rect(), grow=True)
-        ranked = [(i, x) for i, x in enumerate(o.losses) if x.kind == "step" and x.id in board.layout
-                  and x.money >= 0.5]
+        ranked = [(i, x) for i, x in enumerate(o.losses) if x.kind == "step" and x.money >= 0.5]
+        board = map_board(self.scenario, self.round.edges, self.round.layout, img.get_rect(), grow=True,
+                          room_above=[x.id for _, x in ranked], room=2 * MARK_R + 8)  # the marks go there
+        ranked = [(i, x) for i, x in ranked if x.id in board.layout]
         board.draw(img, None, Highlights(cards={x.id: "hot" for _, x in ranked}))
-        for i, x in ranked:
-            r = board.card_rect(x.id)
-            centre = (min(size[0] - 24, r.right), max(24, r.top))
-            pygame.draw.circle(img, T.BG, centre, 26)
-            pygame.draw.circle(img, T.ORANGE, centre, 22)
-            T.text(img, str(i + 1), centre, T.SIZE_SMALL, T.BLACK, "bold", anchor="center")
+        self.map_shown = board
+        self.map_marks = rank_marks(board, [x.id for _, x in ranked], [i + 1 for i, _ in ranked], img.get_rect())
+        for rank, box in self.map_marks:
+            pygame.draw.circle(img, T.BG, box.center, MARK_R)
+            pygame.draw.circle(img, T.ORANGE, box.center, MARK_R - 4)
+            T.text(img, str(rank), box.center, T.SIZE_SMALL, T.BLACK, "bold", anchor="center")
         self._map_image = img
         return img
 

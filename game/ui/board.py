@@ -7,7 +7,12 @@ connected; open ring: still needs a link; small diamond: optional, may stay open
 as the map score reads it: `engine.maps.ports.optional_unscored`). Edges are cubic curves
 from a port on a card's right side to the left side of the next card, with an arrowhead. How big a card
 is and where its rows sit is `game.ui.cards`; the path a link takes round the other cards is
-`game.ui.curves`; this module draws them and answers what lies under a point.
+`game.ui.curves`, and links sharing a channel are told apart by `game.ui.channels` (`edge_points` asks
+both, for every link at once); this module draws them and answers what lies under a point.
+
+Why one module of this length: the board is the one object every map view shares, and its geometry
+(where a card, a port, a link is) and its drawing use the same fit and caches; split, each half would
+need the other's state.
 
 Drawing at another size: `fit(rect)` (or `draw(surface, rect)`) scales and centres the layout into `rect`;
 with no rect the layout is drawn where it stands (scale 1), which is what the editor wants. Every
@@ -31,12 +36,20 @@ from engine.model import Edge, Scenario, Step
 from game.ui import theme as T
 from game.ui.cards import (CARD_W, KIND_COLOURS, LABEL_SIZE, LINE_H, PAD, PORT_R, ROW_H, arrival_y, card_size,
                            label_lines, row_centre, rows_top, shown_ports)
-from game.ui.curves import arrowhead, dashed_lines, dist2_to_segment, route
-from game.ui.routing import crossings
+from game.ui.curves import CLEARANCE, arrowhead, dashed_lines, dist2_to_segment, route
+from game.ui.channels import nudge, overlaps, runs
+from game.ui.routing import crossings, grow, leaves, rounded
 
 
 def _box(r: pygame.Rect) -> tuple[float, float, float, float]:
     return float(r.left), float(r.top), float(r.right), float(r.bottom)
+
+
+def _gap_to(point, r: pygame.Rect) -> float:
+    """How far `point` lies from the rectangle `r` (0 inside it)."""
+    dx = max(r.left - point[0], 0, point[0] - r.right)
+    dy = max(r.top - point[1], 0, point[1] - r.bottom)
+    return (dx * dx + dy * dy) ** 0.5
 
 PORT_HIT = 34  # a port answers a press this far from its handle (a 68 px target)
 
@@ -46,6 +59,7 @@ STYLE_COLOURS = {
     "extra": T.VERMILION, "matched": T.GREEN, "ghost": T.GREEN,
 }
 EDGE_COLOUR = (150, 172, 206)
+NUDGE_GAP = 12  # logical px between links sharing a channel
 
 
 
@@ -156,7 +170,7 @@ class Board:
     # ---- transform -------------------------------------------------------------------------------
     def bounds(self, steps: Iterable[str] | None = None) -> pygame.Rect | None:
         """The layout-space rectangle holding every placed card (None when nothing is placed)."""
-        rects = [self._world_rect(s) for s in (steps if steps is not None else self.layout)
+        rects = [self.layout_rect(s) for s in (steps if steps is not None else self.layout)
                  if s in self.scenario.steps]
         if not rects:
             return None
@@ -171,8 +185,8 @@ class Board:
             return
         rect = pygame.Rect(rect)
         self.bounds = None  # the links' own extent first, then kept inside `rect`
-        rects = [self._world_rect(s) for s in self.layout if s in self.scenario.steps]
-        rects += [self._world_rect(s, xy) for s, xy in (extra or {}).items()]
+        rects = [self.layout_rect(s) for s in self.layout if s in self.scenario.steps]
+        rects += [self.layout_rect(s, xy) for s, xy in (extra or {}).items()]
         if not rects:
             self.scale, self.offset = 1.0, (0.0, 0.0)
             return
@@ -204,14 +218,15 @@ class Board:
         self._curves.clear()
 
     # ---- geometry --------------------------------------------------------------------------------
-    def _world_rect(self, step_id: str, centre=None) -> pygame.Rect:
+    def layout_rect(self, step_id: str, centre=None) -> pygame.Rect:
+        """The card's rectangle in the layout's own pixels (before any fit)."""
         w, h = card_size(self.scenario.steps[step_id])
         cx, cy = centre if centre is not None else self.layout[step_id]
         return pygame.Rect(int(round(cx - w / 2)), int(round(cy - h / 2)), w, h)
 
     def card_rect(self, step_id: str, centre=None) -> pygame.Rect:
         """The card's rectangle on screen."""
-        r = self._world_rect(step_id, centre)
+        r = self.layout_rect(step_id, centre)
         x, y = self.to_screen(r.topleft)
         return pygame.Rect(int(round(x)), int(round(y)), max(1, int(round(r.width * self.scale))),
                            max(1, int(round(r.height * self.scale))))
@@ -230,26 +245,85 @@ class Board:
         return r.left, arrival_y(r, self.scale)
 
     def edge_points(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None) -> list:
-        """The edge's curve on screen as a polyline from the port to the arrow's tip."""
+        """The edge's curve on screen as a polyline from the port to the arrow's tip: for a link on the
+        board, its route nudged off the runs it shares with other links (`_nudged`)."""
+        if edge.src in self.layout and edge.dst in self.layout and edge in self.edges:
+            return self._nudged()[edge]
+        return self._routed(edge, ghosts)
+
+    def _nudged(self) -> dict[Edge, list]:
+        """Every link's route with the links sharing a channel told apart, so two links down one channel
+        read as two: a curve drawn along another link (which no sideways move could part: it is anchored
+        at its port and its card) takes its orthogonal route instead, then the straight runs links share
+        along one line move apart onto tracks `NUDGE_GAP` logical px apart (at least the links' width and
+        3 px; in a narrow channel down to their width and 2 logical px, 1 px on a thumbnail), the last
+        runs of links into one card on one track (`game.ui.routing.nudge`). Kept with the curves, as every frame asks for it."""
+        edges = [e for e in dict.fromkeys(self.edges) if e.src in self.layout and e.dst in self.layout]
+        key = ("nudged", tuple((e, tuple(self.layout[e.src]), tuple(self.layout[e.dst])) for e in edges),
+               self.scale, self.offset, tuple(self.bounds or ()))
+        found = self._curves.get(key)
+        if found is None:
+            cards = {s: _box(self.card_rect(s)) for s in self.layout if s in self.scenario.steps}
+            # a nudged run keeps a little way off the cards it passes (less on a thumbnail's narrow channels)
+            margin = (4 if self.scale >= 0.5 else 2) * self.scale
+            keep_out = [[c if s in (e.src, e.dst) else grow(c, margin) for s, c in cards.items()] for e in edges]
+            width = max(2, int(round(4 * self.scale)))
+            gap = max(NUDGE_GAP * self.scale, width + 3)
+            bounds = _box(self.bounds) if self.bounds is not None else None
+            paths = [self._routed(e) for e in edges]
+            straight: set[int] = set()
+            for _ in range(3):  # a straightened link may now run along a third one's curve
+                fixed = {k for k, p in enumerate(paths) if k not in straight and not any(r.block for r in runs(p))}
+                stuck = {k for i, j, _ in overlaps(paths, [e.dst for e in edges], gap / 2, among=fixed)
+                         for k in (i, j) if k in fixed}
+                if not stuck:
+                    break
+                for k in stuck:
+                    paths[k] = self._straightened(edges[k], paths[k], cards)
+                straight |= stuck
+            least = width + max(1.0, 2 * self.scale)  # in a narrow channel: their width and a sliver apart
+            keep = (1.0, 10 * self.scale)  # a pixel out of the port; the arrow's approach into the card
+            nudged = nudge(paths, keep_out, bounds, gap, least, 14 * self.scale, keep, [e.dst for e in edges])
+            found = self._curves[key] = dict(zip(edges, nudged))
+        return found
+
+    def _straightened(self, edge: Edge, curve: list, cards: Mapping[str, tuple]) -> list:
+        """The link as runs instead of its curve: straight out of its port, along the channel halfway to
+        its card, straight in (a Z, what the orthogonal route finds between two columns, found without its
+        search: a drag asks for it every frame), unless that enters another card or leaves the board;
+        then the orthogonal route round every card (`game.ui.curves.route`, not `curved`)."""
+        (x0, y0), (x3, y3) = curve[0], curve[-1]
+        if x3 - x0 > 4 * self.scale and abs(y3 - y0) > 1:
+            middle = (x0 + x3) / 2
+            path = rounded([(x0, y0), (middle, y0), (middle, y3), (x3, y3)], 14 * self.scale)
+            others = {s: grow(c, CLEARANCE * self.scale / 2) for s, c in cards.items() if s not in (edge.src, edge.dst)}
+            if not crossings(path, others) and not (self.bounds is not None and leaves(path, _box(self.bounds))):
+                return path
+        return self._routed(edge, curved=False)
+
+    def _routed(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None,
+                curved: bool = True) -> list:
+        """The edge's own route (a curve when `curved` allows and it fits, `game.ui.curves.route`), before
+        the links sharing a channel are told apart."""
         src_c = self.layout.get(edge.src) or (ghosts or {}).get(edge.src)
         dst_c = self.layout.get(edge.dst) or (ghosts or {}).get(edge.dst)
         if src_c is None or dst_c is None:
             return []
-        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset, tuple(self.bounds or ()))
+        key = (edge, tuple(src_c), tuple(dst_c), self.scale, self.offset, tuple(self.bounds or ()), curved)
         pts = self._curves.get(key)
         if pts is None:
-            pts = self._route(edge, src_c, dst_c)
+            pts = self._route(edge, src_c, dst_c, curved)
             if len(self._curves) > 4096:
                 self._curves.clear()
             self._curves[key] = pts
         return pts
 
-    def _route(self, edge: Edge, src_c, dst_c) -> list:
+    def _route(self, edge: Edge, src_c, dst_c, curved: bool = True) -> list:
         """The edge's path from its port to its card, around the other cards (game.ui.curves.route)."""
         cards = {sid: self.card_rect(sid) for sid in self.layout if sid in self.scenario.steps}
         return route(self.port_pos(edge.src, edge.port, src_c), self.card_rect(edge.src, src_c),
                      self.card_rect(edge.dst, dst_c), cards, (edge.src, edge.dst),
-                     not self.scenario.steps[edge.dst].ports, self.scale, self.bounds)
+                     not self.scenario.steps[edge.dst].ports, self.scale, self.bounds, curved)
 
     def over_cards(self, edge: Edge) -> bool:
         """Whether the edge's path passes over a card other than its ends (no route round them exists:
@@ -263,6 +337,45 @@ class Board:
                       if s in self.scenario.steps and s not in (edge.src, edge.dst)}
             over = self._curves[key] = bool(pts) and bool(crossings(pts, others))
         return over
+
+    def mark_spot(self, step_id: str, radius: float, taken: Sequence[pygame.Rect] = (),
+                  within: pygame.Rect | None = None) -> tuple[int, int]:
+        """Where a round mark of `radius` for the card (the results map's rank) goes: beside the card,
+        covering no card (so no card's name or port labels), none of the rects `taken` (the marks placed
+        before it), inside `within`, and nearer this card than any other (so it reads as this card's);
+        among such places the nearest its top-right corner, a link under it counting as its radius further.
+        Rings round the card a mark's width apart are tried in turn; with no free place at all, the one
+        over the least of the cards."""
+        card = self.card_rect(step_id)
+        cards = [self.card_rect(s) for s in self.layout if s in self.scenario.steps]
+        blocked = [c.inflate(4, 4) for c in cards] + [pygame.Rect(t) for t in taken]
+        segments = [(a, b) for e in self.edges for a, b in zip(self.edge_points(e), self.edge_points(e)[1:])]
+        corner = (card.right, card.top)
+        best, best_cost = None, None
+        for ring in range(3):
+            away = radius + 3 + ring * 2 * radius
+            around = card.inflate(2 * away, 2 * away)
+            reach = around.inflate(2 * radius, 2 * radius)
+            near = [(a, b) for a, b in segments if reach.clipline(a, b)]
+            spots = [(x, around.top) for x in range(around.left, around.right + 1, max(4, int(radius / 2)))]
+            spots += [(x, around.bottom) for x, _ in spots]
+            spots += [(side, y) for y in range(around.top, around.bottom + 1, max(4, int(radius / 2)))
+                      for side in (around.left, around.right)]
+            for x, y in spots:
+                box = pygame.Rect(0, 0, 2 * radius, 2 * radius)
+                box.center = (x, y)
+                if within is not None and not within.contains(box):
+                    continue
+                cover = sum(box.clip(b).width * box.clip(b).height for b in blocked)
+                own = _gap_to((x, y), card)
+                nearer = any(_gap_to((x, y), c) < own for c in cards if c != card)  # it would read as theirs
+                links = sum(dist2_to_segment((x, y), a, b) < radius * radius for a, b in near)
+                cost = (cover, nearer, links * radius + abs(x - corner[0]) + abs(y - corner[1]))
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (x, y), cost
+            if best_cost is not None and best_cost[0] == 0:
+                break
+        return best if best is not None else (int(card.right), int(card.top))
 
     def port_state(self, step_id: str, port: str) -> str:
         step = self.scenario.steps[step_id]

@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 import pygame
 
 from game.ui.cards import CARD_W, PORT_R, arrival_y
-from game.ui.routing import Box, crossings, doubles_back, grow, leaves, orthogonal_route
+from game.ui.routing import Box, crossings, doubles_back, grow, leaves, orthogonal_route, rounded
 
 CURVE_SAMPLES = 24
 CLEARANCE = 10  # how far a routed link keeps from a card's side, at scale 1
@@ -72,23 +72,6 @@ def resample(points: Sequence, samples: int = CURVE_SAMPLES) -> list[tuple[float
     return out
 
 
-def rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
-    """A path through `corners` with each inner corner rounded (a quadratic arc of `radius`)."""
-    pts = [corners[0]]
-    for prev, c, nxt in zip(corners, corners[1:], corners[2:]):
-        d1 = math.hypot(c[0] - prev[0], c[1] - prev[1]) or 1.0
-        d2 = math.hypot(nxt[0] - c[0], nxt[1] - c[1]) or 1.0
-        r = min(radius, d1 / 2, d2 / 2)
-        a = (c[0] - (c[0] - prev[0]) * r / d1, c[1] - (c[1] - prev[1]) * r / d1)
-        b = (c[0] + (nxt[0] - c[0]) * r / d2, c[1] + (nxt[1] - c[1]) * r / d2)
-        for k in range(7):
-            t = k / 6
-            u = 1 - t
-            pts.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
-    pts.append(corners[-1])
-    return pts
-
-
 def link_curve(p0, p3) -> list[tuple[float, float]]:
     """The curve a link from a port at `p0` to a point `p3` is drawn with (a link being dragged)."""
     return bezier(p0, p3)
@@ -107,7 +90,7 @@ def dist2_to_segment(p, a, b) -> float:
 
 def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: Mapping[str, pygame.Rect],
           ends: tuple[str, str], dst_is_way_out: bool, scale: float,
-          bounds: pygame.Rect | None = None) -> list[tuple[float, float]]:
+          bounds: pygame.Rect | None = None, curved: bool = True) -> list[tuple[float, float]]:
     """The polyline of a link from the handle at `port` on card `src` to card `dst` (rectangles on
     screen, drawn at `scale`). `cards` are the rectangles of every card on the board, by step, and `ends`
     the link's two steps (the same step twice for a loop onto itself); `dst_is_way_out` when the
@@ -115,11 +98,12 @@ def route(port: tuple[float, float], src: pygame.Rect, dst: pygame.Rect, cards: 
 
     The curve of `_shaped` is kept when it enters no other card, stays in `bounds` and never turns back
     on itself; else the link takes the orthogonal route round every card (`game.ui.routing`); when the
-    cards wall it off there is none, and the curve stays (the board then draws it over the cards)."""
+    cards wall it off there is none, and the curve stays (the board then draws it over the cards). Not
+    `curved`: the orthogonal route whenever there is one (a curve sharing a channel with other links)."""
     shaped = _shaped(port, src, dst, cards, ends, dst_is_way_out, scale)
     others = {step: _box(r) for step, r in cards.items() if step not in ends}
     box = _box(bounds) if bounds is not None else None
-    if ends[0] != ends[1] and not crossings(shaped, others) and not (box and leaves(shaped, box)) \
+    if curved and ends[0] != ends[1] and not crossings(shaped, others) and not (box and leaves(shaped, box)) \
             and not doubles_back(shaped):
         return shaped
     around = _orthogonal(port, src, dst, cards, scale, box)

@@ -16,6 +16,8 @@ the cards rather than under them.
 
 `crossings(path, boxes)` and `leaves(path, bounds)` are what the tests and the board check a path
 against; `doubles_back(path)` says whether a path turns back on itself (a cusp, or a loop crossing itself).
+`rounded(corners, radius)` draws a path's corners as arcs. Links that share a channel are told apart by
+`game.ui.channels`, which nudges these routes.
 """
 from __future__ import annotations
 
@@ -75,7 +77,7 @@ def _cross(o: Point, a: Point, b: Point) -> float:
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
-def _segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
+def segments_cross(a: Point, b: Point, c: Point, d: Point) -> bool:
     """Proper crossing of a-b and c-d (not a shared end, not touching)."""
     d1, d2, d3, d4 = _cross(c, d, a), _cross(c, d, b), _cross(a, b, c), _cross(a, b, d)
     return ((d1 > 1e-9 and d2 < -1e-9) or (d1 < -1e-9 and d2 > 1e-9)) and \
@@ -100,7 +102,24 @@ def doubles_back(path: Sequence[Point], slack: float = 3.0) -> bool:
         nu, nv = math.hypot(*u), math.hypot(*v)
         if (u[0] * v[0] + u[1] * v[1]) < -0.99 * nu * nv:
             return True
-    return any(_segments_cross(*runs[i], *runs[j]) for i in range(len(runs)) for j in range(i + 2, len(runs)))
+    return any(segments_cross(*runs[i], *runs[j]) for i in range(len(runs)) for j in range(i + 2, len(runs)))
+
+
+def rounded(corners: Sequence, radius: float) -> list[tuple[float, float]]:
+    """A path through `corners` with each inner corner rounded (a quadratic arc of `radius`)."""
+    pts = [corners[0]]
+    for prev, c, nxt in zip(corners, corners[1:], corners[2:]):
+        d1 = math.hypot(c[0] - prev[0], c[1] - prev[1]) or 1.0
+        d2 = math.hypot(nxt[0] - c[0], nxt[1] - c[1]) or 1.0
+        r = min(radius, d1 / 2, d2 / 2)
+        a = (c[0] - (c[0] - prev[0]) * r / d1, c[1] - (c[1] - prev[1]) * r / d1)
+        b = (c[0] + (nxt[0] - c[0]) * r / d2, c[1] + (nxt[1] - c[1]) * r / d2)
+        for k in range(7):
+            t = k / 6
+            u = 1 - t
+            pts.append((u * u * a[0] + 2 * u * t * c[0] + t * t * b[0], u * u * a[1] + 2 * u * t * c[1] + t * t * b[1]))
+    pts.append(corners[-1])
+    return pts
 
 
 def _lines(values: Iterable[float], lo: float, hi: float) -> np.ndarray:
