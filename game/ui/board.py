@@ -166,6 +166,9 @@ class Board:
         self._cards: dict[tuple, pygame.Surface] = {}
         self._curves: dict[tuple, list] = {}
         self._optional: set[tuple[str, str]] | None = None  # the ports the map score lets stay open
+        # a card on the move (the editor's drag): links routed but not nudged, so a frame stays cheap while
+        # every frame moves the card; the nudge is worked out once it is dropped
+        self.moving = False
 
     # ---- transform -------------------------------------------------------------------------------
     def bounds(self, steps: Iterable[str] | None = None) -> pygame.Rect | None:
@@ -246,8 +249,9 @@ class Board:
 
     def edge_points(self, edge: Edge, ghosts: Mapping[str, tuple[float, float]] | None = None) -> list:
         """The edge's curve on screen as a polyline from the port to the arrow's tip: for a link on the
-        board, its route nudged off the runs it shares with other links (`_nudged`)."""
-        if edge.src in self.layout and edge.dst in self.layout and edge in self.edges:
+        board, its route nudged off the runs it shares with other links (`_nudged`), but while a card is
+        `moving`."""
+        if not self.moving and edge.src in self.layout and edge.dst in self.layout and edge in self.edges:
             return self._nudged()[edge]
         return self._routed(edge, ghosts)
 

@@ -333,6 +333,7 @@ class MapEditorScene(Gestures, Scene):
     def draw(self, surface):
         self._draw_top(surface)
         p = self.press
+        self.board.moving = bool(p is not None and p.dragging and p.what == "card")  # no nudge mid-drag
         self.tray.draw(surface, armed=self.armed_card,
                        dragged=p.step if p and p.what == "tray" and p.dragging else None,
                        taking_back=p is not None and p.dragging and p.what == "card",

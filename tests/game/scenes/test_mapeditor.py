@@ -164,6 +164,23 @@ def test_move_a_card_by_dragging_it(editor):
     assert Edge("incoming", "out", "ivr") in scene.edges
 
 
+def test_links_are_nudged_once_a_dragged_card_is_dropped_not_while_it_moves(editor):
+    """Mid-drag a frame routes the links without telling shared channels apart (cheap, as every frame moves
+    the card); the frame after the drop shows them nudged again."""
+    app, scene = editor
+    link = Edge("incoming", "out", "ivr")
+    r = scene.board.card_rect("ivr")
+    grab = (r.left + 40, r.top + 20)
+    settle(app)
+    app.step(1 / 60, [ev(DOWN, grab)])
+    app.step(1 / 60, [ev(MOTION, (grab[0] + 60, grab[1] + 80))])
+    assert scene.press is not None and scene.press.dragging and scene.board.moving
+    assert scene.board.edge_points(link) == scene.board._routed(link, None)
+    app.step(1 / 60, [ev(UP, (grab[0] + 60, grab[1] + 80))])
+    app.step(1 / 60, [])
+    assert not scene.board.moving and scene.board.edge_points(link) == scene.board._nudged()[link]
+
+
 def test_delete_key_removes_the_selected_card_and_its_links(editor):
     app, scene = editor
     r = scene.board.card_rect("ivr")
