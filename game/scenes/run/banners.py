@@ -1,12 +1,14 @@
 """Banners over the board: a scripted event in its advisor's words, or a lever just pulled.
 
 A banner is `[advisor id or None, text, age]`; the scene appends them as the trace brings events (and as
-the player pulls levers). One shows at a time, in the top band beside the title (`banner_rect`): an
-advisor's with their portrait, name and text in their colour, a rule change as "Rule changed" and what
-changed; the box is as tall as its text, so nothing is cut. The first stays
-`BANNER_SECONDS`, half that while others wait their turn; no more than four wait (`age_banners`).
+the player pulls levers). One shows at a time, beside the title or at the board's foot, where it hides
+less of the map (`banner_rect`): an advisor's with their portrait, name and text in their colour, a rule
+change as "Rule changed" and what changed; the box is as tall as its text, so nothing is cut. The first
+stays `BANNER_SECONDS`, half that while others wait their turn; no more than four wait (`age_banners`).
 """
 from __future__ import annotations
+
+from typing import Sequence
 
 import pygame
 
@@ -29,13 +31,21 @@ def age_banners(banners: list[list], dt: float) -> list[list]:
     return banners
 
 
-def banner_rect(lines: int, advisor: bool) -> pygame.Rect:
-    """Where a banner of `lines` lines of text sits: in the top band right of the title and the line under
-    it (over the day's progress bar, which it names the moment of), left of the advisors' portraits, and as
-    tall as its text: nothing of the message is dropped."""
+def banner_rect(lines: int, advisor: bool, cards: Sequence[pygame.Rect] = ()) -> pygame.Rect:
+    """Where a banner of `lines` lines of text sits: right of the title and the line under it, left of
+    the advisors' portraits, as tall as its text (nothing of the message is dropped); in the top band
+    (over the day's progress bar, which it names the moment of) unless somewhere along the board's foot it
+    would hide less of the map's `cards`."""
     left, right = 760, BOARD_RECT.right - 290
-    height = (46 if advisor else 52) + lines * 36 + 18
-    return pygame.Rect(left, 10, right - left, max(128, height))
+    height = max(128, (46 if advisor else 52) + lines * 36 + 18)
+    top = pygame.Rect(left, 10, right - left, height)
+    y = BOARD_RECT.bottom - 16 - height
+    feet = [pygame.Rect(x, y, top.width, height) for x in range(BOARD_RECT.left + 16, BOARD_RECT.right - 16 - top.width, 48)]
+
+    def hidden(box: pygame.Rect) -> int:
+        return sum(c.clip(box).width * c.clip(box).height for c in cards)
+
+    return min([top] + feet, key=hidden)  # the first of the least hidden: by the title when it ties
 
 
 def banner_lines(text: str, advisor: bool) -> list[str]:
@@ -44,12 +54,12 @@ def banner_lines(text: str, advisor: bool) -> list[str]:
     return T.wrap(text, box.width - (118 if advisor else 24) - 24, T.SIZE_BODY, "regular" if advisor else "semibold")
 
 
-def draw_banners(surface, banners: list[list], scenario) -> None:
-    """The first banner, in the top band (`banner_rect`)."""
+def draw_banners(surface, banners: list[list], scenario, cards: Sequence[pygame.Rect] = ()) -> None:
+    """The first banner, where it hides least of the map's `cards` (`banner_rect`)."""
     for advisor_id, text, age in banners[:1]:
         adv = scenario.advisors.get(advisor_id) if advisor_id else None
         lines = banner_lines(text, adv is not None)
-        box = banner_rect(len(lines), adv is not None)
+        box = banner_rect(len(lines), adv is not None, cards)
         colour = T.hex_colour(getattr(adv, "colour", None), T.SKY) if adv else T.SKY
         T.panel(surface, box, T.PANEL_HI, radius=20, border=colour, width=4)
         tx = box.left + 24

@@ -15,6 +15,6 @@ TOP_H = 96
 STRIP = pygame.Rect(16, T.H - 16 - 200, T.W - 32, 200)  # clock, speeds, staff, today, buttons
 BOARD_RECT = pygame.Rect(16, TOP_H, T.W - 32, STRIP.top - 12 - TOP_H)
 # the strip's blocks, left to right
-CLOCK_X, SPEED_X, STAFF_X, TODAY_X, BUTTONS_X = 16, 330, 790, 1216, 1592  # today: room for "Answered in 20 s  100.0 % ✓"
+CLOCK_X, SPEED_X, STAFF_X, TODAY_X, BUTTONS_X = 16, 330, 790, 1236, 1592
 TODAY_W, BUTTONS_W = BUTTONS_X - TODAY_X, T.W - 16 - BUTTONS_X
 TOKEN_R = 6

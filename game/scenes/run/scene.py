@@ -307,7 +307,8 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
         draw_stock(surface, self.board, self.stock)
         self._draw_top(surface)
         self._draw_side(surface)
-        draw_banners(surface, self.banners, self.scenario)
+        if self.banners:
+            draw_banners(surface, self.banners, self.scenario, [self.board.card_rect(s) for s in self.board.layout])
         if self.ended_at is None:
             self.desk.draw(surface)  # the advisors you can ask, and the tip asked for
         if self.levers_open:

@@ -352,15 +352,42 @@ def test_a_banner_keeps_every_word_and_leaves_the_title_readable(scenario):
 
 
 def test_todays_numbers_fit_their_block_whatever_the_values(scenario):
-    """The strip's "So far" block holds its longest label beside its widest value (a service level of
-    100.0 % with its tick) without cutting either."""
-    from game.scenes.run.strip import draw_live
+    """The strip's "So far" block holds each label whole beside the widest value it can show (every share
+    at 100 % with its tick, a big count, a loss), on every built-in scenario."""
     from game.scenes.run.regions import TODAY_X
+    from game.scenes.run.strip import draw_live, live_rows
     from game.ui import textfit
 
     app, scene, rnd, done = make(scenario)
-    rows = [("Answered in 20 s", "100.0 % ✓", (0, 200, 0)), ("Hang-ups", "100.0 % ✗", (200, 0, 0)),
-            ("Arrivals", "12,345", (255, 255, 255)), ("Profit", "-12,345 USD", (255, 255, 255))]
-    with textfit.recording() as recorder:
-        draw_live(app.surface, rows, "So far", TODAY_X + 12, 900)
-    assert not recorder.findings, recorder.findings
+    for path in sorted(builtin_dir().glob("*.yaml")):
+        sc = load(path)
+        worst = {name: 1.0 for name in sc.kpi_names()}
+        worst.update(arrivals=123456, profit=-1234567.0)
+        with textfit.recording() as recorder:
+            draw_live(app.surface, live_rows(worst, sc), "So far", TODAY_X + 12, 900)
+        assert not recorder.findings, (path.name, recorder.findings)
+
+
+def test_a_banner_hides_as_little_of_the_map_as_it_can():
+    """A banner goes where it hides less of the cards, by the title or at the board's foot (above the
+    strip): on the built-in maps as the run lays them out, and on a map crowded at its top or its foot."""
+    from game.scenes.run.banners import banner_lines, banner_rect
+    from game.scenes.run.regions import BOARD_RECT, STRIP
+
+    def hidden(box, cards):
+        return sum(c.clip(box).width * c.clip(box).height for c in cards)
+
+    for name in ("supply_chain.yaml", "customer_service.yaml"):
+        sc = load(builtin_dir() / name)
+        app, scene, rnd, done = make(sc)
+        cards = [scene.board.card_rect(s) for s in scene.board.layout]
+        event = next(e for e in sc.events if e.say is not None)
+        lines = banner_lines(event.say.text, True)
+        box, top = banner_rect(len(lines), True, cards), banner_rect(len(lines), True)
+        assert hidden(box, cards) <= hidden(top, cards) and box.bottom <= STRIP.top
+        assert box.top >= BOARD_RECT.top or box == top
+    import pygame as pg
+
+    up, down = pg.Rect(900, 100, 400, 150), pg.Rect(900, BOARD_RECT.bottom - 120, 400, 100)
+    assert banner_rect(3, True, [up]).top > BOARD_RECT.centery  # the map's top is full: the foot
+    assert banner_rect(3, True, [down]) == banner_rect(3, True)  # its foot is: by the title
