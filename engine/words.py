@@ -61,6 +61,20 @@ def shorten(text: str, limit: int = 40) -> str:
     return f"{text[:keep]}...{text[-keep:]}"
 
 
+def slug(text: str, taken: set[str]) -> str:
+    """An id from a name, as a scenario file writes ids: lower case, words joined by `_`, not starting with
+    a digit, unique among `taken` (which it joins: `order`, `order_2`, ...)."""
+    import re
+
+    base = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "step"
+    base = f"s_{base}" if base[0].isdigit() else base
+    out, n = base, 2
+    while out in taken:
+        out, n = f"{base}_{n}", n + 1
+    taken.add(out)
+    return out
+
+
 def suggest(word: str, choices) -> str:
     """'; did you mean 'x'?' when a choice is close to `word`, else ''."""
     if not isinstance(word, str):

@@ -33,3 +33,8 @@ BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
 DI = "http://www.omg.org/spec/DD/20100524/DI"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def q(ns: str, tag: str) -> str:
+    """An element or attribute name in namespace `ns`, as ElementTree writes it: `{ns}tag`."""
+    return f"{{{ns}}}{tag}"

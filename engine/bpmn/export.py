@@ -19,8 +19,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from engine.bpmn import BPMN, BPMNDI, DC, DI, NS, XSI
-from engine.bpmn.diagram import Diagram, Point, layered
+from engine.bpmn import BPMN, BPMNDI, DC, DI, NS, XSI, q
+from engine.bpmn.diagram import Diagram, layered
 from engine.model import Edge, Scenario
 
 for prefix, uri in (("bpmn", BPMN), ("bpmndi", BPMNDI), ("dc", DC), ("di", DI), ("xsi", XSI), ("pp", NS)):
@@ -28,10 +28,6 @@ for prefix, uri in (("bpmn", BPMN), ("bpmndi", BPMNDI), ("dc", DC), ("di", DI), 
 
 #: The ports that leave a task as a timer boundary event rather than as an outcome of its work.
 TIMER_PORTS = ("abandoned", "overflow")
-
-
-def q(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
 
 
 def xml_id(text: str) -> str:
@@ -237,4 +233,4 @@ def iso_duration(seconds: float) -> str:
     return "PT" + (f"{h}H" if h else "") + (f"{m}M" if m else "") + (f"{sec}S" if sec or not (h or m) else "")
 
 
-__all__ = ["bpmn_xml", "xml_id", "iso_duration", "Point"]
+__all__ = ["bpmn_xml", "xml_id", "iso_duration"]

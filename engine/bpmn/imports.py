@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.bpmn import BPMN, NS
+from engine.words import slug
 
 TODO = "TODO"
 SERVICE_TASKS = ("userTask", "manualTask", "task", "callActivity", "subProcess", "adHocSubProcess", "transaction")
@@ -51,18 +52,6 @@ def todo(what: str) -> str:
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
-
-
-def slug(text: str, taken: set[str]) -> str:
-    """A step, pool or port id from a name: lower case, words joined by `_`, unique among `taken`."""
-    base = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "step"
-    if base[0].isdigit():
-        base = f"s_{base}"
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}_{n}", n + 1
-    taken.add(out)
-    return out
 
 
 def iso_minutes(text: str | None) -> float | None:

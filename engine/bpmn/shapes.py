@@ -15,17 +15,13 @@ import math
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
-from engine.bpmn import BPMNDI, DC, DI
+from engine.bpmn import BPMNDI, DC, DI, q
 from engine.bpmn.diagram import Box, Diagram, Point
 from engine.model import Scenario
 
 EVENT = 36.0
 GATEWAY = 50.0
 OWN_GATEWAY = 36.0  # a task's own gateway, small enough for the gap between two layers of cards
-
-
-def q(ns: str, tag: str) -> str:
-    return f"{{{ns}}}{tag}"
 
 
 def node_box(scenario: Scenario, node, diagram: Diagram, timers_before: int) -> Box:

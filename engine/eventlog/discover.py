@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.eventlog.fit import best_fit
+from engine.words import slug
 
 CASE, ACT, LIFE, TIME = "case:concept:name", "concept:name", "lifecycle:transition", "time:timestamp"
 
@@ -78,16 +79,6 @@ class Visit:
     withdrew: bool = False
     resource: str = ""
     group: str = ""
-
-
-def _slug(text: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "step"
-    base = f"s_{base}" if base[0].isdigit() else base
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}_{n}", n + 1
-    taken.add(out)
-    return out
 
 
 def _visits(frame) -> tuple[dict[str, list[Visit]], dict[str, Any], Any]:
@@ -168,7 +159,7 @@ def discover(frame, name: str = "log") -> tuple[dict, list[str]]:
         if kinds[a] == "pass":
             kinds[a] = "exit"
     ids: set[str] = set()
-    sid = {a: _slug(a, ids) for a in sorted(kinds)}
+    sid = {a: slug(a, ids) for a in sorted(kinds)}
     steps, edges = _steps_and_edges(d, kinds, sid, follows, ids)
     n_days = max(1, len(set(days.values())))
     raw = _sections(d, kinds, sid, steps, edges, n_days, origin)
@@ -202,20 +193,13 @@ def _steps_and_edges(d: Discovery, kinds, sid, follows, ids) -> tuple[dict, list
             port = "out"
         elif kind == "service":
             pools = [g for g, _ in Counter(v.group for v in visits_of[a] if v.group).most_common()]
-            steps[s] = {"kind": "service", "label": a, "pools": [_slug(g, set()) for g in pools],
+            steps[s] = {"kind": "service", "label": a, "pools": [slug(g, set()) for g in pools],
                         "duration": best_fit([v.end - v.start for v in visits_of[a]
                                               if v.end is not None and v.start is not None and not v.withdrew])}
             port = "done"
             _timers(d, a, s, steps[s], follows, sid, kinds, edges)
         else:
-            total = sum(n for _, n in nexts) or 1
-            taken: set[str] = set()
-            steps[s] = {"kind": "branch", "label": a, "branches": {}}
-            for b, n in nexts:
-                p = _slug(b, taken)
-                steps[s]["branches"][p] = round(n / total, 4)
-                edges.append(f"{s}.{p} -> {sid[b]}")
-            _fix_sum(steps[s]["branches"])
+            steps[s] = _branch(a, s, nexts, sid, edges)
             continue
         if kind == "service" and len(nexts) == 2:
             (b1, n1), (b2, n2) = nexts
@@ -224,24 +208,25 @@ def _steps_and_edges(d: Discovery, kinds, sid, follows, ids) -> tuple[dict, list
         elif len(nexts) == 1:
             edges.append(f"{s}.{port} -> {sid[nexts[0][0]]}")
         elif nexts:
-            fork = _slug(f"{s}_which_way", ids)
-            total = sum(n for _, n in nexts)
-            taken = set()
-            steps[fork] = {"kind": "branch", "label": f"{a}: which way", "branches": {}}
+            fork = slug(f"{s}_which_way", ids)
             edges.append(f"{s}.{port} -> {fork}")
-            for b, n in nexts:
-                p = _slug(b, taken)
-                steps[fork]["branches"][p] = round(n / total, 4)
-                edges.append(f"{fork}.{p} -> {sid[b]}")
-            _fix_sum(steps[fork]["branches"])
+            steps[fork] = _branch(f"{a}: which way", fork, nexts, sid, edges)
     return steps, edges
 
 
-def _fix_sum(branches: dict) -> None:
-    """Shares rounded to four places, the last one the rest, so they sum to 1 as the format asks."""
+def _branch(label: str, s: str, nexts: list[tuple[str, int]], sid: dict, edges: list[str]) -> dict:
+    """A branch step `s` sharing its cases as the log did (`nexts`: next activity, count), its links added
+    to `edges`; the shares rounded to four places, the last one the rest, so they sum to 1."""
+    total = sum(n for _, n in nexts) or 1
+    taken: set[str] = set()
+    branches: dict[str, object] = {}
+    for b, n in nexts:
+        p = slug(b, taken)
+        branches[p] = round(n / total, 4)
+        edges.append(f"{s}.{p} -> {sid[b]}")
     if branches:
-        last = list(branches)[-1]
-        branches[last] = "rest"
+        branches[list(branches)[-1]] = "rest"
+    return {"kind": "branch", "label": label, "branches": branches}
 
 
 def _timers(d: Discovery, a: str, s: str, step: dict, follows, sid, kinds, edges) -> None:
@@ -279,7 +264,7 @@ def _sections(d: Discovery, kinds, sid, steps, edges, n_days: int, origin) -> di
     for c, vs in d.cases.items():
         for v in vs:
             if v.resource:
-                per_day[(_slug(v.group, set()), d.days[c])].add(v.resource)
+                per_day[(slug(v.group, set()), d.days[c])].add(v.resource)
     for (pool, _), people in per_day.items():
         pools.setdefault(pool, {"label": pool.replace("_", " ").capitalize(), "count": 0, "cost_per_hour": 0})
         pools[pool]["count"] = max(pools[pool]["count"], len(people))
@@ -299,7 +284,7 @@ def _sections(d: Discovery, kinds, sid, steps, edges, n_days: int, origin) -> di
     clock = origin.strftime("%H:%M") if origin is not None else "00:00"
     title = f"Discovered from {d.name}"
     return {
-        "format": 1, "id": _slug(d.name.rsplit(".", 1)[0], set()).replace("_", "-")[:40].strip("-") or "discovered",
+        "format": 1, "id": slug(d.name.rsplit(".", 1)[0], set()).replace("_", "-")[:40].strip("-") or "discovered",
         "title": title, "summary": f"A scenario discovered from the event log {d.name}: check it against the business.",
         "domain": "generic", "time": {"unit": "minute", "horizon": n_buckets * bucket, "clock_start": clock},
         "run": {"replications": n_days}, "entities": {"case": entity}, "resources": pools, "steps": steps,

@@ -151,9 +151,7 @@ def note_text(scene) -> str:
         if scene.job is not None:
             return "Levers moved: the What if numbers are for the previous setting. Running the new one…"
         return "Levers moved: the What if numbers are for the previous setting. Press Run both."
-    span = words.horizon_noun(scene.scenario)
-    plural = f"{span}s" if " " not in span else "runs"
-    return (f"Both columns: the {a.replications} evaluation {span if a.replications == 1 else plural} "
+    return (f"Both columns: {words.evaluation_runs(scene.scenario, a.replications)} "
             f"(seed {a.seed}), the same arrivals at the same moments; only the rules differ.")
 
 

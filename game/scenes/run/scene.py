@@ -338,8 +338,9 @@ class RunScene(Pacing, Scouting, Feed, Ending, Deciding, Scene):
         days = self.evaluation_days[1]
         short = self.scenario.title.split(":")[0]
         span = words.horizon_noun(self.scenario)
-        label = (f"{span.capitalize()} 1 of the {days} evaluation {span}s  ·  {short}" if " " not in span
-                 else f"Run 1 of the {days} evaluation runs  ·  {short}") if days > 1 else self.scenario.title
+        one = span if " " not in span else "run"  # "Fortnight 1 of the 10 evaluation fortnights"
+        label = (f"{one.capitalize()} 1 of {words.evaluation_runs(self.scenario, days)}  ·  {short}" if days > 1
+                 else self.scenario.title)
         T.text(surface, T.ellipsize(label, 700, T.SIZE_SMALL), (26, 66), T.SIZE_SMALL, T.TEXT_DIM)
         frac = min(1.0, self.day.now / self.horizon) if self.horizon else 1.0
         bar = pygame.Rect(760, 40, BOARD_RECT.right - 760, 16)
